@@ -1,0 +1,23 @@
+import { memo } from 'react';
+
+interface Props {
+  label: string;
+  /** Display text; null shows a dash until data arrives. */
+  value: string | null;
+  testId: string;
+  /** Raw value for machines (e2e, screen readers), as sent. */
+  exact: string | null;
+  sub?: string | undefined;
+}
+
+export const Stat = memo(function Stat({ label, value, testId, exact, sub }: Props) {
+  return (
+    <section className="panel stat">
+      <div className="panel-label">{label}</div>
+      <div className="stat-value" data-testid={testId} data-value={exact ?? undefined}>
+        {value ?? '—'}
+      </div>
+      {sub !== undefined && <div className="stat-sub">{sub}</div>}
+    </section>
+  );
+});

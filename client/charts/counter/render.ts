@@ -1,0 +1,90 @@
+import { select } from 'd3';
+import { formatCny } from '../../format/number.js';
+import { INITIAL_INTERVAL_MS, nextIntervalEstimate, restAt, retarget, runDuration, valueAt } from './transform.js';
+import type { Run } from './transform.js';
+
+export interface CounterChart {
+  /** Count up toward `targetFen`; the first call shows it at once. */
+  update(targetFen: number): void;
+  /** Refit the digits to the box. */
+  resize(): void;
+  destroy(): void;
+}
+
+const PLACEHOLDER = '¥—';
+/** Font size the text is measured at before scaling it to the box. */
+const PROBE_PX = 100;
+/** Leave a sliver so rounding never clips the last digit. */
+const FIT_MARGIN = 0.97;
+
+/** Draws the hero number inside `el`; the React host owns `el` and its accessible name. */
+export function create(el: HTMLElement): CounterChart {
+  const span = select(el)
+    .append('span')
+    .attr('class', 'counter-value')
+    .attr('aria-hidden', 'true')
+    .attr('data-testid', 'gmv-counter-display')
+    .text(PLACEHOLDER);
+  const node = span.node() as HTMLSpanElement;
+  const reducedMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+
+  let run: Run | null = null;
+  let target: number | null = null;
+  let targetAtMs = 0;
+  let intervalMs = INITIAL_INTERVAL_MS;
+  let shown: number | null = null;
+  let frame = 0;
+
+  function draw(fen: number): void {
+    shown = fen;
+    const text = formatCny(fen);
+    if (text === node.textContent) return;
+    const refit = text.length !== (node.textContent ?? '').length;
+    node.textContent = text;
+    if (refit) fit();
+  }
+
+  function fit(): void {
+    const boxW = el.clientWidth;
+    const boxH = el.clientHeight;
+    if (boxW === 0 || boxH === 0) return; // not laid out yet; the host calls resize() when it is
+    node.style.fontSize = `${PROBE_PX}px`;
+    const { width, height } = node.getBoundingClientRect();
+    if (width === 0 || height === 0) return;
+    const size = Math.min((PROBE_PX * boxW) / width, (PROBE_PX * boxH) / height) * FIT_MARGIN;
+    node.style.fontSize = `${Math.floor(size)}px`;
+  }
+
+  function tick(): void {
+    frame = 0;
+    if (run === null || shown === null) return;
+    const now = performance.now();
+    // max() is the last guard of the promise that the number never goes down.
+    draw(Math.max(shown, valueAt(run, now)));
+    if (now < run.startMs + run.durationMs) frame = requestAnimationFrame(tick);
+  }
+
+  return {
+    update(targetFen) {
+      if (!Number.isSafeInteger(targetFen) || targetFen === target) return;
+      const now = performance.now();
+      if (run === null || shown === null) {
+        run = restAt(targetFen, now);
+        draw(targetFen);
+        fit();
+      } else {
+        intervalMs = nextIntervalEstimate(intervalMs, now - targetAtMs);
+        run = retarget(run, targetFen, now, reducedMotion ? 0 : runDuration(intervalMs));
+        if (frame === 0) frame = requestAnimationFrame(tick);
+      }
+      target = targetFen;
+      targetAtMs = now;
+    },
+    resize: fit,
+    destroy() {
+      cancelAnimationFrame(frame);
+      frame = 0;
+      span.remove();
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import { decimalToFen } from '../../shared/money.js';
+import { followsDirectly, PROTOCOL_VERSION } from '../../shared/protocol.js';
+import type { Breakdowns, Rate, SeriesPoint, ShowInfo, Snapshot, Tick, TotalsPart } from '../../shared/protocol.js';
+
+export type Link = 'connecting' | 'live' | 'reconnecting';
+
+/** The newest absolute figures, as sent; shared by snapshots and ticks. */
+export interface Figures {
+  seq: number;
+  asOfMs: number;
+  gross: TotalsPart;
+  net: TotalsPart;
+  rate: Rate;
+  breakdowns: Breakdowns;
+  newestEventMs: number | null;
+  committedAtMs: number | null;
+  sentAtMs: number;
+  healthy: boolean;
+}
+
+export interface LiveState {
+  link: Link;
+  show: ShowInfo | null;
+  figures: Figures | null;
+  /** gross.gmv in fen; kept from the last message that parsed, so a bad value never blanks the hero. */
+  gmvFen: number | null;
+  series: SeriesPoint[];
+  /** Client clock when `figures` arrived; with `sentAtMs` it maps client time onto the server clock. */
+  receivedAtMs: number | null;
+  /** Set after a seq gap: ticks are ignored until a snapshot arrives. */
+  awaitingSnapshotSinceMs: number | null;
+  /** A (re)connection happened since the last snapshot, so the next snapshot wins whatever its seq. */
+  freshLink: boolean;
+  /** The server speaks another protocol version; its messages are ignored. */
+  versionMismatch: boolean;
+}
+
+export type LiveAction =
+  | { type: 'connected' }
+  | { type: 'disconnected' }
+  | { type: 'snapshot'; snapshot: Snapshot; atMs: number }
+  | { type: 'tick'; tick: Tick; atMs: number };
+
+/** A reducer step: the next state and whether the client must ask for a snapshot. */
+export interface Step {
+  state: LiveState;
+  resync: boolean;
+}
+
+/** If a requested snapshot has not come after this long, a later tick asks again. */
+export const RESYNC_RETRY_MS = 3000;
+
+export const initialLiveState: LiveState = {
+  link: 'connecting',
+  show: null,
+  figures: null,
+  gmvFen: null,
+  series: [],
+  receivedAtMs: null,
+  awaitingSnapshotSinceMs: null,
+  freshLink: true,
+  versionMismatch: false,
+};
+
+export function reduceLive(state: LiveState, action: LiveAction): Step {
+  switch (action.type) {
+    case 'connected':
+      return keep(state.link === 'live' ? state : { ...state, link: 'live' });
+    case 'disconnected':
+      // Safe mode: every figure stays on screen; only the mark changes.
+      if (state.link === 'reconnecting' && state.freshLink) return keep(state);
+      return keep({ ...state, link: 'reconnecting', freshLink: true });
+    case 'snapshot':
+      return keep(applySnapshot(state, action.snapshot, action.atMs));
+    case 'tick':
+      return applyTick(state, action.tick, action.atMs);
+  }
+}
+
+function keep(state: LiveState): Step {
+  return { state, resync: false };
+}
+
+function applySnapshot(state: LiveState, s: Snapshot, atMs: number): LiveState {
+  if (s.v !== PROTOCOL_VERSION) return state.versionMismatch ? state : { ...state, versionMismatch: true };
+  const replaces =
+    state.figures === null || state.freshLink || state.awaitingSnapshotSinceMs !== null || s.seq > state.figures.seq;
+  if (!replaces) return state;
+  return {
+    ...state,
+    link: 'live',
+    show: s.show,
+    figures: figuresOf(s),
+    gmvFen: parseFen(s.gross.gmv) ?? state.gmvFen,
+    series: s.series,
+    receivedAtMs: atMs,
+    awaitingSnapshotSinceMs: null,
+    freshLink: false,
+    versionMismatch: false,
+  };
+}
+
+function applyTick(state: LiveState, t: Tick, atMs: number): Step {
+  if (t.v !== PROTOCOL_VERSION) return keep(state.versionMismatch ? state : { ...state, versionMismatch: true });
+  const last = state.figures;
+  if (state.awaitingSnapshotSinceMs !== null) {
+    // One request per gap, repeated only if the answer seems lost.
+    if (atMs - state.awaitingSnapshotSinceMs < RESYNC_RETRY_MS) return keep(state);
+    return { state: { ...state, awaitingSnapshotSinceMs: atMs }, resync: true };
+  }
+  if (last !== null && t.seq <= last.seq && t.show === state.show?.id) return keep(state); // duplicate or late
+  if (last === null || t.show !== state.show?.id || !followsDirectly(last.seq, t)) {
+    return { state: { ...state, awaitingSnapshotSinceMs: atMs }, resync: true };
+  }
+  return keep({
+    ...state,
+    figures: figuresOf(t),
+    gmvFen: parseFen(t.gross.gmv) ?? state.gmvFen,
+    series: mergeSeries(state.series, t.series),
+    receivedAtMs: atMs,
+  });
+}
+
+function figuresOf(m: Snapshot | Tick): Figures {
+  return {
+    seq: m.seq,
+    asOfMs: m.asOfMs,
+    gross: m.gross,
+    net: m.net,
+    rate: m.rate,
+    breakdowns: m.breakdowns,
+    newestEventMs: m.newestEventMs,
+    committedAtMs: m.committedAtMs,
+    sentAtMs: m.sentAtMs,
+    healthy: m.healthy,
+  };
+}
+
+function parseFen(gmv: string): number | null {
+  try {
+    return decimalToFen(gmv);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Merges changed seconds into an ascending series: a point replaces the one of the
+ * same second or is inserted in order. Returns the same array when nothing changes.
+ */
+export function mergeSeries(series: SeriesPoint[], changes: readonly SeriesPoint[]): SeriesPoint[] {
+  if (changes.length === 0) return series;
+  const out = series.slice();
+  for (const p of changes) {
+    const at = lowerBound(out, p[0]);
+    if (out[at]?.[0] === p[0]) out[at] = p;
+    else out.splice(at, 0, p);
+  }
+  return out;
+}
+
+/** First index whose second is >= `second`; ticks mostly touch the tail, so check it first. */
+function lowerBound(series: readonly SeriesPoint[], second: number): number {
+  const tail = series[series.length - 1];
+  if (tail === undefined || tail[0] < second) return series.length;
+  let lo = 0;
+  let hi = series.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((series[mid] as SeriesPoint)[0] < second) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_CATEGORIES } from '../shared/order.js';
+import { DEFAULT_SHOWS, resolveShow, type Show, type ShowConfig } from '../shared/show.js';
+
+/** Everything the server reads from its environment. The only module that touches process.env. */
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: string;
+  /** chDB data directory (embedded mode). */
+  dataDir: string;
+  clickhouse: { url: string | null; username: string; password: string; database: string };
+  ingestTokens: string[];
+  shows: Show[];
+  /** Id of the show on air. */
+  liveShow: string;
+  clock: 'wall' | 'events';
+  categories: string[];
+  limits: {
+    /** Largest request body, bytes. */
+    bodyBytes: number;
+    /** Most orders in one request. */
+    batchLines: number;
+    /** Longest NDJSON line, bytes. */
+    lineBytes: number;
+    /** Most orders waiting to be written before ingest sheds load. */
+    pendingOrders: number;
+    /** Most orders written in one INSERT. */
+    flushOrders: number;
+  };
+  /** Interval of the broadcast loop, ms (10 Hz at most). */
+  tickMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Reads and checks the configuration. Throws ConfigError with a plain message on bad values. */
+export function loadConfig(env: Env = process.env): Config {
+  const showConfigs: ShowConfig[] = env.SHOWS_FILE
+    ? (JSON.parse(readFileSync(resolve(env.SHOWS_FILE), 'utf8')) as ShowConfig[])
+    : DEFAULT_SHOWS;
+  let shows: Show[];
+  try {
+    shows = showConfigs.map(resolveShow);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const liveShow = env.LIVE_SHOW || shows[0]?.id || '';
+  if (!shows.some((s) => s.id === liveShow)) throw new ConfigError(`LIVE_SHOW "${liveShow}" is not a configured show`);
+
+  const clock = env.SHOW_CLOCK || 'wall';
+  if (clock !== 'wall' && clock !== 'events') throw new ConfigError(`SHOW_CLOCK must be "wall" or "events"`);
+
+  const database = env.CLICKHOUSE_DATABASE || 'gmv';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(database)) {
+    throw new ConfigError('CLICKHOUSE_DATABASE must be a plain identifier');
+  }
+  const tokens = list(env.INGEST_TOKENS);
+  for (const t of tokens) {
+    if (t.length < 16) throw new ConfigError('each INGEST_TOKENS entry must be at least 16 characters');
+  }
+
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: int(env, 'PORT', 3000, 0, 65535),
+    logLevel: env.LOG_LEVEL || 'info',
+    dataDir: resolve(env.DATA_DIR || 'data'),
+    clickhouse: {
+      url: env.CLICKHOUSE_URL || null,
+      username: env.CLICKHOUSE_USER || 'default',
+      password: env.CLICKHOUSE_PASSWORD || '',
+      database,
+    },
+    ingestTokens: tokens,
+    shows,
+    liveShow,
+    clock,
+    categories: env.CATEGORIES ? list(env.CATEGORIES) : [...DEFAULT_CATEGORIES],
+    limits: {
+      bodyBytes: int(env, 'MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+      batchLines: int(env, 'MAX_BATCH_LINES', 50_000, 1, 500_000),
+      lineBytes: int(env, 'MAX_LINE_BYTES', 4096, 256, 65536),
+      pendingOrders: int(env, 'MAX_PENDING_ORDERS', 400_000, 1000, 10_000_000),
+      flushOrders: int(env, 'MAX_FLUSH_ORDERS', 200_000, 100, 1_000_000),
+    },
+    tickMs: int(env, 'TICK_MS', 100, 100, 10_000),
+  };
+}

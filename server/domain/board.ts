@@ -1,0 +1,193 @@
+import type { Order } from '../../shared/order.js';
+import { formatFen } from '../../shared/money.js';
+import type { BreakdownRow, Breakdowns, Rate, SeriesPoint, TotalsPart } from '../../shared/protocol.js';
+import type { Show } from '../../shared/show.js';
+
+interface Tally {
+  orders: number;
+  fen: number;
+}
+
+/** One rolled-up row, as stored in ClickHouse (fen already converted from Decimal). */
+export interface RollupRow {
+  /** Seconds since the show start. */
+  second: number;
+  type: 'sale' | 'refund';
+  orders: number;
+  fen: number;
+}
+
+export interface DimensionRow {
+  dimension: keyof Breakdowns;
+  key: string;
+  orders: number;
+  fen: number;
+}
+
+const RATE_WINDOW_SECONDS = 5;
+const TOP_N = 10;
+
+/**
+ * The live state of one show: totals, the per-second gross series and the
+ * breakdowns. Pure: it only ever advances with orders that were committed, and can
+ * be rebuilt from the ClickHouse rollups at any time.
+ */
+export class LiveBoard {
+  private sale: Tally = { orders: 0, fen: 0 };
+  private refund: Tally = { orders: 0, fen: 0 };
+  private readonly seriesOrders: Float64Array;
+  private readonly seriesFen: Float64Array;
+  /** Index of second 0 in the series arrays (the grace period comes first). */
+  private readonly offset: number;
+  private changed = new Set<number>();
+  private readonly dims: Record<keyof Breakdowns, Map<string, Tally>> = {
+    channel: new Map(),
+    country: new Map(),
+    category: new Map(),
+    merchant: new Map(),
+  };
+  private peak: { orders: number; second: number | null } = { orders: 0, second: null };
+  newestEventMs: number | null = null;
+  committedAtMs: number | null = null;
+  /** Bumped on every change, so the broadcast loop knows when to send. */
+  version = 0;
+
+  constructor(readonly show: Show) {
+    this.offset = show.graceSeconds;
+    const len = Math.ceil((show.endMs - show.startMs) / 1000) + 2 * show.graceSeconds;
+    this.seriesOrders = new Float64Array(len);
+    this.seriesFen = new Float64Array(len);
+  }
+
+  /** Adds committed orders of this show. */
+  apply(orders: readonly Order[], committedAtMs: number): void {
+    if (orders.length === 0) return;
+    for (const o of orders) {
+      if (o.type === 'refund') {
+        this.refund.orders++;
+        this.refund.fen += o.gmv_fen;
+      } else {
+        this.sale.orders++;
+        this.sale.fen += o.gmv_fen;
+        this.addSecond(Math.floor((o.ts - this.show.startMs) / 1000), 1, o.gmv_fen);
+        add(this.dims.channel, o.channel, 1, o.gmv_fen);
+        add(this.dims.country, o.country, 1, o.gmv_fen);
+        add(this.dims.category, o.category, 1, o.gmv_fen);
+        if (o.merchant_id) add(this.dims.merchant, o.merchant_id, 1, o.gmv_fen);
+      }
+      if (this.newestEventMs === null || o.ts > this.newestEventMs) this.newestEventMs = o.ts;
+    }
+    this.committedAtMs = committedAtMs;
+    this.version++;
+  }
+
+  /** Loads rolled-up rows from the store (at start or after a failure). */
+  load(seconds: readonly RollupRow[], dimensions: readonly DimensionRow[], newestEventMs: number | null): void {
+    for (const r of seconds) {
+      const t = r.type === 'refund' ? this.refund : this.sale;
+      t.orders += r.orders;
+      t.fen += r.fen;
+      if (r.type === 'sale') this.addSecond(r.second, r.orders, r.fen);
+    }
+    for (const d of dimensions) add(this.dims[d.dimension], d.key, d.orders, d.fen);
+    this.newestEventMs = newestEventMs;
+    this.changed.clear();
+    this.version++;
+  }
+
+  gross(): TotalsPart {
+    return { gmv: formatFen(this.sale.fen), orders: this.sale.orders };
+  }
+
+  net(): TotalsPart {
+    return { gmv: formatFen(this.sale.fen - this.refund.fen), orders: this.sale.orders - this.refund.orders };
+  }
+
+  /** Gross totals in fen, for checks against the store. */
+  grossFen(): number {
+    return this.sale.fen;
+  }
+
+  /** Pace over the last complete seconds before the show clock. */
+  rate(clockMs: number): Rate {
+    const now = Math.floor((clockMs - this.show.startMs) / 1000);
+    let orders = 0;
+    let fen = 0;
+    for (let s = now - RATE_WINDOW_SECONDS; s < now; s++) {
+      const i = s + this.offset;
+      if (i < 0 || i >= this.seriesOrders.length) continue;
+      orders += this.seriesOrders[i]!;
+      fen += this.seriesFen[i]!;
+    }
+    return {
+      ordersPerSec: Math.round(orders / RATE_WINDOW_SECONDS),
+      gmvPerSec: formatFen(Math.round(fen / RATE_WINDOW_SECONDS)),
+      peakOrdersPerSec: this.peak.orders,
+      peakSecond: this.peak.second,
+    };
+  }
+
+  breakdowns(): Breakdowns {
+    return {
+      channel: top(this.dims.channel, 3),
+      country: top(this.dims.country, TOP_N),
+      category: top(this.dims.category, TOP_N),
+      merchant: top(this.dims.merchant, TOP_N),
+    };
+  }
+
+  /** Every non-empty second so far, ascending. */
+  series(): SeriesPoint[] {
+    const out: SeriesPoint[] = [];
+    for (let i = 0; i < this.seriesOrders.length; i++) {
+      if (this.seriesOrders[i]! > 0) out.push([i - this.offset, this.seriesOrders[i]!, this.seriesFen[i]!]);
+    }
+    return out;
+  }
+
+  /** The seconds changed since the last call, with their absolute values. */
+  takeChanged(): SeriesPoint[] {
+    const out: SeriesPoint[] = [];
+    for (const i of [...this.changed].sort((a, b) => a - b)) {
+      out.push([i - this.offset, this.seriesOrders[i]!, this.seriesFen[i]!]);
+    }
+    this.changed.clear();
+    return out;
+  }
+
+  private addSecond(second: number, orders: number, fen: number): void {
+    const i = second + this.offset;
+    if (i < 0 || i >= this.seriesOrders.length) return;
+    this.seriesOrders[i]! += orders;
+    this.seriesFen[i]! += fen;
+    this.changed.add(i);
+    if (this.seriesOrders[i]! > this.peak.orders) this.peak = { orders: this.seriesOrders[i]!, second };
+  }
+}
+
+function add(map: Map<string, Tally>, key: string, orders: number, fen: number): void {
+  const t = map.get(key);
+  if (t) {
+    t.orders += orders;
+    t.fen += fen;
+  } else map.set(key, { orders, fen });
+}
+
+/** The n largest entries by GMV, ties broken by key so the order is stable. */
+export function top(map: ReadonlyMap<string, Tally>, n: number): BreakdownRow[] {
+  const best: [string, Tally][] = [];
+  for (const entry of map) {
+    if (best.length === n && !before(entry, best[n - 1]!)) continue;
+    let i = best.length < n ? best.length : n - 1;
+    best[i] = entry;
+    while (i > 0 && before(best[i]!, best[i - 1]!)) {
+      [best[i - 1], best[i]] = [best[i]!, best[i - 1]!];
+      i--;
+    }
+  }
+  return best.map(([key, t]) => ({ key, orders: t.orders, gmv: formatFen(t.fen) }));
+}
+
+function before(a: [string, Tally], b: [string, Tally]): boolean {
+  return a[1].fen > b[1].fen || (a[1].fen === b[1].fen && a[0] < b[0]);
+}

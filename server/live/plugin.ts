@@ -1,0 +1,64 @@
+import fp from 'fastify-plugin';
+import { Server } from 'socket.io';
+import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol.js';
+import type { Config } from '../config.js';
+import { LiveService } from './service.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    live: LiveService;
+    io: Server<ClientToServerEvents, ServerToClientEvents>;
+  }
+}
+
+/**
+ * The live board over socket.io: a snapshot on connect (and on request), then at
+ * most one tick per TICK_MS from a single broadcast loop. Broadcasts go through
+ * socket.io's adapter, so other nodes can relay them later.
+ */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const show = config.shows.find((s) => s.id === config.liveShow)!;
+    const log = app.log.child({ module: 'live' });
+    const live = new LiveService(show, config.clock, app.store, log);
+    await live.ensureFresh();
+    app.decorate('live', live);
+
+    const io = new Server<ClientToServerEvents, ServerToClientEvents>(app.server, {
+      serveClient: false,
+      // The board never sends more than a resync request.
+      maxHttpBufferSize: 1024,
+      pingInterval: 10_000,
+      pingTimeout: 5_000,
+    });
+    app.decorate('io', io);
+    const nsp = io.of(LIVE_NAMESPACE);
+    nsp.on('connection', (socket) => {
+      socket.emit('snapshot', live.snapshot());
+      let last = 0;
+      socket.on('resync', () => {
+        // One snapshot per tick interval at most, whatever a client asks.
+        const now = Date.now();
+        if (now - last < config.tickMs) return;
+        last = now;
+        socket.emit('snapshot', live.snapshot());
+      });
+    });
+
+    const timer = setInterval(() => {
+      const tick = live.nextTick();
+      if (tick) nsp.emit('tick', tick);
+    }, config.tickMs);
+
+    app.addHook('preClose', async () => {
+      clearInterval(timer);
+      // Flush the last state to boards before sockets close.
+      const tick = live.nextTick();
+      if (tick) nsp.emit('tick', tick);
+      // Close sockets and the engine but leave the HTTP server to fastify.
+      io.disconnectSockets(true);
+      io.engine.close();
+    });
+  },
+  { name: 'live', dependencies: ['store'] },
+);

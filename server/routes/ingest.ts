@@ -1,0 +1,102 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { validateOrder, type Order, type Rejection } from '../../shared/order.js';
+import { TokenSet } from '../auth.js';
+import type { Config } from '../config.js';
+import { Errors, RETRY_AFTER_SECONDS } from '../errors.js';
+import { IngestWriter, OverloadedError, StoreUnavailableError } from '../ingest/writer.js';
+import { parseJsonBody, parseNdjson } from '../ingest/parse.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    writer: IngestWriter;
+  }
+}
+
+const rejectionSchema = {
+  type: 'object',
+  properties: {
+    line: { type: 'integer' },
+    field: { type: ['string', 'null'] },
+    code: { type: 'string' },
+    message: { type: 'string' },
+  },
+} as const;
+
+/** POST /api/v1/orders: validate, deduplicate, commit to ClickHouse, then answer. */
+export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+  const tokens = new TokenSet(config.ingestTokens);
+  const categories = new Set(config.categories);
+  const ctx = { shows: config.shows, categories };
+  const writer = new IngestWriter({
+    store: app.store,
+    log: app.log.child({ module: 'ingest' }),
+    maxPending: config.limits.pendingOrders,
+    maxFlush: config.limits.flushOrders,
+    onCommitted: (orders, at) => app.live.applyCommitted(orders, at),
+    onFailure: () => app.live.markStale(),
+    prepare: () => app.live.ensureFresh(),
+  });
+  app.decorate('writer', writer);
+  app.addHook('preClose', () => writer.drain());
+
+  // Bodies arrive as text; each line is decoded on its own so one bad line cannot sink a batch.
+  // Only these two types are accepted here (415 for anything else).
+  app.removeAllContentTypeParsers();
+  for (const type of ['application/x-ndjson', 'application/json']) {
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: config.limits.bodyBytes }, (_req, body, done) =>
+      done(null, body),
+    );
+  }
+
+  app.post<{ Body: string }>(
+    '/api/v1/orders',
+    {
+      bodyLimit: config.limits.bodyBytes,
+      schema: {
+        summary: 'Ingest orders (NDJSON or JSON)',
+        tags: ['ingest'],
+        security: [{ bearer: [] }],
+        consumes: ['application/x-ndjson', 'application/json'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              accepted: { type: 'integer' },
+              duplicates: { type: 'integer' },
+              rejected: { type: 'array', items: rejectionSchema },
+            },
+          },
+        },
+      },
+      onRequest: async (req) => {
+        if (!tokens.allows(req.headers.authorization)) throw new Errors.UNAUTHORIZED();
+      },
+    },
+    async (req, reply) => {
+      const ndjson = (req.headers['content-type'] ?? '').startsWith('application/x-ndjson');
+      const parsed = ndjson ? parseNdjson(req.body ?? '', config.limits) : parseJsonBody(req.body ?? '', config.limits);
+      if (!parsed.ok) {
+        if (parsed.code === 'GMV_ERR_TOO_MANY_LINES') throw new Errors.TOO_MANY_LINES(config.limits.batchLines);
+        if (parsed.code === 'GMV_ERR_BODY_EMPTY') throw new Errors.BODY_EMPTY();
+        throw new Errors.BODY_INVALID(parsed.message);
+      }
+      const rejected: Rejection[] = parsed.rejected;
+      const orders: Order[] = [];
+      for (const item of parsed.items) {
+        const check = validateOrder(item.value, ctx);
+        if (check.ok) orders.push(check.order);
+        else rejected.push({ line: item.line, field: check.field, code: check.code, message: check.message });
+      }
+      rejected.sort((a, b) => a.line - b.line);
+      try {
+        const { accepted, duplicates } = await writer.submit(orders);
+        return { accepted, duplicates, rejected };
+      } catch (err) {
+        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        if (err instanceof OverloadedError) throw new Errors.OVERLOADED();
+        if (err instanceof StoreUnavailableError) throw new Errors.STORE_UNAVAILABLE();
+        throw err;
+      }
+    },
+  );
+};

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { formatFen } from '../../shared/money.js';
+import type { TotalsResponse } from '../../shared/protocol.js';
+import type { Config } from '../config.js';
+import { Errors } from '../errors.js';
+import { readTotals } from '../store/board.js';
+
+const part = {
+  type: 'object',
+  properties: { gmv: { type: 'string', pattern: '^-?\\d+\\.\\d{2}$' }, orders: { type: 'integer' } },
+} as const;
+
+/** Read side: totals of the live show (from the live state) or of any stored show (from ClickHouse). */
+export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+  app.get<{ Querystring: { show?: string } }>(
+    '/api/v1/totals',
+    {
+      schema: {
+        summary: 'Gross and net totals of a show',
+        tags: ['read'],
+        querystring: {
+          type: 'object',
+          properties: { show: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' } },
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              show: { type: 'string' },
+              asOf: { type: 'string' },
+              seq: { type: 'integer' },
+              currency: { type: 'string' },
+              gross: part,
+              net: part,
+            },
+          },
+        },
+      },
+    },
+    async (req): Promise<TotalsResponse> => {
+      const id = req.query.show ?? config.liveShow;
+      if (id === app.live.show.id) return app.live.totals();
+      const show = config.shows.find((s) => s.id === id);
+      if (!show) throw new Errors.SHOW_UNKNOWN(id);
+      const t = await readTotals(app.store, id);
+      return {
+        show: id,
+        asOf: new Date(Math.min(Date.now(), show.endMs)).toISOString(),
+        seq: 0,
+        currency: 'CNY',
+        gross: { gmv: formatFen(t.saleFen), orders: t.saleOrders },
+        net: { gmv: formatFen(t.saleFen - t.refundFen), orders: t.saleOrders - t.refundOrders },
+      };
+    },
+  );
+};
+
+/** Liveness and readiness probes. */
+export const healthRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/healthz', { schema: { summary: 'The process is up', tags: ['health'] } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { summary: 'ClickHouse reachable and schema ready', tags: ['health'] } }, async () => {
+    const ping = await app.store.client.ping();
+    if (!ping.success) throw new Errors.NOT_READY('ClickHouse is unreachable');
+    if (!app.live.healthy) throw new Errors.NOT_READY('the last write failed; live state is being rebuilt');
+    return { status: 'ready', schema: app.schemaVersion, store: app.store.kind };
+  });
+};

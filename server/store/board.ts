@@ -1,0 +1,91 @@
+import { decimalToFen } from '../../shared/money.js';
+import type { Show } from '../../shared/show.js';
+import type { DimensionRow, RollupRow } from '../domain/board.js';
+import type { StoreHandle } from './client.js';
+
+export interface StoredBoard {
+  seconds: RollupRow[];
+  dimensions: DimensionRow[];
+  newestEventMs: number | null;
+}
+
+/** Reads what the board needs from the rollups: the source of truth for the live state. */
+export async function readBoard(store: StoreHandle, show: Show): Promise<StoredBoard> {
+  const { client, db } = store;
+  const params = { show: show.id, start: Math.floor(show.startMs / 1000) };
+  const secondsRs = await client.query({
+    query: `SELECT toInt64(toUnixTimestamp(second)) - {start:Int64} AS s, toString(type) AS type,
+                   toString(sum(orders)) AS orders, toString(sum(gmv)) AS gmv
+            FROM ${db}.gmv_by_second WHERE show = {show:String}
+            GROUP BY s, type ORDER BY s`,
+    query_params: params,
+    format: 'JSONCompactEachRow',
+  });
+  const seconds = (await secondsRs.json<[string, 'sale' | 'refund', string, string]>()).map(
+    ([s, type, orders, gmv]): RollupRow => ({
+      second: Number(s),
+      type,
+      orders: Number(orders),
+      fen: decimalToFen(gmv),
+    }),
+  );
+
+  const dimRs = await client.query({
+    query: `SELECT 'channel' AS d, toString(channel) AS k, toString(sum(orders)), toString(sum(gmv))
+              FROM ${db}.gmv_by_minute WHERE show = {show:String} AND type = 'sale' GROUP BY k
+            UNION ALL
+            SELECT 'country', toString(country) AS k, toString(sum(orders)), toString(sum(gmv))
+              FROM ${db}.gmv_by_minute WHERE show = {show:String} AND type = 'sale' GROUP BY k
+            UNION ALL
+            SELECT 'category', toString(category) AS k, toString(sum(orders)), toString(sum(gmv))
+              FROM ${db}.gmv_by_minute WHERE show = {show:String} AND type = 'sale' GROUP BY k
+            UNION ALL
+            SELECT 'merchant', merchant_id AS k, toString(sum(orders)), toString(sum(gmv))
+              FROM ${db}.merchant_by_minute WHERE show = {show:String} AND type = 'sale' GROUP BY k`,
+    query_params: params,
+    format: 'JSONCompactEachRow',
+  });
+  const dimensions = (await dimRs.json<[DimensionRow['dimension'], string, string, string]>()).map(
+    ([dimension, key, orders, gmv]): DimensionRow => ({
+      dimension,
+      key,
+      orders: Number(orders),
+      fen: decimalToFen(gmv),
+    }),
+  );
+
+  const newestRs = await client.query({
+    query: `SELECT toString(toUnixTimestamp64Milli(max(ts))) AS ms, count() > 0 AS any
+            FROM ${db}.orders WHERE show = {show:String}`,
+    query_params: params,
+    format: 'JSONEachRow',
+  });
+  const [newest] = await newestRs.json<{ ms: string; any: number | boolean }>();
+  const newestEventMs = newest && Number(newest.any) ? Number(newest.ms) : null;
+  return { seconds, dimensions, newestEventMs };
+}
+
+export interface StoredTotals {
+  saleOrders: number;
+  saleFen: number;
+  refundOrders: number;
+  refundFen: number;
+}
+
+/** Totals of a show straight from the raw orders table (used for other shows and for checks). */
+export async function readTotals(store: StoreHandle, showId: string): Promise<StoredTotals> {
+  const rs = await store.client.query({
+    query: `SELECT toString(countIf(type = 'sale')) AS so, toString(sumIf(gmv, type = 'sale')) AS sf,
+                   toString(countIf(type = 'refund')) AS ro, toString(sumIf(gmv, type = 'refund')) AS rf
+            FROM ${store.db}.orders WHERE show = {show:String}`,
+    query_params: { show: showId },
+    format: 'JSONEachRow',
+  });
+  const [r] = await rs.json<{ so: string; sf: string; ro: string; rf: string }>();
+  return {
+    saleOrders: Number(r?.so ?? 0),
+    saleFen: decimalToFen(r?.sf ?? '0'),
+    refundOrders: Number(r?.ro ?? 0),
+    refundFen: decimalToFen(r?.rf ?? '0'),
+  };
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import type { Config } from '../config.js';
+import { QUERY_SETTINGS } from './settings.js';
+
+export interface StoreHandle {
+  client: ClickHouseClient;
+  /** Database every table lives in. */
+  db: string;
+  /** "chdb" for the embedded engine, "server" for CLICKHOUSE_URL. */
+  kind: 'chdb' | 'server';
+  close(): Promise<void>;
+}
+
+/**
+ * The one place a ClickHouse client is made: the embedded chDB engine by default,
+ * a ClickHouse server when CLICKHOUSE_URL is set. The rest of the code sees the
+ * same @clickhouse/client API either way.
+ */
+export function openStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): StoreHandle {
+  const { url, username, password, database } = cfg.clickhouse;
+  let client: ClickHouseClient;
+  if (url) {
+    client = createClient({
+      url,
+      username,
+      password,
+      clickhouse_settings: QUERY_SETTINGS,
+      request_timeout: 60_000,
+      compression: { request: false, response: true },
+    });
+  } else {
+    mkdirSync(cfg.dataDir, { recursive: true });
+    client = createClient({
+      // chdb types the Connection against its own copy of @clickhouse/client-common;
+      // the shapes are the same contract.
+      connection: createChdbConnection({ path: cfg.dataDir }) as unknown as NonNullable<
+        Parameters<typeof createClient>[0]
+      >['connection'],
+      clickhouse_settings: QUERY_SETTINGS,
+    });
+  }
+  return {
+    client,
+    db: database,
+    kind: url ? 'server' : 'chdb',
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,29 @@
+import type { ClickHouseSettings } from '@clickhouse/client';
+
+/**
+ * Every ClickHouse setting the store relies on, set explicitly: defaults differ
+ * between versions and between chDB and a server (chDB enables async_insert).
+ */
+export const INSERT_SETTINGS: ClickHouseSettings = {
+  // "Accepted" means committed: the INSERT returns only once the part is written.
+  async_insert: 0,
+  wait_for_async_insert: 1,
+  // A batch is one block, so it commits as one part (all or nothing per flush).
+  max_insert_block_size: '1048576',
+  min_insert_block_size_rows: '1048576',
+  min_insert_block_size_bytes: '268435456',
+  // Materialized views run in the same INSERT, so rollups commit with the rows.
+  parallel_view_processing: 0,
+  input_format_skip_unknown_fields: 0,
+  date_time_input_format: 'basic',
+  input_format_null_as_default: 0,
+};
+
+export const QUERY_SETTINGS: ClickHouseSettings = {
+  // Decimals and 64-bit integers come back as strings so nothing passes through a float.
+  output_format_json_quote_decimals: 1,
+  output_format_json_quote_64bit_integers: 1,
+  // Totals are exact sums of Decimal columns; a query never returns approximate results.
+  max_execution_time: 60,
+  join_use_nulls: 0,
+};

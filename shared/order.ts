@@ -1,0 +1,168 @@
+import { COUNTRY_CODES } from './countries.js';
+import { convertFen, parseAmount } from './money.js';
+import { findShow, type Show } from './show.js';
+import { parseTimestamp } from './time.js';
+
+export const CHANNELS = ['mobile', 'pc', 'offline'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const ORDER_TYPES = ['sale', 'refund'] as const;
+export type OrderType = (typeof ORDER_TYPES)[number];
+
+export const DEFAULT_CATEGORIES = [
+  'apparel',
+  'shoes-bags',
+  'beauty',
+  'electronics',
+  'appliances',
+  'home',
+  'food',
+  'baby',
+  'sports',
+  'books',
+  'other',
+] as const;
+
+/** An order that passed validation, with GMV converted to CNY fen. */
+export interface Order {
+  show: string;
+  order_id: string;
+  type: OrderType;
+  /** Event time, epoch ms. */
+  ts: number;
+  /** Original amount in minor units of `currency`. */
+  amount_fen: number;
+  currency: string;
+  /** Amount converted to CNY fen at the show's fixed rate. */
+  gmv_fen: number;
+  country: string;
+  channel: Channel;
+  category: string;
+  merchant_id: string;
+}
+
+/** Why one line of a batch was rejected. `line` is 1-based. */
+export interface Rejection {
+  line: number;
+  field: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ValidationContext {
+  shows: readonly Show[];
+  categories: ReadonlySet<string>;
+}
+
+export type OrderCheck =
+  { ok: true; order: Order } | { ok: false; field: string | null; code: string; message: string };
+
+const ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const KNOWN_FIELDS = new Set([
+  'order_id',
+  'ts',
+  'amount',
+  'currency',
+  'country',
+  'channel',
+  'category',
+  'merchant_id',
+  'type',
+]);
+
+function bad(field: string | null, code: string, message: string): OrderCheck {
+  return { ok: false, field, code, message };
+}
+
+/** Validates one decoded order object. The first problem found is reported. */
+export function validateOrder(raw: unknown, ctx: ValidationContext): OrderCheck {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return bad(null, 'GMV_ERR_LINE_NOT_OBJECT', 'each order must be a JSON object');
+  }
+  const o = raw as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN_FIELDS.has(key)) return bad(key, 'GMV_ERR_FIELD_UNKNOWN', `unknown field "${printable(key)}"`);
+  }
+
+  const { order_id, ts, amount, currency, country, channel } = o;
+  if (order_id === undefined) return bad('order_id', 'GMV_ERR_FIELD_REQUIRED', 'order_id is required');
+  if (typeof order_id !== 'string' || !ID.test(order_id)) {
+    return bad('order_id', 'GMV_ERR_ID_FORMAT', 'order_id must be 1-64 characters of A-Z a-z 0-9 . _ : -');
+  }
+
+  let type: OrderType = 'sale';
+  if (o.type !== undefined) {
+    if (o.type !== 'sale' && o.type !== 'refund') {
+      return bad('type', 'GMV_ERR_TYPE_UNKNOWN', 'type must be "sale" or "refund"');
+    }
+    type = o.type;
+  }
+
+  if (ts === undefined) return bad('ts', 'GMV_ERR_FIELD_REQUIRED', 'ts is required');
+  const t = parseTimestamp(ts);
+  if (!t.ok) return bad('ts', t.code, t.message);
+  const show = findShow(ctx.shows, t.ms);
+  if (!show) return bad('ts', 'GMV_ERR_TS_OUTSIDE_SHOW', 'ts is outside every configured show window');
+
+  if (amount === undefined) return bad('amount', 'GMV_ERR_FIELD_REQUIRED', 'amount is required');
+  const a = parseAmount(amount);
+  if (!a.ok) return bad('amount', a.code, a.message);
+
+  if (currency === undefined) return bad('currency', 'GMV_ERR_FIELD_REQUIRED', 'currency is required');
+  const rate = typeof currency === 'string' ? show.ratesMicro.get(currency) : undefined;
+  if (rate === undefined) {
+    return bad(
+      'currency',
+      'GMV_ERR_CURRENCY_UNKNOWN',
+      `currency must be one of ${[...show.ratesMicro.keys()].join(', ')}`,
+    );
+  }
+
+  if (country === undefined) return bad('country', 'GMV_ERR_FIELD_REQUIRED', 'country is required');
+  if (typeof country !== 'string' || !COUNTRY_CODES.has(country)) {
+    return bad('country', 'GMV_ERR_COUNTRY_UNKNOWN', 'country must be an ISO 3166-1 alpha-2 code such as CN');
+  }
+
+  if (channel === undefined) return bad('channel', 'GMV_ERR_FIELD_REQUIRED', 'channel is required');
+  if (channel !== 'mobile' && channel !== 'pc' && channel !== 'offline') {
+    return bad('channel', 'GMV_ERR_CHANNEL_UNKNOWN', 'channel must be "mobile", "pc" or "offline"');
+  }
+
+  let category = 'other';
+  if (o.category !== undefined) {
+    if (typeof o.category !== 'string' || !ctx.categories.has(o.category)) {
+      return bad('category', 'GMV_ERR_CATEGORY_UNKNOWN', `category must be one of ${[...ctx.categories].join(', ')}`);
+    }
+    category = o.category;
+  }
+
+  let merchant_id = '';
+  if (o.merchant_id !== undefined) {
+    if (typeof o.merchant_id !== 'string' || !ID.test(o.merchant_id)) {
+      return bad('merchant_id', 'GMV_ERR_ID_FORMAT', 'merchant_id must be 1-64 characters of A-Z a-z 0-9 . _ : -');
+    }
+    merchant_id = o.merchant_id;
+  }
+
+  return {
+    ok: true,
+    order: {
+      show: show.id,
+      order_id,
+      type,
+      ts: t.ms,
+      amount_fen: a.fen,
+      currency: currency as string,
+      gmv_fen: convertFen(a.fen, rate),
+      country,
+      channel,
+      category,
+      merchant_id,
+    },
+  };
+}
+
+/** Keeps echoed input short and printable in error messages. */
+function printable(s: string): string {
+  const clean = s.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
+}

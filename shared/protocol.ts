@@ -1,0 +1,115 @@
+/**
+ * The live wire protocol between the server and every board, shared by both
+ * sides. Bump PROTOCOL_VERSION on any incompatible change.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** socket.io namespace of the live board. */
+export const LIVE_NAMESPACE = '/live';
+
+/** Totals of one side of the ledger; `gmv` is CNY with two decimals ("57100000000.00"). */
+export interface TotalsPart {
+  gmv: string;
+  orders: number;
+}
+
+/** Answer of GET /api/v1/totals. */
+export interface TotalsResponse {
+  show: string;
+  /** Show clock at which these totals stand, RFC 3339 UTC. */
+  asOf: string;
+  seq: number;
+  currency: 'CNY';
+  gross: TotalsPart;
+  net: TotalsPart;
+}
+
+/** Current pace, averaged over the last complete show-seconds. */
+export interface Rate {
+  ordersPerSec: number;
+  gmvPerSec: string;
+  /** Highest orders in one show-second so far, and which second (since start). */
+  peakOrdersPerSec: number;
+  peakSecond: number | null;
+}
+
+/** One second of the gross series: [seconds since show start, orders, gmv in fen]. */
+export type SeriesPoint = [second: number, orders: number, gmvFen: number];
+
+export interface BreakdownRow {
+  key: string;
+  orders: number;
+  gmv: string;
+}
+
+export interface Breakdowns {
+  channel: BreakdownRow[];
+  country: BreakdownRow[];
+  category: BreakdownRow[];
+  merchant: BreakdownRow[];
+}
+
+export interface ShowInfo {
+  id: string;
+  name: string;
+  startMs: number;
+  endMs: number;
+  timeZone: string;
+  currency: 'CNY';
+  /** CNY per USD, for the secondary display. */
+  usdRate: string | null;
+  milestones: string[];
+  compareTo: string | null;
+  /** "wall": the clock is real time; "events": it follows the newest event (simulations, replays). */
+  clock: 'wall' | 'events';
+}
+
+interface StateBase {
+  v: typeof PROTOCOL_VERSION;
+  seq: number;
+  /** Show clock, epoch ms. */
+  asOfMs: number;
+  gross: TotalsPart;
+  net: TotalsPart;
+  rate: Rate;
+  breakdowns: Breakdowns;
+  /** Event time of the newest order included, epoch ms (null before the first). */
+  newestEventMs: number | null;
+  /** Server wall time at which the newest included insert committed, epoch ms. */
+  committedAtMs: number | null;
+  /** Server wall time when this message was sent, epoch ms. */
+  sentAtMs: number;
+  /** False while the store is failing: the board shows its data as stale. */
+  healthy: boolean;
+}
+
+/** The whole board state: sent on connect, on reconnect and on request. */
+export interface Snapshot extends StateBase {
+  show: ShowInfo;
+  /** Every non-empty second of the gross series so far, ascending. */
+  series: SeriesPoint[];
+}
+
+/** Absolute state after a change; `series` holds the seconds that changed, with their absolute values. */
+export interface Tick extends StateBase {
+  show: string;
+  series: SeriesPoint[];
+}
+
+export interface ServerToClientEvents {
+  snapshot: (s: Snapshot) => void;
+  tick: (t: Tick) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Ask for a fresh snapshot (after a gap in seq). */
+  resync: () => void;
+}
+
+/** Most ticks per second the server sends. */
+export const MAX_TICKS_PER_SECOND = 10;
+
+/** True when `tick` directly follows the last seen seq; otherwise the client must resync. */
+export function followsDirectly(lastSeq: number, tick: Pick<Tick, 'seq'>): boolean {
+  return tick.seq === lastSeq + 1;
+}
