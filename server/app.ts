@@ -32,7 +32,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     bodyLimit: config.limits.bodyBytes,
-    forceCloseConnections: true,
+    // On close, idle keep-alive sockets go at once; requests in flight are finished first.
+    forceCloseConnections: 'idle',
     // One log line per request would swamp the logs at gala rates; flushes log a summary instead.
     logController: new LogController({ disableRequestLogging: true }),
   });

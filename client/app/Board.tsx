@@ -20,7 +20,11 @@ export function Board({ store }: { store: LiveStore }) {
     <main className="board">
       <header className="board-head">
         <PanelBoundary name="show">
-          <ShowHeader name={show?.name ?? null} elapsedMs={elapsedMs} />
+          <ShowHeader
+            name={show?.name ?? null}
+            elapsedMs={elapsedMs}
+            durationMs={show === null ? null : show.endMs - show.startMs}
+          />
         </PanelBoundary>
         <PanelBoundary name="connection">
           <ConnectionMark live={live} />

@@ -5,16 +5,26 @@ interface Props {
   name: string | null;
   /** Show clock minus show start, in ms; null before the first snapshot. */
   elapsedMs: number | null;
+  /** Length of the show, ms. */
+  durationMs: number | null;
 }
 
-export const ShowHeader = memo(function ShowHeader({ name, elapsedMs }: Props) {
+/** Before the start a countdown, during the show the elapsed time, after it "final". */
+export function clockText(elapsedMs: number | null, durationMs: number | null): string {
+  if (elapsedMs === null) return '';
+  if (elapsedMs < 0) return `starts in ${formatDuration(Math.ceil(-elapsedMs / 1000))}`;
+  if (durationMs !== null && elapsedMs >= durationMs) return 'final';
+  return formatDuration(elapsedMs / 1000);
+}
+
+export const ShowHeader = memo(function ShowHeader({ name, elapsedMs, durationMs }: Props) {
   return (
     <div className="show-header">
       <h1 className="show-name" data-testid="show-name">
         {name ?? 'GMV Live'}
       </h1>
       <span className="show-clock" data-testid="show-clock">
-        {elapsedMs === null ? '' : formatDuration(elapsedMs / 1000)}
+        {clockText(elapsedMs, durationMs)}
       </span>
     </div>
   );
