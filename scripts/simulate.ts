@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DAY_SECONDS } from './sim/day.js';
 import { DayGenerator } from './sim/generate.js';
-import { Sender, sleep } from './sim/send.js';
+import { Sender, sleep, type SendTotals } from './sim/send.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -77,6 +77,13 @@ async function main(): Promise<void> {
 
   if (!flags.token) throw new Error('--token (or INGEST_TOKEN) is required to send orders');
   const sender = new Sender(String(flags.url).replace(/\/$/, ''), flags.token);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress.done();
+      console.log(`simulate: stopped by ${signal}; ${summary(sender.totals, started)}`);
+      process.exit(130);
+    });
+  }
   const rand = mixRand(num('seed'));
   let pending: string[] = [];
   const flush = async () => {
@@ -106,12 +113,14 @@ async function main(): Promise<void> {
   await flush();
   await sender.idle();
   progress.done();
+  console.log(`simulate: ${gen.calibration.year} ${from}s..${to}s: ${summary(sender.totals, started)}`);
+}
+
+function summary(t: SendTotals, started: number): string {
   const secs = (performance.now() - started) / 1000;
-  const t = sender.totals;
-  console.log(
-    `simulate: ${gen.calibration.year} ${from}s..${to}s: sent ${t.sent} lines in ${t.batches} batches, ` +
-      `${secs.toFixed(1)} s (${Math.round(t.sent / secs)}/s); accepted ${t.accepted}, duplicates ${t.duplicates}, ` +
-      `rejected ${t.rejected}, retries ${t.retries}`,
+  return (
+    `sent ${t.sent} lines in ${t.batches} batches, ${secs.toFixed(1)} s (${Math.round(t.sent / secs)}/s); ` +
+    `accepted ${t.accepted}, duplicates ${t.duplicates}, rejected ${t.rejected}, retries ${t.retries}`
   );
 }
 

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   const year = new Date(show.startMs + 8 * 3_600_000).getUTCFullYear();
   const scale = process.env.DEMO_SCALE ?? '0.005';
   const speed = process.env.DEMO_SPEED ?? '20';
-  app.log.info({ url, show: show.id, from, scale, speed }, `board at ${url.replace('127.0.0.1', 'localhost')}/`);
+  const board = `${url.replace('127.0.0.1', 'localhost')}/`;
+  app.log.info({ url, show: show.id, from, scale, speed }, 'demo started');
+  console.log(`\ngmv-live demo: the board is at ${board}  (Ctrl-C to stop)\n`);
 
   const script = fileURLToPath(new URL('../scripts/simulate.ts', import.meta.url));
   const sim = spawn(
