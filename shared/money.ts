@@ -23,6 +23,13 @@ export function parseAmount(value: unknown): AmountParse {
     // String() gives the shortest round-trip form, which is the literal as sent for
     // every amount in range (at most 10 significant digits).
     text = String(value);
+    // String() switches to exponent notation below 1e-6 and from 1e21: amounts that
+    // are too precise or too large, not malformed.
+    if (value > 0 && text.includes('e')) {
+      return value < 1
+        ? fail('GMV_ERR_AMOUNT_PRECISION', 'amount has more than 2 decimals')
+        : fail('GMV_ERR_AMOUNT_RANGE', 'amount must be at most 10000000.00');
+    }
   } else return fail('GMV_ERR_AMOUNT_TYPE', 'amount must be a decimal string or a JSON number');
 
   if (text.startsWith('-')) return fail('GMV_ERR_AMOUNT_RANGE', 'amount must be greater than 0');
@@ -83,6 +90,8 @@ export function parseRate(text: string): number {
  */
 export function convertFen(fen: number, rateMicro: number): number {
   if (rateMicro === RATE_SCALE) return fen;
+  // Round the magnitude so halves go away from zero on both paths (0 - x: never -0).
+  if (fen < 0) return 0 - convertFen(-fen, rateMicro);
   const product = fen * rateMicro;
   if (Number.isSafeInteger(product)) {
     const q = Math.floor(product / RATE_SCALE);

@@ -24,11 +24,12 @@ function base(t: number): number {
 /**
  * The midnight rush: carts filled in advance, paid in the first seconds, then a
  * long tail over the first hours. Fitted so that a 2014-sized day at 25x
- * peak-to-average reaches 1 billion near 3 min and 10 billion near 38 min.
+ * peak-to-average reaches 10 billion near 38 min (1 billion comes near 2 min,
+ * a little before the ~3 min of the day).
  */
 function rush(t: number, height: number): number {
   const ramp = Math.min(1, (t + 1) / 20);
-  return height * ramp * (0.85 * Math.exp(-t / 15) + 0.15 * Math.exp(-t / 4000));
+  return height * ramp * (0.85 * Math.exp(-t / 15) + 0.15 * Math.exp(-t / 1950));
 }
 
 /**
@@ -66,17 +67,20 @@ export function dayCurve(orders: number, peakToAverage: number): Float64Array {
 }
 
 /**
- * Whole orders per second from a rate curve: deterministic rounding that carries
- * the remainder, so the counts add up to the total exactly.
+ * Whole orders per second from a rate curve: each second gets the step of the
+ * rounded running total, so the counts add up to the rounded total exactly.
+ * (Flooring would drop the last order whenever float error leaves the running
+ * total a hair below a whole number, as it does for dayCurve.)
  */
 export function countsPerSecond(curve: Float64Array, scale: number): Uint32Array {
   const out = new Uint32Array(curve.length);
-  let carry = 0;
+  let total = 0;
+  let counted = 0;
   for (let t = 0; t < curve.length; t++) {
-    const want = curve[t]! * scale + carry;
-    const n = Math.floor(want);
-    out[t] = n;
-    carry = want - n;
+    total += curve[t]! * scale;
+    const whole = Math.round(total);
+    out[t] = whole - counted;
+    counted = whole;
   }
   return out;
 }

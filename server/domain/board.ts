@@ -161,7 +161,11 @@ export class LiveBoard {
     this.seriesOrders[i]! += orders;
     this.seriesFen[i]! += fen;
     this.changed.add(i);
-    if (this.seriesOrders[i]! > this.peak.orders) this.peak = { orders: this.seriesOrders[i]!, second };
+    // Ties go to the earliest second, so the peak does not depend on arrival order
+    // (late events) and a rebuild from the rollups gives the same answer.
+    const n = this.seriesOrders[i]!;
+    const p = this.peak;
+    if (n > p.orders || (n === p.orders && p.second !== null && second < p.second)) this.peak = { orders: n, second };
   }
 }
 
