@@ -5,6 +5,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
+import { Errors } from './errors.js';
+import writerPlugin from './ingest/plugin.js';
 import livePlugin from './live/plugin.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes } from './routes/read.js';
@@ -12,14 +14,26 @@ import storePlugin from './store/plugin.js';
 
 const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
-/** Fastify's own codes, answered with ours so clients see one vocabulary. */
-const FASTIFY_CODES: Record<string, string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'GMV_ERR_BODY_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'GMV_ERR_MEDIA_TYPE',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'GMV_ERR_BODY_EMPTY',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'GMV_ERR_BODY_INVALID',
-  FST_ERR_VALIDATION: 'GMV_ERR_REQUEST_INVALID',
-};
+/** Fastify's own errors, answered with our codes and words so clients see one vocabulary. */
+function translate(err: FastifyError, config: Config): { code: string; message: string } {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        code: 'GMV_ERR_BODY_TOO_LARGE',
+        message: `the request body is larger than ${config.limits.bodyBytes} bytes`,
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { code: 'GMV_ERR_MEDIA_TYPE', message: 'send application/x-ndjson or application/json' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'GMV_ERR_BODY_EMPTY', message: 'the request body is empty' };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'GMV_ERR_BODY_INVALID', message: 'the body does not match its Content-Length' };
+    case 'FST_ERR_VALIDATION':
+      return { code: 'GMV_ERR_REQUEST_INVALID', message: err.message };
+    default:
+      return { code: err.code?.startsWith('GMV_ERR_') ? err.code : 'GMV_ERR_REQUEST_INVALID', message: err.message };
+  }
+}
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
@@ -36,6 +50,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     forceCloseConnections: 'idle',
     // One log line per request would swamp the logs at gala rates; flushes log a summary instead.
     logController: new LogController({ disableRequestLogging: true }),
+    // Unknown query parameters are an error, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -46,8 +62,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         .status(500)
         .send({ statusCode: 500, code: 'GMV_ERR_INTERNAL', error: 'Internal Server Error', message: 'internal error' });
     }
-    const code = FASTIFY_CODES[err.code] ?? err.code ?? 'GMV_ERR_REQUEST_INVALID';
-    return reply.status(status).send({ statusCode: status, code, error: httpError(status), message: err.message });
+    const { code, message } = translate(err, config);
+    return reply.status(status).send({ statusCode: status, code, error: httpError(status), message });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const err = new Errors.NOT_FOUND(`${req.method} ${req.url.split('?')[0]}`);
+    return reply.status(404).send({ statusCode: 404, code: err.code, error: 'Not Found', message: err.message });
   });
 
   await app.register(swagger, {
@@ -61,6 +81,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   await app.register(storePlugin, { config });
   await app.register(livePlugin, { config });
+  await app.register(writerPlugin, { config });
   await app.register(healthRoutes);
   await app.register(readRoutes, { config });
   await app.register(ingestRoutes, { config });

@@ -18,7 +18,7 @@ export class TokenSet {
   /** True when the Authorization header carries one of the tokens. */
   allows(header: string | undefined): boolean {
     if (!header) return false;
-    const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
+    const m = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header);
     if (!m) return false;
     const d = digest(m[1]!);
     let ok = false;

@@ -31,6 +31,8 @@ export interface Config {
   };
   /** Interval of the broadcast loop, ms (10 Hz at most). */
   tickMs: number;
+  /** `npm run demo`: share of the day's orders and time compression of the simulator. */
+  demo: { scale: string; speed: string };
 }
 
 type Env = Record<string, string | undefined>;
@@ -58,14 +60,15 @@ function list(raw: string | undefined): string[] {
 
 /** Reads and checks the configuration. Throws ConfigError with a plain message on bad values. */
 export function loadConfig(env: Env = process.env): Config {
-  const showConfigs: ShowConfig[] = env.SHOWS_FILE
-    ? (JSON.parse(readFileSync(resolve(env.SHOWS_FILE), 'utf8')) as ShowConfig[])
-    : DEFAULT_SHOWS;
   let shows: Show[];
   try {
-    shows = showConfigs.map(resolveShow);
+    const showConfigs: unknown = env.SHOWS_FILE
+      ? JSON.parse(readFileSync(resolve(env.SHOWS_FILE), 'utf8'))
+      : DEFAULT_SHOWS;
+    if (!Array.isArray(showConfigs) || showConfigs.length === 0) throw new Error('must be a non-empty JSON array');
+    shows = (showConfigs as ShowConfig[]).map(resolveShow);
   } catch (err) {
-    throw new ConfigError((err as Error).message);
+    throw new ConfigError(`SHOWS_FILE ${env.SHOWS_FILE ?? '(built-in)'}: ${(err as Error).message}`);
   }
   const liveShow = env.LIVE_SHOW || shows[0]?.id || '';
   if (!shows.some((s) => s.id === liveShow)) throw new ConfigError(`LIVE_SHOW "${liveShow}" is not a configured show`);
@@ -80,6 +83,18 @@ export function loadConfig(env: Env = process.env): Config {
   const tokens = list(env.INGEST_TOKENS);
   for (const t of tokens) {
     if (t.length < 16) throw new ConfigError('each INGEST_TOKENS entry must be at least 16 characters');
+  }
+
+  const limits = {
+    bodyBytes: int(env, 'MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    batchLines: int(env, 'MAX_BATCH_LINES', 50_000, 1, 500_000),
+    lineBytes: int(env, 'MAX_LINE_BYTES', 4096, 256, 65536),
+    pendingOrders: int(env, 'MAX_PENDING_ORDERS', 400_000, 1000, 10_000_000),
+    flushOrders: int(env, 'MAX_FLUSH_ORDERS', 200_000, 100, 1_000_000),
+  };
+  // A batch larger than the queue could never be admitted: it would get 503 forever.
+  if (limits.pendingOrders < limits.batchLines) {
+    throw new ConfigError('MAX_PENDING_ORDERS must be at least MAX_BATCH_LINES');
   }
 
   return {
@@ -98,13 +113,8 @@ export function loadConfig(env: Env = process.env): Config {
     liveShow,
     clock,
     categories: env.CATEGORIES ? list(env.CATEGORIES) : [...DEFAULT_CATEGORIES],
-    limits: {
-      bodyBytes: int(env, 'MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
-      batchLines: int(env, 'MAX_BATCH_LINES', 50_000, 1, 500_000),
-      lineBytes: int(env, 'MAX_LINE_BYTES', 4096, 256, 65536),
-      pendingOrders: int(env, 'MAX_PENDING_ORDERS', 400_000, 1000, 10_000_000),
-      flushOrders: int(env, 'MAX_FLUSH_ORDERS', 200_000, 100, 1_000_000),
-    },
+    limits,
     tickMs: int(env, 'TICK_MS', 100, 100, 10_000),
+    demo: { scale: env.DEMO_SCALE || '0.005', speed: env.DEMO_SPEED || '20' },
   };
 }

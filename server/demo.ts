@@ -30,9 +30,8 @@ async function main(): Promise<void> {
   const show = app.live.show;
   const newest = app.live.board.newestEventMs;
   const from = newest === null ? 0 : Math.max(0, Math.floor((newest - show.startMs) / 1000) + 1);
-  const year = new Date(show.startMs + 8 * 3_600_000).getUTCFullYear();
-  const scale = process.env.DEMO_SCALE ?? '0.005';
-  const speed = process.env.DEMO_SPEED ?? '20';
+  const year = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: show.timeZone }).format(show.startMs));
+  const { scale, speed } = config.demo;
   const board = `${url.replace('127.0.0.1', 'localhost')}/`;
   app.log.info({ url, show: show.id, from, scale, speed }, 'demo started');
   console.log(`\ngmv-live demo: the board is at ${board}  (Ctrl-C to stop)\n`);

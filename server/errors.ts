@@ -3,9 +3,9 @@ import createError from '@fastify/error';
 /** Every error the API answers with, by code. Tests assert these codes. */
 export const Errors = {
   UNAUTHORIZED: createError('GMV_ERR_UNAUTHORIZED', 'a valid bearer token is required', 401),
-  BODY_EMPTY: createError('GMV_ERR_BODY_EMPTY', 'the request body is empty', 400),
+  BODY_EMPTY: createError('GMV_ERR_BODY_EMPTY', '%s', 400),
   BODY_INVALID: createError('GMV_ERR_BODY_INVALID', '%s', 400),
-  BODY_TOO_LARGE: createError('GMV_ERR_BODY_TOO_LARGE', 'the request body is larger than %s bytes', 413),
+  NOT_FOUND: createError('GMV_ERR_NOT_FOUND', 'no route %s', 404),
   TOO_MANY_LINES: createError('GMV_ERR_TOO_MANY_LINES', 'a batch may hold at most %s orders', 413),
   MEDIA_TYPE: createError('GMV_ERR_MEDIA_TYPE', 'send application/x-ndjson or application/json, not %s', 415),
   SHOW_UNKNOWN: createError('GMV_ERR_SHOW_UNKNOWN', 'no show "%s" is configured', 404),

@@ -8,6 +8,9 @@ export interface SendTotals {
   retries: number;
 }
 
+/** Retries of one batch before the run gives up (about two minutes of back-off). */
+const MAX_ATTEMPTS = 120;
+
 interface IngestAnswer {
   accepted: number;
   duplicates: number;
@@ -66,10 +69,11 @@ export class Sender {
           throw new Error(`server answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
         }
         await res.body?.cancel();
+        if (attempt > MAX_ATTEMPTS) throw new Error(`server answered ${res.status} ${attempt} times in a row`);
         await sleep(Number(res.headers.get('retry-after') ?? '1') * 1000);
       } catch (err) {
         if (err instanceof Error && err.message.startsWith('server answered')) throw err;
-        if (attempt > 120) throw err;
+        if (attempt > MAX_ATTEMPTS) throw err;
         await sleep(Math.min(5000, 250 * 2 ** Math.min(attempt, 4)));
       }
       this.totals.retries++;

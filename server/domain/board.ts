@@ -120,7 +120,7 @@ export class LiveBoard {
       fen += this.seriesFen[i]!;
     }
     return {
-      ordersPerSec: Math.round(orders / RATE_WINDOW_SECONDS),
+      ordersPerSec: Math.round((orders * 10) / RATE_WINDOW_SECONDS) / 10,
       gmvPerSec: formatFen(Math.round(fen / RATE_WINDOW_SECONDS)),
       peakOrdersPerSec: this.peak.orders,
       peakSecond: this.peak.second,

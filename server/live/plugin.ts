@@ -45,13 +45,26 @@ export default fp<{ config: Config }>(
       });
     });
 
+    let lastRecovery = 0;
     const timer = setInterval(() => {
+      // After a failed write, keep trying to rebuild from the store even if no order arrives.
+      if (live.isStale && Date.now() - lastRecovery >= 1000) {
+        lastRecovery = Date.now();
+        live.ensureFresh().catch((err: unknown) => log.warn({ err: String(err) }, 'store still unavailable'));
+      }
+      if (live.needsSnapshot) {
+        live.needsSnapshot = false;
+        nsp.emit('snapshot', live.snapshot());
+        return;
+      }
       const tick = live.nextTick();
       if (tick) nsp.emit('tick', tick);
     }, config.tickMs);
 
     app.addHook('preClose', async () => {
       clearInterval(timer);
+      // Orders committed while the writer drains still reach the boards.
+      if (app.hasDecorator('writer')) await app.writer.drain();
       // Flush the last state to boards before sockets close.
       const tick = live.nextTick();
       if (tick) nsp.emit('tick', tick);

@@ -6,6 +6,8 @@ import { LiveBoard } from '../domain/board.js';
 import type { StoreHandle } from '../store/client.js';
 import { readBoard } from '../store/board.js';
 
+const HEARTBEAT_MS = 1000;
+
 /**
  * The state of the show on air: a LiveBoard fed only by committed inserts and
  * rebuilt from ClickHouse at start and after any failed write, plus the seq
@@ -17,6 +19,9 @@ export class LiveService {
   healthy = true;
   private stale = true;
   private sentVersion = -1;
+  private sentAtMs = 0;
+  /** Set by a rebuild: every board needs a fresh snapshot, not a tick. */
+  needsSnapshot = false;
 
   constructor(
     readonly show: Show,
@@ -36,9 +41,11 @@ export class LiveService {
     const stored = await readBoard(this.store, this.show);
     const board = new LiveBoard(this.show);
     board.load(stored.seconds, stored.dimensions, stored.newestEventMs);
+    board.committedAtMs = stored.committedAtMs;
     board.version = this.board.version + 1;
     this.board = board;
     this.stale = false;
+    this.needsSnapshot = true;
     this.setHealthy(true);
     this.log.info(
       {
@@ -49,6 +56,10 @@ export class LiveService {
       },
       'live state rebuilt from store',
     );
+  }
+
+  get isStale(): boolean {
+    return this.stale;
   }
 
   /** A write failed and may have landed in part: rebuild before the next one. */
@@ -106,11 +117,15 @@ export class LiveService {
     };
   }
 
-  /** The next tick if anything changed since the last one (seq advances by exactly one). */
-  nextTick(): Tick | null {
+  /**
+   * The next tick if anything changed since the last one, or a heartbeat once a
+   * second so clocks and rates keep moving when orders stop (seq advances by one).
+   */
+  nextTick(now = Date.now()): Tick | null {
     const b = this.board;
-    if (b.version === this.sentVersion) return null;
+    if (b.version === this.sentVersion && now - this.sentAtMs < HEARTBEAT_MS) return null;
     this.sentVersion = b.version;
+    this.sentAtMs = now;
     this.seq++;
     const asOfMs = this.clockMs();
     return {

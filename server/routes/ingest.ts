@@ -3,14 +3,8 @@ import { validateOrder, type Order, type Rejection } from '../../shared/order.js
 import { TokenSet } from '../auth.js';
 import type { Config } from '../config.js';
 import { Errors, RETRY_AFTER_SECONDS } from '../errors.js';
-import { IngestWriter, OverloadedError, StoreUnavailableError } from '../ingest/writer.js';
+import { OverloadedError, StoreUnavailableError } from '../ingest/writer.js';
 import { parseJsonBody, parseNdjson } from '../ingest/parse.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    writer: IngestWriter;
-  }
-}
 
 const rejectionSchema = {
   type: 'object',
@@ -27,17 +21,7 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
   const tokens = new TokenSet(config.ingestTokens);
   const categories = new Set(config.categories);
   const ctx = { shows: config.shows, categories };
-  const writer = new IngestWriter({
-    store: app.store,
-    log: app.log.child({ module: 'ingest' }),
-    maxPending: config.limits.pendingOrders,
-    maxFlush: config.limits.flushOrders,
-    onCommitted: (orders, at) => app.live.applyCommitted(orders, at),
-    onFailure: () => app.live.markStale(),
-    prepare: () => app.live.ensureFresh(),
-  });
-  app.decorate('writer', writer);
-  app.addHook('preClose', () => writer.drain());
+  const writer = app.writer;
 
   // Bodies arrive as text; each line is decoded on its own so one bad line cannot sink a batch.
   // Only these two types are accepted here (415 for anything else).
@@ -73,11 +57,11 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
       },
     },
     async (req, reply) => {
-      const ndjson = (req.headers['content-type'] ?? '').startsWith('application/x-ndjson');
+      const ndjson = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-ndjson');
       const parsed = ndjson ? parseNdjson(req.body ?? '', config.limits) : parseJsonBody(req.body ?? '', config.limits);
       if (!parsed.ok) {
         if (parsed.code === 'GMV_ERR_TOO_MANY_LINES') throw new Errors.TOO_MANY_LINES(config.limits.batchLines);
-        if (parsed.code === 'GMV_ERR_BODY_EMPTY') throw new Errors.BODY_EMPTY();
+        if (parsed.code === 'GMV_ERR_BODY_EMPTY') throw new Errors.BODY_EMPTY(parsed.message);
         throw new Errors.BODY_INVALID(parsed.message);
       }
       const rejected: Rejection[] = parsed.rejected;
@@ -92,10 +76,9 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
         const { accepted, duplicates } = await writer.submit(orders);
         return { accepted, duplicates, rejected };
       } catch (err) {
+        if (!(err instanceof OverloadedError || err instanceof StoreUnavailableError)) throw err;
         reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-        if (err instanceof OverloadedError) throw new Errors.OVERLOADED();
-        if (err instanceof StoreUnavailableError) throw new Errors.STORE_UNAVAILABLE();
-        throw err;
+        throw err instanceof OverloadedError ? new Errors.OVERLOADED() : new Errors.STORE_UNAVAILABLE();
       }
     },
   );

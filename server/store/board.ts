@@ -7,6 +7,8 @@ export interface StoredBoard {
   seconds: RollupRow[];
   dimensions: DimensionRow[];
   newestEventMs: number | null;
+  /** When the newest stored order was committed, epoch ms. */
+  committedAtMs: number | null;
 }
 
 /** Reads what the board needs from the rollups: the source of truth for the live state. */
@@ -55,14 +57,20 @@ export async function readBoard(store: StoreHandle, show: Show): Promise<StoredB
   );
 
   const newestRs = await client.query({
-    query: `SELECT toString(toUnixTimestamp64Milli(max(ts))) AS ms, count() > 0 AS any
+    query: `SELECT toString(toUnixTimestamp64Milli(max(ts))) AS ms,
+                   toString(toUnixTimestamp64Milli(max(ingested_at))) AS committed, count() > 0 AS any
             FROM ${db}.orders WHERE show = {show:String}`,
     query_params: params,
     format: 'JSONEachRow',
   });
-  const [newest] = await newestRs.json<{ ms: string; any: number | boolean }>();
-  const newestEventMs = newest && Number(newest.any) ? Number(newest.ms) : null;
-  return { seconds, dimensions, newestEventMs };
+  const [newest] = await newestRs.json<{ ms: string; committed: string; any: number | boolean }>();
+  const any = newest !== undefined && Boolean(Number(newest.any));
+  return {
+    seconds,
+    dimensions,
+    newestEventMs: any ? Number(newest.ms) : null,
+    committedAtMs: any ? Number(newest.committed) : null,
+  };
 }
 
 export interface StoredTotals {

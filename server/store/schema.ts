@@ -101,5 +101,3 @@ export async function migrate(store: StoreHandle): Promise<number> {
   }
   return version;
 }
-
-export const SCHEMA_VERSION = 1;

@@ -12,7 +12,8 @@ export const INSERT_SETTINGS: ClickHouseSettings = {
   max_insert_block_size: '1048576',
   min_insert_block_size_rows: '1048576',
   min_insert_block_size_bytes: '268435456',
-  // Materialized views run in the same INSERT, so rollups commit with the rows.
+  // Materialized views run in the same INSERT, one after another. They are not
+  // transactional with the rows: a failed INSERT makes the live state rebuild.
   parallel_view_processing: 0,
   input_format_skip_unknown_fields: 0,
   date_time_input_format: 'basic',
@@ -23,7 +24,7 @@ export const QUERY_SETTINGS: ClickHouseSettings = {
   // Decimals and 64-bit integers come back as strings so nothing passes through a float.
   output_format_json_quote_decimals: 1,
   output_format_json_quote_64bit_integers: 1,
-  // Totals are exact sums of Decimal columns; a query never returns approximate results.
+  // A runaway query fails instead of holding the event loop's callers forever.
   max_execution_time: 60,
   join_use_nulls: 0,
 };

@@ -144,6 +144,22 @@ describe('ingest on real chDB', () => {
     expect((await app.inject({ url: '/api/v1/totals' })).json().gross).toEqual(before.gross);
   });
 
+  it('takes HTTP names case-insensitively and refuses unknown routes and parameters with codes', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/orders',
+      headers: { 'content-type': 'Application/X-NDJSON', authorization: `bearer ${TOKEN}` },
+      payload: ndjson([order(9100)]),
+    });
+    expect(res.json()).toMatchObject({ accepted: 1, duplicates: 0 });
+    const unknownParam = await app.inject({ url: '/api/v1/totals?colour=red' });
+    expect([unknownParam.statusCode, unknownParam.json().code]).toEqual([400, 'GMV_ERR_REQUEST_INVALID']);
+    const unknownShow = await app.inject({ url: '/api/v1/totals?show=1999' });
+    expect([unknownShow.statusCode, unknownShow.json().code]).toEqual([404, 'GMV_ERR_SHOW_UNKNOWN']);
+    const noRoute = await app.inject({ url: '/api/v1/nothing' });
+    expect([noRoute.statusCode, noRoute.json().code]).toEqual([404, 'GMV_ERR_NOT_FOUND']);
+  });
+
   it('answers health, readiness and the OpenAPI description', async () => {
     expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
     expect((await app.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', store: 'chdb' });

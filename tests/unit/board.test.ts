@@ -178,10 +178,10 @@ describe('LiveBoard rate and peak', () => {
       1,
     );
     // 13 orders and 13,013 fen over seconds 5..9: 2.6/s and 2,602.6 fen/s.
-    const expected = { ordersPerSec: 3, gmvPerSec: '26.03', peakOrdersPerSec: 100, peakSecond: 4 };
+    const expected = { ordersPerSec: 2.6, gmvPerSec: '26.03', peakOrdersPerSec: 100, peakSecond: 4 };
     expect(board.rate(show.startMs + 10_000)).toEqual(expected);
     expect(board.rate(show.startMs + 10_999)).toEqual(expected);
-    expect(board.rate(show.startMs + 11_000).ordersPerSec).toBe(12); // 62 orders over 6..10
+    expect(board.rate(show.startMs + 11_000).ordersPerSec).toBe(12.4); // 62 orders over 6..10
   });
 
   it('reads the grace seconds before the start and reports zero long after the end', () => {
