@@ -6,8 +6,8 @@
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DAY_SECONDS } from './sim/day.js';
-import { DayGenerator } from './sim/generate.js';
+import { DAY_SECONDS } from '../shared/sim/day.js';
+import { DayGenerator } from '../shared/sim/generate.js';
 import { Sender, sleep, type SendTotals } from './sim/send.js';
 
 const { values: flags } = parseArgs({

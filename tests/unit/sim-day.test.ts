@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { YEARS } from '../../scripts/sim/calibration.js';
-import { DAY_SECONDS, countsPerSecond, dayCurve } from '../../scripts/sim/day.js';
+import { YEARS } from '../../shared/sim/calibration.js';
+import { DAY_SECONDS, countsPerSecond, dayCurve } from '../../shared/sim/day.js';
 
 function sum(values: ArrayLike<number>): number {
   let s = 0;

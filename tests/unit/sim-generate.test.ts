@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DayGenerator, chinaTime, type GeneratorOptions, type SimLine } from '../../scripts/sim/generate.js';
+import { DayGenerator, chinaTime, type GeneratorOptions, type SimLine } from '../../shared/sim/generate.js';
 import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 

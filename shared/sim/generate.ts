@@ -1,6 +1,6 @@
-import { COUNTRY_CODES } from '../../shared/countries.js';
-import { DEFAULT_SHOWS } from '../../shared/show.js';
-import { parseTimestamp } from '../../shared/time.js';
+import { COUNTRY_CODES } from '../countries.js';
+import { DEFAULT_SHOWS } from '../show.js';
+import { parseTimestamp } from '../time.js';
 import { CATEGORY_MIX, COUNTRIES_AND_REGIONS, MERCHANTS, TOP_COUNTRIES, YEARS, type Year } from './calibration.js';
 import { DAY_SECONDS, countsPerSecond, dayCurve } from './day.js';
 import { cumulate, mixSeed, mulberry32, normal, pick } from './random.js';
