@@ -85,6 +85,12 @@ export function loadConfig(env: Env = process.env): Config {
     if (t.length < 16) throw new ConfigError('each INGEST_TOKENS entry must be at least 16 characters');
   }
 
+  const categories = env.CATEGORIES ? list(env.CATEGORIES) : [...DEFAULT_CATEGORIES];
+  for (const c of categories) {
+    // Categories are stored and sent verbatim: keep them to a plain charset.
+    if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(c))
+      throw new ConfigError(`CATEGORIES: "${c}" must match [a-z0-9_-], 1-32 characters`);
+  }
   const limits = {
     bodyBytes: int(env, 'MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     batchLines: int(env, 'MAX_BATCH_LINES', 50_000, 1, 500_000),
@@ -112,7 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     shows,
     liveShow,
     clock,
-    categories: env.CATEGORIES ? list(env.CATEGORIES) : [...DEFAULT_CATEGORIES],
+    categories,
     limits,
     tickMs: int(env, 'TICK_MS', 100, 100, 10_000),
     demo: { scale: env.DEMO_SCALE || '0.005', speed: env.DEMO_SPEED || '20' },

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config.js';
 import { runServer } from './server.js';
+import { loadDay, storedOrders } from './store/bulk.js';
 
 /**
  * `npm run demo`: the server on embedded ClickHouse plus the simulator streaming
@@ -35,6 +36,28 @@ async function main(): Promise<void> {
   const board = `${url.replace('127.0.0.1', 'localhost')}/`;
   app.log.info({ url, show: show.id, from, scale, speed }, 'demo started');
   console.log(`\ngmv-live demo: the board is at ${board}  (Ctrl-C to stop)\n`);
+
+  // Last year's day, for the comparison, loaded once in bulk at the same scale.
+  const lastYear = config.shows.find((s) => s.id === show.compareTo);
+  if (lastYear && (await storedOrders(app.store, lastYear.id)) === 0) {
+    const lastYearNumber = Number(
+      new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: lastYear.timeZone }).format(lastYear.startMs),
+    );
+    console.log(`gmv-live demo: loading last year's day (${lastYear.name}) at scale ${scale} ...`);
+    const ctx = { shows: config.shows, categories: new Set(config.categories) };
+    let reported = 0;
+    const r = await loadDay(app.store, ctx, {
+      year: lastYearNumber,
+      scale: Number(scale),
+      seed: 2014,
+      onProgress: (n, second) => {
+        if (second - reported >= 4 * 3600)
+          console.log(`gmv-live demo: ... ${n} orders, ${Math.round(second / 864)}% of the day`);
+        if (second - reported >= 4 * 3600) reported = second;
+      },
+    });
+    console.log(`gmv-live demo: loaded ${r.orders} orders of last year in ${(r.ms / 1000).toFixed(1)} s`);
+  }
 
   const script = fileURLToPath(new URL('../scripts/simulate.ts', import.meta.url));
   const sim = spawn(

@@ -1,43 +1,57 @@
+import { Readable } from 'node:stream';
 import type { Order, OrderType } from '../../shared/order.js';
 import { formatFen } from '../../shared/money.js';
-import { toClickHouseTime } from '../../shared/time.js';
 import type { StoreHandle } from './client.js';
-import { INSERT_SETTINGS } from './settings.js';
+import { INSERT_SETTINGS, settingsClause } from './settings.js';
 
-/** Writes one batch of orders as a single synchronous INSERT (one part, all or nothing). */
+const COLUMNS: [string, ...string[]] = [
+  'show',
+  'order_id',
+  'type',
+  'ts',
+  'amount',
+  'currency',
+  'gmv',
+  'country',
+  'channel',
+  'category',
+  'merchant_id',
+];
+
+/**
+ * Writes one batch of orders as a single synchronous INSERT (one part per show,
+ * all or nothing). The body is TabSeparated text built directly: every string
+ * field was validated to a charset without tabs, newlines or backslashes, so no
+ * escaping is needed, and one string is several times cheaper than a row object
+ * per order.
+ */
 export async function insertOrders(store: StoreHandle, orders: readonly Order[]): Promise<void> {
   if (orders.length === 0) return;
-  await store.client.insert({
-    table: `${store.db}.orders`,
-    format: 'JSONCompactEachRow',
-    columns: [
-      'show',
-      'order_id',
-      'type',
-      'ts',
-      'amount',
-      'currency',
-      'gmv',
-      'country',
-      'channel',
-      'category',
-      'merchant_id',
-    ],
-    values: orders.map((o) => [
-      o.show,
-      o.order_id,
-      o.type,
-      toClickHouseTime(o.ts),
-      formatFen(o.amount_fen),
-      o.currency,
-      formatFen(o.gmv_fen),
-      o.country,
-      o.channel,
-      o.category,
-      o.merchant_id,
-    ]),
-    clickhouse_settings: INSERT_SETTINGS,
+  // exec with the settings in the statement: the same request over HTTP, and in chDB
+  // one statement instead of a SET per setting before it (measured ~2x faster).
+  const result = await store.client.exec({
+    query: `INSERT INTO ${store.db}.orders (${COLUMNS.join(', ')}) SETTINGS ${settingsClause(INSERT_SETTINGS)} FORMAT TabSeparated`,
+    values: Readable.from([tsvRows(orders)], { objectMode: false }),
   });
+  for await (const _ of result.stream) {
+    // An INSERT answers nothing; reading to the end releases the connection.
+  }
+}
+
+/** The TabSeparated rows of orders, in COLUMNS order. */
+export function tsvRows(orders: readonly Order[]): string {
+  let body = '';
+  for (const o of orders) {
+    body += `${o.show}\t${o.order_id}\t${o.type}\t${epochSeconds(o.ts)}\t${formatFen(o.amount_fen)}\t${o.currency}\t${formatFen(o.gmv_fen)}\t${o.country}\t${o.channel}\t${o.category}\t${o.merchant_id}\n`;
+  }
+  return body;
+}
+
+/** Epoch ms as "seconds.mmm", which DateTime64(3) reads exactly. */
+function epochSeconds(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const frac = ms - s * 1000;
+  return `${s}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
 }
 
 export interface OrderKey {

@@ -28,3 +28,14 @@ export const QUERY_SETTINGS: ClickHouseSettings = {
   max_execution_time: 60,
   join_use_nulls: 0,
 };
+
+/** Settings as a SETTINGS clause. Only our own constant names and values reach it. */
+export function settingsClause(settings: ClickHouseSettings): string {
+  return Object.entries(settings)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => {
+      if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new Error(`bad setting name ${k}`);
+      return `${k} = ${typeof v === 'number' ? v : `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`}`;
+    })
+    .join(', ');
+}

@@ -16,9 +16,23 @@ export interface GeneratorOptions {
   lateShare?: number;
 }
 
-/** One simulated order, as its NDJSON line and the second it is sent in. */
+/** The fields of one simulated order, exactly as a client would send them. */
+export interface SimFields {
+  order_id: string;
+  ts: string;
+  amount: string;
+  currency: string;
+  country: string;
+  channel: string;
+  category: string;
+  merchant_id: string;
+  type?: 'refund';
+}
+
+/** One simulated order: its fields and its NDJSON line. */
 export interface SimLine {
   line: string;
+  fields: SimFields;
   type: 'sale' | 'refund';
 }
 
@@ -94,7 +108,7 @@ export class DayGenerator {
             ? 'offline'
             : 'pc';
       const merchant = `m${pick(this.merchantCum, rand) + 1}`;
-      const fields = {
+      const fields: SimFields = {
         order_id: id,
         ts: chinaTime(ms),
         amount: amount.toFixed(2),
@@ -104,18 +118,18 @@ export class DayGenerator {
         category: CATEGORY_MIX[cat]!.key,
         merchant_id: merchant,
       };
-      const line: SimLine = { line: JSON.stringify(fields), type: 'sale' };
+      const line: SimLine = { line: JSON.stringify(fields), fields, type: 'sale' };
       if (rand() < lateShare) this.carry(s + 5 + Math.floor(rand() * 55), line);
       else fresh.push({ ms, line });
       if (rand() < refundShare) {
         const at = s + 60 + Math.floor(rand() * 1800);
         if (at < DAY_SECONDS) {
-          const refund = {
+          const refund: SimFields = {
             ...fields,
             ts: chinaTime(this.startMs + at * 1000 + Math.floor(rand() * 1000)),
             type: 'refund',
           };
-          this.carry(at, { line: JSON.stringify(refund), type: 'refund' });
+          this.carry(at, { line: JSON.stringify(refund), fields: refund, type: 'refund' });
         }
       }
     }
