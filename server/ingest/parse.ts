@@ -38,7 +38,8 @@ export function parseNdjson(body: string, limits: ParseLimits): BatchParse {
         message: `a batch may hold at most ${limits.batchLines} orders`,
       };
     }
-    if (Buffer.byteLength(text) > limits.lineBytes) {
+    // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only count bytes when it matters.
+    if (text.length > limits.lineBytes / 3 && Buffer.byteLength(text) > limits.lineBytes) {
       rejected.push({
         line,
         field: null,

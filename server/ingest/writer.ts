@@ -120,18 +120,19 @@ export class IngestWriter {
     }
 
     // Decide each order: new, duplicate within this flush, or "maybe stored" (confirmed below).
-    const seen = new Set<string>();
+    const seen = new Map<string, Set<string>>();
+    for (const show of shows) seen.set(show, new Set());
     const fresh: [Request, Order][] = [];
     const suspects: [Request, Order][] = [];
     for (const r of batch) {
       for (const o of r.orders) {
         const key = orderKey(o.order_id, o.type);
-        const scoped = `${o.show}\u0001${key}`;
-        if (seen.has(scoped)) {
+        const inFlush = seen.get(o.show)!;
+        if (inFlush.has(key)) {
           r.duplicates++;
           continue;
         }
-        seen.add(scoped);
+        inFlush.add(key);
         (sets.get(o.show)!.mayHave(key) ? suspects : fresh).push([r, o]);
       }
     }
@@ -142,7 +143,7 @@ export class IngestWriter {
       });
       for (const pair of suspects) {
         const [r, o] = pair;
-        if (stored.has(`${o.show}\u0001${orderKey(o.order_id, o.type)}`)) r.duplicates++;
+        if (stored.get(o.show)?.has(orderKey(o.order_id, o.type))) r.duplicates++;
         else fresh.push(pair);
       }
     }
@@ -198,19 +199,19 @@ export class IngestWriter {
     this.window = { at: performance.now(), flushes: 0, rows: 0, maxMs: 0 };
   }
 
-  /** Which suspects are really stored (a fingerprint hit may be a collision). */
-  private async confirm(suspects: [Request, Order][]): Promise<Set<string>> {
+  /** Which suspects are really stored, by show (a fingerprint hit may be a collision). */
+  private async confirm(suspects: [Request, Order][]): Promise<Map<string, Set<string>>> {
     const byShow = new Map<string, string[]>();
     for (const [, o] of suspects) {
       const ids = byShow.get(o.show) ?? [];
       ids.push(o.order_id);
       byShow.set(o.show, ids);
     }
-    const stored = new Set<string>();
+    const stored = new Map<string, Set<string>>();
     for (const [show, ids] of byShow) {
-      for (const k of await storedKeys(this.deps.store, show, ids)) {
-        stored.add(`${show}\u0001${orderKey(k.order_id, k.type)}`);
-      }
+      const keys = new Set<string>();
+      for (const k of await storedKeys(this.deps.store, show, ids)) keys.add(orderKey(k.order_id, k.type));
+      stored.set(show, keys);
     }
     return stored;
   }
