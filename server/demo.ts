@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       },
     });
     console.log(`gmv-live demo: loaded ${r.orders} orders of last year in ${(r.ms / 1000).toFixed(1)} s`);
+    await app.live.loadLastYear();
   }
 
   const script = fileURLToPath(new URL('../scripts/simulate.ts', import.meta.url));

@@ -2,7 +2,7 @@
  * The live wire protocol between the server and every board, shared by both
  * sides. Bump PROTOCOL_VERSION on any incompatible change.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** socket.io namespace of the live board. */
 export const LIVE_NAMESPACE = '/live';
@@ -64,6 +64,42 @@ export interface ShowInfo {
   clock: 'wall' | 'events';
 }
 
+/** A milestone of the show and when it was (or is expected to be) crossed. */
+export interface Milestone {
+  /** CNY with two decimals. */
+  amount: string;
+  /** "last-year" for the previous show's total, else "threshold". */
+  kind: 'threshold' | 'last-year';
+  /** Event time at which gross GMV reached the amount, exact to the ms; null until crossed. */
+  crossedAtMs: number | null;
+  /** Projected crossing at the current pace, for the next milestone only. */
+  predictedAtMs: number | null;
+}
+
+/** This year against last year at the same seconds since the start. */
+export interface Pace {
+  /** Gross now over last year's gross at the same elapsed second, minus one, in percent. */
+  vsLastYearPct: number | null;
+  /** Last year's final total scaled by that ratio, CNY. */
+  projectedGmv: string | null;
+  /** Last year's gross at the same elapsed second, CNY. */
+  lastYearSoFar: string | null;
+}
+
+/**
+ * One drawn order flow, from a merchant hub (index into MERCHANT_HUBS) to the
+ * buyer's country. Arcs are a sample of the orders of the tick.
+ */
+export type Arc = [hub: number, country: string];
+
+/** Last year's day, for the overlay: gross GMV fen per minute since its start. */
+export interface LastYear {
+  show: string;
+  name: string;
+  totalGmv: string;
+  minuteFen: number[];
+}
+
 interface StateBase {
   v: typeof PROTOCOL_VERSION;
   seq: number;
@@ -81,6 +117,12 @@ interface StateBase {
   sentAtMs: number;
   /** False while the store is failing: the board shows its data as stale. */
   healthy: boolean;
+  pace: Pace;
+  milestones: Milestone[];
+  /** A sample of the orders committed since the previous message. */
+  arcs: Arc[];
+  /** Orders each arc stands for in this message (1 arc ≈ N orders). */
+  ordersPerArc: number;
 }
 
 /** The whole board state: sent on connect, on reconnect and on request. */
@@ -88,6 +130,7 @@ export interface Snapshot extends StateBase {
   show: ShowInfo;
   /** Every non-empty second of the gross series so far, ascending. */
   series: SeriesPoint[];
+  lastYear: LastYear | null;
 }
 
 /** Absolute state after a change; `series` holds the seconds that changed, with their absolute values. */

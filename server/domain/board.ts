@@ -1,6 +1,7 @@
 import type { Order } from '../../shared/order.js';
 import { formatFen } from '../../shared/money.js';
-import type { BreakdownRow, Breakdowns, Rate, SeriesPoint, TotalsPart } from '../../shared/protocol.js';
+import { merchantHub } from '../../shared/geo.js';
+import type { Arc, BreakdownRow, Breakdowns, Rate, SeriesPoint, TotalsPart } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 
 interface Tally {
@@ -26,6 +27,8 @@ export interface DimensionRow {
 
 const RATE_WINDOW_SECONDS = 5;
 const TOP_N = 10;
+/** Most arcs sampled between two ticks: the per-frame drawing budget of a board. */
+export const ARC_BUDGET = 48;
 
 /**
  * The live state of one show: totals, the per-second gross series and the
@@ -51,6 +54,9 @@ export class LiveBoard {
   committedAtMs: number | null = null;
   /** Bumped on every change, so the broadcast loop knows when to send. */
   version = 0;
+  private arcs: Arc[] = [];
+  private arcOrders = 0;
+  private arcRandom = 0x9e3779b9;
 
   constructor(readonly show: Show) {
     this.offset = show.graceSeconds;
@@ -74,6 +80,7 @@ export class LiveBoard {
         add(this.dims.country, o.country, 1, o.gmv_fen);
         add(this.dims.category, o.category, 1, o.gmv_fen);
         if (o.merchant_id) add(this.dims.merchant, o.merchant_id, 1, o.gmv_fen);
+        this.sampleArc(o);
       }
       if (this.newestEventMs === null || o.ts > this.newestEventMs) this.newestEventMs = o.ts;
     }
@@ -153,6 +160,37 @@ export class LiveBoard {
     }
     this.changed.clear();
     return out;
+  }
+
+  /** The arcs sampled since the last call, and how many orders each stands for. */
+  takeArcs(): { arcs: Arc[]; ordersPerArc: number } {
+    const arcs = this.arcs;
+    const ordersPerArc = arcs.length === 0 ? 0 : Math.round(this.arcOrders / arcs.length);
+    this.arcs = [];
+    this.arcOrders = 0;
+    return { arcs, ordersPerArc };
+  }
+
+  /** Gross fen of every second of the window, the first being `firstSecond` (negative: grace before the start). */
+  secondsFen(): { fen: Float64Array; firstSecond: number } {
+    return { fen: this.seriesFen, firstSecond: -this.offset };
+  }
+
+  /** Reservoir sampling: every sale has the same chance to be drawn, whatever the rate. */
+  private sampleArc(o: Order): void {
+    this.arcOrders++;
+    const arc: Arc = [merchantHub(o.merchant_id || o.order_id), o.country];
+    if (this.arcs.length < ARC_BUDGET) {
+      this.arcs.push(arc);
+      return;
+    }
+    let x = this.arcRandom;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.arcRandom = x >>> 0;
+    const j = this.arcRandom % this.arcOrders;
+    if (j < ARC_BUDGET) this.arcs[j] = arc;
   }
 
   private addSecond(second: number, orders: number, fen: number): void {

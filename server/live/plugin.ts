@@ -20,7 +20,8 @@ export default fp<{ config: Config }>(
   async (app, { config }) => {
     const show = config.shows.find((s) => s.id === config.liveShow)!;
     const log = app.log.child({ module: 'live' });
-    const live = new LiveService(show, config.clock, app.store, log);
+    const lastYear = config.shows.find((s) => s.id === show.compareTo) ?? null;
+    const live = new LiveService(show, config.clock, app.store, log, lastYear);
     await live.ensureFresh();
     app.decorate('live', live);
 

@@ -1,10 +1,14 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
+import { decimalToFen, formatFen } from '../../shared/money.js';
 import type { Order } from '../../shared/order.js';
 import { PROTOCOL_VERSION, type Snapshot, type Tick, type TotalsResponse } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 import { LiveBoard } from '../domain/board.js';
+import { LastYearCurve, NO_PACE } from '../domain/comparison.js';
+import { Milestones, crossingSecond } from '../domain/milestones.js';
 import type { StoreHandle } from '../store/client.js';
-import { readBoard } from '../store/board.js';
+import { exactCrossing, readBoard, readSecondsFen } from '../store/board.js';
+import type { LastYear, Milestone, Pace } from '../../shared/protocol.js';
 
 const HEARTBEAT_MS = 1000;
 
@@ -23,15 +27,31 @@ export class LiveService {
   /** Set by a rebuild: every board needs a fresh snapshot, not a tick. */
   needsSnapshot = false;
 
+  private lastYear: LastYearCurve | null = null;
+  private milestones: Milestones;
+  private checkingMilestones = false;
+
   constructor(
     readonly show: Show,
     private readonly clock: 'wall' | 'events',
     private readonly store: StoreHandle,
     private readonly log: Logger,
+    private readonly lastYearShow: Show | null = null,
   ) {
     this.board = new LiveBoard(show);
+    this.milestones = new Milestones(show.milestones, null);
     // Seq keeps increasing across restarts as long as the wall clock does.
     this.seq = Date.now();
+  }
+
+  /** (Re)reads last year's day from the store: its curve, total and the "last year's total" milestone. */
+  async loadLastYear(): Promise<void> {
+    if (!this.lastYearShow) return;
+    const curve = new LastYearCurve(await readSecondsFen(this.store, this.lastYearShow));
+    this.lastYear = curve.totalFen > 0 ? curve : null;
+    this.milestones = new Milestones(this.show.milestones, this.lastYear?.totalFen ?? null);
+    this.needsSnapshot = true;
+    this.checkMilestones();
   }
 
   /** Rebuilds the board from the store if it may differ from it. Throws while the store is down. */
@@ -39,6 +59,7 @@ export class LiveService {
     if (!this.stale) return;
     const started = performance.now();
     const stored = await readBoard(this.store, this.show);
+    if (this.lastYear === null) await this.loadLastYear();
     const board = new LiveBoard(this.show);
     board.load(stored.seconds, stored.dimensions, stored.newestEventMs);
     board.committedAtMs = stored.committedAtMs;
@@ -47,6 +68,8 @@ export class LiveService {
     this.stale = false;
     this.needsSnapshot = true;
     this.setHealthy(true);
+    this.milestones.reset();
+    this.checkMilestones();
     this.log.info(
       {
         show: this.show.id,
@@ -79,6 +102,58 @@ export class LiveService {
     const mine = orders.filter((o) => o.show === this.show.id);
     this.board.apply(mine, committedAtMs);
     this.setHealthy(true);
+    this.checkMilestones();
+  }
+
+  /**
+   * Finds the exact event time of every milestone the gross total has reached:
+   * the second from the live series, the order within it from the store.
+   */
+  private checkMilestones(): void {
+    if (this.checkingMilestones) return;
+    const pending = this.milestones.pending(this.board.grossFen());
+    if (pending.length === 0) return;
+    this.checkingMilestones = true;
+    const board = this.board;
+    const milestones = this.milestones;
+    void (async () => {
+      for (const fen of pending) {
+        const { fen: seconds, firstSecond } = board.secondsFen();
+        const at = crossingSecond(seconds, fen);
+        if (!at) continue;
+        const ms = await exactCrossing(this.store, this.show, at.index + firstSecond, at.before, fen);
+        if (ms !== null && board === this.board && milestones === this.milestones) {
+          milestones.setCrossed(fen, ms);
+          board.version++;
+        }
+      }
+    })()
+      .catch((err: unknown) => this.log.warn({ err: String(err) }, 'milestone time not found yet'))
+      .finally(() => {
+        this.checkingMilestones = false;
+        // Orders may have crossed another milestone meanwhile.
+        if (this.milestones.pending(this.board.grossFen()).length > 0 && this.healthy)
+          setTimeout(() => this.checkMilestones(), 100);
+      });
+  }
+
+  private extras(asOfMs: number, gmvPerSecFen: number): { pace: Pace; milestones: Milestone[] } {
+    const gross = this.board.grossFen();
+    const elapsed = Math.floor((asOfMs - this.show.startMs) / 1000);
+    return {
+      pace: this.lastYear ? this.lastYear.pace(elapsed, gross) : NO_PACE,
+      milestones: this.milestones.state(gross, gmvPerSecFen, asOfMs),
+    };
+  }
+
+  private lastYearWire(): LastYear | null {
+    if (!this.lastYear || !this.lastYearShow) return null;
+    return {
+      show: this.lastYearShow.id,
+      name: this.lastYearShow.name,
+      totalGmv: formatFen(this.lastYear.totalFen),
+      minuteFen: this.lastYear.minutes(),
+    };
   }
 
   clockMs(): number {
@@ -88,6 +163,7 @@ export class LiveService {
   snapshot(): Snapshot {
     const b = this.board;
     const asOfMs = this.clockMs();
+    const rate = b.rate(asOfMs);
     const usd = this.show.rates.USD;
     return {
       v: PROTOCOL_VERSION,
@@ -107,13 +183,18 @@ export class LiveService {
       asOfMs,
       gross: b.gross(),
       net: b.net(),
-      rate: b.rate(asOfMs),
+      rate,
       breakdowns: b.breakdowns(),
       series: b.series(),
       newestEventMs: b.newestEventMs,
       committedAtMs: b.committedAtMs,
       sentAtMs: Date.now(),
       healthy: this.healthy,
+      ...this.extras(asOfMs, decimalToFen(rate.gmvPerSec)),
+      // Arcs are a live effect: a snapshot starts with none.
+      arcs: [],
+      ordersPerArc: 0,
+      lastYear: this.lastYearWire(),
     };
   }
 
@@ -128,6 +209,7 @@ export class LiveService {
     this.sentAtMs = now;
     this.seq++;
     const asOfMs = this.clockMs();
+    const rate = b.rate(asOfMs);
     return {
       v: PROTOCOL_VERSION,
       seq: this.seq,
@@ -135,13 +217,15 @@ export class LiveService {
       asOfMs,
       gross: b.gross(),
       net: b.net(),
-      rate: b.rate(asOfMs),
+      rate,
       breakdowns: b.breakdowns(),
       series: b.takeChanged(),
       newestEventMs: b.newestEventMs,
       committedAtMs: b.committedAtMs,
       sentAtMs: Date.now(),
       healthy: this.healthy,
+      ...this.extras(asOfMs, decimalToFen(rate.gmvPerSec)),
+      ...b.takeArcs(),
     };
   }
 

@@ -97,3 +97,49 @@ export async function readTotals(store: StoreHandle, showId: string): Promise<St
     refundFen: decimalToFen(r?.rf ?? '0'),
   };
 }
+
+/** Gross fen per second since the show start, for a whole show (last year's curve). */
+export async function readSecondsFen(store: StoreHandle, show: Show): Promise<Float64Array> {
+  const seconds = Math.ceil((show.endMs - show.startMs) / 1000);
+  const rs = await store.client.query({
+    query: `SELECT toInt64(toUnixTimestamp(second)) - {start:Int64} AS s, toString(sum(gmv)) AS gmv
+            FROM ${store.db}.gmv_by_second
+            WHERE show = {show:String} AND type = 'sale'
+            GROUP BY s HAVING s >= 0 AND s < {seconds:Int64} ORDER BY s`,
+    query_params: { show: show.id, start: Math.floor(show.startMs / 1000), seconds },
+    format: 'JSONCompactEachRow',
+  });
+  const out = new Float64Array(seconds);
+  for (const [s, gmv] of await rs.json<[string, string]>()) out[Number(s)] = decimalToFen(gmv);
+  return out;
+}
+
+/**
+ * The event time of the sale that took gross GMV to `threshold`, given the gross
+ * before `second` (seconds since the show start): the orders of that one second,
+ * in event-time order (ties by id), are summed until the threshold is reached.
+ */
+export async function exactCrossing(
+  store: StoreHandle,
+  show: Show,
+  second: number,
+  before: number,
+  threshold: number,
+): Promise<number | null> {
+  const from = show.startMs + second * 1000;
+  const rs = await store.client.query({
+    query: `SELECT toString(toUnixTimestamp64Milli(ts)) AS ms, toString(gmv) AS gmv
+            FROM ${store.db}.orders
+            WHERE show = {show:String} AND type = 'sale'
+              AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})
+            ORDER BY ts, order_id`,
+    query_params: { show: show.id, from, to: from + 1000 },
+    format: 'JSONCompactEachRow',
+  });
+  let sum = before;
+  for (const [ms, gmv] of await rs.json<[string, string]>()) {
+    sum += decimalToFen(gmv);
+    if (sum >= threshold) return Number(ms);
+  }
+  return null;
+}

@@ -16,6 +16,10 @@ const base: Omit<Tick, 'seq' | 'show' | 'gross' | 'series'> = {
   committedAtMs: 1_000_000,
   sentAtMs: 1_000_500,
   healthy: true,
+  pace: { vsLastYearPct: null, projectedGmv: null, lastYearSoFar: null },
+  milestones: [],
+  arcs: [],
+  ordersPerArc: 0,
 };
 
 function snapshot(seq: number, gmv: string, series: SeriesPoint[] = []): Snapshot {
@@ -36,6 +40,7 @@ function snapshot(seq: number, gmv: string, series: SeriesPoint[] = []): Snapsho
       compareTo: '2014',
       clock: 'events',
     },
+    lastYear: null,
   };
 }
 

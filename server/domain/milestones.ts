@@ -1,0 +1,70 @@
+import { decimalToFen, formatFen } from '../../shared/money.js';
+import type { Milestone } from '../../shared/protocol.js';
+
+interface Tracked {
+  fen: number;
+  kind: Milestone['kind'];
+  crossedAtMs: number | null;
+}
+
+/**
+ * The show's milestones: thresholds from its config plus last year's total. A
+ * milestone is crossed at the event time of the order that took gross GMV to it;
+ * that time is found from the stored orders (see store), this class keeps state.
+ */
+export class Milestones {
+  private readonly list: Tracked[];
+
+  constructor(amounts: readonly string[], lastYearTotalFen: number | null) {
+    const list: Tracked[] = amounts.map((a) => ({ fen: decimalToFen(a), kind: 'threshold', crossedAtMs: null }));
+    if (lastYearTotalFen !== null && lastYearTotalFen > 0 && !list.some((m) => m.fen === lastYearTotalFen)) {
+      list.push({ fen: lastYearTotalFen, kind: 'last-year', crossedAtMs: null });
+    }
+    this.list = list.sort((a, b) => a.fen - b.fen);
+  }
+
+  /** Thresholds at or below `grossFen` whose crossing time is not known yet. */
+  pending(grossFen: number): number[] {
+    return this.list.filter((m) => m.crossedAtMs === null && m.fen <= grossFen).map((m) => m.fen);
+  }
+
+  setCrossed(fen: number, atMs: number): void {
+    for (const m of this.list) if (m.fen === fen) m.crossedAtMs = atMs;
+  }
+
+  /** Forget crossings (after a rebuild they are found again from the store). */
+  reset(): void {
+    for (const m of this.list) m.crossedAtMs = null;
+  }
+
+  /** Wire form; the next uncrossed milestone gets a prediction at the current pace. */
+  state(grossFen: number, fenPerSec: number, clockMs: number): Milestone[] {
+    let predicted = false;
+    return this.list.map((m) => {
+      let predictedAtMs: number | null = null;
+      if (m.crossedAtMs === null && !predicted) {
+        predicted = true;
+        if (fenPerSec > 0 && m.fen > grossFen)
+          predictedAtMs = clockMs + Math.round(((m.fen - grossFen) / fenPerSec) * 1000);
+      }
+      return { amount: formatFen(m.fen), kind: m.kind, crossedAtMs: m.crossedAtMs, predictedAtMs };
+    });
+  }
+}
+
+/**
+ * The second in which a running total of per-second amounts first reaches
+ * `threshold`, and the total before that second. Null if it never does.
+ */
+export function crossingSecond(
+  fenBySecond: ArrayLike<number>,
+  threshold: number,
+): { index: number; before: number } | null {
+  let sum = 0;
+  for (let i = 0; i < fenBySecond.length; i++) {
+    const next = sum + fenBySecond[i]!;
+    if (next >= threshold) return { index: i, before: sum };
+    sum = next;
+  }
+  return null;
+}
