@@ -5,6 +5,8 @@ interface Tracked {
   fen: number;
   kind: Milestone['kind'];
   crossedAtMs: number | null;
+  /** A late order with an earlier event time may have moved the crossing. */
+  revise: boolean;
 }
 
 /**
@@ -16,20 +18,35 @@ export class Milestones {
   private readonly list: Tracked[];
 
   constructor(amounts: readonly string[], lastYearTotalFen: number | null) {
-    const list: Tracked[] = amounts.map((a) => ({ fen: decimalToFen(a), kind: 'threshold', crossedAtMs: null }));
+    const list: Tracked[] = amounts.map((a) => ({
+      fen: decimalToFen(a),
+      kind: 'threshold',
+      crossedAtMs: null,
+      revise: false,
+    }));
     if (lastYearTotalFen !== null && lastYearTotalFen > 0 && !list.some((m) => m.fen === lastYearTotalFen)) {
-      list.push({ fen: lastYearTotalFen, kind: 'last-year', crossedAtMs: null });
+      list.push({ fen: lastYearTotalFen, kind: 'last-year', crossedAtMs: null, revise: false });
     }
     this.list = list.sort((a, b) => a.fen - b.fen);
   }
 
-  /** Thresholds at or below `grossFen` whose crossing time is not known yet. */
+  /** Thresholds at or below `grossFen` whose crossing time is not known yet, or may have moved. */
   pending(grossFen: number): number[] {
-    return this.list.filter((m) => m.crossedAtMs === null && m.fen <= grossFen).map((m) => m.fen);
+    return this.list.filter((m) => (m.crossedAtMs === null || m.revise) && m.fen <= grossFen).map((m) => m.fen);
+  }
+
+  /** Sales with event times from `minTs` arrived: crossings after it may have come earlier. */
+  markLate(minTs: number): void {
+    for (const m of this.list) if (m.crossedAtMs !== null && m.crossedAtMs > minTs) m.revise = true;
   }
 
   setCrossed(fen: number, atMs: number): void {
-    for (const m of this.list) if (m.fen === fen) m.crossedAtMs = atMs;
+    for (const m of this.list) {
+      if (m.fen === fen) {
+        m.crossedAtMs = atMs;
+        m.revise = false;
+      }
+    }
   }
 
   /** Forget crossings (after a rebuild they are found again from the store). */

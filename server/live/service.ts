@@ -102,6 +102,9 @@ export class LiveService {
     const mine = orders.filter((o) => o.show === this.show.id);
     this.board.apply(mine, committedAtMs);
     this.setHealthy(true);
+    let minTs = Infinity;
+    for (const o of mine) if (o.type === 'sale' && o.ts < minTs) minTs = o.ts;
+    if (minTs !== Infinity) this.milestones.markLate(minTs);
     this.checkMilestones();
   }
 
