@@ -7,6 +7,14 @@ interface Tracked {
   crossedAtMs: number | null;
   /** A late order with an earlier event time may have moved the crossing. */
   revise: boolean;
+  /** Bumped by every late batch, so a crossing computed meanwhile is checked again. */
+  late: number;
+}
+
+/** A milestone to (re)compute; `stamp` is passed back to setCrossed. */
+export interface PendingMilestone {
+  fen: number;
+  stamp: number;
 }
 
 /**
@@ -23,28 +31,35 @@ export class Milestones {
       kind: 'threshold',
       crossedAtMs: null,
       revise: false,
+      late: 0,
     }));
     if (lastYearTotalFen !== null && lastYearTotalFen > 0 && !list.some((m) => m.fen === lastYearTotalFen)) {
-      list.push({ fen: lastYearTotalFen, kind: 'last-year', crossedAtMs: null, revise: false });
+      list.push({ fen: lastYearTotalFen, kind: 'last-year', crossedAtMs: null, revise: false, late: 0 });
     }
     this.list = list.sort((a, b) => a.fen - b.fen);
   }
 
   /** Thresholds at or below `grossFen` whose crossing time is not known yet, or may have moved. */
-  pending(grossFen: number): number[] {
-    return this.list.filter((m) => (m.crossedAtMs === null || m.revise) && m.fen <= grossFen).map((m) => m.fen);
+  pending(grossFen: number): PendingMilestone[] {
+    return this.list
+      .filter((m) => (m.crossedAtMs === null || m.revise) && m.fen <= grossFen)
+      .map((m) => ({ fen: m.fen, stamp: m.late }));
   }
 
   /** Sales with event times from `minTs` arrived: crossings after it may have come earlier. */
   markLate(minTs: number): void {
-    for (const m of this.list) if (m.crossedAtMs !== null && m.crossedAtMs > minTs) m.revise = true;
+    for (const m of this.list) {
+      m.late++;
+      if (m.crossedAtMs !== null && m.crossedAtMs > minTs) m.revise = true;
+    }
   }
 
-  setCrossed(fen: number, atMs: number): void {
+  /** Records a crossing computed from the data as of `stamp`; newer late data asks for another look. */
+  setCrossed(fen: number, atMs: number, stamp: number): void {
     for (const m of this.list) {
       if (m.fen === fen) {
         m.crossedAtMs = atMs;
-        m.revise = false;
+        m.revise = m.late !== stamp;
       }
     }
   }

@@ -100,11 +100,13 @@ export class LiveService {
 
   applyCommitted(orders: readonly Order[], committedAtMs: number): void {
     const mine = orders.filter((o) => o.show === this.show.id);
+    const newestBefore = this.board.newestEventMs ?? -Infinity;
     this.board.apply(mine, committedAtMs);
     this.setHealthy(true);
+    // Only an order older than what was already seen can move a crossing earlier.
     let minTs = Infinity;
     for (const o of mine) if (o.type === 'sale' && o.ts < minTs) minTs = o.ts;
-    if (minTs !== Infinity) this.milestones.markLate(minTs);
+    if (minTs < newestBefore) this.milestones.markLate(minTs);
     this.checkMilestones();
   }
 
@@ -120,13 +122,13 @@ export class LiveService {
     const board = this.board;
     const milestones = this.milestones;
     void (async () => {
-      for (const fen of pending) {
+      for (const { fen, stamp } of pending) {
         const { fen: seconds, firstSecond } = board.secondsFen();
         const at = crossingSecond(seconds, fen);
         if (!at) continue;
         const ms = await exactCrossing(this.store, this.show, at.index + firstSecond, at.before, fen);
         if (ms !== null && board === this.board && milestones === this.milestones) {
-          milestones.setCrossed(fen, ms);
+          milestones.setCrossed(fen, ms, stamp);
           board.version++;
         }
       }
