@@ -10,6 +10,7 @@ import writerPlugin from './ingest/plugin.js';
 import livePlugin from './live/plugin.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes } from './routes/read.js';
+import securityPlugin from './security.js';
 import storePlugin from './store/plugin.js';
 
 const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -76,9 +77,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // swagger-ui sets its own CSP (with hashes for its inline parts) on /docs.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(securityPlugin, { config });
   await app.register(storePlugin, { config });
   await app.register(livePlugin, { config });
   await app.register(writerPlugin, { config });

@@ -12,6 +12,12 @@ export interface Config {
   dataDir: string;
   clickhouse: { url: string | null; username: string; password: string; database: string };
   ingestTokens: string[];
+  /** Tokens that may read the board, the socket and the read API (none: open). */
+  viewTokens: string[];
+  /** Secret for signed, expiring share links (null: none). */
+  shareSecret: string | null;
+  /** Tokens for director and admin actions, such as minting share links. */
+  adminTokens: string[];
   shows: Show[];
   /** Id of the show on air. */
   liveShow: string;
@@ -81,9 +87,22 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('CLICKHOUSE_DATABASE must be a plain identifier');
   }
   const tokens = list(env.INGEST_TOKENS);
-  for (const t of tokens) {
-    if (t.length < 16) throw new ConfigError('each INGEST_TOKENS entry must be at least 16 characters');
+  const viewTokens = list(env.VIEW_TOKENS);
+  const adminTokens = list(env.ADMIN_TOKENS);
+  for (const [name, values] of [
+    ['INGEST_TOKENS', tokens],
+    ['VIEW_TOKENS', viewTokens],
+    ['ADMIN_TOKENS', adminTokens],
+  ] as const) {
+    for (const t of values) {
+      if (t.length < 16 || !/^[\x21-\x7e]+$/.test(t)) {
+        throw new ConfigError(`each ${name} entry must be at least 16 printable characters`);
+      }
+    }
   }
+  const shareSecret = env.SHARE_SECRET || null;
+  if (shareSecret !== null && shareSecret.length < 32)
+    throw new ConfigError('SHARE_SECRET must be at least 32 characters');
 
   const categories = env.CATEGORIES ? list(env.CATEGORIES) : [...DEFAULT_CATEGORIES];
   for (const c of categories) {
@@ -115,6 +134,9 @@ export function loadConfig(env: Env = process.env): Config {
       database,
     },
     ingestTokens: tokens,
+    viewTokens,
+    shareSecret,
+    adminTokens,
     shows,
     liveShow,
     clock,

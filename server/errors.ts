@@ -3,6 +3,13 @@ import createError from '@fastify/error';
 /** Every error the API answers with, by code. Tests assert these codes. */
 export const Errors = {
   UNAUTHORIZED: createError('GMV_ERR_UNAUTHORIZED', 'a valid bearer token is required', 401),
+  VIEWER_UNAUTHORIZED: createError(
+    'GMV_ERR_VIEWER_UNAUTHORIZED',
+    'a viewer token or a valid share link is required',
+    401,
+  ),
+  ADMIN_UNAUTHORIZED: createError('GMV_ERR_ADMIN_UNAUTHORIZED', 'an admin token is required', 401),
+  NOT_CONFIGURED: createError('GMV_ERR_NOT_CONFIGURED', '%s', 409),
   BODY_EMPTY: createError('GMV_ERR_BODY_EMPTY', '%s', 400),
   BODY_INVALID: createError('GMV_ERR_BODY_INVALID', '%s', 400),
   NOT_FOUND: createError('GMV_ERR_NOT_FOUND', 'no route %s', 404),

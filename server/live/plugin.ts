@@ -34,6 +34,13 @@ export default fp<{ config: Config }>(
     });
     app.decorate('io', io);
     const nsp = io.of(LIVE_NAMESPACE);
+    // Every handshake, reconnections included, shows a viewer token when access is closed.
+    nsp.use((socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown };
+      const token = typeof auth.token === 'string' ? auth.token : undefined;
+      if (app.viewers.allows(token)) next();
+      else next(new Error('GMV_ERR_VIEWER_UNAUTHORIZED'));
+    });
     nsp.on('connection', (socket) => {
       socket.emit('snapshot', live.snapshot());
       let last = 0;
@@ -74,5 +81,5 @@ export default fp<{ config: Config }>(
       io.engine.close();
     });
   },
-  { name: 'live', dependencies: ['store'] },
+  { name: 'live', dependencies: ['store', 'security'] },
 );

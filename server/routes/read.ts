@@ -20,7 +20,10 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
         tags: ['read'],
         querystring: {
           type: 'object',
-          properties: { show: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' } },
+          properties: {
+            show: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' },
+            token: { type: 'string', maxLength: 512, description: 'viewer token or share link, when access is closed' },
+          },
           additionalProperties: false,
         },
         response: {

@@ -1,0 +1,84 @@
+import helmet from '@fastify/helmet';
+import fp from 'fastify-plugin';
+import { ShareLinks, TokenSet, ViewerAccess } from './auth.js';
+import type { Config } from './config.js';
+import { Errors } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    viewers: ViewerAccess;
+  }
+}
+
+/** What a viewer token guards: the board page and the read API (ingest and admin have their own). */
+function needsViewer(path: string): boolean {
+  if (path === '/' || path === '/index.html') return true;
+  return path.startsWith('/api/') && path !== '/api/v1/orders' && !path.startsWith('/api/v1/admin/');
+}
+
+/** Security headers, viewer access to the board and read API, and admin actions. */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'none'"],
+        },
+      },
+      // The board is shown on TVs over plain HTTP on a venue network too.
+      strictTransportSecurity: false,
+    });
+
+    const viewers = new ViewerAccess(config.viewTokens, config.shareSecret);
+    app.decorate('viewers', viewers);
+    if (viewers.open && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
+      app.log.warn(
+        { host: config.host },
+        'the board and read API are open to anyone who can reach this address: set VIEW_TOKENS or SHARE_SECRET',
+      );
+    }
+    app.addHook('onRequest', async (req) => {
+      if (viewers.open || !needsViewer(req.url.split('?')[0]!)) return;
+      const query = req.query as { token?: unknown } | undefined;
+      const header = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const token = typeof query?.token === 'string' ? query.token : header;
+      if (!viewers.allows(token)) throw new Errors.VIEWER_UNAUTHORIZED();
+    });
+
+    const admins = new TokenSet(config.adminTokens);
+    const links = config.shareSecret ? new ShareLinks(config.shareSecret) : null;
+    app.post<{ Body: { ttlSeconds?: number } }>(
+      '/api/v1/admin/share-links',
+      {
+        schema: {
+          summary: 'Mint a signed, expiring share link for a screen',
+          tags: ['admin'],
+          security: [{ bearer: [] }],
+          body: {
+            type: 'object',
+            properties: { ttlSeconds: { type: 'integer', minimum: 60, maximum: 30 * 86_400 } },
+            additionalProperties: false,
+          },
+        },
+        onRequest: async (req) => {
+          if (!admins.allows(req.headers.authorization)) throw new Errors.ADMIN_UNAUTHORIZED();
+        },
+      },
+      async (req) => {
+        if (!links) throw new Errors.NOT_CONFIGURED('SHARE_SECRET is not set');
+        const { token, expiresAt } = links.mint(req.body?.ttlSeconds ?? 86_400);
+        return { token, expiresAt, path: `/?token=${token}` };
+      },
+    );
+  },
+  { name: 'security' },
+);

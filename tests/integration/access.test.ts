@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { io as connect } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ShareLinks } from '../../server/auth.js';
+import { LIVE_NAMESPACE } from '../../shared/protocol.js';
+import { startApp } from '../fixtures/app.js';
+import { tempDir } from '../fixtures/server.js';
+
+const VIEW = 'view-token-0123456789abcdef';
+const ADMIN = 'admin-token-0123456789abcdef';
+const SECRET = 'share-secret-0123456789abcdef0123456789';
+const dir = tempDir('access');
+let app: FastifyInstance;
+let url: string;
+beforeAll(async () => {
+  ({ app, url } = await startApp(dir.path, { VIEW_TOKENS: VIEW, ADMIN_TOKENS: ADMIN, SHARE_SECRET: SECRET }));
+});
+afterAll(async () => {
+  await app?.close();
+  dir.remove();
+});
+
+/** Resolves with "snapshot" or the handshake error message. */
+function handshake(token?: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(`${url}${LIVE_NAMESPACE}`, {
+      transports: ['websocket'],
+      reconnection: false,
+      ...(token ? { auth: { token } } : {}),
+    });
+    socket.on('snapshot', () => {
+      socket.close();
+      resolve('snapshot');
+    });
+    socket.on('connect_error', (err) => {
+      socket.close();
+      resolve(err.message);
+    });
+  });
+}
+
+describe('viewer access when VIEW_TOKENS and SHARE_SECRET are set', () => {
+  it('refuses the read API without a viewer token and accepts a token or a share link', async () => {
+    const none = await app.inject({ url: '/api/v1/totals' });
+    expect([none.statusCode, none.json().code]).toEqual([401, 'GMV_ERR_VIEWER_UNAUTHORIZED']);
+    expect((await app.inject({ url: '/api/v1/totals', headers: { authorization: `Bearer ${VIEW}` } })).statusCode).toBe(
+      200,
+    );
+    const link = new ShareLinks(SECRET).mint(60);
+    expect((await app.inject({ url: `/api/v1/totals?token=${link.token}` })).statusCode).toBe(200);
+    const expired = new ShareLinks(SECRET).mint(60, Date.now() - 3_600_000);
+    expect((await app.inject({ url: `/api/v1/totals?token=${expired.token}` })).statusCode).toBe(401);
+    const forged = new ShareLinks('another-secret-0123456789abcdef0123').mint(60);
+    expect((await app.inject({ url: `/api/v1/totals?token=${forged.token}` })).statusCode).toBe(401);
+  });
+
+  it('refuses the socket handshake without a valid token', async () => {
+    expect(await handshake()).toBe('GMV_ERR_VIEWER_UNAUTHORIZED');
+    expect(await handshake('wrong-token-000000000000')).toBe('GMV_ERR_VIEWER_UNAUTHORIZED');
+    expect(await handshake(VIEW)).toBe('snapshot');
+    expect(await handshake(new ShareLinks(SECRET).mint(60).token)).toBe('snapshot');
+  });
+
+  it('lets only an admin mint share links, which then open the board', async () => {
+    const denied = await app.inject({ method: 'POST', url: '/api/v1/admin/share-links', payload: {} });
+    expect([denied.statusCode, denied.json().code]).toEqual([401, 'GMV_ERR_ADMIN_UNAUTHORIZED']);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/share-links',
+      headers: { authorization: `Bearer ${ADMIN}` },
+      payload: { ttlSeconds: 600 },
+    });
+    expect(res.statusCode).toBe(200);
+    const { token, expiresAt, path } = res.json();
+    expect(path).toBe(`/?token=${token}`);
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(590_000);
+    expect(await handshake(token)).toBe('snapshot');
+  });
+
+  it('sends security headers with a strict content security policy', async () => {
+    const res = await app.inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+});
