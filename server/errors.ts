@@ -15,6 +15,7 @@ export const Errors = {
   NOT_FOUND: createError('GMV_ERR_NOT_FOUND', 'no route %s', 404),
   TOO_MANY_LINES: createError('GMV_ERR_TOO_MANY_LINES', 'a batch may hold at most %s orders', 413),
   MEDIA_TYPE: createError('GMV_ERR_MEDIA_TYPE', 'send application/x-ndjson or application/json, not %s', 415),
+  ENCODING: createError('GMV_ERR_ENCODING', 'send the body as is or with Content-Encoding: gzip, not %s', 415),
   SHOW_UNKNOWN: createError('GMV_ERR_SHOW_UNKNOWN', 'no show "%s" is configured', 404),
   STORE_UNAVAILABLE: createError('GMV_ERR_STORE_UNAVAILABLE', 'storage is unavailable; retry later', 503),
   OVERLOADED: createError('GMV_ERR_OVERLOADED', 'the server is at capacity; retry later', 503),

@@ -4,6 +4,7 @@ import { TokenSet } from '../auth.js';
 import type { Config } from '../config.js';
 import { Errors, RETRY_AFTER_SECONDS } from '../errors.js';
 import { OverloadedError, StoreUnavailableError } from '../ingest/writer.js';
+import { gunzipLimited } from '../ingest/decode.js';
 import { parseJsonBody, parseNdjson } from '../ingest/parse.js';
 
 const rejectionSchema = {
@@ -54,6 +55,12 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
       },
       onRequest: async (req) => {
         if (!tokens.allows(req.headers.authorization)) throw new Errors.UNAUTHORIZED();
+      },
+      preParsing: async (req, _reply, payload) => {
+        const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+        if (encoding === 'identity') return payload;
+        if (encoding === 'gzip') return gunzipLimited(payload, config.limits.bodyBytes);
+        throw new Errors.ENCODING(encoding);
       },
     },
     async (req, reply) => {
