@@ -37,6 +37,12 @@ export interface Config {
   };
   /** Interval of the broadcast loop, ms (10 Hz at most). */
   tickMs: number;
+  /** Event-loop delay (p99, ms) past which ingest sheds load. */
+  maxLagMs: number;
+  /** How often the live totals are checked against ClickHouse, ms. */
+  reconcileMs: number;
+  /** A board socket with more unsent bytes than this is dropped (it reconnects and resyncs). */
+  maxSocketBufferBytes: number;
   /** `npm run demo`: share of the day's orders and time compression of the simulator. */
   demo: { scale: string; speed: string };
 }
@@ -143,6 +149,9 @@ export function loadConfig(env: Env = process.env): Config {
     categories,
     limits,
     tickMs: int(env, 'TICK_MS', 100, 100, 10_000),
+    maxLagMs: int(env, 'MAX_EVENT_LOOP_LAG_MS', 1000, 50, 60_000),
+    reconcileMs: int(env, 'RECONCILE_MS', 30_000, 200, 3_600_000),
+    maxSocketBufferBytes: int(env, 'MAX_SOCKET_BUFFER_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     demo: { scale: env.DEMO_SCALE || '0.005', speed: env.DEMO_SPEED || '20' },
   };
 }

@@ -1,10 +1,15 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
+import { readTotals } from '../store/board.js';
+import { LagGuard } from './guard.js';
 import { IngestWriter } from './writer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     writer: IngestWriter;
+    lagGuard: LagGuard;
+    /** Last reconciliation of the live totals against ClickHouse. */
+    reconciliation: { checkedAtMs: number | null; driftOrders: number; driftFen: number };
   }
 }
 
@@ -21,6 +26,38 @@ export default fp<{ config: Config }>(
       prepare: () => app.live.ensureFresh(),
     });
     app.decorate('writer', writer);
+    const guard = new LagGuard(config.maxLagMs);
+    app.decorate('lagGuard', guard);
+
+    // Reconciliation: the live totals must equal what ClickHouse holds. Checked
+    // only while no write is in flight, so both sides describe the same commits.
+    const state = { checkedAtMs: null as number | null, driftOrders: 0, driftFen: 0 };
+    app.decorate('reconciliation', state);
+    const log = app.log.child({ module: 'reconcile' });
+    const timer = setInterval(() => {
+      if (writer.busy || app.live.isStale) return;
+      const board = app.live.board;
+      const show = app.live.show.id;
+      void readTotals(app.store, show)
+        .then((stored) => {
+          if (writer.busy || board !== app.live.board) return;
+          state.checkedAtMs = Date.now();
+          state.driftOrders = board.gross().orders - stored.saleOrders;
+          state.driftFen = board.grossFen() - stored.saleFen;
+          if (state.driftOrders !== 0 || state.driftFen !== 0) {
+            log.error(
+              { show, driftOrders: state.driftOrders, driftFen: state.driftFen },
+              'live totals drifted from ClickHouse; rebuilding',
+            );
+            app.live.markStale();
+          }
+        })
+        .catch((err: unknown) => log.warn({ err: String(err) }, 'reconciliation skipped: store unavailable'));
+    }, config.reconcileMs);
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      guard.close();
+    });
   },
   { name: 'writer', dependencies: ['store', 'live'] },
 );

@@ -61,6 +61,11 @@ export class IngestWriter {
     return this.queued;
   }
 
+  /** True while a flush is in flight or requests wait. */
+  get busy(): boolean {
+    return this.flushing || this.queue.length > 0;
+  }
+
   submit(orders: readonly Order[]): Promise<WriteResult> {
     if (orders.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
     if (this.queued + orders.length > this.deps.maxPending) {

@@ -69,7 +69,27 @@ export default fp<{ config: Config }>(
       if (tick) nsp.emit('tick', tick);
     }, config.tickMs);
 
+    // A board that stops reading (a frozen TV, a dead network) would make the server
+    // buffer ticks for it without bound: past the limit it is dropped, and when it
+    // comes back it reconnects and gets a fresh snapshot.
+    const slowTimer = setInterval(() => {
+      for (const socket of nsp.sockets.values()) {
+        const conn = socket.conn as unknown as {
+          writeBuffer?: unknown[];
+          transport?: { socket?: { bufferedAmount?: number } };
+        };
+        const queued = conn.writeBuffer?.length ?? 0;
+        const buffered = conn.transport?.socket?.bufferedAmount ?? 0;
+        if (buffered > config.maxSocketBufferBytes || queued > 20 * (1000 / config.tickMs)) {
+          log.warn({ id: socket.id, buffered, queued }, 'dropping a board that stopped reading');
+          socket.disconnect(true);
+          socket.conn.close();
+        }
+      }
+    }, 1000);
+
     app.addHook('preClose', async () => {
+      clearInterval(slowTimer);
       clearInterval(timer);
       // Orders committed while the writer drains still reach the boards.
       if (app.hasDecorator('writer')) await app.writer.drain();

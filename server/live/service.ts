@@ -67,7 +67,7 @@ export class LiveService {
     this.board = board;
     this.stale = false;
     this.needsSnapshot = true;
-    this.setHealthy(true);
+    // Healthy again only when a write succeeds: a rebuild proves reads, not writes.
     this.milestones.reset();
     this.checkMilestones();
     this.log.info(

@@ -53,8 +53,13 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
           },
         },
       },
-      onRequest: async (req) => {
+      onRequest: async (req, reply) => {
         if (!tokens.allows(req.headers.authorization)) throw new Errors.UNAUTHORIZED();
+        // Refuse before reading the body when the process is already behind.
+        if (app.lagGuard.overloaded) {
+          reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+          throw new Errors.OVERLOADED();
+        }
       },
       preParsing: async (req, _reply, payload) => {
         const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();

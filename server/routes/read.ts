@@ -65,7 +65,8 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/readyz', { schema: { summary: 'ClickHouse reachable and schema ready', tags: ['health'] } }, async () => {
     const ping = await app.store.client.ping();
     if (!ping.success) throw new Errors.NOT_READY('ClickHouse is unreachable');
-    if (!app.live.healthy) throw new Errors.NOT_READY('the last write failed; live state is being rebuilt');
-    return { status: 'ready', schema: app.schemaVersion, store: app.store.kind };
+    // Ready means reachable with the schema in place; a failing write shows in `writes`
+    // (and as 503 on ingest), so a balancer does not take the board off the air for it.
+    return { status: 'ready', schema: app.schemaVersion, store: app.store.kind, writes: app.live.healthy ? 'ok' : 'failing' };
   });
 };

@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveClient, startApp, until, type LiveSocket } from '../fixtures/app.js';
+import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
+import { TOKEN, freePort, tempDir } from '../fixtures/server.js';
+
+const dir = tempDir('faults');
+let app: FastifyInstance;
+let url: string;
+let port: number;
+beforeAll(async () => {
+  port = await freePort();
+  ({ app, url } = await startApp(dir.path, { RECONCILE_MS: '200' }, port));
+});
+afterAll(async () => {
+  await app?.close();
+  dir.remove();
+});
+
+function post(orders: unknown[]) {
+  return app.inject({
+    method: 'POST',
+    url: '/api/v1/orders',
+    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TOKEN}` },
+    payload: ndjson(orders),
+  });
+}
+/** Makes ClickHouse refuse inserts into the orders table ("too many parts"), or lets it accept them again. */
+async function failInserts(on: boolean) {
+  await app.store.client.command({
+    query: `ALTER TABLE ${app.store.db}.orders MODIFY SETTING parts_to_throw_insert = ${on ? 1 : 3000}`,
+  });
+}
+
+describe('faults', () => {
+  it('answers 503 with Retry-After while ClickHouse refuses writes, acknowledges nothing, and recovers without a restart', async () => {
+    const first = Array.from({ length: 50 }, (_, i) => order(i + 1));
+    expect((await post(first)).json().accepted).toBe(50);
+    const c = liveClient(url);
+    try {
+      await until(() => c.snapshots[0], 10_000, 'snapshot');
+      await failInserts(true);
+      const refused = await post([order(1000), order(1001)]);
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json().code).toBe('GMV_ERR_STORE_UNAVAILABLE');
+      // The boards show their data as stale; readiness stays up (reads still work).
+      await until(() => c.ticks.some((t) => !t.healthy), 10_000, 'a stale tick');
+      expect((await app.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', writes: 'failing' });
+      const fen = first.reduce((s, o) => s + fenOf(o), 0);
+      expect((await app.inject({ url: '/api/v1/totals' })).json().gross).toEqual({
+        gmv: fenToDecimal(fen),
+        orders: 50,
+      });
+
+      await failInserts(false);
+      const again = await post([order(1000), order(1001)]);
+      expect(again.json()).toMatchObject({ accepted: 2, duplicates: 0 });
+      const tick = await until(() => c.ticks.find((t) => t.healthy && t.gross.orders === 52), 10_000, 'recovery');
+      expect(tick.gross.gmv).toBe(fenToDecimal(fen + fenOf(order(1000)) + fenOf(order(1001))));
+    } finally {
+      c.socket.close();
+    }
+  });
+
+  it('finds the live totals equal to ClickHouse when it reconciles', async () => {
+    const before = app.reconciliation.checkedAtMs ?? 0;
+    await until(() => (app.reconciliation.checkedAtMs ?? 0) > before, 10_000, 'a reconciliation');
+    expect(app.reconciliation).toMatchObject({ driftOrders: 0, driftFen: 0 });
+  });
+
+  it('brings 1,000 boards back to the same exact snapshot after a server restart', async () => {
+    const clients = Array.from({ length: 1000 }, () => liveClient(url));
+    const sockets: LiveSocket[] = clients.map((c) => c.socket);
+    try {
+      await until(() => clients.every((c) => c.snapshots.length > 0), 60_000, 'all connected');
+      await app.close();
+      ({ app, url } = await startApp(dir.path, {}, port));
+      const more = [order(5000), order(5001), order(5002)];
+      expect((await post(more)).json().accepted).toBe(3);
+      const want = (await app.inject({ url: '/api/v1/totals' })).json().gross;
+      // Each board reconnects, gets a fresh snapshot, then follows ticks to the same totals.
+      await until(
+        () =>
+          clients.every((c) => {
+            const last = [...c.snapshots, ...c.ticks].sort((a, b) => a.seq - b.seq).at(-1);
+            return (
+              c.snapshots.length > 1 &&
+              last !== undefined &&
+              last.gross.gmv === want.gmv &&
+              last.gross.orders === want.orders
+            );
+          }),
+        90_000,
+        'all converged',
+      );
+    } finally {
+      for (const s of sockets) s.close();
+    }
+  }, 180_000);
+});
