@@ -56,7 +56,7 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
       onRequest: async (req, reply) => {
         if (!tokens.allows(req.headers.authorization)) throw new Errors.UNAUTHORIZED();
         // Refuse before reading the body when the process is already behind.
-        if (app.lagGuard.overloaded) {
+        if (app.lagGuard.overloaded || writer.pending >= config.limits.pendingOrders) {
           reply.header('retry-after', String(RETRY_AFTER_SECONDS));
           throw new Errors.OVERLOADED();
         }

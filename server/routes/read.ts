@@ -67,6 +67,11 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
     if (!ping.success) throw new Errors.NOT_READY('ClickHouse is unreachable');
     // Ready means reachable with the schema in place; a failing write shows in `writes`
     // (and as 503 on ingest), so a balancer does not take the board off the air for it.
-    return { status: 'ready', schema: app.schemaVersion, store: app.store.kind, writes: app.live.healthy ? 'ok' : 'failing' };
+    return {
+      status: 'ready',
+      schema: app.schemaVersion,
+      store: app.store.kind,
+      writes: app.live.healthy ? 'ok' : 'failing',
+    };
   });
 };

@@ -15,7 +15,7 @@ export interface StoredBoard {
 export async function readBoard(store: StoreHandle, show: Show): Promise<StoredBoard> {
   const { client, db } = store;
   const params = { show: show.id, start: Math.floor(show.startMs / 1000) };
-  const secondsRs = await client.query({
+  const secondsRs = await store.query({
     query: `SELECT toInt64(toUnixTimestamp(second)) - {start:Int64} AS s, toString(type) AS type,
                    toString(sum(orders)) AS orders, toString(sum(gmv)) AS gmv
             FROM ${db}.gmv_by_second WHERE show = {show:String}
@@ -32,7 +32,7 @@ export async function readBoard(store: StoreHandle, show: Show): Promise<StoredB
     }),
   );
 
-  const dimRs = await client.query({
+  const dimRs = await store.query({
     query: `SELECT 'channel' AS d, toString(channel) AS k, toString(sum(orders)), toString(sum(gmv))
               FROM ${db}.gmv_by_minute WHERE show = {show:String} AND type = 'sale' GROUP BY k
             UNION ALL
@@ -56,7 +56,7 @@ export async function readBoard(store: StoreHandle, show: Show): Promise<StoredB
     }),
   );
 
-  const newestRs = await client.query({
+  const newestRs = await store.query({
     query: `SELECT toString(toUnixTimestamp64Milli(max(ts))) AS ms,
                    toString(toUnixTimestamp64Milli(max(ingested_at))) AS committed, count() > 0 AS any
             FROM ${db}.orders WHERE show = {show:String}`,
@@ -82,7 +82,7 @@ export interface StoredTotals {
 
 /** Totals of a show straight from the raw orders table (used for other shows and for checks). */
 export async function readTotals(store: StoreHandle, showId: string): Promise<StoredTotals> {
-  const rs = await store.client.query({
+  const rs = await store.query({
     query: `SELECT toString(countIf(type = 'sale')) AS so, toString(sumIf(gmv, type = 'sale')) AS sf,
                    toString(countIf(type = 'refund')) AS ro, toString(sumIf(gmv, type = 'refund')) AS rf
             FROM ${store.db}.orders WHERE show = {show:String}`,
@@ -101,7 +101,7 @@ export async function readTotals(store: StoreHandle, showId: string): Promise<St
 /** Gross fen per second since the show start, for a whole show (last year's curve). */
 export async function readSecondsFen(store: StoreHandle, show: Show): Promise<Float64Array> {
   const seconds = Math.ceil((show.endMs - show.startMs) / 1000);
-  const rs = await store.client.query({
+  const rs = await store.query({
     query: `SELECT toInt64(toUnixTimestamp(second)) - {start:Int64} AS s, toString(sum(gmv)) AS gmv
             FROM ${store.db}.gmv_by_second
             WHERE show = {show:String} AND type = 'sale'
@@ -127,7 +127,7 @@ export async function exactCrossing(
   threshold: number,
 ): Promise<number | null> {
   const from = show.startMs + second * 1000;
-  const rs = await store.client.query({
+  const rs = await store.query({
     query: `SELECT toString(toUnixTimestamp64Milli(ts)) AS ms, toString(gmv) AS gmv
             FROM ${store.db}.orders
             WHERE show = {show:String} AND type = 'sale'

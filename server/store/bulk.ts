@@ -57,7 +57,7 @@ export async function loadDay(store: StoreHandle, ctx: ValidationContext, load: 
 
 /** Number of stored orders of a show (0 when it was never loaded). */
 export async function storedOrders(store: StoreHandle, show: string): Promise<number> {
-  const rs = await store.client.query({
+  const rs = await store.query({
     query: `SELECT toString(count()) AS n FROM ${store.db}.orders WHERE show = {show:String}`,
     query_params: { show },
     format: 'JSONEachRow',

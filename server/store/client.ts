@@ -10,6 +10,11 @@ export interface StoreHandle {
   db: string;
   /** "chdb" for the embedded engine, "server" for CLICKHOUSE_URL. */
   kind: 'chdb' | 'server';
+  /**
+   * A read with the query settings applied to it alone. (Client-wide settings would
+   * also ride on every INSERT, which chDB runs as extra SET statements.)
+   */
+  query: ClickHouseClient['query'];
   close(): Promise<void>;
 }
 
@@ -26,7 +31,6 @@ export function openStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): StoreHan
       url,
       username,
       password,
-      clickhouse_settings: QUERY_SETTINGS,
       request_timeout: 60_000,
       compression: { request: false, response: true },
     });
@@ -38,13 +42,17 @@ export function openStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): StoreHan
       connection: createChdbConnection({ path: cfg.dataDir }) as unknown as NonNullable<
         Parameters<typeof createClient>[0]
       >['connection'],
-      clickhouse_settings: QUERY_SETTINGS,
     });
   }
   return {
     client,
     db: database,
     kind: url ? 'server' : 'chdb',
+    query: ((params: Parameters<ClickHouseClient['query']>[0]) =>
+      client.query({
+        ...params,
+        clickhouse_settings: { ...QUERY_SETTINGS, ...params.clickhouse_settings },
+      })) as ClickHouseClient['query'],
     close: () => client.close(),
   };
 }

@@ -62,7 +62,7 @@ export interface OrderKey {
 /** Which of these keys are already stored for the show (exact, from the primary key). */
 export async function storedKeys(store: StoreHandle, show: string, ids: readonly string[]): Promise<OrderKey[]> {
   if (ids.length === 0) return [];
-  const rs = await store.client.query({
+  const rs = await store.query({
     query: `SELECT DISTINCT order_id, type FROM ${store.db}.orders
             WHERE show = {show:String} AND order_id IN {ids:Array(String)}`,
     query_params: { show, ids },
@@ -85,7 +85,7 @@ export async function forEachStoredKey(
   let afterType = 0;
   let total = 0;
   for (;;) {
-    const rs = await store.client.query({
+    const rs = await store.query({
       // order_id >= lets the primary key skip ahead; the tuple makes the page edge exact.
       query: `SELECT order_id, toInt8(type) AS t FROM ${store.db}.orders
               WHERE show = {show:String} AND order_id >= {afterId:String}

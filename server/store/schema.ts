@@ -82,7 +82,7 @@ export async function migrate(store: StoreHandle): Promise<number> {
       version UInt32, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
     ) ENGINE = MergeTree ORDER BY version`,
   });
-  const rs = await client.query({
+  const rs = await store.query({
     query: `SELECT max(version) AS v FROM ${db}.schema_migrations`,
     format: 'JSONEachRow',
   });

@@ -1,0 +1,62 @@
+import { quantiles, round, type Quantiles } from './stats.js';
+
+interface Flush {
+  atMs: number;
+  rows: number;
+  ms: number;
+  requests: number;
+}
+
+export interface FlushSummary {
+  flushes: number;
+  rows_per_flush_mean: number;
+  requests_per_flush_mean: number;
+  flush_ms: Quantiles;
+  /** Share of the window the writer spent inside flushes (one flush at a time: 100 = always busy). */
+  writer_busy_percent: number;
+}
+
+/**
+ * Reads the server's log (pino JSON lines at LOG_LEVEL=debug): the writer's one
+ * line per flush, and every warning or error.
+ */
+export class ServerLog {
+  private flushes: Flush[] = [];
+  readonly warnings: string[] = [];
+
+  line(text: string): void {
+    if (!text.startsWith('{')) {
+      if (text.trim()) this.warnings.push(text.slice(0, 300));
+      return;
+    }
+    let entry: { level?: number; time?: number; msg?: string; rows?: number; ms?: number; requests?: number };
+    try {
+      entry = JSON.parse(text) as typeof entry;
+    } catch {
+      return;
+    }
+    if ((entry.level ?? 0) >= 40) this.warnings.push(text.slice(0, 300));
+    if (entry.msg === 'flush' && typeof entry.rows === 'number' && typeof entry.ms === 'number') {
+      this.flushes.push({
+        atMs: entry.time ?? Date.now(),
+        rows: entry.rows,
+        ms: entry.ms,
+        requests: entry.requests ?? 0,
+      });
+    }
+  }
+
+  /** Flushes that ended within [fromMs, toMs] (epoch ms); null when the server logged none. */
+  window(fromMs: number, toMs: number): FlushSummary | null {
+    const f = this.flushes.filter((x) => x.atMs >= fromMs && x.atMs <= toMs);
+    if (f.length === 0) return null;
+    const total = (k: 'rows' | 'ms' | 'requests') => f.reduce((s, x) => s + x[k], 0);
+    return {
+      flushes: f.length,
+      rows_per_flush_mean: Math.round(total('rows') / f.length),
+      requests_per_flush_mean: round(total('requests') / f.length),
+      flush_ms: quantiles(f.map((x) => x.ms)),
+      writer_busy_percent: round((100 * total('ms')) / (toMs - fromMs)),
+    };
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * Frame-time benchmark of the on-air board: a fresh server (temp DATA_DIR, show
+ * clock on events, last year loaded for the overlay), the simulator streaming an
+ * 11.11 day into it, and the built board in headless Chromium. Measures frame
+ * gaps (requestAnimationFrame in the page), long tasks, and the JS heap over time
+ * to show whether memory stays flat (the 2014 on-air leak).
+ *
+ *   npm run bench:board                      # 10 minutes
+ *   npm run bench:board -- --quick           # 60 s
+ *   npm run bench:board -- --duration 300 --sim="--scale 0.002 --speed 30" --width 3840 --height 2160
+ *
+ * Needs `npm run build` first. Prints a table and writes bench/results/board-latest.json.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { finished, freePort, ready, run, type Proc } from './board/procs.js';
+import { DRAIN, PROBE, type ProbeDrain } from './board/probe.js';
+import { fixed, MB, quantile, slope, table } from './board/stats.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '600' },
+    quick: { type: 'boolean', default: false },
+    sim: { type: 'string', default: '--year 2015 --scale 0.002 --speed 30 --from 0' },
+    'last-year': { type: 'string', default: '0.001' },
+    width: { type: 'string', default: '1920' },
+    height: { type: 'string', default: '1080' },
+    out: { type: 'string', default: 'bench/results/board-latest.json' },
+  },
+});
+
+const SAMPLE_MS = 5000;
+const GC_EVERY_SAMPLES = 12;
+const WARMUP_MS = 5000;
+const FRAME_BUDGET_MS = 1000 / 60;
+
+interface HeapSample {
+  atMin: number;
+  usedMb: number;
+  nodes: number;
+  listeners: number;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync('dist/client/index.html')) throw new Error('the board is not built: run `npm run build` first');
+  const durationS = flags.quick ? 60 : Number(flags.duration);
+  if (!(durationS > 0)) throw new Error('--duration must be a number of seconds');
+  const viewport = { width: Number(flags.width), height: Number(flags.height) };
+  const dir = mkdtempSync(join(tmpdir(), 'gmv-board-bench-'));
+  const token = randomBytes(16).toString('hex');
+  const env = { DATA_DIR: dir, INGEST_TOKENS: token, SHOW_CLOCK: 'events', LOG_LEVEL: 'warn', HOST: '127.0.0.1' };
+  const procs: Proc[] = [];
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'],
+  });
+  try {
+    const lastYear = Number(flags['last-year']);
+    if (lastYear > 0) {
+      log(`loading last year's day at scale ${lastYear} ...`);
+      const load = run('server/tools/load-day.ts', ['--year', '2014', '--scale', String(lastYear)], env);
+      await finished(load, 'load-day');
+    }
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const server = run('server/server.ts', [], { ...env, PORT: String(port) });
+    procs.push(server);
+    await ready(url, server);
+
+    const page = await browser.newPage({ viewport });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
+    await page.addInitScript(PROBE);
+    await page.goto(`${url}/?kiosk=1`);
+    await page.getByTestId('gmv-counter').waitFor();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+
+    const simArgs = String(flags.sim).split(/\s+/).filter(Boolean);
+    log(`simulator: ${simArgs.join(' ')}`);
+    const sim = run('scripts/simulate.ts', [...simArgs, '--url', url, '--token', token, '--quiet'], {});
+    procs.push(sim);
+    await sleep(WARMUP_MS);
+
+    const metrics = async (): Promise<Omit<HeapSample, 'atMin'>> => {
+      const { metrics: m } = (await cdp.send('Performance.getMetrics')) as {
+        metrics: { name: string; value: number }[];
+      };
+      const get = (n: string) => m.find((x) => x.name === n)?.value ?? NaN;
+      return { usedMb: get('JSHeapUsedSize') / MB, nodes: get('Nodes'), listeners: get('JSEventListeners') };
+    };
+    const gc = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      return metrics();
+    };
+    const afterGcStart = await gc();
+    await page.evaluate(DRAIN); // frames of the warm-up and the forced GC do not count
+
+    const deltas: number[] = [];
+    const samples: HeapSample[] = [];
+    const gcSamples: [number, number][] = [[0, afterGcStart.usedMb]];
+    let longTasks = 0;
+    let longTaskMs = 0;
+    let maxLongTaskMs = 0;
+    const started = Date.now();
+    const loadStart = loadavg()[0] ?? NaN;
+    while (Date.now() - started < durationS * 1000) {
+      await sleep(Math.min(SAMPLE_MS, durationS * 1000 - (Date.now() - started)));
+      const d = (await page.evaluate(DRAIN)) as ProbeDrain;
+      for (const x of d.deltas) deltas.push(x);
+      longTasks += d.longTasks;
+      longTaskMs += d.longTaskMs;
+      maxLongTaskMs = Math.max(maxLongTaskMs, d.maxLongTaskMs);
+      const atMin = (Date.now() - started) / 60_000;
+      samples.push({ atMin, ...(await metrics()) });
+      // Once a minute, the heap after a forced GC: the clean signal for a leak (costs one short pause).
+      if (samples.length % GC_EVERY_SAMPLES === 0) gcSamples.push([atMin, (await gc()).usedMb]);
+      progress((Date.now() - started) / (durationS * 1000), `${deltas.length} frames`);
+    }
+    process.stderr.write(process.stderr.isTTY ? '\n' : '');
+    const measuredS = (Date.now() - started) / 1000;
+    const afterGcEnd = await gc();
+    const totals = (await (await fetch(`${url}/api/v1/totals`)).json()) as { gross: { orders: number; gmv: string } };
+    const shown = await page.getByTestId('gmv-counter').getAttribute('aria-label');
+
+    const sorted = [...deltas].sort((a, b) => a - b);
+    const used = samples.map((s) => s.usedMb);
+    const result = {
+      date: new Date().toISOString(),
+      viewport,
+      durationS: Math.round(measuredS),
+      simulator: simArgs.join(' '),
+      lastYearScale: lastYear,
+      frames: {
+        count: deltas.length,
+        fps: deltas.length / measuredS,
+        p50Ms: quantile(sorted, 0.5),
+        p95Ms: quantile(sorted, 0.95),
+        p99Ms: quantile(sorted, 0.99),
+        maxMs: sorted[sorted.length - 1] ?? NaN,
+        over16_7Pct: (100 * deltas.filter((d) => d > FRAME_BUDGET_MS * 1.2).length) / Math.max(1, deltas.length),
+      },
+      longTasks: { count: longTasks, totalMs: longTaskMs, maxMs: maxLongTaskMs },
+      heapMb: {
+        start: used[0] ?? NaN,
+        end: used[used.length - 1] ?? NaN,
+        max: Math.max(...used),
+        slopePerMin: slope(samples.map((s) => [s.atMin, s.usedMb] as const)),
+        afterGcStart: afterGcStart.usedMb,
+        afterGcEnd: afterGcEnd.usedMb,
+        afterGcSlopePerMin: slope([...gcSamples, [measuredS / 60, afterGcEnd.usedMb]]),
+        afterGc: gcSamples,
+      },
+      // Counted after a forced GC: without it, detached nodes awaiting collection look like a leak.
+      domNodesAfterGc: { start: afterGcStart.nodes, end: afterGcEnd.nodes },
+      listenersAfterGc: { start: afterGcStart.listeners, end: afterGcEnd.listeners },
+      // Other work on this 2-core machine shows up as frame time: keep the context with the figures.
+      loadAverage1m: { start: loadStart, end: loadavg()[0] ?? NaN },
+      orders: totals.gross.orders,
+      gmv: totals.gross.gmv,
+      boardShows: shown,
+      pageErrors: errors.slice(0, 20),
+      samples,
+    };
+    mkdirSync(join(String(flags.out), '..'), { recursive: true });
+    writeFileSync(String(flags.out), JSON.stringify(result, null, 2) + '\n');
+    const f = result.frames;
+    const h = result.heapMb;
+    console.log(
+      `\nboard bench: ${viewport.width}x${viewport.height}, ${result.durationS} s, simulator ${result.simulator}\n` +
+        table([
+          ['frames', `${f.count} (${fixed(f.fps)} fps)`],
+          [
+            'frame time p50 / p95 / p99',
+            `${fixed(f.p50Ms)} / ${fixed(f.p95Ms)} / ${fixed(f.p99Ms)} ms (max ${fixed(f.maxMs)})`,
+          ],
+          ['frames over 20 ms', `${fixed(f.over16_7Pct, 2)} %`],
+          ['long tasks', `${longTasks} (${fixed(longTaskMs, 0)} ms total, max ${fixed(maxLongTaskMs, 0)} ms)`],
+          ['JS heap start / end / max', `${fixed(h.start)} / ${fixed(h.end)} / ${fixed(h.max)} MB`],
+          ['JS heap slope (all samples)', `${fixed(h.slopePerMin, 3)} MB/min`],
+          ['JS heap after GC start → end', `${fixed(h.afterGcStart)} → ${fixed(h.afterGcEnd)} MB`],
+          ['JS heap after GC slope', `${fixed(h.afterGcSlopePerMin, 3)} MB/min`],
+          ['DOM nodes after GC start → end', `${afterGcStart.nodes} → ${afterGcEnd.nodes}`],
+          ['event listeners start → end', `${afterGcStart.listeners} → ${afterGcEnd.listeners}`],
+          ['orders on the board', `${result.orders} (${shown ?? '—'})`],
+          ['page errors', String(errors.length)],
+          ['load average (1 min) start → end', `${fixed(loadStart, 2)} → ${fixed(loadavg()[0] ?? NaN, 2)}`],
+        ]) +
+        `\nwrote ${flags.out}`,
+    );
+  } finally {
+    await browser.close();
+    for (const p of procs.reverse()) await p.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
+}
+
+function log(text: string): void {
+  console.log(`board bench: ${text}`);
+}
+
+let drawn = 0;
+function progress(f: number, text: string): void {
+  if (!process.stderr.isTTY || Date.now() - drawn < 500) return;
+  drawn = Date.now();
+  process.stderr.write(`\r[${'#'.repeat(Math.round(f * 30)).padEnd(30, '.')}] ${(f * 100).toFixed(0)}% ${text}   `);
+}
+
+main().catch((err: unknown) => {
+  console.error(`board bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
