@@ -13,7 +13,7 @@ export interface StoredBoard {
 
 /** Reads what the board needs from the rollups: the source of truth for the live state. */
 export async function readBoard(store: StoreHandle, show: Show): Promise<StoredBoard> {
-  const { client, db } = store;
+  const { db } = store;
   const params = { show: show.id, start: Math.floor(show.startMs / 1000) };
   const secondsRs = await store.query({
     query: `SELECT toInt64(toUnixTimestamp(second)) - {start:Int64} AS s, toString(type) AS type,
