@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -36,6 +39,25 @@ function translate(err: FastifyError, config: Config): { code: string; message: 
   }
 }
 
+/** Errors Node raises before a request reaches fastify (timeouts, broken HTTP), in our error shape. */
+function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'GMV_ERR_REQUEST_TIMEOUT', 'the request did not arrive in time']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'GMV_ERR_HEADERS_TOO_LARGE', 'the request headers are too large']
+        : [400, 'GMV_ERR_REQUEST_INVALID', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ statusCode: status, code, error: httpError(status), message });
+  socket.end(
+    `HTTP/1.1 ${status} ${httpError(status)}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Content-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
 }
@@ -44,8 +66,21 @@ export interface BuildOptions {
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
-    requestTimeout: 30_000,
+    // A client that trickles or stalls its upload is answered 408 and cut off after this.
+    requestTimeout: config.requestTimeoutMs,
     connectionTimeout: 60_000,
+    clientErrorHandler,
+    // Node checks request timeouts on an interval (30 s by default), which would let a
+    // stalled upload hold its socket long past a short timeout.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          requestTimeout: config.requestTimeoutMs,
+          headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+          connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.requestTimeoutMs / 4))),
+        },
+        handler,
+      ),
     bodyLimit: config.limits.bodyBytes,
     // On close, idle keep-alive sockets go at once; requests in flight are finished first.
     forceCloseConnections: 'idle',
@@ -81,6 +116,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // Limits are set per route (ingest per token, reads per address); answers keep our error shape.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) => new Errors.RATE_LIMITED(context.after),
+  });
   await app.register(securityPlugin, { config });
   await app.register(storePlugin, { config });
   await app.register(livePlugin, { config });
@@ -103,9 +143,12 @@ function httpError(status: number): string {
       400: 'Bad Request',
       401: 'Unauthorized',
       404: 'Not Found',
+      408: 'Request Timeout',
+      409: 'Conflict',
       413: 'Payload Too Large',
       415: 'Unsupported Media Type',
       429: 'Too Many Requests',
+      431: 'Request Header Fields Too Large',
       503: 'Service Unavailable',
     }[status] ?? 'Error'
   );

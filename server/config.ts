@@ -12,6 +12,8 @@ export interface Config {
   dataDir: string;
   clickhouse: { url: string | null; username: string; password: string; database: string };
   ingestTokens: string[];
+  /** Secrets for the optional `X-GMV-Signature` HMAC on ingest (none: not required). Several allow rotation. */
+  ingestHmacSecrets: string[];
   /** Tokens that may read the board, the socket and the read API (none: open). */
   viewTokens: string[];
   /** Secret for signed, expiring share links (null: none). */
@@ -43,6 +45,10 @@ export interface Config {
   reconcileMs: number;
   /** A board socket with more unsent bytes than this is dropped (it reconnects and resyncs). */
   maxSocketBufferBytes: number;
+  /** Most requests a minute: ingest per bearer token, the read API per IP. */
+  rateLimits: { ingestPerMin: number; readPerMin: number };
+  /** A request whose headers and body have not all arrived by then is answered 408 and closed, ms. */
+  requestTimeoutMs: number;
   /** `npm run demo`: share of the day's orders and time compression of the simulator. */
   demo: { scale: string; speed: string };
 }
@@ -106,6 +112,10 @@ export function loadConfig(env: Env = process.env): Config {
       }
     }
   }
+  const ingestHmacSecrets = list(env.INGEST_HMAC_SECRETS);
+  for (const s of ingestHmacSecrets) {
+    if (s.length < 32) throw new ConfigError('each INGEST_HMAC_SECRETS entry must be at least 32 characters');
+  }
   const shareSecret = env.SHARE_SECRET || null;
   if (shareSecret !== null && shareSecret.length < 32)
     throw new ConfigError('SHARE_SECRET must be at least 32 characters');
@@ -140,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
       database,
     },
     ingestTokens: tokens,
+    ingestHmacSecrets,
     viewTokens,
     shareSecret,
     adminTokens,
@@ -152,6 +163,11 @@ export function loadConfig(env: Env = process.env): Config {
     maxLagMs: int(env, 'MAX_EVENT_LOOP_LAG_MS', 1000, 50, 60_000),
     reconcileMs: int(env, 'RECONCILE_MS', 30_000, 200, 3_600_000),
     maxSocketBufferBytes: int(env, 'MAX_SOCKET_BUFFER_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    rateLimits: {
+      ingestPerMin: int(env, 'RATE_LIMIT_INGEST_PER_MIN', 6000, 1, 10_000_000),
+      readPerMin: int(env, 'RATE_LIMIT_READ_PER_MIN', 1200, 1, 10_000_000),
+    },
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 500, 600_000),
     demo: { scale: env.DEMO_SCALE || '0.005', speed: env.DEMO_SPEED || '20' },
   };
 }

@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { validateOrder, type Order, type Rejection } from '../../shared/order.js';
 import { TokenSet } from '../auth.js';
 import type { Config } from '../config.js';
@@ -6,6 +7,7 @@ import { Errors, RETRY_AFTER_SECONDS } from '../errors.js';
 import { OverloadedError, StoreUnavailableError } from '../ingest/writer.js';
 import { gunzipLimited } from '../ingest/decode.js';
 import { parseJsonBody, parseNdjson } from '../ingest/parse.js';
+import { ReplayCache, startSignature, type PendingSignature } from '../ingest/signature.js';
 
 const rejectionSchema = {
   type: 'object',
@@ -23,6 +25,9 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
   const categories = new Set(config.categories);
   const ctx = { shows: config.shows, categories };
   const writer = app.writer;
+  const secrets = config.ingestHmacSecrets;
+  const replays = new ReplayCache();
+  const signatures = new WeakMap<FastifyRequest, PendingSignature>();
 
   // Bodies arrive as text; each line is decoded on its own so one bad line cannot sink a batch.
   // Only these two types are accepted here (415 for anything else).
@@ -37,6 +42,17 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
     '/api/v1/orders',
     {
       bodyLimit: config.limits.bodyBytes,
+      config: {
+        rateLimit: {
+          max: config.rateLimits.ingestPerMin,
+          timeWindow: 60_000,
+          // Per sender: the bearer token (hashed, never kept as is), or the address without one.
+          keyGenerator: (req: FastifyRequest) => {
+            const auth = req.headers.authorization;
+            return auth ? `token:${createHash('sha256').update(auth).digest('hex')}` : `ip:${req.ip}`;
+          },
+        },
+      },
       schema: {
         summary: 'Ingest orders (NDJSON or JSON)',
         tags: ['ingest'],
@@ -55,6 +71,12 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
       },
       onRequest: async (req, reply) => {
         if (!tokens.allows(req.headers.authorization)) throw new Errors.UNAUTHORIZED();
+        if (secrets.length > 0) {
+          // Refuse a missing, malformed or stale signature before reading the body.
+          const pending = startSignature(secrets, req.headers['x-gmv-signature'], Date.now());
+          if (typeof pending === 'string') throw new Errors.SIGNATURE(pending);
+          signatures.set(req, pending);
+        }
         // Refuse before reading the body when the process is already behind.
         if (app.lagGuard.overloaded || writer.pending >= config.limits.pendingOrders) {
           reply.header('retry-after', String(RETRY_AFTER_SECONDS));
@@ -63,35 +85,51 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
       },
       preParsing: async (req, _reply, payload) => {
         const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-        if (encoding === 'identity') return payload;
-        if (encoding === 'gzip') return gunzipLimited(payload, config.limits.bodyBytes);
-        throw new Errors.ENCODING(encoding);
+        if (encoding !== 'identity' && encoding !== 'gzip') throw new Errors.ENCODING(encoding);
+        // The signature covers the bytes as sent, so they are hashed before inflation.
+        const raw = signatures.get(req)?.tap(payload) ?? payload;
+        return encoding === 'gzip' ? gunzipLimited(raw, config.limits.bodyBytes) : raw;
       },
     },
     async (req, reply) => {
-      const ndjson = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-ndjson');
-      const parsed = ndjson ? parseNdjson(req.body ?? '', config.limits) : parseJsonBody(req.body ?? '', config.limits);
-      if (!parsed.ok) {
-        if (parsed.code === 'GMV_ERR_TOO_MANY_LINES') throw new Errors.TOO_MANY_LINES(config.limits.batchLines);
-        if (parsed.code === 'GMV_ERR_BODY_EMPTY') throw new Errors.BODY_EMPTY(parsed.message);
-        throw new Errors.BODY_INVALID(parsed.message);
+      const signature = signatures.get(req);
+      if (signature) {
+        if (!signature.valid()) throw new Errors.SIGNATURE('bad signature');
+        if (!replays.remember(signature.key)) throw new Errors.REPLAYED();
       }
-      const rejected: Rejection[] = parsed.rejected;
-      const orders: Order[] = [];
-      for (const item of parsed.items) {
-        const check = validateOrder(item.value, ctx);
-        if (check.ok) orders.push(check.order);
-        else rejected.push({ line: item.line, field: check.field, code: check.code, message: check.message });
-      }
-      rejected.sort((a, b) => a.line - b.line);
       try {
-        const { accepted, duplicates } = await writer.submit(orders);
-        return { accepted, duplicates, rejected };
+        return await handle(req, reply);
       } catch (err) {
-        if (!(err instanceof OverloadedError || err instanceof StoreUnavailableError)) throw err;
-        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-        throw err instanceof OverloadedError ? new Errors.OVERLOADED() : new Errors.STORE_UNAVAILABLE();
+        // Only an answered 200 uses up a signature: a request refused or shed may be sent again as is.
+        if (signature) replays.forget(signature.key);
+        throw err;
       }
     },
   );
+
+  async function handle(req: FastifyRequest<{ Body: string }>, reply: FastifyReply) {
+    const ndjson = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-ndjson');
+    const parsed = ndjson ? parseNdjson(req.body ?? '', config.limits) : parseJsonBody(req.body ?? '', config.limits);
+    if (!parsed.ok) {
+      if (parsed.code === 'GMV_ERR_TOO_MANY_LINES') throw new Errors.TOO_MANY_LINES(config.limits.batchLines);
+      if (parsed.code === 'GMV_ERR_BODY_EMPTY') throw new Errors.BODY_EMPTY(parsed.message);
+      throw new Errors.BODY_INVALID(parsed.message);
+    }
+    const rejected: Rejection[] = parsed.rejected;
+    const orders: Order[] = [];
+    for (const item of parsed.items) {
+      const check = validateOrder(item.value, ctx);
+      if (check.ok) orders.push(check.order);
+      else rejected.push({ line: item.line, field: check.field, code: check.code, message: check.message });
+    }
+    rejected.sort((a, b) => a.line - b.line);
+    try {
+      const { accepted, duplicates } = await writer.submit(orders);
+      return { accepted, duplicates, rejected };
+    } catch (err) {
+      if (!(err instanceof OverloadedError || err instanceof StoreUnavailableError)) throw err;
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      throw err instanceof OverloadedError ? new Errors.OVERLOADED() : new Errors.STORE_UNAVAILABLE();
+    }
+  }
 };

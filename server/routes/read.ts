@@ -15,6 +15,7 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
   app.get<{ Querystring: { show?: string } }>(
     '/api/v1/totals',
     {
+      config: { rateLimit: { max: config.rateLimits.readPerMin, timeWindow: 60_000 } },
       schema: {
         summary: 'Gross and net totals of a show',
         tags: ['read'],

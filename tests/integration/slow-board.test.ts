@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_NAMESPACE } from '../../shared/protocol.js';
+import { liveClient, startApp, until } from '../fixtures/app.js';
+import { ndjson, order } from '../fixtures/orders.js';
+import { TOKEN, tempDir } from '../fixtures/server.js';
+
+const STALLED_AGENT = 'stalled-board';
+const SHOW_START_S = Date.parse('2015-11-11T00:00:00+08:00') / 1000;
+
+const dir = tempDir('slow-board');
+let app: FastifyInstance;
+let url: string;
+beforeAll(async () => {
+  ({ app, url } = await startApp(dir.path, { MAX_SOCKET_BUFFER_BYTES: String(64 * 1024) }));
+});
+afterAll(async () => {
+  await app?.close();
+  dir.remove();
+});
+
+/** One order in each of `n` seconds from `from`: every second is a point of the snapshot's series. */
+function spread(from: number, n: number): Record<string, unknown>[] {
+  return Array.from({ length: n }, (_, i) =>
+    order(from + i, { order_id: `slow-${from + i}`, ts: new Date((SHOW_START_S + from + i) * 1000).toISOString() }),
+  );
+}
+
+async function post(orders: readonly unknown[]): Promise<void> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/orders',
+    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TOKEN}` },
+    payload: ndjson(orders),
+  });
+  expect(res.statusCode).toBe(200);
+}
+
+/** A masked WebSocket text frame, as a client must send it. */
+function textFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  const head =
+    payload.length < 126
+      ? Buffer.from([0x81, 0x80 | payload.length])
+      : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
+  return Buffer.concat([head, mask, body]);
+}
+
+/** A board that joins the live namespace over a raw WebSocket and then never reads another byte. */
+async function stalledBoard(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  socket.write(
+    'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n' +
+      `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n` +
+      `Sec-WebSocket-Version: 13\r\nUser-Agent: ${STALLED_AGENT}\r\n\r\n`,
+  );
+  let seen = '';
+  await new Promise<void>((resolve) => {
+    const onData = (d: Buffer) => {
+      seen += d.toString('latin1');
+      // The engine.io open packet follows the 101.
+      if (seen.includes('101 Switching Protocols') && seen.includes('"sid"')) {
+        socket.off('data', onData);
+        resolve();
+      }
+    };
+    socket.on('data', onData);
+  });
+  socket.pause();
+  socket.write(textFrame(`40${LIVE_NAMESPACE},`));
+  return socket;
+}
+
+describe('slow boards', () => {
+  it('drops a board that stopped reading while the others keep getting ticks', async () => {
+    // A long series makes each snapshot several hundred kilobytes.
+    await post(spread(0, 20_000));
+    const nsp = app.io.of(LIVE_NAMESPACE);
+    const reasons = new Map<string, string>();
+    nsp.on('connection', (s) => {
+      const agent = s.handshake.headers['user-agent'] ?? '';
+      s.on('disconnect', (reason) => reasons.set(agent, reason));
+    });
+
+    const reader = liveClient(url);
+    await until(() => reader.snapshots.length > 0, 10_000, 'first snapshot');
+    const port = (app.server.address() as { port: number }).port;
+    const stalled = await stalledBoard(port);
+    await until(() => nsp.sockets.size === 2, 5_000, 'stalled board joined');
+    const joinedAt = Date.now();
+
+    // Keep the boards busy: new orders every 100 ms, and the stalled board asking for snapshots
+    // (it can still write; it only never reads).
+    let next = 20_000;
+    const traffic = setInterval(() => {
+      void post(spread(next, 5));
+      next += 5;
+      if (!stalled.destroyed) stalled.write(textFrame(`42${LIVE_NAMESPACE},["resync"]`));
+    }, 100);
+    try {
+      await until(() => nsp.sockets.size === 1, 12_000, 'stalled board dropped');
+      // Dropped by the slow-board check, long before engine.io's heartbeat (10 s + 5 s) would have.
+      expect(Date.now() - joinedAt).toBeLessThan(10_000);
+      expect(reasons.get(STALLED_AGENT)).toBe('server namespace disconnect');
+      const ticksAtDrop = reader.ticks.length;
+      await until(() => reader.ticks.length >= ticksAtDrop + 5, 5_000, 'ticks after the drop');
+      expect(reader.socket.connected).toBe(true);
+      expect(reasons.has('')).toBe(false);
+    } finally {
+      clearInterval(traffic);
+      stalled.destroy();
+      reader.socket.close();
+    }
+  });
+});

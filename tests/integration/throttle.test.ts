@@ -1,0 +1,92 @@
+import { connect } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp } from '../fixtures/app.js';
+import { ndjson, order } from '../fixtures/orders.js';
+import { TOKEN, tempDir } from '../fixtures/server.js';
+
+const OTHER_TOKEN = 'other-token-0123456789abcdef';
+const REQUEST_TIMEOUT_MS = 1000;
+
+const dir = tempDir('throttle');
+let app: FastifyInstance;
+let port: number;
+beforeAll(async () => {
+  ({ app } = await startApp(dir.path, {
+    INGEST_TOKENS: `${TOKEN},${OTHER_TOKEN}`,
+    RATE_LIMIT_INGEST_PER_MIN: '5',
+    RATE_LIMIT_READ_PER_MIN: '8',
+    REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+  }));
+  port = (app.server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await app?.close();
+  dir.remove();
+});
+
+function post(token: string, i: number) {
+  return app.inject({
+    method: 'POST',
+    url: '/api/v1/orders',
+    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
+    payload: ndjson([order(i)]),
+  });
+}
+
+describe('rate limits', () => {
+  it('limits ingest per bearer token with 429, Retry-After and our error shape', async () => {
+    for (let i = 1; i <= 5; i++) expect((await post(TOKEN, i)).statusCode).toBe(200);
+    const limited = await post(TOKEN, 6);
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json()).toEqual({
+      statusCode: 429,
+      code: 'GMV_ERR_RATE_LIMITED',
+      error: 'Too Many Requests',
+      message: expect.stringMatching(/^too many requests; retry in /),
+    });
+    // Another sender, from the same address, still gets through.
+    expect((await post(OTHER_TOKEN, 7)).statusCode).toBe(200);
+  });
+
+  it('limits the read API per address', async () => {
+    // The totals were read by nobody yet in this file; the limit counts only this route.
+    const codes: number[] = [];
+    for (let i = 0; i < 10; i++) codes.push((await app.inject({ url: '/api/v1/totals' })).statusCode);
+    expect(codes).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 429, 429]);
+    const res = await app.inject({ url: '/api/v1/totals' });
+    expect([res.statusCode, res.json().code, res.headers['retry-after'] !== undefined]).toEqual([
+      429,
+      'GMV_ERR_RATE_LIMITED',
+      true,
+    ]);
+    // Health checks are not limited.
+    expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+});
+
+describe('slow uploads', () => {
+  it('closes a connection that stalls mid-body within the request timeout, counting nothing', async () => {
+    const before = app.live.totals().gross;
+    const body = ndjson([order(100), order(101)]);
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const started = Date.now();
+    socket.write(
+      'POST /api/v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n' +
+        `Authorization: Bearer ${OTHER_TOKEN}\r\nContent-Length: ${body.length}\r\n\r\n` +
+        body.slice(0, 40),
+    );
+    // Then nothing more: the server must not wait for the rest forever.
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
+    expect(elapsed).toBeLessThan(REQUEST_TIMEOUT_MS + 1500);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('"code":"GMV_ERR_REQUEST_TIMEOUT"');
+    expect(app.live.totals().gross).toEqual(before);
+  });
+});
