@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
-import { formatFen } from '../../shared/money.js';
-import { DEFAULT_CATEGORIES, validateOrder } from '../../shared/order.js';
+import { tsvRows } from '../../server/store/orders.js';
+import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import { ENGINE_DDL, insertSql, type EngineStyle } from './engine-schema.js';
 import { Payloads, bodyLines } from './payload.js';
@@ -41,15 +41,13 @@ const ctx = { shows: DEFAULT_SHOWS.map(resolveShow), categories: new Set<string>
  * converted by the same shared code (CNY gmv, epoch-seconds time), TabSeparated.
  */
 function toRows(body: string): string {
-  let out = '';
+  const orders: Order[] = [];
   for (const line of bodyLines(body)) {
     const check = validateOrder(JSON.parse(line), ctx);
     if (!check.ok) throw new Error(`engine: generated order rejected: ${check.message}`);
-    const o = check.order;
-    const ts = `${Math.floor(o.ts / 1000)}.${String(o.ts % 1000).padStart(3, '0')}`;
-    out += `${o.show}\t${o.order_id}\t${o.type}\t${ts}\t${formatFen(o.amount_fen)}\t${o.currency}\t${formatFen(o.gmv_fen)}\t${o.country}\t${o.channel}\t${o.category}\t${o.merchant_id}\n`;
+    orders.push(check.order);
   }
-  return out;
+  return tsvRows(orders);
 }
 
 async function main(params: EngineParams): Promise<EngineRun[]> {

@@ -42,7 +42,6 @@ async function runEngine(p: Params): Promise<{ best: number; runs: EngineRun[] }
     runs: [
       { block: p.batch, style: 'clause' },
       { block: big, style: 'clause' },
-      { block: big, style: 'server' },
     ],
     durationMs: p.engineRunS * 1000,
   };
