@@ -1,8 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Board } from './app/Board.js';
+import { isKiosk } from './app/kiosk.js';
 import { connectLive } from './live/connect.js';
 import './app/board.css';
+import './app/panels.css';
+import './app/charts.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
@@ -10,7 +13,7 @@ if (root === null) throw new Error('index.html lacks #root');
 const live = connectLive();
 createRoot(root).render(
   <StrictMode>
-    <Board store={live.store} />
+    <Board store={live.store} kiosk={isKiosk(window.location.search)} />
   </StrictMode>,
 );
 

@@ -43,6 +43,11 @@ interface HeapSample {
   usedMb: number;
   nodes: number;
   listeners: number;
+  /** Cumulative seconds the page's main thread spent in tasks, scripts, layout and style (CDP). */
+  taskS: number;
+  scriptS: number;
+  layoutS: number;
+  styleS: number;
 }
 
 async function main(): Promise<void> {
@@ -93,7 +98,15 @@ async function main(): Promise<void> {
         metrics: { name: string; value: number }[];
       };
       const get = (n: string) => m.find((x) => x.name === n)?.value ?? NaN;
-      return { usedMb: get('JSHeapUsedSize') / MB, nodes: get('Nodes'), listeners: get('JSEventListeners') };
+      return {
+        usedMb: get('JSHeapUsedSize') / MB,
+        nodes: get('Nodes'),
+        listeners: get('JSEventListeners'),
+        taskS: get('TaskDuration'),
+        scriptS: get('ScriptDuration'),
+        layoutS: get('LayoutDuration'),
+        styleS: get('RecalcStyleDuration'),
+      };
     };
     const gc = async () => {
       await cdp.send('HeapProfiler.collectGarbage');
@@ -126,6 +139,9 @@ async function main(): Promise<void> {
     process.stderr.write(process.stderr.isTTY ? '\n' : '');
     const measuredS = (Date.now() - started) / 1000;
     const afterGcEnd = await gc();
+    // Share of wall time the page's main thread was busy: the board's own cost, whatever else runs.
+    const busy = (k: 'taskS' | 'scriptS' | 'layoutS' | 'styleS') =>
+      (100 * (afterGcEnd[k] - afterGcStart[k])) / measuredS;
     const totals = (await (await fetch(`${url}/api/v1/totals`)).json()) as { gross: { orders: number; gmv: string } };
     const shown = await page.getByTestId('gmv-counter').getAttribute('aria-label');
 
@@ -147,6 +163,12 @@ async function main(): Promise<void> {
         over16_7Pct: (100 * deltas.filter((d) => d > FRAME_BUDGET_MS * 1.2).length) / Math.max(1, deltas.length),
       },
       longTasks: { count: longTasks, totalMs: longTaskMs, maxMs: maxLongTaskMs },
+      mainThreadBusyPct: {
+        total: busy('taskS'),
+        script: busy('scriptS'),
+        layout: busy('layoutS'),
+        style: busy('styleS'),
+      },
       heapMb: {
         start: used[0] ?? NaN,
         end: used[used.length - 1] ?? NaN,
@@ -182,6 +204,10 @@ async function main(): Promise<void> {
           ],
           ['frames over 20 ms', `${fixed(f.over16_7Pct, 2)} %`],
           ['long tasks', `${longTasks} (${fixed(longTaskMs, 0)} ms total, max ${fixed(maxLongTaskMs, 0)} ms)`],
+          [
+            'main thread busy (script/layout/style)',
+            `${fixed(busy('taskS'))} % (${fixed(busy('scriptS'))} / ${fixed(busy('layoutS'))} / ${fixed(busy('styleS'))} %)`,
+          ],
           ['JS heap start / end / max', `${fixed(h.start)} / ${fixed(h.end)} / ${fixed(h.max)} MB`],
           ['JS heap slope (all samples)', `${fixed(h.slopePerMin, 3)} MB/min`],
           ['JS heap after GC start → end', `${fixed(h.afterGcStart)} → ${fixed(h.afterGcEnd)} MB`],

@@ -1,23 +1,41 @@
-import { cnyToUsdFen, formatCount, formatPerSec } from '../format/number.js';
+import { useMemo } from 'react';
+import { categoryName, countryName } from '../format/names.js';
+import { cnyToUsdFen } from '../format/number.js';
 import type { LiveStore } from '../live/store.js';
 import { useLive } from '../live/useLive.js';
+import { MilestoneBanner } from './milestones/MilestoneBanner.js';
+import { Milestones } from './milestones/Milestones.js';
 import { PanelBoundary } from './PanelBoundary.js';
+import { ChannelShares } from '../charts/channels/ChannelShare.js';
+import { Ranking } from '../charts/ranking/Ranking.js';
 import { ConnectionMark } from './panels/ConnectionMark.js';
+import { CurvePanel } from './panels/CurvePanel.js';
 import { HeroGmv } from './panels/HeroGmv.js';
+import { Kpis } from './panels/Kpis.js';
+import { MapPanel } from './panels/MapPanel.js';
 import { ShowHeader } from './panels/ShowHeader.js';
-import { Stat } from './panels/Stat.js';
 
-/** The first screen. Panels get plain values so each memoised one re-renders only when its own figure moves. */
-export function Board({ store }: { store: LiveStore }) {
+const merchantName = (key: string) => key;
+/** Rows per ranking: as many as stay legible across a hall in the ranking row's height. */
+const RANK_ROWS = 5;
+
+/**
+ * The on-air scene. Panels get plain values or the references the live state
+ * keeps between messages, so each memoised one re-renders only when its own data
+ * moves. Every panel keeps its last data while the link is down (safe mode).
+ */
+export function Board({ store, kiosk = false }: { store: LiveStore; kiosk?: boolean }) {
   const live = useLive(store);
   const { show, figures, gmvFen } = live;
   const usdFen = gmvFen === null ? null : cnyToUsdFen(gmvFen, show?.usdRate ?? null);
-  const orders = figures?.gross.orders ?? null;
-  const rate = figures?.rate ?? null;
   const elapsedMs = show !== null && figures !== null ? figures.asOfMs - show.startMs : null;
+  const elapsedSec = elapsedMs === null ? null : Math.floor(elapsedMs / 1000);
+  const showTimes = useMemo(() => (show === null ? null : { startMs: show.startMs, timeZone: show.timeZone }), [show]);
+  const b = figures?.breakdowns ?? null;
+  const lastYear = live.lastYear;
 
   return (
-    <main className="board">
+    <main className={`board${kiosk ? ' kiosk' : ''}`} data-testid="board">
       <header className="board-head">
         <PanelBoundary name="show">
           <ShowHeader
@@ -27,35 +45,85 @@ export function Board({ store }: { store: LiveStore }) {
           />
         </PanelBoundary>
         <PanelBoundary name="connection">
-          <ConnectionMark live={live} />
+          <ConnectionMark live={live} kiosk={kiosk} />
         </PanelBoundary>
       </header>
-      <PanelBoundary name="hero">
-        <HeroGmv gmvFen={gmvFen} usdFen={usdFen} />
-      </PanelBoundary>
-      <div className="stats">
-        <PanelBoundary name="orders">
-          <Stat
-            label="Orders"
-            testId="orders-total"
-            value={orders === null ? null : formatCount(orders)}
-            exact={orders === null ? null : String(orders)}
-          />
-        </PanelBoundary>
-        <PanelBoundary name="rate">
-          <Stat
-            label="Orders / s"
-            testId="orders-per-sec"
-            value={rate === null ? null : formatPerSec(rate.ordersPerSec)}
-            exact={rate === null ? null : String(rate.ordersPerSec)}
-            sub={
-              rate === null || rate.peakOrdersPerSec === 0 ? undefined : `peak ${formatCount(rate.peakOrdersPerSec)}`
-            }
+      <div className="area-hero">
+        <PanelBoundary name="hero">
+          <HeroGmv
+            gmvFen={gmvFen}
+            usdFen={usdFen}
+            startsInSec={elapsedMs !== null && elapsedMs < 0 ? Math.ceil(-elapsedMs / 1000) : null}
           />
         </PanelBoundary>
       </div>
-      {/* Room the series chart and breakdown panels will take. */}
-      <div className="board-rest" />
+      <div className="area-miles">
+        <PanelBoundary name="milestones">
+          <Milestones milestones={figures?.milestones ?? null} show={showTimes} />
+        </PanelBoundary>
+      </div>
+      <div className="area-kpis">
+        <PanelBoundary name="kpis">
+          <Kpis
+            orders={figures?.gross.orders ?? null}
+            rate={figures?.rate ?? null}
+            pace={figures?.pace ?? null}
+            hasLastYear={lastYear !== null || show?.compareTo != null}
+          />
+        </PanelBoundary>
+      </div>
+      <div className="area-curve">
+        <PanelBoundary name="curve">
+          <CurvePanel
+            series={live.series}
+            lastYearMinuteFen={lastYear?.minuteFen ?? null}
+            lastYearName={lastYear?.name ?? null}
+            elapsedSec={elapsedSec}
+          />
+        </PanelBoundary>
+      </div>
+      <div className="area-map">
+        <PanelBoundary name="map">
+          <MapPanel countries={b?.country ?? null} arcs={live.arcs} ordersPerArc={live.ordersPerArc} />
+        </PanelBoundary>
+      </div>
+      <div className="area-ranks">
+        <PanelBoundary name="countries">
+          <Ranking
+            title="Countries & regions"
+            rows={b?.country ?? null}
+            nameOf={countryName}
+            limit={RANK_ROWS}
+            testId="rank-country"
+          />
+        </PanelBoundary>
+        <PanelBoundary name="categories">
+          <Ranking
+            title="Categories"
+            rows={b?.category ?? null}
+            nameOf={categoryName}
+            limit={RANK_ROWS}
+            testId="rank-category"
+          />
+        </PanelBoundary>
+        <PanelBoundary name="merchants">
+          <Ranking
+            title="Merchants"
+            rows={b?.merchant ?? null}
+            nameOf={merchantName}
+            limit={RANK_ROWS}
+            testId="rank-merchant"
+          />
+        </PanelBoundary>
+      </div>
+      <div className="area-share">
+        <PanelBoundary name="channels">
+          <ChannelShares rows={b?.channel ?? null} />
+        </PanelBoundary>
+      </div>
+      <PanelBoundary name="banner">
+        <MilestoneBanner milestones={figures?.milestones ?? null} show={showTimes} asOfMs={figures?.asOfMs ?? null} />
+      </PanelBoundary>
     </main>
   );
 }

@@ -7,3 +7,10 @@ export function formatAge(ms: number): string {
   if (clamped < 60_000) return `${Math.floor(clamped / 1000)} s`;
   return formatDuration(clamped / 1000);
 }
+
+/** Order-to-screen lag: milliseconds while under a second ("240 ms"), then as an age. */
+export function formatLag(ms: number): string {
+  const clamped = Math.max(0, ms);
+  if (clamped < 1000) return `${Math.round(clamped)} ms`;
+  return formatAge(clamped);
+}

@@ -1,3 +1,4 @@
+import { clockOffsetMs } from './clock.js';
 import type { LiveState } from './state.js';
 
 export type MarkState = 'live' | 'reconnecting' | 'stale';
@@ -7,6 +8,8 @@ export interface ConnectionMark {
   label: string;
   /** Age of the newest committed data, on the server clock; null before any order. */
   ageMs: number | null;
+  /** Order-to-screen lag last measured (see orderToScreenLagMs); null before new orders arrive. */
+  lagMs: number | null;
 }
 
 /**
@@ -21,11 +24,27 @@ export function dataAgeMs(state: LiveState, nowMs: number): number | null {
   return Math.max(0, serverNow - f.committedAtMs);
 }
 
+/**
+ * How long the newest orders took from their commit on the server to this
+ * screen: arrival time on the client, moved onto the server clock by the offset
+ * estimated from `sentAtMs` (see clock.ts), minus `committedAtMs`. Measured only
+ * on messages that brought new commits; a heartbeat would measure idle time.
+ */
+export function orderToScreenLagMs(state: LiveState): number | null {
+  return state.lagMs;
+}
+
+/** Client clock minus server clock, as estimated so far; null before any message. */
+export function serverClockOffsetMs(state: LiveState): number | null {
+  return clockOffsetMs(state.offsetSamples);
+}
+
 export function connectionMark(state: LiveState, nowMs: number): ConnectionMark {
   const ageMs = dataAgeMs(state, nowMs);
-  if (state.link === 'connecting') return { state: 'reconnecting', label: 'connecting…', ageMs };
-  if (state.link === 'reconnecting') return { state: 'reconnecting', label: 'reconnecting…', ageMs };
-  if (state.versionMismatch) return { state: 'stale', label: 'board out of date', ageMs };
-  if (state.figures !== null && !state.figures.healthy) return { state: 'stale', label: 'stale', ageMs };
-  return { state: 'live', label: 'live', ageMs };
+  const lagMs = orderToScreenLagMs(state);
+  if (state.link === 'connecting') return { state: 'reconnecting', label: 'connecting…', ageMs, lagMs };
+  if (state.link === 'reconnecting') return { state: 'reconnecting', label: 'reconnecting…', ageMs, lagMs };
+  if (state.versionMismatch) return { state: 'stale', label: 'board out of date', ageMs, lagMs };
+  if (state.figures !== null && !state.figures.healthy) return { state: 'stale', label: 'stale', ageMs, lagMs };
+  return { state: 'live', label: 'live', ageMs, lagMs };
 }

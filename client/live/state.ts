@@ -1,6 +1,19 @@
 import { decimalToFen } from '../../shared/money.js';
 import { followsDirectly, PROTOCOL_VERSION } from '../../shared/protocol.js';
-import type { Breakdowns, Rate, SeriesPoint, ShowInfo, Snapshot, Tick, TotalsPart } from '../../shared/protocol.js';
+import type {
+  Arc,
+  Breakdowns,
+  LastYear,
+  Milestone,
+  Pace,
+  Rate,
+  SeriesPoint,
+  ShowInfo,
+  Snapshot,
+  Tick,
+  TotalsPart,
+} from '../../shared/protocol.js';
+import { addOffsetSample, clockOffsetMs, orderToScreenLag } from './clock.js';
 
 export type Link = 'connecting' | 'live' | 'reconnecting';
 
@@ -16,6 +29,14 @@ export interface Figures {
   committedAtMs: number | null;
   sentAtMs: number;
   healthy: boolean;
+  pace: Pace;
+  milestones: Milestone[];
+}
+
+/** The arcs of the newest message; `seq` tells a new batch from one already drawn. */
+export interface ArcBatch {
+  seq: number;
+  arcs: Arc[];
 }
 
 export interface LiveState {
@@ -24,7 +45,16 @@ export interface LiveState {
   figures: Figures | null;
   /** gross.gmv in fen; kept from the last message that parsed, so a bad value never blanks the hero. */
   gmvFen: number | null;
+  /** Seconds 0 .. show length only: bounded by the show, whatever the server sends. */
   series: SeriesPoint[];
+  lastYear: LastYear | null;
+  arcs: ArcBatch;
+  /** Orders per arc of the last message that had arcs (heartbeats carry none). */
+  ordersPerArc: number;
+  /** Recent (arrival − sentAtMs) samples; their minimum estimates the clock offset (see clock.ts). */
+  offsetSamples: number[];
+  /** Measured order-to-screen lag of the last message that brought new commits. */
+  lagMs: number | null;
   /** Client clock when `figures` arrived; with `sentAtMs` it maps client time onto the server clock. */
   receivedAtMs: number | null;
   /** Set after a seq gap: ticks are ignored until a snapshot arrives. */
@@ -56,6 +86,11 @@ export const initialLiveState: LiveState = {
   figures: null,
   gmvFen: null,
   series: [],
+  lastYear: null,
+  arcs: { seq: 0, arcs: [] },
+  ordersPerArc: 0,
+  offsetSamples: [],
+  lagMs: null,
   receivedAtMs: null,
   awaitingSnapshotSinceMs: null,
   freshLink: true,
@@ -92,7 +127,11 @@ function applySnapshot(state: LiveState, s: Snapshot, atMs: number): LiveState {
     show: s.show,
     figures: figuresOf(s),
     gmvFen: parseFen(s.gross.gmv) ?? state.gmvFen,
-    series: s.series,
+    series: clipSeries(s.series, showSeconds(s.show)),
+    lastYear: s.lastYear,
+    // Arcs are a live effect: a snapshot starts with none.
+    arcs: { seq: s.seq, arcs: [] },
+    offsetSamples: addOffsetSample(state.offsetSamples, atMs, s.sentAtMs),
     receivedAtMs: atMs,
     awaitingSnapshotSinceMs: null,
     freshLink: false,
@@ -112,11 +151,19 @@ function applyTick(state: LiveState, t: Tick, atMs: number): Step {
   if (last === null || t.show !== state.show?.id || !followsDirectly(last.seq, t)) {
     return { state: { ...state, awaitingSnapshotSinceMs: atMs }, resync: true };
   }
+  const offsetSamples = addOffsetSample(state.offsetSamples, atMs, t.sentAtMs);
+  const offset = clockOffsetMs(offsetSamples);
+  const fresh = t.committedAtMs !== null && t.committedAtMs !== last.committedAtMs && offset !== null;
+  const limit = state.show === null ? 0 : showSeconds(state.show);
   return keep({
     ...state,
     figures: figuresOf(t),
     gmvFen: parseFen(t.gross.gmv) ?? state.gmvFen,
-    series: mergeSeries(state.series, t.series),
+    series: mergeSeries(state.series, clipSeries(t.series, limit)),
+    arcs: { seq: t.seq, arcs: t.arcs },
+    ordersPerArc: t.arcs.length > 0 && t.ordersPerArc > 0 ? t.ordersPerArc : state.ordersPerArc,
+    offsetSamples,
+    lagMs: fresh ? orderToScreenLag(atMs, offset, t.committedAtMs as number) : state.lagMs,
     receivedAtMs: atMs,
   });
 }
@@ -133,7 +180,20 @@ function figuresOf(m: Snapshot | Tick): Figures {
     committedAtMs: m.committedAtMs,
     sentAtMs: m.sentAtMs,
     healthy: m.healthy,
+    pace: m.pace,
+    milestones: m.milestones,
   };
+}
+
+/** Length of the show in whole seconds: the series never holds more points than that. */
+function showSeconds(show: ShowInfo): number {
+  return Math.max(0, Math.ceil((show.endMs - show.startMs) / 1000));
+}
+
+/** Points of the show's own seconds (the grace before and after it is not drawn). */
+export function clipSeries(points: SeriesPoint[], seconds: number): SeriesPoint[] {
+  for (const p of points) if (!(p[0] >= 0 && p[0] < seconds)) return points.filter((q) => q[0] >= 0 && q[0] < seconds);
+  return points;
 }
 
 function parseFen(gmv: string): number | null {

@@ -1,19 +1,27 @@
-import { formatAge } from '../../format/age.js';
+import { formatAge, formatLag } from '../../format/age.js';
 import { connectionMark } from '../../live/select.js';
 import type { LiveState } from '../../live/state.js';
 import { useNow } from '../useNow.js';
 
-/** Link and freshness; the only part of the board that re-renders on the clock. */
-export function ConnectionMark({ live }: { live: LiveState }) {
+/**
+ * Link and freshness; the only part of the board that re-renders on the clock.
+ * In kiosk mode only the dot stays, with its word when the link is not live.
+ */
+export function ConnectionMark({ live, kiosk }: { live: LiveState; kiosk: boolean }) {
   const now = useNow(500);
   const mark = connectionMark(live, now);
   return (
     <div className={`connection connection-${mark.state}`} data-testid="connection" data-state={mark.state}>
       <span className="connection-dot" aria-hidden="true" />
-      <span className="connection-label">{mark.label}</span>
-      {mark.ageMs !== null && (
-        <span className="connection-age" data-testid="data-age">
+      {(!kiosk || mark.state !== 'live') && <span className="connection-label">{mark.label}</span>}
+      {!kiosk && mark.ageMs !== null && (
+        <span className="connection-age chrome" data-testid="data-age">
           data {formatAge(mark.ageMs)} old
+        </span>
+      )}
+      {!kiosk && mark.lagMs !== null && (
+        <span className="connection-age chrome" data-testid="lag">
+          lag {formatLag(mark.lagMs)}
         </span>
       )}
     </div>

@@ -8,16 +8,17 @@ interface Props {
   /** Raw value for machines (e2e, screen readers), as sent. */
   exact: string | null;
   sub?: string | undefined;
+  tone?: 'up' | 'down' | undefined;
 }
 
-export const Stat = memo(function Stat({ label, value, testId, exact, sub }: Props) {
+export const Stat = memo(function Stat({ label, value, testId, exact, sub, tone }: Props) {
   return (
-    <section className="panel stat">
+    <section className={`panel stat${tone ? ` stat-${tone}` : ''}`}>
       <div className="panel-label">{label}</div>
       <div className="stat-value" data-testid={testId} data-value={exact ?? undefined}>
         {value ?? '—'}
       </div>
-      {sub !== undefined && <div className="stat-sub">{sub}</div>}
+      <div className="stat-sub">{sub ?? '\u00a0'}</div>
     </section>
   );
 });

@@ -1,0 +1,16 @@
+import { memo, useMemo } from 'react';
+import type { BreakdownRow } from '../../../shared/protocol.js';
+import { useChart } from '../useChart.js';
+import { create } from './render.js';
+import { channelShares } from './transform.js';
+
+export const ChannelShares = memo(function ChannelShares({ rows }: { rows: BreakdownRow[] | null }) {
+  const shares = useMemo(() => (rows === null ? null : channelShares(rows)), [rows]);
+  const box = useChart(create, shares);
+  return (
+    <section className="panel channels" aria-label="Share of GMV by channel" data-testid="channel-share">
+      <div className="panel-label">Channel share</div>
+      <div ref={box} className="chart channel-chart" />
+    </section>
+  );
+});

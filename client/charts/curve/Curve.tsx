@@ -1,0 +1,31 @@
+import { memo, useMemo, useRef } from 'react';
+import type { SeriesPoint } from '../../../shared/protocol.js';
+import { useChart } from '../useChart.js';
+import { create } from './render.js';
+import { curveModel } from './transform.js';
+
+interface Props {
+  series: SeriesPoint[];
+  lastYearMinuteFen: number[] | null;
+  /** Whole seconds since the show start on the show clock; null before the first snapshot. */
+  elapsedSec: number | null;
+}
+
+/** About one point per 3 px of a 4K-wide panel; the renderer draws them as one path. */
+const MAX_POINTS = 700;
+
+export const Curve = memo(function Curve({ series, lastYearMinuteFen, elapsedSec }: Props) {
+  // Only complete seconds are drawn, so the curve changes when a second completes, not on every
+  // tick: recompute then (and when last year arrives), reading the newest series from a ref.
+  const latest = useRef(series);
+  latest.current = series;
+  const model = useMemo(
+    () =>
+      elapsedSec === null
+        ? null
+        : curveModel({ series: latest.current, lastYearMinuteFen, elapsedSec, maxPoints: MAX_POINTS }),
+    [lastYearMinuteFen, elapsedSec],
+  );
+  const box = useChart(create, model);
+  return <div ref={box} className="chart curve" role="img" aria-label="GMV per second, this year and last year" />;
+});

@@ -1,0 +1,99 @@
+import { area, axisBottom, axisLeft, line, range, scaleLinear, select } from 'd3';
+import { compactNumber } from '../../format/amount.js';
+import type { Chart } from '../useChart.js';
+import { formatElapsedTick, timeTickStep } from './transform.js';
+import type { CurveModel, CurvePoint } from './transform.js';
+
+export type CurveChart = Chart<CurveModel | null>;
+
+/** Root font size in px: the board scales everything by it, so axis text scales with the wall. */
+function remPx(el: Element): number {
+  const px = parseFloat(getComputedStyle(el.ownerDocument.documentElement).fontSize);
+  return Number.isFinite(px) && px > 0 ? px : 16;
+}
+
+let gradientIds = 0;
+
+/** The GMV/s line of this year over last year's, on one seconds-since-start axis. */
+export function create(el: HTMLElement): CurveChart {
+  const gradientId = `curve-fill-${++gradientIds}`;
+  const svg = select(el).append('svg').attr('class', 'curve-svg').attr('data-testid', 'curve-svg');
+  const grad = svg
+    .append('defs')
+    .append('linearGradient')
+    .attr('id', gradientId)
+    .attr('x1', 0)
+    .attr('x2', 0)
+    .attr('y1', 0)
+    .attr('y2', 1);
+  grad.append('stop').attr('offset', '0%').attr('stop-color', 'rgb(255 207 90 / 0.35)');
+  grad.append('stop').attr('offset', '100%').attr('stop-color', 'rgb(255 207 90 / 0)');
+  const yAxis = svg.append('g').attr('class', 'axis axis-y');
+  const xAxis = svg.append('g').attr('class', 'axis axis-x');
+  const fill = svg.append('path').attr('class', 'curve-area').attr('fill', `url(#${gradientId})`);
+  const last = svg.append('path').attr('class', 'curve-last-year').attr('data-testid', 'curve-last-year');
+  const now = svg.append('path').attr('class', 'curve-this-year').attr('data-testid', 'curve-this-year');
+
+  let model: CurveModel | null = null;
+
+  function draw(): void {
+    const w = el.clientWidth;
+    const h = el.clientHeight;
+    svg.attr('width', w).attr('height', h);
+    if (model === null || w === 0 || h === 0) return;
+    const rem = remPx(el);
+    const m = { top: rem * 0.6, right: rem * 1.2, bottom: rem * 1.8, left: rem * 4.2 };
+    const x = scaleLinear()
+      .domain([0, model.xMax])
+      .range([m.left, Math.max(m.left + 1, w - m.right)]);
+    // nice() rounds the top up, so the data never touches the frame; the domain comes from the data only.
+    const y = scaleLinear()
+      .domain([0, model.yMax])
+      .nice(4)
+      .range([Math.max(m.top + 1, h - m.bottom), m.top]);
+    const step = timeTickStep(model.xMax, Math.max(2, Math.floor(w / (rem * 8))));
+    xAxis
+      .attr('transform', `translate(0,${y.range()[0]})`)
+      .style('font-size', `${rem * 0.95}px`)
+      .call(
+        axisBottom(x)
+          .tickValues(range(0, model.xMax + 1, step))
+          .tickFormat((d) => formatElapsedTick(Number(d)))
+          .tickSizeOuter(0),
+      );
+    yAxis
+      .attr('transform', `translate(${m.left},0)`)
+      .style('font-size', `${rem * 0.95}px`)
+      .call(
+        axisLeft(y)
+          .ticks(4)
+          .tickFormat((d) => `¥${compactNumber(Number(d))}`)
+          .tickSize(-(w - m.left - m.right)),
+      );
+    const toLine = line<CurvePoint>()
+      .x((p) => x(p.x))
+      .y((p) => y(p.y));
+    const toArea = area<CurvePoint>()
+      .x((p) => x(p.x))
+      .y0(y(0))
+      .y1((p) => y(p.y));
+    now.attr('d', model.thisYear.length > 0 ? toLine(model.thisYear) : null);
+    fill.attr('d', model.thisYear.length > 0 ? toArea(model.thisYear) : null);
+    last.attr('d', model.lastYear.length > 0 ? toLine(model.lastYear) : null);
+    svg.attr('data-y-max', y.domain()[1] ?? 0).attr('data-x-max', model.xMax);
+  }
+
+  return {
+    update(next) {
+      // Safe mode: no data (yet, or while reconnecting) keeps what is drawn.
+      if (next === null || next === model) return;
+      model = next;
+      draw();
+    },
+    resize: draw,
+    destroy() {
+      svg.remove();
+      model = null;
+    },
+  };
+}

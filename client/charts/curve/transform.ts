@@ -1,0 +1,106 @@
+import type { SeriesPoint } from '../../../shared/protocol.js';
+
+/** One plotted point: seconds since the show start, GMV per second in CNY. */
+export interface CurvePoint {
+  x: number;
+  y: number;
+}
+
+export interface CurveModel {
+  thisYear: CurvePoint[];
+  lastYear: CurvePoint[];
+  /** x domain is [0, xMax] seconds: it grows with the show, never fixed. */
+  xMax: number;
+  /** y domain is [0, yMax] CNY/s: it grows with the data, never fixed (the 2012 overflow). */
+  yMax: number;
+  /** Seconds per plotted point. */
+  bucketSec: number;
+}
+
+export interface CurveInput {
+  series: readonly SeriesPoint[];
+  /** Last year's gross fen per minute since its start, or null without a comparison. */
+  lastYearMinuteFen: readonly number[] | null;
+  /** Show clock minus start, seconds (may be fractional or negative). */
+  elapsedSec: number;
+  /** Most points the width can show (about one per two pixels). */
+  maxPoints: number;
+}
+
+/** The x axis starts a minute wide and keeps a little room ahead of now. */
+export const MIN_X_SPAN = 60;
+const X_HEADROOM = 1.04;
+const Y_HEADROOM = 1.1;
+/** Bucket widths that divide minutes and hours, so points do not jitter as the axis grows. */
+const NICE_BUCKETS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+export function bucketFor(xMax: number, maxPoints: number): number {
+  const raw = xMax / Math.max(1, maxPoints);
+  return NICE_BUCKETS.find((b) => b >= raw) ?? Math.ceil(raw / 3600) * 3600;
+}
+
+/**
+ * This year's GMV/s per bucket over the complete seconds so far (the current
+ * second is still filling and would dip), and last year's on the same
+ * seconds-since-start axis: its minute totals / 60 are GMV/s for that minute.
+ */
+export function curveModel({ series, lastYearMinuteFen, elapsedSec, maxPoints }: CurveInput): CurveModel {
+  const now = Math.max(0, Math.floor(elapsedSec));
+  const xMax = Math.max(MIN_X_SPAN, Math.ceil(now * X_HEADROOM));
+  const bucketSec = bucketFor(xMax, maxPoints);
+  const thisYear = thisYearPoints(series, now, bucketSec);
+  const lastYear = lastYearMinuteFen === null ? [] : lastYearPoints(lastYearMinuteFen, xMax, bucketSec);
+  let top = 0;
+  for (const p of thisYear) if (p.y > top) top = p.y;
+  for (const p of lastYear) if (p.y > top) top = p.y;
+  return { thisYear, lastYear, xMax, yMax: top > 0 ? top * Y_HEADROOM : 1, bucketSec };
+}
+
+function thisYearPoints(series: readonly SeriesPoint[], now: number, bucketSec: number): CurvePoint[] {
+  const n = Math.ceil(now / bucketSec);
+  if (n === 0) return [];
+  const fen = new Float64Array(n);
+  for (const [second, , gmvFen] of series) {
+    if (second < 0 || second >= now) continue;
+    fen[Math.floor(second / bucketSec)]! += gmvFen;
+  }
+  const out: CurvePoint[] = new Array(n);
+  for (let b = 0; b < n; b++) {
+    // The last bucket may be part-way: average over the seconds it has had.
+    const seconds = Math.min(bucketSec, now - b * bucketSec);
+    out[b] = { x: b * bucketSec + seconds / 2, y: fen[b]! / 100 / seconds };
+  }
+  return out;
+}
+
+function lastYearPoints(minuteFen: readonly number[], xMax: number, bucketSec: number): CurvePoint[] {
+  const out: CurvePoint[] = [];
+  if (bucketSec <= 60) {
+    // Finer than a minute: one point per minute, at its middle.
+    const last = Math.min(minuteFen.length, Math.ceil(xMax / 60) + 1);
+    for (let m = 0; m < last; m++) out.push({ x: m * 60 + 30, y: (minuteFen[m] ?? 0) / 100 / 60 });
+    return out;
+  }
+  const perBucket = bucketSec / 60;
+  const buckets = Math.min(Math.ceil(minuteFen.length / perBucket), Math.ceil(xMax / bucketSec) + 1);
+  for (let b = 0; b < buckets; b++) {
+    let sum = 0;
+    let minutes = 0;
+    for (let m = b * perBucket; m < (b + 1) * perBucket && m < minuteFen.length; m++, minutes++) sum += minuteFen[m]!;
+    out.push({ x: b * bucketSec + (minutes * 60) / 2, y: sum / 100 / (minutes * 60) });
+  }
+  return out;
+}
+
+/** Tick step for an elapsed-time axis: the smallest nice step giving at most `maxTicks` ticks. */
+export function timeTickStep(xMax: number, maxTicks: number): number {
+  const steps = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200];
+  return steps.find((s) => xMax / s <= maxTicks) ?? 86400;
+}
+
+/** Elapsed seconds as an axis label: "0:30", "12:00" under an hour (m:ss), "1:30" hours after ("h:mm" with an h). */
+export function formatElapsedTick(sec: number): string {
+  const s = Math.round(sec);
+  if (s < 3600) return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
+}

@@ -1,0 +1,18 @@
+import { memo, useMemo } from 'react';
+import type { BreakdownRow } from '../../../shared/protocol.js';
+import type { ArcBatch } from '../../live/state.js';
+import { useChart } from '../useChart.js';
+import { create } from './render.js';
+import { countryHeat } from './transform.js';
+
+interface Props {
+  countries: BreakdownRow[] | null;
+  arcs: ArcBatch;
+}
+
+export const WorldMap = memo(function WorldMap({ countries, arcs }: Props) {
+  const heat = useMemo(() => countryHeat(countries ?? []), [countries]);
+  const data = useMemo(() => ({ heat, arcs }), [heat, arcs]);
+  const box = useChart(create, data);
+  return <div ref={box} className="chart world-map" role="img" aria-label="Order flows from merchants to buyers" />;
+});

@@ -1,0 +1,148 @@
+// Naming interrupt keeps d3-transition in the bundle: d3 is marked side-effect free, and that
+// module's side effect is what adds .transition() to selections.
+import { easeCubicInOut, interpolateNumber, interrupt, select } from 'd3';
+import type { Selection } from 'd3';
+import type { Chart } from '../useChart.js';
+import { clip } from './transform.js';
+import type { RankedRow } from './transform.js';
+
+export type RankingChart = Chart<RankedRow[] | null>;
+
+/** Rank changes glide; long enough to follow across a hall, short against 10 ticks a second. */
+export const MOVE_MS = 700;
+
+interface Row extends RankedRow {
+  y: number;
+}
+
+/** A ranked bar list: one row group per key, so a row that changes rank moves instead of being redrawn. */
+export function create(el: HTMLElement): RankingChart {
+  const svg = select(el).append('svg').attr('class', 'ranking-svg');
+  let rows: RankedRow[] = [];
+
+  function draw(animate: boolean): void {
+    const w = el.clientWidth;
+    const h = el.clientHeight;
+    svg.attr('width', w).attr('height', h);
+    const count = Math.max(1, rows.length);
+    const rowH = h / Math.max(count, 5);
+    const font = Math.max(8, Math.min(rowH * 0.52, w / 16));
+    const rankW = font * 1.6;
+    const valueW = font * 4.4;
+    const barX = rankW;
+    const barW = Math.max(0, w - rankW - valueW - font * 0.4);
+    const maxChars = Math.max(3, Math.floor(barW / (font * 0.55)));
+    const data: Row[] = rows.map((r) => ({ ...r, y: (r.rank - 1) * rowH }));
+
+    const groups = svg
+      // Rows on their way out are left to finish: re-joining them would restart their exit on
+      // every tick, so they would never be removed (and pile up: the 2014 leak).
+      .selectAll<SVGGElement, Row>('g.rank-row:not(.rank-exit)')
+      .data(data, (d) => d.key)
+      .join(
+        (enter) => {
+          const g = enter
+            .append('g')
+            .attr('class', 'rank-row')
+            .attr('transform', (d) => `translate(0,${d.y})`)
+            .style('opacity', 0);
+          g.append('rect').attr('class', 'rank-bar');
+          g.append('text').attr('class', 'rank-pos');
+          g.append('text').attr('class', 'rank-name');
+          g.append('text').attr('class', 'rank-value');
+          g.transition('fade')
+            .duration(animate ? MOVE_MS : 0)
+            .style('opacity', 1);
+          return g;
+        },
+        (update) => update,
+        // A row that drops out slides below the last place while it fades, clear of its successor.
+        (exit) =>
+          exit
+            .classed('rank-exit', true)
+            .transition('fade')
+            .duration(animate ? MOVE_MS : 0)
+            .attrTween('transform', function () {
+              return slideY(this, count * rowH);
+            })
+            .style('opacity', 0)
+            .remove(),
+      )
+      .attr('data-key', (d) => d.key)
+      .attr('data-rank', (d) => d.rank);
+    move(groups, animate);
+    groups
+      .select('rect.rank-bar')
+      .attr('x', barX)
+      .attr('y', rowH * 0.12)
+      .attr('height', rowH * 0.76)
+      .attr('rx', rowH * 0.12)
+      .attr('width', (d) => Math.max(2, barW * d.bar));
+    const baseline = rowH * 0.5 + font * 0.36;
+    groups
+      .select('text.rank-pos')
+      .attr('x', rankW * 0.8)
+      .attr('y', baseline)
+      .style('font-size', `${font}px`)
+      .text((d) => String(d.rank));
+    groups
+      .select('text.rank-name')
+      .attr('x', barX + font * 0.4)
+      .attr('y', baseline)
+      .style('font-size', `${font}px`)
+      .text((d) => clip(d.name, maxChars));
+    groups
+      .select('text.rank-value')
+      .attr('x', w)
+      .attr('y', baseline)
+      .style('font-size', `${font}px`)
+      .text((d) => d.valueText);
+    // Document order follows rank: screen readers and tests read the list in order.
+    groups.order();
+  }
+
+  return {
+    update(next) {
+      // Safe mode: no data keeps the last ranking on screen.
+      if (next === null) return;
+      rows = next;
+      draw(true);
+    },
+    resize: () => draw(false),
+    destroy() {
+      svg.selectAll<Element, unknown>('g.rank-row').each(function () {
+        interrupt(this, 'move');
+        interrupt(this, 'fade');
+      });
+      svg.remove();
+    },
+  };
+}
+
+/** Moves rows to their rank's place, starting a transition only for a row whose place changed. */
+function move(groups: Selection<SVGGElement, Row, SVGSVGElement, unknown>, animate: boolean): void {
+  groups.each(function (d) {
+    const g = select<SVGGElement, Row>(this);
+    const target = `translate(0,${d.y})`;
+    if (g.attr('data-target') === target) return;
+    g.attr('data-target', target);
+    if (!animate) g.interrupt('move').attr('transform', target);
+    else
+      g.transition('move')
+        .duration(MOVE_MS)
+        .ease(easeCubicInOut)
+        .attrTween('transform', function () {
+          return slideY(this, d.y);
+        });
+  });
+}
+
+/**
+ * A vertical slide from where the row stands now. Rows only ever move along y, so
+ * this skips d3's general SVG transform parsing (which needs a full SVG DOM).
+ */
+function slideY(node: SVGGElement, toY: number): (t: number) => string {
+  const m = /translate\(\s*[-\d.e]+\s*,\s*([-\d.e]+)\s*\)/.exec(node.getAttribute('transform') ?? '');
+  const y = interpolateNumber(m ? Number(m[1]) : toY, toY);
+  return (t) => `translate(0,${y(t)})`;
+}

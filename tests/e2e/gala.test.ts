@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShowConfig } from '../../shared/show.js';
+import { launchChromium } from '../fixtures/browser.js';
+import { ndjson, order } from '../fixtures/orders.js';
+import { postNdjson, startServer, tempDir, type ServerProcess } from '../fixtures/server.js';
+
+const ARTIFACTS = 'test-results';
+const dir = tempDir('e2e-gala');
+let server: ServerProcess;
+let browser: Browser;
+const consoleErrors: string[] = [];
+
+/** A show like 2015's with milestones small enough for a test to cross. */
+const show: ShowConfig = {
+  id: '2015',
+  name: 'Gala e2e',
+  start: '2015-11-11T00:00:00+08:00',
+  durationHours: 24,
+  timeZone: 'Asia/Shanghai',
+  currency: 'CNY',
+  rates: { CNY: '1', USD: '6.3643' },
+  milestones: ['1000.00', '5000.00'],
+  graceSeconds: 3600,
+};
+
+beforeAll(async () => {
+  if (!existsSync('dist/client/index.html')) throw new Error('the board is not built: run `npm run build` first');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const showsFile = join(dir.path, 'shows.json');
+  writeFileSync(showsFile, JSON.stringify([show]));
+  server = await startServer(join(dir.path, 'data'), { SHOWS_FILE: showsFile, SHOW_CLOCK: 'events' });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.kill('SIGKILL');
+  dir.remove();
+});
+
+async function open(width: number, height: number, query = ''): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${width}x${height}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`${width}x${height}: ${String(e)}`));
+  await page.goto(`${server.url}/${query}`);
+  await page.getByTestId('gmv-counter').waitFor();
+  return page;
+}
+
+const at = (sec: number) => `2015-11-11T00:00:${String(sec).padStart(2, '0')}.250+08:00`;
+
+describe('the gala board in Chromium', () => {
+  it('celebrates a milestone crossed on air with its exact time since the start', async () => {
+    const page = await open(1920, 1080);
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="gmv-counter"]')?.getAttribute('aria-label')?.startsWith('GMV ¥'),
+    );
+    const first = [order(1, { amount: '600.00', ts: at(3) }), order(2, { amount: '500.00', ts: at(7) })];
+    expect((await (await postNdjson(server.url, ndjson(first))).json()).accepted).toBe(2);
+
+    const banner = page.getByTestId('milestone-banner');
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.locator('.banner-text').textContent()).toBe('1,000 in 00:00:07');
+    await page.waitForTimeout(600); // let the entrance animation finish for the picture
+    await page.screenshot({ path: `${ARTIFACTS}/gala-banner-1080p.png` });
+
+    await postNdjson(server.url, ndjson([order(3, { amount: '4000.00', ts: at(30) })]));
+    const crossed = page.locator('[data-testid="milestones"] li[data-key="threshold:5000.00"]');
+    await expect.poll(() => crossed.getAttribute('data-state'), { timeout: 15_000 }).toBe('crossed');
+    expect(await crossed.textContent()).toContain('00:00:30');
+    // Both crossings stay listed after their banners are gone.
+    expect(await page.locator('[data-testid="milestones"] li[data-state="crossed"]').count()).toBe(2);
+    await page.close();
+  });
+
+  it('fills 1080p, 4K and a 32:9 wall without scrollbars, with every panel drawn', async () => {
+    // A few more orders so rankings, channels and the map have something to show.
+    const more = Array.from({ length: 60 }, (_, i) => order(100 + i, { ts: at(40 + (i % 15)) }));
+    await postNdjson(server.url, ndjson(more));
+    for (const [w, h, name] of [
+      [1920, 1080, 'gala-1920x1080'],
+      [3840, 2160, 'gala-3840x2160'],
+      [3840, 1080, 'gala-3840x1080'],
+    ] as const) {
+      const page = await open(w, h);
+      await expect.poll(() => page.locator('[data-testid="rank-country"] g.rank-row').count()).toBeGreaterThan(0);
+      await page.locator('[data-testid="channel-share"] text.channel-pct').first().waitFor();
+      await page.locator('path.map-country').first().waitFor({ state: 'attached' });
+      await page.waitForTimeout(1000); // rows fade in and bars grow on a first draw: let them settle
+      const overflow = await page.evaluate(() => ({
+        x: document.documentElement.scrollWidth - window.innerWidth,
+        y: document.documentElement.scrollHeight - window.innerHeight,
+        board: (() => {
+          const r = document.querySelector('main')!.getBoundingClientRect();
+          return [Math.round(r.width), Math.round(r.height)];
+        })(),
+      }));
+      expect(overflow).toEqual({ x: 0, y: 0, board: [w, h] });
+      await page.screenshot({ path: `${ARTIFACTS}/${name}.png` });
+      await page.close();
+    }
+  });
+
+  it('kiosk mode hides the cursor and the operator details', async () => {
+    const page = await open(1920, 1080, '?kiosk=1');
+    await page.locator('main.kiosk').waitFor();
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('main')!).cursor)).toBe('none');
+    expect(await page.getByTestId('data-age').count()).toBe(0);
+    await page.close();
+  });
+
+  it('logged no console errors on any page', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { SeriesPoint } from '../../shared/protocol.js';
+import {
+  bucketFor,
+  curveModel,
+  formatElapsedTick,
+  MIN_X_SPAN,
+  timeTickStep,
+} from '../../client/charts/curve/transform.js';
+
+const flat = (seconds: number, fenPerSecond: number): SeriesPoint[] =>
+  Array.from({ length: seconds }, (_, s) => [s, 1, fenPerSecond] as SeriesPoint);
+
+describe('curveModel(input)', () => {
+  it('plots GMV per second in CNY for each complete second, leaving out the one still filling', () => {
+    const m = curveModel({ series: flat(10, 12_345), lastYearMinuteFen: null, elapsedSec: 5.7, maxPoints: 700 });
+    expect(m.bucketSec).toBe(1);
+    expect(m.thisYear).toHaveLength(5);
+    expect(m.thisYear[0]).toEqual({ x: 0.5, y: 123.45 });
+    expect(m.thisYear.every((p) => p.y === 123.45)).toBe(true);
+  });
+
+  it('counts seconds without orders as zero', () => {
+    const m = curveModel({
+      series: [
+        [0, 1, 100],
+        [3, 1, 100],
+      ],
+      lastYearMinuteFen: null,
+      elapsedSec: 4,
+      maxPoints: 700,
+    });
+    expect(m.thisYear.map((p) => p.y)).toEqual([1, 0, 0, 1]);
+  });
+
+  it('grows the y domain past any fixed number: the 2012 overflow cannot happen', () => {
+    for (const huge of [1e6, 1e12, 5e14]) {
+      const m = curveModel({ series: flat(30, huge), lastYearMinuteFen: null, elapsedSec: 30, maxPoints: 700 });
+      expect(m.yMax).toBeGreaterThan(huge / 100);
+    }
+  });
+
+  it('grows the x domain with the show and averages into wider buckets as it does', () => {
+    const early = curveModel({ series: [], lastYearMinuteFen: null, elapsedSec: 10, maxPoints: 700 });
+    expect(early.xMax).toBe(MIN_X_SPAN);
+    const late = curveModel({ series: flat(7200, 6000), lastYearMinuteFen: null, elapsedSec: 7200, maxPoints: 700 });
+    expect(late.xMax).toBeGreaterThanOrEqual(7200);
+    expect(late.bucketSec).toBe(15);
+    expect(late.thisYear.length).toBeLessThanOrEqual(700);
+    expect(late.thisYear[0]!.y).toBe(60); // 6000 fen a second, averaged, is still ¥60/s
+  });
+
+  it("lays last year's minutes on the same seconds-since-start axis as GMV per second", () => {
+    const minuteFen = [600_000, 1_200_000, 60];
+    const m = curveModel({ series: [], lastYearMinuteFen: minuteFen, elapsedSec: 100, maxPoints: 700 });
+    // Minute m covers seconds m*60..m*60+59; 600,000 fen in a minute is ¥100 a second.
+    expect(m.lastYear[0]).toEqual({ x: 30, y: 100 });
+    expect(m.lastYear[1]).toEqual({ x: 90, y: 200 });
+    expect(m.yMax).toBeGreaterThan(200);
+  });
+
+  it("averages last year's minutes into the same buckets when a bucket is wider than a minute", () => {
+    const minuteFen = Array.from({ length: 24 * 60 }, (_, i) => (i % 2 === 0 ? 600_000 : 1_200_000));
+    const m = curveModel({ series: [], lastYearMinuteFen: minuteFen, elapsedSec: 86_400, maxPoints: 800 });
+    expect(m.bucketSec).toBe(120);
+    expect(m.lastYear[0]!.y).toBeCloseTo(150, 6);
+    expect(m.lastYear[0]!.x).toBe(m.bucketSec / 2);
+  });
+
+  it('never plots before the start or after now', () => {
+    const m = curveModel({
+      series: [
+        [-5, 1, 999],
+        [2, 1, 100],
+        [50, 1, 100],
+      ],
+      lastYearMinuteFen: null,
+      elapsedSec: 10,
+      maxPoints: 700,
+    });
+    expect(m.thisYear).toHaveLength(10);
+    expect(m.thisYear.reduce((s, p) => s + p.y, 0)).toBe(1);
+  });
+});
+
+describe('axis helpers', () => {
+  it('bucketFor picks a width that divides minutes and hours', () => {
+    expect(bucketFor(600, 700)).toBe(1);
+    expect(bucketFor(3600, 700)).toBe(10);
+    expect(bucketFor(86_400, 700)).toBe(300);
+  });
+
+  it('time ticks stay few and read as elapsed time', () => {
+    expect(86_400 / timeTickStep(86_400, 8)).toBeLessThanOrEqual(8);
+    expect(formatElapsedTick(90)).toBe('1:30');
+    expect(formatElapsedTick(5400)).toBe('1h30');
+  });
+});
