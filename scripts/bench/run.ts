@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const clients = reports.slice(0, -1);
   const lag = phaseSamples(clients, chosen.name);
   const probe = phaseSamples(reports.slice(-1), chosen.name);
-  notes.push('engine raw = best "clause" run; the "server" run sends the query text the server hands chDB');
+  notes.push("engine raw = the best of the INSERT sizes, with the server's own schema, rows and settings");
   const result: BenchResult = {
     date: date.toISOString(),
     mode: P.mode,
