@@ -1,6 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../lib/net.js';
+
+export { freePort };
 
 const live = new Set<ChildProcess>();
 
@@ -58,17 +60,6 @@ export function ask<T>(proc: ChildProcess, message: object, replyType: string, t
     proc.on('message', onMessage);
     proc.once('exit', onExit);
     if (Object.keys(message).length > 0) proc.send(message);
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
   });
 }
 

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../lib/net.js';
+
+export { freePort };
 
 /** A child process of the bench, its output kept for failure messages. */
 export interface Proc {
@@ -43,17 +45,6 @@ export function finished(p: Proc, what: string): Promise<void> {
     p.child.once('exit', (code) =>
       code === 0 ? resolve() : reject(new Error(`${what} exited with ${code}:\n${p.output()}`)),
     );
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
   });
 }
 

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CATEGORIES, validateOrder } from '../../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import { DayGenerator } from '../../shared/sim/generate.js';
 import { mulberry32 } from '../../shared/sim/random.js';
+import { freePort } from '../lib/net.js';
 
 export interface CrashOptions {
   orders: number;
@@ -204,15 +204,4 @@ async function storedTotals(dir: string): Promise<{ orders: number; distinct: nu
   } finally {
     session.close();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
