@@ -47,7 +47,16 @@ export default fp<{ config: Config }>(
       );
     }
     app.addHook('onRequest', async (req) => {
-      if (viewers.open || !needsViewer(req.url.split('?')[0]!)) return;
+      if (viewers.open) return;
+      // Judge the path as the router does (decoded), so /%61pi/... is guarded like /api/...
+      let path: string;
+      try {
+        path = decodeURIComponent(req.url.split('?')[0]!);
+      } catch {
+        throw new Errors.VIEWER_UNAUTHORIZED();
+      }
+      const guarded = needsViewer(path) || needsViewer(req.routeOptions.url ?? '');
+      if (!guarded) return;
       const query = req.query as { token?: unknown } | undefined;
       const header = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
       const token = typeof query?.token === 'string' ? query.token : header;

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
+import { decimalToFen } from '../../shared/money.js';
 import { readTotals } from '../store/board.js';
 import { LagGuard } from './guard.js';
 import { IngestWriter } from './writer.js';
@@ -38,12 +39,19 @@ export default fp<{ config: Config }>(
       if (writer.busy || app.live.isStale) return;
       const board = app.live.board;
       const show = app.live.show.id;
+      const flushes = writer.stats.flushes + writer.stats.failures;
       void readTotals(app.store, show)
         .then((stored) => {
-          if (writer.busy || board !== app.live.board) return;
+          // A flush that started and ended during the read makes the comparison moot.
+          if (writer.busy || board !== app.live.board || writer.stats.flushes + writer.stats.failures !== flushes)
+            return;
           state.checkedAtMs = Date.now();
-          state.driftOrders = board.gross().orders - stored.saleOrders;
-          state.driftFen = board.grossFen() - stored.saleFen;
+          const gross = board.gross();
+          const net = board.net();
+          state.driftOrders =
+            gross.orders - stored.saleOrders + (net.orders - (stored.saleOrders - stored.refundOrders));
+          state.driftFen =
+            board.grossFen() - stored.saleFen + (decimalToFen(net.gmv) - (stored.saleFen - stored.refundFen));
           if (state.driftOrders !== 0 || state.driftFen !== 0) {
             log.error(
               { show, driftOrders: state.driftOrders, driftFen: state.driftFen },

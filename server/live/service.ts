@@ -7,7 +7,7 @@ import { LiveBoard } from '../domain/board.js';
 import { LastYearCurve, NO_PACE } from '../domain/comparison.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
 import type { StoreHandle } from '../store/client.js';
-import { exactCrossing, readBoard, readSecondsFen } from '../store/board.js';
+import { exactCrossing, readBoard, readSecondsFen, repairRollups } from '../store/board.js';
 import type { LastYear, Milestone, Pace } from '../../shared/protocol.js';
 
 const HEARTBEAT_MS = 1000;
@@ -28,6 +28,10 @@ export class LiveService {
   needsSnapshot = false;
 
   private lastYear: LastYearCurve | null = null;
+  private rebuilding: Promise<void> | null = null;
+  private repair = false;
+  /** Counts applied commits, so a rebuild can tell that its read is already old. */
+  private commits = 0;
   private milestones: Milestones;
   private checkingMilestones = false;
 
@@ -57,8 +61,25 @@ export class LiveService {
   /** Rebuilds the board from the store if it may differ from it. Throws while the store is down. */
   async ensureFresh(): Promise<void> {
     if (!this.stale) return;
+    // One rebuild at a time: the recovery timer and the writer share it.
+    this.rebuilding ??= this.rebuild().finally(() => (this.rebuilding = null));
+    return this.rebuilding;
+  }
+
+  private async rebuild(): Promise<void> {
     const started = performance.now();
-    const stored = await readBoard(this.store, this.show);
+    if (this.repair) {
+      // A failed INSERT may have stored rows whose rollups did not land: derive them again.
+      await repairRollups(this.store, this.show.id);
+      this.repair = false;
+    }
+    let stored;
+    for (;;) {
+      const commits = this.commits;
+      stored = await readBoard(this.store, this.show);
+      // A commit applied meanwhile may be missing from that read: read again.
+      if (commits === this.commits) break;
+    }
     if (this.lastYear === null) await this.loadLastYear();
     const board = new LiveBoard(this.show);
     board.load(stored.seconds, stored.dimensions, stored.newestEventMs);
@@ -85,9 +106,13 @@ export class LiveService {
     return this.stale;
   }
 
-  /** A write failed and may have landed in part: rebuild before the next one. */
+  /**
+   * A write failed and may have landed in part, or the totals drifted from the
+   * store: re-derive the rollups from the orders and rebuild before the next write.
+   */
   markStale(): void {
     this.stale = true;
+    this.repair = true;
     this.setHealthy(false);
   }
 
@@ -100,6 +125,7 @@ export class LiveService {
 
   applyCommitted(orders: readonly Order[], committedAtMs: number): void {
     const mine = orders.filter((o) => o.show === this.show.id);
+    this.commits++;
     const newestBefore = this.board.newestEventMs ?? -Infinity;
     this.board.apply(mine, committedAtMs);
     this.setHealthy(true);

@@ -143,3 +143,38 @@ export async function exactCrossing(
   }
   return null;
 }
+
+/**
+ * Derives a show's rollups again from its orders. Materialized views are not
+ * transactional with the INSERT into orders: after a failed write the orders may
+ * hold rows whose rollups never landed.
+ */
+export async function repairRollups(store: StoreHandle, show: string): Promise<void> {
+  const { client, db } = store;
+  const sync = { mutations_sync: '2' };
+  const views: [string, string][] = [
+    ['gmv_by_second', 'gmv_by_second_mv'],
+    ['gmv_by_minute', 'gmv_by_minute_mv'],
+    ['merchant_by_minute', 'merchant_by_minute_mv'],
+  ];
+  for (const [table, view] of views) {
+    await client.command({
+      query: `ALTER TABLE ${db}.${table} DELETE WHERE show = {show:String}`,
+      query_params: { show },
+      clickhouse_settings: sync,
+    });
+    // The view's own SELECT, run over the stored orders of this show.
+    const rs = await store.query({
+      query: `SELECT as_select FROM system.tables WHERE database = {db:String} AND name = {view:String}`,
+      query_params: { db, view },
+      format: 'JSONEachRow',
+    });
+    const [row] = await rs.json<{ as_select: string }>();
+    if (!row) throw new Error(`view ${view} not found`);
+    await client.command({
+      query: `INSERT INTO ${db}.${table} SELECT * FROM (${row.as_select}) WHERE show = {show:String}`,
+      query_params: { show },
+      clickhouse_settings: { async_insert: 0 },
+    });
+  }
+}

@@ -54,6 +54,13 @@ describe('viewer access when VIEW_TOKENS and SHARE_SECRET are set', () => {
     expect((await app.inject({ url: `/api/v1/totals?token=${forged.token}` })).statusCode).toBe(401);
   });
 
+  it('guards percent-encoded paths like the plain ones', async () => {
+    for (const url of ['/%61pi/v1/totals', '/api/v1/%74otals', '/api%2Fv1/totals']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).not.toBe(200);
+    }
+  });
+
   it('refuses the socket handshake without a valid token', async () => {
     expect(await handshake()).toBe('GMV_ERR_VIEWER_UNAUTHORIZED');
     expect(await handshake('wrong-token-000000000000')).toBe('GMV_ERR_VIEWER_UNAUTHORIZED');
