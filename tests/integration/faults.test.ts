@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveClient, startApp, until, type LiveSocket } from '../fixtures/app.js';
+import { liveClient, startApp, until, type LiveSocket, injectOrders } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
-import { TOKEN, freePort, tempDir } from '../fixtures/server.js';
+import { freePort, tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('faults');
 let app: FastifyInstance;
@@ -18,12 +18,7 @@ afterAll(async () => {
 });
 
 function post(orders: unknown[]) {
-  return app.inject({
-    method: 'POST',
-    url: '/api/v1/orders',
-    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TOKEN}` },
-    payload: ndjson(orders),
-  });
+  return injectOrders(app, ndjson(orders));
 }
 /** Makes ClickHouse refuse inserts into the orders table ("too many parts"), or lets it accept them again. */
 async function failInserts(on: boolean) {

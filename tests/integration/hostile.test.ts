@@ -2,9 +2,9 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from '../fixtures/app.js';
+import { startApp, injectOrders, grossTotals } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
-import { TOKEN, tempDir } from '../fixtures/server.js';
+import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('hostile');
 let app: FastifyInstance;
@@ -17,16 +17,9 @@ afterAll(async () => {
 });
 
 function post(payload: string | Buffer, headers: Record<string, string> = {}) {
-  return app.inject({
-    method: 'POST',
-    url: '/api/v1/orders',
-    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TOKEN}`, ...headers },
-    payload,
-  });
+  return injectOrders(app, payload, headers);
 }
-async function totals() {
-  return (await app.inject({ url: '/api/v1/totals' })).json<{ gross: { gmv: string; orders: number } }>().gross;
-}
+const totals = () => grossTotals(app);
 
 describe('hostile input', () => {
   it('accepts a gzip body and refuses a gzip bomb before it inflates', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
-import { liveClient, startApp, until } from '../fixtures/app.js';
+import { liveClient, startApp, until, injectOrders } from '../fixtures/app.js';
 import { TOKEN, tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('ingest');
@@ -17,12 +17,7 @@ afterAll(async () => {
 });
 
 function post(body: string, type = 'application/x-ndjson', token = TOKEN) {
-  return app.inject({
-    method: 'POST',
-    url: '/api/v1/orders',
-    headers: { 'content-type': type, authorization: `Bearer ${token}` },
-    payload: body,
-  });
+  return injectOrders(app, body, { 'content-type': type, authorization: `Bearer ${token}` });
 }
 
 async function storedTotals(): Promise<{ orders: number; gmv: string }> {

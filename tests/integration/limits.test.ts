@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from '../fixtures/app.js';
+import { startApp, injectOrders } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
-import { TOKEN, tempDir } from '../fixtures/server.js';
+import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('limits');
 let app: FastifyInstance;
@@ -15,12 +15,7 @@ afterAll(async () => {
 });
 
 function post(body: string) {
-  return app.inject({
-    method: 'POST',
-    url: '/api/v1/orders',
-    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TOKEN}` },
-    payload: body,
-  });
+  return injectOrders(app, body);
 }
 
 describe('request limits', () => {

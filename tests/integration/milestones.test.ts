@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFen } from '../../shared/money.js';
 import type { Snapshot } from '../../shared/protocol.js';
 import { DEFAULT_SHOWS } from '../../shared/show.js';
-import { liveClient, startApp, until } from '../fixtures/app.js';
+import { liveClient, startApp, until, injectOrders } from '../fixtures/app.js';
 import { ndjson } from '../fixtures/orders.js';
-import { TOKEN, tempDir } from '../fixtures/server.js';
+import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('milestones');
 let app: FastifyInstance;
@@ -30,12 +30,7 @@ function sale(id: string, ms: number, amount: string) {
   return { order_id: id, ts: ms, amount, currency: 'CNY', country: 'CN', channel: 'mobile', merchant_id: 'm1' };
 }
 async function post(orders: unknown[]) {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/orders',
-    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TOKEN}` },
-    payload: ndjson(orders),
-  });
+  const res = await injectOrders(app, ndjson(orders));
   return res.json<{ accepted: number }>();
 }
 

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from '../fixtures/app.js';
+import { startApp, injectOrders, grossTotals } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
 import { TOKEN, tempDir } from '../fixtures/server.js';
 
@@ -25,17 +25,10 @@ function sign(body: string | Buffer, secret = NEW_SECRET, t = Math.floor(Date.no
 }
 
 function post(payload: string | Buffer, headers: Record<string, string> = {}) {
-  return app.inject({
-    method: 'POST',
-    url: '/api/v1/orders',
-    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TOKEN}`, ...headers },
-    payload,
-  });
+  return injectOrders(app, payload, headers);
 }
 
-async function totals() {
-  return (await app.inject({ url: '/api/v1/totals' })).json<{ gross: { gmv: string; orders: number } }>().gross;
-}
+const totals = () => grossTotals(app);
 
 describe('signed ingest', () => {
   it('accepts a request signed with either secret of a rotation', async () => {

@@ -3,9 +3,9 @@ import { connect, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_NAMESPACE } from '../../shared/protocol.js';
-import { liveClient, startApp, until } from '../fixtures/app.js';
+import { liveClient, startApp, until, injectOrders } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
-import { TOKEN, tempDir } from '../fixtures/server.js';
+import { tempDir } from '../fixtures/server.js';
 
 const STALLED_AGENT = 'stalled-board';
 const SHOW_START_S = Date.parse('2015-11-11T00:00:00+08:00') / 1000;
@@ -29,12 +29,7 @@ function spread(from: number, n: number): Record<string, unknown>[] {
 }
 
 async function post(orders: readonly unknown[]): Promise<void> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/orders',
-    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TOKEN}` },
-    payload: ndjson(orders),
-  });
+  const res = await injectOrders(app, ndjson(orders));
   expect(res.statusCode).toBe(200);
 }
 

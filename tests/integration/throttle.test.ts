@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from '../fixtures/app.js';
+import { startApp, injectOrders } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
 import { TOKEN, tempDir } from '../fixtures/server.js';
 
@@ -26,12 +26,7 @@ afterAll(async () => {
 });
 
 function post(token: string, i: number) {
-  return app.inject({
-    method: 'POST',
-    url: '/api/v1/orders',
-    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
-    payload: ndjson([order(i)]),
-  });
+  return injectOrders(app, ndjson([order(i)]), { authorization: `Bearer ${token}` });
 }
 
 describe('rate limits', () => {
