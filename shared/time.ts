@@ -55,12 +55,6 @@ function daysInMonth(year: number, month: number): number {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
-/** Formats epoch ms as the UTC text ClickHouse reads into DateTime64(3, 'UTC'). */
-export function toClickHouseTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
-}
-
 /** Formats a duration in seconds as h:mm:ss or mm:ss ("00:38:28"). */
 export function formatDuration(totalSeconds: number): string {
   const s = Math.max(0, Math.floor(totalSeconds));
