@@ -2,6 +2,7 @@ import { decimalToFen } from '../../shared/money.js';
 import type { Show } from '../../shared/show.js';
 import type { DimensionRow, RollupRow } from '../domain/board.js';
 import type { StoreHandle } from './client.js';
+import { ROLLUPS } from './schema.js';
 
 export interface StoredBoard {
   seconds: RollupRow[];
@@ -152,12 +153,8 @@ export async function exactCrossing(
 export async function repairRollups(store: StoreHandle, show: string): Promise<void> {
   const { client, db } = store;
   const sync = { mutations_sync: '2' };
-  const views: [string, string][] = [
-    ['gmv_by_second', 'gmv_by_second_mv'],
-    ['gmv_by_minute', 'gmv_by_minute_mv'],
-    ['merchant_by_minute', 'merchant_by_minute_mv'],
-  ];
-  for (const [table, view] of views) {
+  for (const table of ROLLUPS) {
+    const view = `${table}_mv`;
     await client.command({
       query: `ALTER TABLE ${db}.${table} DELETE WHERE show = {show:String}`,
       query_params: { show },

@@ -3,6 +3,7 @@ import { DAY_SECONDS } from '../../shared/sim/day.js';
 import { DayGenerator } from '../../shared/sim/generate.js';
 import type { StoreHandle } from './client.js';
 import { insertOrders } from './orders.js';
+import { ROLLUPS } from './schema.js';
 
 export interface DayLoad {
   year: number;
@@ -73,7 +74,7 @@ export async function dropShow(store: StoreHandle, show: string): Promise<void> 
     query: `ALTER TABLE ${db}.orders DROP PARTITION {show:String}`,
     query_params: { show },
   });
-  for (const table of ['gmv_by_second', 'gmv_by_minute', 'merchant_by_minute']) {
+  for (const table of [...ROLLUPS, 'on_air']) {
     await client.command({
       query: `ALTER TABLE ${db}.${table} DELETE WHERE show = {show:String}`,
       query_params: { show },

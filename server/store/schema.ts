@@ -70,9 +70,91 @@ export function migrations(db: string): string[][] {
                count() AS orders, sum(gmv) AS gmv
         FROM ${db}.orders WHERE merchant_id != '' GROUP BY show, minute, type, merchant_id`,
     ],
+    [
+      // Per-dimension rollups (not the cross product): a board state or a breakdown at any
+      // second sums whole minutes plus at most 59 seconds of a few hundred rows each.
+      ...dimensionRollup(db, 'dims_by_second', 'second'),
+      ...dimensionRollup(db, 'dims_by_minute', 'minute'),
+      `CREATE TABLE IF NOT EXISTS ${db}.merchant_by_hour (
+        show LowCardinality(String),
+        hour DateTime('UTC'),
+        type ${TYPE},
+        merchant_id String,
+        orders UInt64,
+        gmv Decimal(38, 2)
+      ) ENGINE = SummingMergeTree((orders, gmv))
+      ORDER BY (show, hour, type, merchant_id)`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.merchant_by_hour_mv TO ${db}.merchant_by_hour AS
+        ${rollupSelect(db, 'merchant_by_hour')}`,
+      // Orders by event time: exact time travel to the millisecond and milestone crossings
+      // read one second of orders instead of scanning the show.
+      `ALTER TABLE ${db}.orders ADD PROJECTION IF NOT EXISTS by_ts (SELECT show, ts, order_id, type, gmv ORDER BY show, ts)`,
+      `ALTER TABLE ${db}.orders MATERIALIZE PROJECTION by_ts SETTINGS mutations_sync = 2`,
+      // Every message the live show broadcast: what the wall showed, at any moment.
+      `CREATE TABLE IF NOT EXISTS ${db}.on_air (
+        show LowCardinality(String),
+        seq UInt64,
+        kind Enum8('tick' = 1, 'snapshot' = 2),
+        sent_at DateTime64(3, 'UTC'),
+        as_of DateTime64(3, 'UTC'),
+        gross_orders UInt64,
+        gross_gmv Decimal(38, 2),
+        net_orders Int64,
+        net_gmv Decimal(38, 2)
+      ) ENGINE = MergeTree
+      PARTITION BY show
+      ORDER BY (show, sent_at, seq)`,
+      // Rollups added after orders were stored start from them (truncated first, so a rerun is safe).
+      ...(['dims_by_second', 'dims_by_minute', 'merchant_by_hour'] as const).flatMap((t) => [
+        `TRUNCATE TABLE IF EXISTS ${db}.${t}`,
+        `INSERT INTO ${db}.${t} SELECT * FROM (${rollupSelect(db, t)}) SETTINGS async_insert = 0`,
+      ]),
+    ],
   ];
 }
 
+/** Rollup tables fed from orders by a materialized view named `<table>_mv`. */
+export const ROLLUPS = [
+  'gmv_by_second',
+  'gmv_by_minute',
+  'merchant_by_minute',
+  'dims_by_second',
+  'dims_by_minute',
+  'merchant_by_hour',
+] as const;
+
+function dimensionRollup(db: string, table: 'dims_by_second' | 'dims_by_minute', column: string): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${db}.${table} (
+      show LowCardinality(String),
+      ${column} DateTime('UTC'),
+      type Enum8('sale' = 1, 'refund' = 2),
+      dim Enum8('channel' = 1, 'country' = 2, 'category' = 3),
+      key LowCardinality(String),
+      orders UInt64,
+      gmv Decimal(38, 2)
+    ) ENGINE = SummingMergeTree((orders, gmv))
+    ORDER BY (show, ${column}, type, dim, key)`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${table}_mv TO ${db}.${table} AS
+      ${rollupSelect(db, table)}`,
+  ];
+}
+
+/** The SELECT of a rollup's view (migration 2 on), also run as its backfill. */
+function rollupSelect(db: string, table: 'dims_by_second' | 'dims_by_minute' | 'merchant_by_hour'): string {
+  if (table === 'merchant_by_hour') {
+    return `SELECT show, toStartOfHour(ts) AS hour, type, merchant_id, count() AS orders, sum(gmv) AS gmv
+      FROM ${db}.orders WHERE merchant_id != '' GROUP BY show, hour, type, merchant_id`;
+  }
+  const [column, bucket] =
+    table === 'dims_by_second'
+      ? ['second', "toDateTime(toStartOfSecond(ts), 'UTC')"]
+      : ['minute', 'toStartOfMinute(ts)'];
+  return `SELECT show, ${bucket} AS ${column}, type, dk.1 AS dim, dk.2 AS key, count() AS orders, sum(gmv) AS gmv
+      FROM ${db}.orders
+      ARRAY JOIN [('channel', toString(channel)), ('country', toString(country)), ('category', toString(category))] AS dk
+      GROUP BY show, ${column}, type, dim, key`;
+}
 /** Creates the database and applies pending migrations. Returns the schema version. */
 export async function migrate(store: StoreHandle): Promise<number> {
   const { client, db } = store;
