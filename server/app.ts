@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { Errors } from './errors.js';
 import writerPlugin from './ingest/plugin.js';
 import livePlugin from './live/plugin.js';
+import relayPlugin from './live/relay.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes } from './routes/read.js';
 import securityPlugin from './security.js';
@@ -122,13 +123,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     errorResponseBuilder: (_req, context) => new Errors.RATE_LIMITED(context.after),
   });
   await app.register(securityPlugin, { config });
-  await app.register(storePlugin, { config });
-  await app.register(livePlugin, { config });
-  await app.register(writerPlugin, { config });
-  await app.register(healthRoutes);
+  // ROLE: `push` keeps no store and writes nothing; `ingest` serves no board and no sockets.
+  await app.register(relayPlugin, { config });
+  if (config.role !== 'push') await app.register(storePlugin, { config });
+  if (config.role !== 'ingest') await app.register(livePlugin, { config });
+  if (config.role !== 'push') await app.register(writerPlugin, { config });
+  await app.register(healthRoutes, { config });
   await app.register(readRoutes, { config });
-  await app.register(ingestRoutes, { config });
+  if (config.role !== 'push') await app.register(ingestRoutes, { config });
 
+  // An ingest node serves no board.
+  if (config.role === 'ingest') return app;
   if (existsSync(CLIENT_DIR)) {
     await app.register(fastifyStatic, { root: CLIENT_DIR, index: 'index.html', wildcard: false });
   } else {

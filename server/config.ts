@@ -4,7 +4,14 @@ import { DEFAULT_CATEGORIES } from '../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow, type Show, type ShowConfig } from '../shared/show.js';
 
 /** Everything the server reads from its environment. The only module that touches process.env. */
+/** What a process does: everything, only ingest (no sockets), or only the board and sockets (no store). */
+export type Role = 'all' | 'ingest' | 'push';
+
 export interface Config {
+  /** ROLE: `all` (one process does everything), `ingest` or `push` (scale-out; both need REDIS_URL). */
+  role: Role;
+  /** Redis that relays broadcasts between nodes and holds cross-node order claims (null: single node). */
+  redisUrl: string | null;
   host: string;
   port: number;
   logLevel: string;
@@ -138,7 +145,20 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('MAX_PENDING_ORDERS must be at least MAX_BATCH_LINES');
   }
 
+  const role = env.ROLE || 'all';
+  if (role !== 'all' && role !== 'ingest' && role !== 'push') {
+    throw new ConfigError('ROLE must be "all", "ingest" or "push"');
+  }
+  const redisUrl = env.REDIS_URL || null;
+  if (redisUrl !== null && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  // Nodes of a split deployment only meet through Redis: alone they would serve nothing.
+  if (role !== 'all' && redisUrl === null) throw new ConfigError(`ROLE=${role} needs REDIS_URL`);
+
   return {
+    role,
+    redisUrl,
     host: env.HOST || '127.0.0.1',
     port: int(env, 'PORT', 3000, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',

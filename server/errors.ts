@@ -21,6 +21,11 @@ export const Errors = {
   ENCODING: createError('GMV_ERR_ENCODING', 'send the body as is or with Content-Encoding: gzip, not %s', 415),
   SHOW_UNKNOWN: createError('GMV_ERR_SHOW_UNKNOWN', 'no show "%s" is configured', 404),
   STORE_UNAVAILABLE: createError('GMV_ERR_STORE_UNAVAILABLE', 'storage is unavailable; retry later', 503),
+  IN_FLIGHT: createError(
+    'GMV_ERR_IN_FLIGHT',
+    'some of these orders are being written by another node; send the batch again shortly',
+    503,
+  ),
   OVERLOADED: createError('GMV_ERR_OVERLOADED', 'the server is at capacity; retry later', 503),
   NOT_READY: createError('GMV_ERR_NOT_READY', 'not ready: %s', 503),
 } as const;

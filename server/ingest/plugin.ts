@@ -1,9 +1,17 @@
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Namespace } from 'socket.io';
+import { Server } from 'socket.io';
+import type { Order } from '../../shared/order.js';
+import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { decimalToFen } from '../../shared/money.js';
+import { CLUSTER_EVENTS, compactRows } from '../live/cluster.js';
 import { readTotals } from '../store/board.js';
+import { MemoryClaims, type OrderClaims } from './claims.js';
 import { LagGuard } from './guard.js';
-import { IngestWriter } from './writer.js';
+import { RedisClaims } from './redis-claims.js';
+import { IngestWriter, type WriterDeps } from './writer.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,21 +22,36 @@ declare module 'fastify' {
   }
 }
 
-/** The one group-commit writer of this process; it drains before the board sends its last tick. */
+/**
+ * The one group-commit writer of this process; it drains before the board sends its last tick.
+ * With REDIS_URL, dedup holds across nodes (RedisClaims); an ingest node (ROLE=ingest) tells
+ * the live node what it committed instead of applying it to a board of its own.
+ */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
+    const ingestLog = app.log.child({ module: 'ingest' });
+    const claims: OrderClaims = app.relay
+      ? new RedisClaims(app.relay.redis, app.store, ingestLog)
+      : new MemoryClaims(app.store, ingestLog);
+    const toLive = config.role === 'ingest' ? liveNodeLink(app, config) : null;
     const writer = new IngestWriter({
       store: app.store,
-      log: app.log.child({ module: 'ingest' }),
+      claims,
+      log: ingestLog,
       maxPending: config.limits.pendingOrders,
       maxFlush: config.limits.flushOrders,
-      onCommitted: (orders, at) => app.live.applyCommitted(orders, at),
-      onFailure: () => app.live.markStale(),
-      prepare: () => app.live.ensureFresh(),
+      ...(toLive ?? {
+        onCommitted: (orders: Order[], at: number) => app.live.applyCommitted(orders, at),
+        onFailure: () => app.live.markStale(),
+        prepare: () => app.live.ensureFresh(),
+      }),
     });
     app.decorate('writer', writer);
     const guard = new LagGuard(config.maxLagMs);
     app.decorate('lagGuard', guard);
+    app.addHook('onClose', async () => guard.close());
+    // Only the live node keeps a board to reconcile.
+    if (config.role === 'ingest') return;
 
     // Reconciliation: the live totals must equal what ClickHouse holds. Checked
     // only while no write is in flight, so both sides describe the same commits.
@@ -62,10 +85,30 @@ export default fp<{ config: Config }>(
         })
         .catch((err: unknown) => log.warn({ err: String(err) }, 'reconciliation skipped: store unavailable'));
     }, config.reconcileMs);
-    app.addHook('onClose', async () => {
-      clearInterval(timer);
-      guard.close();
-    });
+    app.addHook('onClose', async () => clearInterval(timer));
   },
-  { name: 'writer', dependencies: ['store', 'live'] },
+  { name: 'writer', dependencies: ['store', 'relay'] },
 );
+
+/**
+ * An ingest node's link to the live node: a socket.io server that serves no sockets, only a
+ * member of the cluster, so committed rows reach the live node by `serverSideEmit`.
+ */
+function liveNodeLink(app: FastifyInstance, config: Config): Pick<WriterDeps, 'onCommitted' | 'onFailure' | 'prepare'> {
+  const io = new Server({ adapter: app.relay!.adapter });
+  const nsp: Namespace = io.of(LIVE_NAMESPACE);
+  app.addHook('preClose', async () => app.writer.drain());
+  app.addHook('onClose', async () => {
+    await nsp.adapter.close();
+    await io.close().catch(() => undefined);
+  });
+  return {
+    onCommitted: (orders, at) => {
+      const rows = compactRows(orders, config.liveShow);
+      if (rows.length > 0) nsp.serverSideEmit(CLUSTER_EVENTS.commit, { at, rows });
+    },
+    onFailure: () => nsp.serverSideEmit(CLUSTER_EVENTS.failure),
+    // The live state is the live node's: nothing to bring in line here.
+    prepare: async () => undefined,
+  };
+}

@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { Order } from '../../shared/order.js';
-import { FingerprintSet, orderKey } from '../domain/fingerprints.js';
+import { orderKey } from '../domain/fingerprints.js';
 import type { StoreHandle } from '../store/client.js';
-import { forEachStoredKey, insertOrders, storedKeys } from '../store/orders.js';
+import { insertOrders } from '../store/orders.js';
+import type { OrderClaims, Verdict } from './claims.js';
 
 export interface WriteResult {
   accepted: number;
@@ -15,6 +16,10 @@ export class StoreUnavailableError extends Error {
 export class OverloadedError extends Error {
   override name = 'OverloadedError';
 }
+/** Some orders of the request are being written by another node: send it again shortly. */
+export class ClaimedElsewhereError extends Error {
+  override name = 'ClaimedElsewhereError';
+}
 
 interface Request {
   orders: readonly Order[];
@@ -26,6 +31,8 @@ interface Request {
 
 export interface WriterDeps {
   store: StoreHandle;
+  /** Order-level dedup: in memory for one node, in Redis across nodes. */
+  claims: OrderClaims;
   log: Logger;
   /** Most orders queued before new requests are shed. */
   maxPending: number;
@@ -43,14 +50,14 @@ export interface WriterDeps {
  * Group commit: requests queue up while an INSERT is in flight and the next
  * flush writes them all at once. Requests are answered only after their INSERT
  * committed, so "accepted" always means "stored". One writer per process
- * serialises dedup decisions, so an order can never be counted twice here.
+ * serialises dedup decisions in the process; the claims (OrderClaims) make them
+ * hold across processes when several nodes write to one store.
  */
 export class IngestWriter {
   private queue: Request[] = [];
   private queued = 0;
   private flushing = false;
   private idle: (() => void)[] = [];
-  private readonly known = new Map<string, Promise<FingerprintSet>>();
   readonly stats = { flushes: 0, rows: 0, duplicates: 0, failures: 0, lastFlushMs: 0 };
   private window = { at: performance.now(), flushes: 0, rows: 0, maxMs: 0 };
 
@@ -113,74 +120,88 @@ export class IngestWriter {
 
   private async flush(batch: Request[], trigger: string): Promise<void> {
     const started = performance.now();
-    const shows = new Set<string>();
-    for (const r of batch) for (const o of r.orders) shows.add(o.show);
-    const sets = new Map<string, FingerprintSet>();
+    const { claims } = this.deps;
     try {
       await this.deps.prepare();
-      for (const show of shows) sets.set(show, await this.keysOf(show));
     } catch (err) {
       this.deps.log.error({ err: String(err) }, 'could not read the store before writing');
       throw new StoreUnavailableError('store unavailable');
     }
 
-    // Decide each order: new, duplicate within this flush, or "maybe stored" (confirmed below).
-    const seen = new Map<string, Set<string>>();
-    for (const show of shows) seen.set(show, new Set());
-    const fresh: [Request, Order][] = [];
-    const suspects: [Request, Order][] = [];
+    // Distinct keys go to the claims; a repeat within the flush follows its first occurrence.
+    const first = new Map<string, number>();
+    const candidates: [Request, Order][] = [];
+    const repeats: [Request, number][] = [];
     for (const r of batch) {
       for (const o of r.orders) {
-        const key = orderKey(o.order_id, o.type);
-        const inFlush = seen.get(o.show)!;
-        if (inFlush.has(key)) {
-          r.duplicates++;
-          continue;
-        }
-        inFlush.add(key);
-        (sets.get(o.show)!.mayHave(key) ? suspects : fresh).push([r, o]);
+        const key = `${o.show}\u0000${orderKey(o.order_id, o.type)}`;
+        const at = first.get(key);
+        if (at === undefined) {
+          first.set(key, candidates.length);
+          candidates.push([r, o]);
+        } else repeats.push([r, at]);
       }
     }
-    if (suspects.length > 0) {
-      const stored = await this.confirm(suspects).catch((err: unknown) => {
-        this.deps.log.error({ err: String(err) }, 'could not check stored orders');
-        throw new StoreUnavailableError('store unavailable');
-      });
-      for (const pair of suspects) {
-        const [r, o] = pair;
-        if (stored.get(o.show)?.has(orderKey(o.order_id, o.type))) r.duplicates++;
-        else fresh.push(pair);
-      }
+    let verdicts: Verdict[];
+    try {
+      verdicts = await claims.claim(candidates.map(([, o]) => o));
+    } catch (err) {
+      this.deps.log.error({ err: String(err) }, 'could not check stored orders');
+      throw new StoreUnavailableError('store unavailable');
     }
+
+    // An order another node is writing has no known fate yet: its request is refused whole
+    // (and may be sent again), never answered "accepted" or "duplicate". The rest is written.
+    const refused = new Set<Request>();
+    verdicts.forEach((v, i) => v === 'busy' && refused.add(candidates[i]![0]));
+    for (const [r, at] of repeats) {
+      if (verdicts[at] === 'busy') refused.add(r);
+      else r.duplicates++;
+    }
+    const fresh: [Request, Order][] = [];
+    candidates.forEach((pair, i) => {
+      if (verdicts[i] === 'new') fresh.push(pair);
+      else if (verdicts[i] === 'duplicate') pair[0].duplicates++;
+    });
 
     const rows = fresh.map(([, o]) => o);
     try {
       await insertOrders(this.deps.store, rows);
     } catch (err) {
       this.stats.failures++;
-      // The INSERT may have landed in part: forget what we believed and rebuild from the store.
-      for (const show of shows) this.known.delete(show);
+      const shows = new Set(batch.flatMap((r) => r.orders.map((o) => o.show)));
+      await claims.release(rows, true);
       this.deps.onFailure(shows);
       this.deps.log.error({ err: String(err), rows: rows.length }, 'insert failed; nothing in this flush acknowledged');
       throw new StoreUnavailableError('store unavailable');
     }
     const committedAt = Date.now();
-    for (const o of rows) sets.get(o.show)!.add(orderKey(o.order_id, o.type));
+    await claims.commit(rows);
     for (const [r] of fresh) r.accepted++;
     this.deps.onCommitted(rows, committedAt);
 
     const ms = performance.now() - started;
-    const dups = batch.reduce((n, r) => n + r.duplicates, 0);
+    const dups = batch.reduce((n, r) => n + (refused.has(r) ? 0 : r.duplicates), 0);
     this.stats.flushes++;
     this.stats.rows += rows.length;
     this.stats.duplicates += dups;
     this.stats.lastFlushMs = ms;
     this.deps.log.debug(
-      { rows: rows.length, duplicates: dups, requests: batch.length, ms: Math.round(ms), trigger },
+      {
+        rows: rows.length,
+        duplicates: dups,
+        requests: batch.length,
+        refused: refused.size,
+        ms: Math.round(ms),
+        trigger,
+      },
       'flush',
     );
     this.summarise(rows.length, ms);
-    for (const r of batch) r.resolve({ accepted: r.accepted, duplicates: r.duplicates });
+    for (const r of batch) {
+      if (refused.has(r)) r.reject(new ClaimedElsewhereError('orders in flight on another node'));
+      else r.resolve({ accepted: r.accepted, duplicates: r.duplicates });
+    }
   }
 
   /** One info line per 10 s of flushes, so the log stays readable at gala rates. */
@@ -202,39 +223,5 @@ export class IngestWriter {
       'flush summary',
     );
     this.window = { at: performance.now(), flushes: 0, rows: 0, maxMs: 0 };
-  }
-
-  /** Which suspects are really stored, by show (a fingerprint hit may be a collision). */
-  private async confirm(suspects: [Request, Order][]): Promise<Map<string, Set<string>>> {
-    const byShow = new Map<string, string[]>();
-    for (const [, o] of suspects) {
-      const ids = byShow.get(o.show) ?? [];
-      ids.push(o.order_id);
-      byShow.set(o.show, ids);
-    }
-    const stored = new Map<string, Set<string>>();
-    for (const [show, ids] of byShow) {
-      const keys = new Set<string>();
-      for (const k of await storedKeys(this.deps.store, show, ids)) keys.add(orderKey(k.order_id, k.type));
-      stored.set(show, keys);
-    }
-    return stored;
-  }
-
-  /** The fingerprints of every stored order of a show, loaded once per process. */
-  private keysOf(show: string): Promise<FingerprintSet> {
-    let p = this.known.get(show);
-    if (!p) {
-      p = (async () => {
-        const started = performance.now();
-        const set = new FingerprintSet();
-        const n = await forEachStoredKey(this.deps.store, show, (id, type) => set.add(orderKey(id, type)));
-        this.deps.log.info({ show, keys: n, ms: Math.round(performance.now() - started) }, 'loaded stored order keys');
-        return set;
-      })();
-      p.catch(() => this.known.delete(show));
-      this.known.set(show, p);
-    }
-    return p;
   }
 }

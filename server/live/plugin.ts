@@ -1,105 +1,156 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Server } from 'socket.io';
+import { Server, type Namespace } from 'socket.io';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
+import { CLUSTER_EVENTS, answerSnapshotRequests, expandRows, type CompactRow } from './cluster.js';
+import { servePush } from './push.js';
 import { LiveService } from './service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The live show's state; only on the live node (ROLE=all). */
     live: LiveService;
     io: Server<ClientToServerEvents, ServerToClientEvents>;
   }
 }
 
+/** The board's namespace. */
+export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents>;
+
 /**
  * The live board over socket.io: a snapshot on connect (and on request), then at
  * most one tick per TICK_MS from a single broadcast loop. Broadcasts go through
- * socket.io's adapter, so other nodes can relay them later.
+ * socket.io's adapter: with REDIS_URL they reach the clients of every node, and a
+ * push node (ROLE=push) serves sockets from them without a store of its own.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    const show = config.shows.find((s) => s.id === config.liveShow)!;
-    const log = app.log.child({ module: 'live' });
-    const lastYear = config.shows.find((s) => s.id === show.compareTo) ?? null;
-    const live = new LiveService(show, config.clock, app.store, log, lastYear);
-    await live.ensureFresh();
-    app.decorate('live', live);
-
     const io = new Server<ClientToServerEvents, ServerToClientEvents>(app.server, {
       serveClient: false,
       // The board never sends more than a resync request.
       maxHttpBufferSize: 1024,
       pingInterval: 10_000,
       pingTimeout: 5_000,
+      ...(app.relay ? { adapter: app.relay.adapter } : {}),
     });
     app.decorate('io', io);
     const nsp = io.of(LIVE_NAMESPACE);
-    // Every handshake, reconnections included, shows a viewer token when access is closed.
+    // Every handshake, reconnections included, shows a viewer token when access is closed: on every node.
     nsp.use((socket, next) => {
       const auth = socket.handshake.auth as { token?: unknown };
       const token = typeof auth.token === 'string' ? auth.token : undefined;
       if (app.viewers.allows(token)) next();
       else next(new Error('GMV_ERR_VIEWER_UNAUTHORIZED'));
     });
-    nsp.on('connection', (socket) => {
-      socket.emit('snapshot', live.snapshot());
-      let last = 0;
-      socket.on('resync', () => {
-        // One snapshot per tick interval at most, whatever a client asks.
-        const now = Date.now();
-        if (now - last < config.tickMs) return;
-        last = now;
-        socket.emit('snapshot', live.snapshot());
+    const log = app.log.child({ module: 'live' });
+    const stopSlow = dropSlowReaders(nsp, config, log);
+
+    if (config.role === 'push') {
+      const stopPush = servePush(app, nsp, config, log);
+      app.addHook('preClose', async () => {
+        stopSlow();
+        stopPush();
+        io.disconnectSockets(true);
+        io.engine.close();
+        await nsp.adapter.close();
       });
-    });
-
-    let lastRecovery = 0;
-    const timer = setInterval(() => {
-      // After a failed write, keep trying to rebuild from the store even if no order arrives.
-      if (live.isStale && Date.now() - lastRecovery >= 1000) {
-        lastRecovery = Date.now();
-        live.ensureFresh().catch((err: unknown) => log.warn({ err: String(err) }, 'store still unavailable'));
-      }
-      if (live.needsSnapshot) {
-        live.needsSnapshot = false;
-        nsp.emit('snapshot', live.snapshot());
-        return;
-      }
-      const tick = live.nextTick();
-      if (tick) nsp.emit('tick', tick);
-    }, config.tickMs);
-
-    // A board that stops reading (a frozen TV, a dead network) would make the server
-    // buffer ticks for it without bound: past the limit it is dropped, and when it
-    // comes back it reconnects and gets a fresh snapshot.
-    const slowTimer = setInterval(() => {
-      for (const socket of nsp.sockets.values()) {
-        const conn = socket.conn as unknown as {
-          writeBuffer?: unknown[];
-          transport?: { socket?: { bufferedAmount?: number } };
-        };
-        const queued = conn.writeBuffer?.length ?? 0;
-        const buffered = conn.transport?.socket?.bufferedAmount ?? 0;
-        if (buffered > config.maxSocketBufferBytes || queued > 20 * (1000 / config.tickMs)) {
-          log.warn({ id: socket.id, buffered, queued }, 'dropping a board that stopped reading');
-          socket.disconnect(true);
-          socket.conn.close();
-        }
-      }
-    }, 1000);
-
-    app.addHook('preClose', async () => {
-      clearInterval(slowTimer);
-      clearInterval(timer);
-      // Orders committed while the writer drains still reach the boards.
-      if (app.hasDecorator('writer')) await app.writer.drain();
-      // Flush the last state to boards before sockets close.
-      const tick = live.nextTick();
-      if (tick) nsp.emit('tick', tick);
-      // Close sockets and the engine but leave the HTTP server to fastify.
-      io.disconnectSockets(true);
-      io.engine.close();
-    });
+      return;
+    }
+    await serveLive(app, nsp, config, log, stopSlow);
   },
-  { name: 'live', dependencies: ['store', 'security'] },
+  { name: 'live', dependencies: ['security', 'relay'] },
 );
+
+/** The live node: the show's state, the one broadcast loop, and answers to the other nodes. */
+async function serveLive(
+  app: FastifyInstance,
+  nsp: LiveNamespace,
+  config: Config,
+  log: FastifyBaseLogger,
+  stopSlow: () => void,
+): Promise<void> {
+  const show = config.shows.find((s) => s.id === config.liveShow)!;
+  const lastYear = config.shows.find((s) => s.id === show.compareTo) ?? null;
+  const live = new LiveService(show, config.clock, app.store, log, lastYear);
+  await live.ensureFresh();
+  app.decorate('live', live);
+
+  let stopAnswers = () => {};
+  if (app.relay) {
+    const cluster = nsp as unknown as Namespace;
+    stopAnswers = answerSnapshotRequests(cluster, () => live.snapshot(), config.tickMs);
+    // Ingest nodes' commits count on the wall like local ones; reconciliation checks them all.
+    cluster.on(CLUSTER_EVENTS.commit, (msg: { at: number; rows: CompactRow[] }) =>
+      live.applyCommitted(expandRows(msg.rows), msg.at),
+    );
+    cluster.on(CLUSTER_EVENTS.failure, () => live.markStale());
+  }
+  nsp.on('connection', (socket) => {
+    socket.emit('snapshot', live.snapshot());
+    let last = 0;
+    socket.on('resync', () => {
+      // One snapshot per tick interval at most, whatever a client asks.
+      const now = Date.now();
+      if (now - last < config.tickMs) return;
+      last = now;
+      socket.emit('snapshot', live.snapshot());
+    });
+  });
+
+  let lastRecovery = 0;
+  const timer = setInterval(() => {
+    // After a failed write, keep trying to rebuild from the store even if no order arrives.
+    if (live.isStale && Date.now() - lastRecovery >= 1000) {
+      lastRecovery = Date.now();
+      live.ensureFresh().catch((err: unknown) => log.warn({ err: String(err) }, 'store still unavailable'));
+    }
+    if (live.needsSnapshot) {
+      live.needsSnapshot = false;
+      nsp.emit('snapshot', live.snapshot());
+      return;
+    }
+    const tick = live.nextTick();
+    if (tick) nsp.emit('tick', tick);
+  }, config.tickMs);
+
+  app.addHook('preClose', async () => {
+    stopSlow();
+    stopAnswers();
+    clearInterval(timer);
+    // Orders committed while the writer drains still reach the boards.
+    if (app.hasDecorator('writer')) await app.writer.drain();
+    // Flush the last state to boards before sockets close.
+    const tick = live.nextTick();
+    if (tick) nsp.emit('tick', tick);
+    // Close sockets and the engine but leave the HTTP server to fastify.
+    app.io.disconnectSockets(true);
+    app.io.engine.close();
+    // With Redis: stops the adapter's stream reader and tells the other nodes this one is gone.
+    await nsp.adapter.close();
+  });
+}
+
+/**
+ * A board that stops reading (a frozen TV, a dead network) would make the server
+ * buffer ticks for it without bound: past the limit it is dropped, and when it
+ * comes back it reconnects and gets a fresh snapshot.
+ */
+function dropSlowReaders(nsp: LiveNamespace, config: Config, log: FastifyBaseLogger): () => void {
+  const slowTimer = setInterval(() => {
+    for (const socket of nsp.sockets.values()) {
+      const conn = socket.conn as unknown as {
+        writeBuffer?: unknown[];
+        transport?: { socket?: { bufferedAmount?: number } };
+      };
+      const queued = conn.writeBuffer?.length ?? 0;
+      const buffered = conn.transport?.socket?.bufferedAmount ?? 0;
+      if (buffered > config.maxSocketBufferBytes || queued > 20 * (1000 / config.tickMs)) {
+        log.warn({ id: socket.id, buffered, queued }, 'dropping a board that stopped reading');
+        socket.disconnect(true);
+        socket.conn.close();
+      }
+    }
+  }, 1000);
+  return () => clearInterval(slowTimer);
+}

@@ -4,7 +4,7 @@ import { validateOrder, type Order, type Rejection } from '../../shared/order.js
 import { TokenSet } from '../auth.js';
 import type { Config } from '../config.js';
 import { Errors, RETRY_AFTER_SECONDS } from '../errors.js';
-import { OverloadedError, StoreUnavailableError } from '../ingest/writer.js';
+import { ClaimedElsewhereError, OverloadedError, StoreUnavailableError } from '../ingest/writer.js';
 import { gunzipLimited } from '../ingest/decode.js';
 import { parseJsonBody, parseNdjson } from '../ingest/parse.js';
 import { ReplayCache, startSignature, type PendingSignature } from '../ingest/signature.js';
@@ -127,8 +127,14 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
       const { accepted, duplicates } = await writer.submit(orders);
       return { accepted, duplicates, rejected };
     } catch (err) {
-      if (!(err instanceof OverloadedError || err instanceof StoreUnavailableError)) throw err;
+      if (!(
+        err instanceof OverloadedError ||
+        err instanceof StoreUnavailableError ||
+        err instanceof ClaimedElsewhereError
+      ))
+        throw err;
       reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      if (err instanceof ClaimedElsewhereError) throw new Errors.IN_FLIGHT();
       throw err instanceof OverloadedError ? new Errors.OVERLOADED() : new Errors.STORE_UNAVAILABLE();
     }
   }

@@ -3,6 +3,7 @@ import { formatFen } from '../../shared/money.js';
 import type { TotalsResponse } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
+import { totalsOf } from '../live/cluster.js';
 import { readTotals } from '../store/board.js';
 
 const part = {
@@ -44,9 +45,17 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
     },
     async (req): Promise<TotalsResponse> => {
       const id = req.query.show ?? config.liveShow;
-      if (id === app.live.show.id) return app.live.totals();
+      if (id === config.liveShow && app.hasDecorator('live')) return app.live.totals();
+      if (id === config.liveShow && app.hasDecorator('remoteSnapshots')) {
+        // A push node: the live node's (cached) snapshot, the same figures its boards show.
+        const snapshot = await app.remoteSnapshots.get().catch(() => {
+          throw new Errors.NOT_READY('the live node does not answer');
+        });
+        return totalsOf(snapshot);
+      }
       const show = config.shows.find((s) => s.id === id);
       if (!show) throw new Errors.SHOW_UNKNOWN(id);
+      if (!app.hasDecorator('store')) throw new Errors.NOT_CONFIGURED('this node serves only the live show');
       const t = await readTotals(app.store, id);
       return {
         show: id,
@@ -61,9 +70,17 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
 };
 
 /** Liveness and readiness probes. */
-export const healthRoutes: FastifyPluginAsync = async (app) => {
+export const healthRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   app.get('/healthz', { schema: { summary: 'The process is up', tags: ['health'] } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { summary: 'ClickHouse reachable and schema ready', tags: ['health'] } }, async () => {
+    if (app.relay && !app.relay.ready) throw new Errors.NOT_READY('Redis is unreachable');
+    if (config.role === 'push') {
+      // Ready when the live node answers: without it this node would serve no snapshot.
+      const s = await app.remoteSnapshots.get().catch(() => {
+        throw new Errors.NOT_READY('the live node does not answer');
+      });
+      return { status: 'ready', role: config.role, seq: s.seq };
+    }
     const ping = await app.store.client.ping();
     if (!ping.success) throw new Errors.NOT_READY('ClickHouse is unreachable');
     // Ready means reachable with the schema in place; a failing write shows in `writes`
@@ -72,7 +89,8 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
       status: 'ready',
       schema: app.schemaVersion,
       store: app.store.kind,
-      writes: app.live.healthy ? 'ok' : 'failing',
+      role: config.role,
+      writes: !app.hasDecorator('live') || app.live.healthy ? 'ok' : 'failing',
     };
   });
 };

@@ -1,0 +1,170 @@
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { Namespace } from 'socket.io';
+import type { Channel, Order } from '../../shared/order.js';
+import type { Snapshot, TotalsResponse } from '../../shared/protocol.js';
+
+/**
+ * Messages between nodes, sent with socket.io's `serverSideEmit` through the Redis adapter.
+ * Only the live node (ROLE=all) holds the show's state; push nodes ask it for snapshots and
+ * ingest nodes tell it what they committed.
+ */
+export const CLUSTER_EVENTS = {
+  /** push → live: a client needs a snapshot. */
+  snapshotRequest: 'gmv:snapshot-request',
+  /** live → every node: the current snapshot (one answer serves every node that asked). */
+  snapshot: 'gmv:snapshot',
+  /** ingest → live: rows of a committed INSERT. */
+  commit: 'gmv:commit',
+  /** ingest → live: an INSERT failed and may have landed in part. */
+  failure: 'gmv:failure',
+} as const;
+
+/**
+ * What LiveService.applyCommitted reads of an order, as a tuple: show, refund (0/1), ts,
+ * gmv_fen, country, channel, category, merchant_id, and the order id only where the merchant
+ * is empty (the arcs fall back on it).
+ */
+export type CompactRow = [string, 0 | 1, number, number, string, Channel, string, string, string];
+
+export function compactRows(orders: readonly Order[], show: string): CompactRow[] {
+  const rows: CompactRow[] = [];
+  for (const o of orders) {
+    if (o.show !== show) continue;
+    rows.push([
+      o.show,
+      o.type === 'refund' ? 1 : 0,
+      o.ts,
+      o.gmv_fen,
+      o.country,
+      o.channel,
+      o.category,
+      o.merchant_id,
+      o.merchant_id ? '' : o.order_id,
+    ]);
+  }
+  return rows;
+}
+
+/** Back to orders for the board (amounts in the original currency are not needed there). */
+export function expandRows(rows: readonly CompactRow[]): Order[] {
+  return rows.map(([show, refund, ts, gmv, country, channel, category, merchant, id]) => ({
+    show,
+    order_id: id,
+    type: refund ? 'refund' : 'sale',
+    ts,
+    amount_fen: gmv,
+    currency: 'CNY',
+    gmv_fen: gmv,
+    country,
+    channel,
+    category,
+    merchant_id: merchant,
+  }));
+}
+
+/** The totals answer a snapshot holds (push nodes answer /api/v1/totals from it). */
+export function totalsOf(s: Snapshot): TotalsResponse {
+  return {
+    show: s.show.id,
+    asOf: new Date(s.asOfMs).toISOString(),
+    seq: s.seq,
+    currency: 'CNY',
+    gross: s.gross,
+    net: s.net,
+  };
+}
+
+type AnyNamespace = Namespace;
+
+/**
+ * Live node: answers snapshot requests, at most one answer per tick interval (requests in
+ * between share the next one), broadcast to every node so they all refresh their caches.
+ */
+export function answerSnapshotRequests(nsp: AnyNamespace, snapshot: () => Snapshot, tickMs: number): () => void {
+  let lastAt = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const send = () => {
+    timer = null;
+    lastAt = Date.now();
+    nsp.serverSideEmit(CLUSTER_EVENTS.snapshot, snapshot());
+  };
+  nsp.on(CLUSTER_EVENTS.snapshotRequest, () => {
+    if (timer) return;
+    const wait = lastAt + tickMs - Date.now();
+    if (wait <= 0) send();
+    else timer = setTimeout(send, wait);
+  });
+  return () => {
+    if (timer) clearTimeout(timer);
+  };
+}
+
+/**
+ * Push node: the live node's snapshot, asked for on demand and kept for one tick interval, so
+ * a reconnect storm costs one request. Every answer the live node broadcasts refreshes it.
+ */
+export class RemoteSnapshots {
+  private latest: { snapshot: Snapshot; atMs: number } | null = null;
+  private waiting: { resolve: (s: Snapshot) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
+  private askedAt = 0;
+
+  constructor(
+    private readonly nsp: AnyNamespace,
+    private readonly tickMs: number,
+    private readonly timeoutMs: number,
+    private readonly log: Logger,
+  ) {
+    nsp.on(CLUSTER_EVENTS.snapshot, (s: Snapshot) => this.receive(s));
+  }
+
+  /** When the last answer arrived (ms since epoch), or null: readiness uses it. */
+  get lastAnswerAtMs(): number | null {
+    return this.latest?.atMs ?? null;
+  }
+
+  /** A snapshot at most one tick interval old; rejects when the live node does not answer in time. */
+  get(): Promise<Snapshot> {
+    const now = Date.now();
+    if (this.latest && now - this.latest.atMs <= this.tickMs) return Promise.resolve(this.latest.snapshot);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting = this.waiting.filter((w) => w.timer !== timer);
+        reject(new Error('the live node did not answer'));
+      }, this.timeoutMs);
+      this.waiting.push({ resolve, reject, timer });
+      // One request in flight per tick interval; the answer serves everyone waiting.
+      if (now - this.askedAt >= this.tickMs) {
+        this.askedAt = now;
+        this.nsp.serverSideEmit(CLUSTER_EVENTS.snapshotRequest);
+      } else {
+        setTimeout(() => this.retryIfStillWaiting(), this.tickMs);
+      }
+    });
+  }
+
+  private retryIfStillWaiting(): void {
+    if (this.waiting.length === 0 || Date.now() - this.askedAt < this.tickMs) return;
+    this.askedAt = Date.now();
+    this.nsp.serverSideEmit(CLUSTER_EVENTS.snapshotRequest);
+  }
+
+  private receive(s: Snapshot): void {
+    // An older answer crossing a newer one must not win.
+    if (this.latest && s.seq < this.latest.snapshot.seq) return;
+    this.latest = { snapshot: s, atMs: Date.now() };
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) {
+      clearTimeout(w.timer);
+      w.resolve(s);
+    }
+    if (waiting.length > 0) this.log.debug({ seq: s.seq, waiting: waiting.length }, 'snapshot from the live node');
+  }
+
+  close(): void {
+    for (const w of this.waiting.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new Error('closing'));
+    }
+  }
+}

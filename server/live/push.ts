@@ -1,0 +1,48 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Namespace } from 'socket.io';
+import type { Config } from '../config.js';
+import { RemoteSnapshots } from './cluster.js';
+import type { LiveNamespace } from './plugin.js';
+
+/** How long a push node waits for the live node's snapshot. */
+export const SNAPSHOT_TIMEOUT_MS = 3000;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The live node's snapshots, on a push node (ROLE=push). */
+    remoteSnapshots: RemoteSnapshots;
+  }
+}
+
+/**
+ * A push node: no store, no loop. Ticks arrive from the live node's broadcasts through the
+ * adapter and reach this node's sockets untouched, so seq and payloads match every node.
+ * Only snapshots (on connect and on resync) are asked of the live node.
+ */
+export function servePush(
+  app: FastifyInstance,
+  nsp: LiveNamespace,
+  config: Config,
+  log: FastifyBaseLogger,
+): () => void {
+  const snapshots = new RemoteSnapshots(nsp as unknown as Namespace, config.tickMs, SNAPSHOT_TIMEOUT_MS, log);
+  app.decorate('remoteSnapshots', snapshots);
+  nsp.on('connection', (socket) => {
+    const send = () =>
+      snapshots.get().then(
+        (s) => socket.connected && socket.emit('snapshot', s),
+        // The client asks again (resync) on the next tick it cannot place.
+        (err: unknown) => log.warn({ err: String(err) }, 'no snapshot for a board'),
+      );
+    void send();
+    let last = 0;
+    socket.on('resync', () => {
+      // One snapshot per tick interval at most, whatever a client asks.
+      const now = Date.now();
+      if (now - last < config.tickMs) return;
+      last = now;
+      void send();
+    });
+  });
+  return () => snapshots.close();
+}

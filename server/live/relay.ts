@@ -1,0 +1,70 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import fp from 'fastify-plugin';
+import { createClient } from 'redis';
+import type { Config } from '../config.js';
+
+/** A node-redis client (redis@5+, which the streams adapter drives like redis@4). */
+export type RedisClient = ReturnType<typeof createClient>;
+
+/** The link between nodes: one Redis client, and the socket.io adapter that relays over it. */
+export interface Relay {
+  redis: RedisClient;
+  /** For `new Server({ adapter })`: broadcasts and server-side emits reach every node. */
+  adapter: ReturnType<typeof createAdapter>;
+  /** True while the Redis connection is up. */
+  readonly ready: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Null on a single node (no REDIS_URL). */
+    relay: Relay | null;
+  }
+}
+
+/**
+ * Connects to REDIS_URL when set. The adapter duplicates the client for its blocking stream
+ * reads and its subscriptions; all of them close with the app.
+ */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    if (!config.redisUrl) {
+      app.decorate('relay', null);
+      return;
+    }
+    const log = app.log.child({ module: 'relay' });
+    const redis: RedisClient = createClient({
+      url: config.redisUrl,
+      // Keep retrying while Redis is away; readiness reports it meanwhile.
+      socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
+    });
+    let lastError = 0;
+    redis.on('error', (err: unknown) => {
+      // One line per 10 s at most while Redis is down.
+      if (Date.now() - lastError < 10_000) return;
+      lastError = Date.now();
+      log.warn({ err: String(err) }, 'redis unavailable');
+    });
+    await redis.connect();
+    const adapter = createAdapter(redis, {
+      // Shorter than the default 5 s so that a closing node's stream reader ends soon.
+      blockTimeInMs: 1000,
+      heartbeatInterval: 2000,
+      heartbeatTimeout: 6000,
+    });
+    app.decorate('relay', {
+      redis,
+      adapter,
+      get ready() {
+        return redis.isReady;
+      },
+    });
+    app.addHook('onClose', async () => {
+      // After socket.io closed its adapters (live plugin, preClose); the adapter's own
+      // duplicates disconnect when their namespace adapter closes.
+      await redis.close().catch(() => undefined);
+    });
+    log.info({ role: config.role }, 'relaying through redis');
+  },
+  { name: 'relay' },
+);
