@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Three tiers, each file in its own process (chDB allows one data directory per process).
+// Four tiers, each file in its own process (chDB allows one data directory per process).
 export default defineConfig({
   test: {
     root: '.',
@@ -22,6 +22,16 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          env: { TZ: 'Asia/Shanghai' },
+        },
+      },
+      {
+        test: {
+          // Several real processes (redis-server, a live node, push nodes) per file.
+          name: 'scale',
+          include: ['tests/scale/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
           env: { TZ: 'Asia/Shanghai' },
         },
       },

@@ -1,0 +1,193 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { io as connect } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLiveStore, type LiveStore } from '../../client/live/store.js';
+import { LIVE_NAMESPACE, type Snapshot, type Tick } from '../../shared/protocol.js';
+import { until, type LiveSocket } from '../fixtures/app.js';
+import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
+import { startRedis, type RedisProcess } from '../fixtures/redis.js';
+import { postNdjson, startServer, tempDir, type ServerProcess } from '../fixtures/server.js';
+
+const VIEW = 'viewer-token-0123456789abcdef';
+
+/** A board as the browser runs it: the real client reducer, its resync requests sent on the socket. */
+interface Board {
+  url: string;
+  socket: LiveSocket;
+  store: LiveStore;
+  ticks: Tick[];
+  snapshots: Snapshot[];
+  disconnected: boolean;
+}
+
+function board(url: string): Board {
+  const socket: LiveSocket = connect(`${url}${LIVE_NAMESPACE}`, {
+    transports: ['websocket'],
+    auth: { token: VIEW },
+    // The test is the load balancer: a lost node's boards are sent elsewhere, not back.
+    reconnection: false,
+  });
+  const b: Board = {
+    url,
+    socket,
+    store: createLiveStore(() => socket.emit('resync')),
+    ticks: [],
+    snapshots: [],
+    disconnected: false,
+  };
+  socket.on('connect', () => b.store.dispatch({ type: 'connected' }));
+  socket.on('disconnect', () => {
+    b.disconnected = true;
+    b.store.dispatch({ type: 'disconnected' });
+  });
+  socket.on('snapshot', (s) => {
+    b.snapshots.push(s);
+    b.store.dispatch({ type: 'snapshot', snapshot: s, atMs: Date.now() });
+  });
+  socket.on('tick', (t) => {
+    b.ticks.push(t);
+    b.store.dispatch({ type: 'tick', tick: t, atMs: Date.now() });
+  });
+  return b;
+}
+
+/** What the board shows now. */
+const shown = (b: Board) => b.store.getState().figures;
+
+async function totals(url: string): Promise<{ seq: number; gross: { gmv: string; orders: number } }> {
+  const res = await fetch(`${url}/api/v1/totals?token=${VIEW}`);
+  expect(res.status).toBe(200);
+  return res.json() as Promise<{ seq: number; gross: { gmv: string; orders: number } }>;
+}
+
+/** The ticks every board received, by seq, from the first seq all of them saw. */
+function commonTicks(boards: Board[], from: number): Map<number, Tick[]> {
+  const bySeq = new Map<number, Tick[]>();
+  for (const b of boards)
+    for (const t of b.ticks) if (t.seq >= from) bySeq.set(t.seq, [...(bySeq.get(t.seq) ?? []), t]);
+  return bySeq;
+}
+
+let redis: RedisProcess;
+const dirs = [tempDir('scale-live'), tempDir('scale-push-a'), tempDir('scale-push-b')];
+let live: ServerProcess;
+let pushA: ServerProcess;
+let pushB: ServerProcess;
+const boards: Board[] = [];
+const sent: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  const env = { REDIS_URL: redis.url, VIEW_TOKENS: VIEW };
+  live = await startServer(dirs[0]!.path, env);
+  // A push node opens no store: its DATA_DIR must never be created.
+  [pushA, pushB] = await Promise.all([
+    startServer(join(dirs[1]!.path, 'data'), { ...env, ROLE: 'push' }),
+    startServer(join(dirs[2]!.path, 'data'), { ...env, ROLE: 'push' }),
+  ]);
+});
+
+afterAll(async () => {
+  for (const b of boards) b.socket.disconnect();
+  await Promise.all([live, pushA, pushB].map((p) => p?.kill('SIGKILL')));
+  await redis?.stop();
+  for (const d of dirs) d.remove();
+});
+
+async function post(from: number, count: number): Promise<void> {
+  const batch = Array.from({ length: count }, (_, i) => order(from + i));
+  const res = await postNdjson(live.url, ndjson(batch));
+  expect(res.status).toBe(200);
+  expect(await res.json()).toEqual({ accepted: count, duplicates: 0, rejected: [] });
+  sent.push(...batch);
+}
+
+const expected = () => ({ gmv: fenToDecimal(sent.reduce((s, o) => s + fenOf(o), 0)), orders: sent.length });
+
+describe('one live node and two push nodes over Redis', () => {
+  it('gives the boards of every node identical ticks and the totals the API reports', async () => {
+    expect(existsSync(join(dirs[1]!.path, 'data'))).toBe(false);
+    boards.push(board(live.url), board(pushA.url), board(pushB.url));
+    await until(() => boards.every((b) => shown(b) !== null), 15_000, 'a snapshot on every board');
+    const firstSeq = Math.max(...boards.map((b) => shown(b)!.seq)) + 1;
+
+    // Several batches with pauses between them, so the totals move over several ticks.
+    for (let k = 0; k < 5; k++) {
+      await post(1 + k * 300, 300);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const want = expected();
+    await until(
+      () => boards.every((b) => shown(b)!.gross.gmv === want.gmv && shown(b)!.gross.orders === want.orders),
+      15_000,
+      'every board on the final totals',
+    );
+
+    const bySeq = commonTicks(boards, firstSeq);
+    const last = Math.min(...boards.map((b) => b.ticks[b.ticks.length - 1]!.seq));
+    let moved = 0;
+    for (let seq = firstSeq; seq <= last; seq++) {
+      const ticks = bySeq.get(seq) ?? [];
+      // No board missed a tick, and all three got the very same payload.
+      expect(ticks.length, `tick ${seq}`).toBe(3);
+      expect(ticks[1]).toEqual(ticks[0]);
+      expect(ticks[2]).toEqual(ticks[0]);
+      if (seq > firstSeq && ticks[0]!.gross.orders !== bySeq.get(seq - 1)![0]!.gross.orders) moved++;
+    }
+    expect(moved).toBeGreaterThan(1);
+    for (const node of [live, pushA, pushB]) expect((await totals(node.url)).gross).toEqual(want);
+  });
+
+  it("sends a lost push node's boards to another node, where they resync and follow the same ticks", async () => {
+    const moved = boards[1]!;
+    expect(await pushA.kill('SIGKILL')).toBe(null);
+    await until(() => moved.disconnected, 15_000, 'the board to notice its node is gone');
+
+    // The load balancer's next choice.
+    const again = board(pushB.url);
+    boards[1] = again;
+    await until(() => shown(again) !== null, 15_000, 'a snapshot from the other push node');
+    expect(again.snapshots.length).toBeGreaterThan(0);
+
+    await post(10_000, 400);
+    await post(20_000, 400);
+    const want = expected();
+    const alive = [boards[0]!, again, boards[2]!];
+    await until(
+      () => alive.every((b) => shown(b)!.gross.gmv === want.gmv && shown(b)!.gross.orders === want.orders),
+      15_000,
+      'every board on the new totals',
+    );
+    // Once resynced, the moved board follows the others tick for tick.
+    const from = again.ticks.find((t) => t.gross.orders === want.orders)!.seq;
+    await until(() => alive.every((b) => b.ticks.some((t) => t.seq >= from + 1)), 5_000, 'a heartbeat after it');
+    const bySeq = commonTicks(alive, from);
+    for (let seq = from; seq <= from + 1; seq++) {
+      const ticks = bySeq.get(seq)!;
+      expect(ticks.length).toBe(3);
+      expect(ticks[1]).toEqual(ticks[0]);
+      expect(ticks[2]).toEqual(ticks[0]);
+    }
+    for (const node of [live, pushB]) expect((await totals(node.url)).gross).toEqual(want);
+  });
+
+  it('refuses a socket without a viewer token on a push node', async () => {
+    for (const auth of [undefined, { token: 'not-a-viewer-token-at-all' }]) {
+      const socket: LiveSocket = connect(`${pushB.url}${LIVE_NAMESPACE}`, {
+        transports: ['websocket'],
+        reconnection: false,
+        ...(auth ? { auth } : {}),
+      });
+      const err = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+      socket.disconnect();
+      expect(err.message).toBe('GMV_ERR_VIEWER_UNAUTHORIZED');
+    }
+    expect((await fetch(`${pushB.url}/api/v1/totals`)).status).toBe(401);
+  });
+
+  it('takes no orders on a push node', async () => {
+    const res = await postNdjson(pushB.url, ndjson([order(99_999)]));
+    expect(res.status).toBe(404);
+  });
+});
