@@ -1,0 +1,169 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
+import { RedisClaims } from '../../server/ingest/redis-claims.js';
+import { IngestWriter, type WriteResult } from '../../server/ingest/writer.js';
+import { insertOrders } from '../../server/store/orders.js';
+import { decimalToFen } from '../../shared/money.js';
+import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
+import { grossTotals, injectOrders, startApp } from '../fixtures/app.js';
+import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
+import { startRedis, type RedisProcess } from '../fixtures/redis.js';
+import { tempDir } from '../fixtures/server.js';
+
+// Two ingest paths over one store, each with its own Redis connection, as two ingest nodes
+// over one ClickHouse would be (chDB allows one data directory per process, so one process).
+const dir = tempDir('scale-dedup');
+const log = pino({ level: 'silent' });
+const shows = loadConfig({}).shows;
+let redis: RedisProcess;
+let app: FastifyInstance;
+const clients: { close(): Promise<void> }[] = [];
+
+async function connectRedis() {
+  const c = createClient({ url: redis.url });
+  await c.connect();
+  clients.push(c);
+  return c;
+}
+
+/** The server's own parsing of a fixture order. */
+function parsed(raw: Record<string, unknown>): Order {
+  const check = validateOrder(raw, { shows, categories: new Set(DEFAULT_CATEGORIES) });
+  if (!check.ok) throw new Error(check.message);
+  return check.order;
+}
+
+/** A second node's writer: its own Redis connection and claims, the same store and board. */
+async function secondWriter(): Promise<IngestWriter> {
+  return new IngestWriter({
+    store: app.store,
+    claims: new RedisClaims(await connectRedis(), app.store, log),
+    log,
+    maxPending: 1_000_000,
+    maxFlush: 200_000,
+    onCommitted: (rows, at) => app.live.applyCommitted(rows, at),
+    onFailure: () => app.live.markStale(),
+    prepare: async () => undefined,
+  });
+}
+
+/** How often each key is stored, straight from the table. */
+async function storedCounts(): Promise<{ rows: number; keys: number; fen: number }> {
+  const rs = await app.store.query({
+    query: `SELECT count() AS rows, uniqExact(order_id, type) AS keys, toString(sum(gmv)) AS gmv
+            FROM ${app.store.db}.orders WHERE show = {show:String}`,
+    query_params: { show: '2015' },
+    format: 'JSONEachRow',
+  });
+  const [r] = await rs.json<{ rows: string; keys: string; gmv: string }>();
+  return { rows: Number(r!.rows), keys: Number(r!.keys), fen: decimalToFen(r!.gmv) };
+}
+
+/** Sends a batch until it is answered (a 503 for orders in flight elsewhere is sent again), like a client. */
+async function viaHttp(batch: Record<string, unknown>[]): Promise<WriteResult> {
+  for (;;) {
+    const res = await injectOrders(app, ndjson(batch));
+    if (res.statusCode === 200) return res.json<WriteResult>();
+    expect(res.statusCode).toBe(503);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+async function viaWriter(w: IngestWriter, batch: Record<string, unknown>[]): Promise<WriteResult> {
+  for (;;) {
+    try {
+      return await w.submit(batch.map(parsed));
+    } catch (err) {
+      expect((err as Error).name).toBe('ClaimedElsewhereError');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  ({ app } = await startApp(dir.path, { REDIS_URL: redis.url }));
+});
+
+afterAll(async () => {
+  await app?.close();
+  for (const c of clients) await c.close().catch(() => undefined);
+  await redis?.stop();
+  dir.remove();
+});
+
+describe('order claims in Redis across nodes', () => {
+  it('stores each order once when two nodes race the same orders', async () => {
+    const other = await secondWriter();
+    // 1..3000 on one node, 2001..5000 on the other: 1000 orders sent to both, some twice.
+    const a = Array.from({ length: 3000 }, (_, i) => order(i + 1));
+    const b = Array.from({ length: 3000 }, (_, i) => order(i + 2001));
+    const chunks = (xs: Record<string, unknown>[]) =>
+      Array.from({ length: 6 }, (_, k) => xs.slice(k * 500, k * 500 + 500));
+    const answers = await Promise.all([
+      ...chunks(a).map((c) => viaHttp(c)),
+      ...chunks(b).map((c) => viaWriter(other, c)),
+      // The overlap once more, at the same time.
+      viaWriter(other, a.slice(2000)),
+    ]);
+    const distinct = new Map<string, Record<string, unknown>>();
+    for (const o of [...a, ...b]) distinct.set(String(o.order_id), o);
+    const sent = a.length + b.length + 1000;
+    expect(answers.reduce((n, r) => n + r.accepted, 0)).toBe(distinct.size);
+    expect(answers.reduce((n, r) => n + r.duplicates, 0)).toBe(sent - distinct.size);
+
+    const wantFen = [...distinct.values()].reduce((s, o) => s + fenOf(o), 0);
+    expect(await storedCounts()).toEqual({ rows: distinct.size, keys: distinct.size, fen: wantFen });
+    expect(await grossTotals(app)).toEqual({ gmv: fenToDecimal(wantFen), orders: distinct.size });
+  });
+
+  it('answers 503 with Retry-After for an order another node is writing, then takes it once', async () => {
+    const node = new RedisClaims(await connectRedis(), app.store, log);
+    const batch = [order(7001), order(7002), order(7003)];
+    // Another node has claimed 7002 and its INSERT is in flight.
+    expect(await node.claim([parsed(batch[1]!)])).toEqual(['new']);
+    const before = await storedCounts();
+
+    const res = await injectOrders(app, ndjson(batch));
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json().code).toBe('GMV_ERR_IN_FLIGHT');
+
+    // Its INSERT commits: the resent batch counts it as a duplicate and stores the rest.
+    await insertOrders(app.store, [parsed(batch[1]!)]);
+    await node.commit([parsed(batch[1]!)]);
+    const again = await injectOrders(app, ndjson(batch));
+    expect(again.statusCode).toBe(200);
+    // 7001 and 7003 may have been written with the refused request already: never twice.
+    const answer = again.json<WriteResult>();
+    expect(answer.accepted + answer.duplicates).toBe(3);
+    expect(answer.duplicates).toBeGreaterThanOrEqual(1);
+    const after = await storedCounts();
+    expect(after.rows - before.rows).toBe(3);
+    expect(after.keys - before.keys).toBe(3);
+    expect(after.fen - before.fen).toBe(batch.reduce((s, o) => s + fenOf(o), 0));
+  });
+
+  it('takes over the claims of a node that died mid-insert only after checking the store', async () => {
+    // A node claims two orders with a short pending time, stores one of them and dies.
+    const dead = new RedisClaims(await connectRedis(), app.store, log, { pendingMs: 300 });
+    const landed = order(8001);
+    const lost = order(8002);
+    expect(await dead.claim([parsed(landed), parsed(lost)])).toEqual(['new', 'new']);
+    await insertOrders(app.store, [parsed(landed)]);
+    const before = await storedCounts();
+
+    // Until its claims expire, nobody can tell: 503.
+    expect((await injectOrders(app, ndjson([landed, lost]))).statusCode).toBe(503);
+    await new Promise((r) => setTimeout(r, 400));
+    const res = await injectOrders(app, ndjson([landed, lost]));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
+    const after = await storedCounts();
+    expect(after.rows - before.rows).toBe(1);
+    expect(after.keys - before.keys).toBe(1);
+    expect(after.fen - before.fen).toBe(fenOf(lost));
+  });
+});
