@@ -151,18 +151,28 @@ export class IngestWriter {
     }
 
     // An order another node is writing has no known fate yet: its request is refused whole
-    // (and may be sent again), never answered "accepted" or "duplicate". The rest is written.
+    // (and may be sent again), never answered "accepted" or "duplicate". Nothing of a refused
+    // request is written on its behalf: an order it shares with another request of the flush
+    // is answered for by that request.
     const refused = new Set<Request>();
     verdicts.forEach((v, i) => v === 'busy' && refused.add(candidates[i]![0]));
+    for (const [r, at] of repeats) if (verdicts[at] === 'busy') refused.add(r);
+    const owner: (Request | null)[] = candidates.map(([r]) => (refused.has(r) ? null : r));
     for (const [r, at] of repeats) {
-      if (verdicts[at] === 'busy') refused.add(r);
+      if (refused.has(r)) continue;
+      if (owner[at] === null) owner[at] = r;
       else r.duplicates++;
     }
     const fresh: [Request, Order][] = [];
-    candidates.forEach((pair, i) => {
-      if (verdicts[i] === 'new') fresh.push(pair);
-      else if (verdicts[i] === 'duplicate') pair[0].duplicates++;
+    const unowned: Order[] = [];
+    candidates.forEach(([, o], i) => {
+      const r = owner[i];
+      if (verdicts[i] === 'new') {
+        if (r) fresh.push([r, o]);
+        else unowned.push(o);
+      } else if (verdicts[i] === 'duplicate' && r) r.duplicates++;
     });
+    if (unowned.length > 0) await claims.release(unowned, false);
 
     const rows = fresh.map(([, o]) => o);
     try {

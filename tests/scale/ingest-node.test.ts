@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grossTotals, injectOrders, liveClient, startApp, until } from '../fixtures/app.js';
+import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
+import { startRedis, type RedisProcess } from '../fixtures/redis.js';
+import { tempDir } from '../fixtures/server.js';
+
+// A live node and an ingest node over one store. In production the store is a ClickHouse
+// server; here both apps share the process's chDB data directory, which stands in for it.
+const dir = tempDir('scale-ingest');
+let redis: RedisProcess;
+let live: FastifyInstance;
+let liveUrl: string;
+let ingest: FastifyInstance;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  ({ app: live, url: liveUrl } = await startApp(dir.path, { REDIS_URL: redis.url, RECONCILE_MS: '200' }));
+  ({ app: ingest } = await startApp(dir.path, { REDIS_URL: redis.url, ROLE: 'ingest' }));
+});
+
+afterAll(async () => {
+  await ingest?.close();
+  await live?.close();
+  await redis?.stop();
+  dir.remove();
+});
+
+describe('an ingest node', () => {
+  it('counts its committed orders on the live node, once, and reconciliation agrees with the store', async () => {
+    const board = liveClient(liveUrl);
+    await until(() => board.snapshots.length > 0, 10_000, 'a snapshot');
+    // The same orders reach both nodes, as a client retrying against another node would send them.
+    const first = Array.from({ length: 800 }, (_, i) => order(i + 1));
+    const second = Array.from({ length: 800 }, (_, i) => order(i + 401));
+    const [a, b] = await Promise.all([injectOrders(ingest, ndjson(first)), injectOrders(live, ndjson(second))]);
+    // Either may have met the other's claims in flight: send again, as a client would.
+    const answers = [a, b];
+    for (const [i, res] of answers.entries()) {
+      let r = res;
+      while (r.statusCode === 503) r = await injectOrders(i === 0 ? ingest : live, ndjson(i === 0 ? first : second));
+      expect(r.statusCode).toBe(200);
+      answers[i] = r;
+    }
+    const distinct = new Map([...first, ...second].map((o) => [String(o.order_id), o]));
+    const accepted = answers.reduce((n, r) => n + r.json<{ accepted: number }>().accepted, 0);
+    expect(accepted).toBe(distinct.size);
+
+    const want = {
+      gmv: fenToDecimal([...distinct.values()].reduce((s, o) => s + fenOf(o), 0)),
+      orders: distinct.size,
+    };
+    await until(
+      () => board.ticks.some((t) => t.gross.gmv === want.gmv && t.gross.orders === want.orders),
+      10_000,
+      'a tick with every order',
+    );
+    expect(await grossTotals(live)).toEqual(want);
+    const checkedAfter = Date.now();
+    await until(() => (live.reconciliation.checkedAtMs ?? 0) > checkedAfter, 10_000, 'a reconciliation');
+    expect(live.reconciliation).toMatchObject({ driftOrders: 0, driftFen: 0 });
+    board.socket.disconnect();
+  });
+
+  it('serves no board and no sockets', async () => {
+    expect((await ingest.inject({ url: '/' })).statusCode).toBe(404);
+    expect(ingest.hasDecorator('io')).toBe(false);
+    expect((await ingest.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', role: 'ingest' });
+  });
+});
