@@ -58,6 +58,7 @@ export default fp<{ config: Config }>(
     const state = { checkedAtMs: null as number | null, driftOrders: 0, driftFen: 0 };
     app.decorate('reconciliation', state);
     const log = app.log.child({ module: 'reconcile' });
+    let previous: { orders: number; fen: number } | null = null;
     const timer = setInterval(() => {
       if (writer.busy || app.live.isStale) return;
       const board = app.live.board;
@@ -75,12 +76,24 @@ export default fp<{ config: Config }>(
             gross.orders - stored.saleOrders + (net.orders - (stored.saleOrders - stored.refundOrders));
           state.driftFen =
             board.grossFen() - stored.saleFen + (decimalToFen(net.gmv) - (stored.saleFen - stored.refundFen));
-          if (state.driftOrders !== 0 || state.driftFen !== 0) {
+          const drift = { orders: state.driftOrders, fen: state.driftFen };
+          const drifted = drift.orders !== 0 || drift.fen !== 0;
+          // Another ingest node's commit in flight (stored, not relayed yet) looks like a drift
+          // for a moment; a real drift stays the same from one check to the next.
+          const confirmed =
+            !app.relay || (previous !== null && previous.orders === drift.orders && previous.fen === drift.fen);
+          previous = drifted && !confirmed ? drift : null;
+          if (drifted && confirmed) {
             log.error(
-              { show, driftOrders: state.driftOrders, driftFen: state.driftFen },
+              { show, driftOrders: drift.orders, driftFen: drift.fen },
               'live totals drifted from ClickHouse; rebuilding',
             );
             app.live.markStale();
+          } else if (drifted) {
+            log.warn(
+              { show, driftOrders: drift.orders, driftFen: drift.fen },
+              'live totals differ from ClickHouse; checking again',
+            );
           }
         })
         .catch((err: unknown) => log.warn({ err: String(err) }, 'reconciliation skipped: store unavailable'));
