@@ -92,7 +92,12 @@ export class MemoryClaims implements OrderClaims {
 
   async release(orders: readonly Order[], failed: boolean): Promise<void> {
     // The INSERT may have landed in part: forget what we believed and reload from the store.
-    if (failed) for (const o of orders) this.known.delete(o.show);
+    if (failed) this.forget(new Set(orders.map((o) => o.show)));
+  }
+
+  /** Drops what is known of these shows: the next claim reloads their keys from the store. */
+  forget(shows: Iterable<string>): void {
+    for (const show of shows) this.known.delete(show);
   }
 
   /** The fingerprints of every stored order of a show, loaded once per process. */

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { Order } from '../../shared/order.js';
 import type { StoreHandle } from '../store/client.js';
-import { storedAmong, storedId, type OrderClaims, type Verdict } from './claims.js';
+import { MemoryClaims, storedAmong, storedId, type OrderClaims, type Verdict } from './claims.js';
 
 /** The one Redis call the claims need (node-redis `sendCommand`), so tests and clients plug in alike. */
 export interface RedisCommands {
@@ -22,15 +22,23 @@ export interface RedisClaimsOptions {
   chunk?: number;
 }
 
-// Per key: 0 claimed by us, 1 committed (duplicate), 2 pending elsewhere, 3 taken over from an
-// expired pending claim (its node died mid-insert: the store decides). Redis's own clock
-// decides expiry, so the nodes' clocks do not have to agree.
+// KEYS[1] is the show's epoch: a random id set once per Redis dataset. If it changes, Redis
+// lost its keys (a restart without persistence, a flush) and the nodes check the store again.
+// Per order key (KEYS[2..]): 0 claimed by us, 1 committed (duplicate), 2 pending elsewhere,
+// 3 taken over from an expired pending claim (its node died mid-insert: the store decides).
+// Redis's own clock decides expiry, so the nodes' clocks do not have to agree.
 const CLAIM = `
+local epoch = redis.call('GET', KEYS[1])
+if not epoch then
+  epoch = ARGV[4]
+  redis.call('SET', KEYS[1], epoch)
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local mine = 'p:' .. (now + tonumber(ARGV[2])) .. ':' .. ARGV[1]
-local out = {}
-for i, k in ipairs(KEYS) do
+local out = { epoch }
+for i = 2, #KEYS do
+  local k = KEYS[i]
   local v = redis.call('GET', k)
   if not v then
     redis.call('SET', k, mine, 'PX', ARGV[3])
@@ -50,14 +58,15 @@ end
 return out`;
 
 const COMMIT = `
-for _, k in ipairs(KEYS) do redis.call('SET', k, 'c', 'PX', ARGV[1]) end
-return #KEYS`;
+for i = 2, #KEYS do redis.call('SET', KEYS[i], 'c', 'PX', ARGV[1]) end
+return #KEYS - 1`;
 
 // Only our own claims are dropped: one taken over meanwhile belongs to another node now.
 const RELEASE = `
 local suffix = ':' .. ARGV[1]
 local n = 0
-for _, k in ipairs(KEYS) do
+for i = 2, #KEYS do
+  local k = KEYS[i]
   local v = redis.call('GET', k)
   if v and string.sub(v, 1, 2) == 'p:' and string.sub(v, -string.len(suffix)) == suffix then
     redis.call('DEL', k)
@@ -71,6 +80,9 @@ const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 /**
  * Cross-node dedup: each order is claimed in Redis atomically before its INSERT and marked
  * committed after it, so several ingest nodes over one ClickHouse store every order once.
+ * An order Redis calls new is also checked against this node's memory of stored keys
+ * (MemoryClaims: fingerprints, hits confirmed in the store), so orders stored before Redis
+ * lost its keys are still known; when a show's epoch changes, that memory is reloaded.
  * Keys carry the show as a hash tag, so one script call touches one cluster slot.
  */
 export class RedisClaims implements OrderClaims {
@@ -79,6 +91,9 @@ export class RedisClaims implements OrderClaims {
   private readonly pendingMs: number;
   private readonly committedMs: number;
   private readonly chunk: number;
+  private readonly memory: MemoryClaims;
+  /** The epoch of each show's keys this node last saw. */
+  private readonly epochs = new Map<string, string>();
 
   constructor(
     private readonly redis: RedisCommands,
@@ -89,59 +104,95 @@ export class RedisClaims implements OrderClaims {
     this.pendingMs = opts.pendingMs ?? 120_000;
     this.committedMs = opts.committedMs ?? 7 * 24 * 3600_000;
     this.chunk = opts.chunk ?? 5000;
+    this.memory = new MemoryClaims(store, log);
   }
 
   async claim(orders: readonly Order[]): Promise<Verdict[]> {
     const verdicts: Verdict[] = new Array<Verdict>(orders.length);
     const takenOver: number[] = [];
-    await this.perChunk(orders, CLAIM, [this.owner, String(this.pendingMs), String(this.committedMs)], (i, r) => {
-      if (r === 1) verdicts[i] = 'duplicate';
-      else if (r === 2) verdicts[i] = 'busy';
-      else {
-        verdicts[i] = 'new';
-        if (r === 3) takenOver.push(i);
-      }
-    });
+    const fresh: number[] = [];
+    const args = [this.owner, String(this.pendingMs), String(this.committedMs), randomUUID()];
+    await this.perChunk(
+      orders,
+      CLAIM,
+      args,
+      (show, epoch) => this.noteEpoch(show, epoch),
+      (i, r) => {
+        if (r === 1) verdicts[i] = 'duplicate';
+        else if (r === 2) verdicts[i] = 'busy';
+        else {
+          verdicts[i] = 'new';
+          if (r === 3) takenOver.push(i);
+          else fresh.push(i);
+        }
+      },
+    );
+    const stored: Order[] = [];
     if (takenOver.length > 0) {
       // A node died between claim and commit: whether its INSERT landed only the store knows.
-      const suspects = takenOver.map((i) => orders[i]!);
-      const stored = await storedAmong(this.store, suspects);
-      const landed: Order[] = [];
+      const found = await storedAmong(
+        this.store,
+        takenOver.map((i) => orders[i]!),
+      );
       for (const i of takenOver) {
-        if (stored.has(storedId(orders[i]!))) {
+        if (found.has(storedId(orders[i]!))) {
           verdicts[i] = 'duplicate';
-          landed.push(orders[i]!);
+          stored.push(orders[i]!);
         }
       }
-      await this.commit(landed);
-      this.log.warn({ orders: takenOver.length, stored: landed.length }, 'took over expired claims of another node');
+      this.log.warn({ orders: takenOver.length, stored: stored.length }, 'took over expired claims of another node');
     }
+    if (fresh.length > 0) {
+      // New to Redis; maybe stored before Redis lost its keys.
+      const seen = await this.memory.claim(fresh.map((i) => orders[i]!));
+      fresh.forEach((i, j) => {
+        if (seen[j] === 'duplicate') {
+          verdicts[i] = 'duplicate';
+          stored.push(orders[i]!);
+        }
+      });
+    }
+    // Stored already: mark them so the other nodes need not ask the store again.
+    if (stored.length > 0) await this.commit(stored);
     return verdicts;
   }
 
   async commit(orders: readonly Order[]): Promise<void> {
+    await this.memory.commit(orders);
     try {
-      await this.perChunk(orders, COMMIT, [String(this.committedMs)], () => undefined);
+      await this.perChunk(orders, COMMIT, [String(this.committedMs)], null, () => undefined);
     } catch (err) {
       // The rows are stored; their claims stay pending until they expire and the store is checked.
       this.log.warn({ err: String(err), orders: orders.length }, 'could not mark committed orders in Redis');
     }
   }
 
-  async release(orders: readonly Order[]): Promise<void> {
+  async release(orders: readonly Order[], failed: boolean): Promise<void> {
+    await this.memory.release(orders, failed);
     try {
-      await this.perChunk(orders, RELEASE, [this.owner], () => undefined);
+      await this.perChunk(orders, RELEASE, [this.owner], null, () => undefined);
     } catch (err) {
       // They expire, and whoever takes them over checks the store first.
       this.log.warn({ err: String(err), orders: orders.length }, 'could not release claims in Redis');
     }
   }
 
-  /** Runs a script over the orders' keys, one show and at most `chunk` keys per call. */
+  private noteEpoch(show: string, epoch: string): void {
+    const before = this.epochs.get(show);
+    this.epochs.set(show, epoch);
+    if (before !== undefined && before !== epoch) {
+      // Keys committed by other nodes since this node loaded its memory may be gone from Redis.
+      this.log.warn({ show }, 'Redis lost the order keys; reloading stored keys from the store');
+      this.memory.forget([show]);
+    }
+  }
+
+  /** Runs a script over the orders' keys, one show and at most `chunk` keys per call (after the show's epoch key). */
   private async perChunk(
     orders: readonly Order[],
     script: string,
     args: string[],
+    epoch: ((show: string, epoch: string) => void) | null,
     visit: (index: number, result: number) => void,
   ): Promise<void> {
     const byShow = new Map<string, number[]>();
@@ -153,9 +204,10 @@ export class RedisClaims implements OrderClaims {
     for (const [show, indexes] of byShow) {
       for (let at = 0; at < indexes.length; at += this.chunk) {
         const part = indexes.slice(at, at + this.chunk);
-        const keys = part.map((i) => redisKey(show, orders[i]!));
+        const keys = [epochKey(show), ...part.map((i) => redisKey(show, orders[i]!))];
         const out = await this.eval(script, keys, args);
-        part.forEach((i, j) => visit(i, Number(Array.isArray(out) ? out[j] : out)));
+        if (epoch && Array.isArray(out)) epoch(show, String(out[0]));
+        if (Array.isArray(out)) part.forEach((i, j) => visit(i, Number(out[j + 1])));
       }
     }
   }
@@ -170,6 +222,11 @@ export class RedisClaims implements OrderClaims {
       return this.redis.sendCommand(['EVAL', script, ...tail]);
     }
   }
+}
+
+/** The key of a show's epoch (see CLAIM). */
+export function epochKey(show: string): string {
+  return `gmv:{${show}}:epoch`;
 }
 
 /** The Redis key of an order's claim; `{show}` is the cluster hash tag. */

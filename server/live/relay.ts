@@ -37,7 +37,16 @@ export default fp<{ config: Config }>(
       url: config.redisUrl,
       // Keep retrying while Redis is away; readiness reports it meanwhile.
       socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
+      // Fail at once while Redis is away rather than queue: the adapter publishes a broadcast
+      // before it sends it to this node's own sockets, so a queued publish would stall the
+      // board here too, and ingest answers 503 instead of hanging on its claims.
+      disableOfflineQueue: true,
     });
+    // The adapter's stream reader and subscriber are duplicates of this client: they wait for
+    // Redis to come back instead (failing at once, the reader would spin).
+    const duplicate = redis.duplicate.bind(redis);
+    redis.duplicate = ((overrides?: Parameters<RedisClient['duplicate']>[0]) =>
+      duplicate({ ...overrides, disableOfflineQueue: false })) as RedisClient['duplicate'];
     let lastError = 0;
     redis.on('error', (err: unknown) => {
       // One line per 10 s at most while Redis is down.

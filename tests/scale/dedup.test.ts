@@ -160,7 +160,7 @@ describe('order claims in Redis across nodes', () => {
     const after = await storedCounts();
     expect(after.rows - before.rows).toBe(3);
     expect(after.fen - before.fen).toBe([order(7500), y, z].reduce((s, o) => s + fenOf(o), 0));
-    await node.release([parsed(x)]);
+    await node.release([parsed(x)], false);
   });
 
   it('takes over the claims of a node that died mid-insert only after checking the store', async () => {
