@@ -165,22 +165,41 @@ describe('order claims in Redis across nodes', () => {
 
   it('takes over the claims of a node that died mid-insert only after checking the store', async () => {
     // A node claims two orders with a short pending time, stores one of them and dies.
-    const dead = new RedisClaims(await connectRedis(), app.store, log, { pendingMs: 300 });
+    const pendingMs = 2000;
+    const dead = new RedisClaims(await connectRedis(), app.store, log, { pendingMs });
     const landed = order(8001);
     const lost = order(8002);
+    const claimedAt = Date.now();
     expect(await dead.claim([parsed(landed), parsed(lost)])).toEqual(['new', 'new']);
-    await insertOrders(app.store, [parsed(landed)]);
-    const before = await storedCounts();
-
     // Until its claims expire, nobody can tell: 503.
     expect((await injectOrders(app, ndjson([landed, lost]))).statusCode).toBe(503);
-    await new Promise((r) => setTimeout(r, 400));
+    const before = await storedCounts();
+    await insertOrders(app.store, [parsed(landed)]);
+
+    await new Promise((r) => setTimeout(r, claimedAt + pendingMs + 100 - Date.now()));
     const res = await injectOrders(app, ndjson([landed, lost]));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
     const after = await storedCounts();
+    expect(after.rows - before.rows).toBe(2);
+    expect(after.keys - before.keys).toBe(2);
+    expect(after.fen - before.fen).toBe(fenOf(landed) + fenOf(lost));
+  });
+
+  it('still knows the orders another node stored when Redis loses its keys', async () => {
+    // This node loads its memory of stored keys (on its first write); another node stores X after.
+    expect((await injectOrders(app, ndjson([order(9100)]))).statusCode).toBe(200);
+    const other = await secondWriter();
+    const x = order(9101);
+    expect(await other.submit([parsed(x)])).toEqual({ accepted: 1, duplicates: 0 });
+    const before = await storedCounts();
+    // Redis restarts empty (or is flushed).
+    const admin = await connectRedis();
+    await admin.sendCommand(['FLUSHALL']);
+    const res = await injectOrders(app, ndjson([x, order(9102)]));
+    expect(res.json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
+    const after = await storedCounts();
     expect(after.rows - before.rows).toBe(1);
-    expect(after.keys - before.keys).toBe(1);
-    expect(after.fen - before.fen).toBe(fenOf(lost));
+    expect(after.fen - before.fen).toBe(fenOf(order(9102)));
   });
 });
