@@ -190,4 +190,21 @@ describe('one live node and two push nodes over Redis', () => {
     const res = await postNdjson(pushB.url, ndjson([order(99_999)]));
     expect(res.status).toBe(404);
   });
+
+  it('is not ready without the live node, resyncs its boards when it returns, and stops cleanly', async () => {
+    const b = boards[2]!;
+    const before = shown(b)!;
+    expect(await live.kill('SIGKILL')).toBe(null);
+    const deadline = Date.now() + 15_000;
+    while ((await fetch(`${pushB.url}/readyz`)).status !== 503) {
+      expect(Date.now() < deadline, 'the push node to report not ready').toBe(true);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    live = await startServer(dirs[0]!.path, { REDIS_URL: redis.url, VIEW_TOKENS: VIEW });
+    // The restarted live node rebuilds from the store and sends every board a snapshot.
+    await until(() => b.snapshots.some((s) => s.seq > before.seq), 15_000, 'a snapshot from the new live node');
+    expect(shown(b)!.gross).toEqual(expected());
+    expect((await fetch(`${pushB.url}/readyz`)).status).toBe(200);
+    expect(await pushB.kill('SIGTERM')).toBe(0);
+  });
 });
