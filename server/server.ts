@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  if (config.ingestTokens.length === 0) {
+  // A push node takes no orders: it needs no ingest credentials.
+  if (config.ingestTokens.length === 0 && config.role !== 'push') {
     console.error(
       'gmv-live: INGEST_TOKENS is not set. Ingest needs credentials: set INGEST_TOKENS to one or more ' +
         'comma-separated bearer tokens (16+ characters each), e.g. INGEST_TOKENS=$(openssl rand -hex 24) npm start. ' +

@@ -83,8 +83,9 @@ beforeAll(async () => {
   live = await startServer(dirs[0]!.path, env);
   // A push node opens no store: its DATA_DIR must never be created.
   [pushA, pushB] = await Promise.all([
-    startServer(join(dirs[1]!.path, 'data'), { ...env, ROLE: 'push' }),
-    startServer(join(dirs[2]!.path, 'data'), { ...env, ROLE: 'push' }),
+    // Nor does it take orders, so it needs no ingest tokens.
+    startServer(join(dirs[1]!.path, 'data'), { ...env, ROLE: 'push', INGEST_TOKENS: '' }),
+    startServer(join(dirs[2]!.path, 'data'), { ...env, ROLE: 'push', INGEST_TOKENS: '' }),
   ]);
 });
 
