@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { DEFAULT_CATEGORIES } from '../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow, type Show, type ShowConfig } from '../shared/show.js';
 
-/** Everything the server reads from its environment. The only module that touches process.env. */
 /** What a process does: everything, only ingest (no sockets), or only the board and sockets (no store). */
 export type Role = 'all' | 'ingest' | 'push';
 
+/** Everything the server reads from its environment. The only module that touches process.env. */
 export interface Config {
   /** ROLE: `all` (one process does everything), `ingest` or `push` (scale-out; both need REDIS_URL). */
   role: Role;
