@@ -111,6 +111,17 @@ export default fp<{ config: Config }>(
       registers,
     });
 
+    const requests = new Counter({
+      name: 'gmv_http_requests_total',
+      help: 'HTTP requests answered, by route pattern, method and status (refusals of whole requests included).',
+      labelNames: ['route', 'method', 'status'] as const,
+      registers,
+    });
+    app.addHook('onResponse', async (req, reply) => {
+      // The route pattern, never the raw URL, keeps the label set small.
+      requests.inc({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: reply.statusCode });
+    });
+
     // Readings taken at scrape time; each part may be absent (a node without a writer).
     new Gauge({
       name: 'gmv_live_sockets',

@@ -62,9 +62,23 @@ export interface TelemetryEvents {
 /**
  * Plain events about what the server does, so the modules doing it stay free of
  * any metrics library: they emit, and whoever cares (the metrics plugin) listens.
- * Emitting with no listener costs a map lookup.
+ * Emitting with no listener costs a map lookup. A listener that throws never
+ * reaches the code that reported (a flush must not fail because a metric did).
  */
-export class Telemetry extends EventEmitter<TelemetryEvents> {}
+export class Telemetry extends EventEmitter<TelemetryEvents> {
+  constructor(private readonly onListenerError: (err: unknown) => void = () => undefined) {
+    super();
+  }
+
+  override emit<K extends keyof TelemetryEvents>(event: K, ...args: TelemetryEvents[K]): boolean {
+    try {
+      return super.emit(event, ...(args as never));
+    } catch (err) {
+      this.onListenerError(err);
+      return true;
+    }
+  }
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -75,7 +89,8 @@ declare module 'fastify' {
 /** Decorates the app with its Telemetry; registered before every plugin that reports. */
 export default fp(
   async (app) => {
-    app.decorate('telemetry', new Telemetry());
+    const log = app.log.child({ module: 'telemetry' });
+    app.decorate('telemetry', new Telemetry((err) => log.warn({ err }, 'a telemetry listener failed')));
   },
   { name: 'telemetry' },
 );

@@ -115,6 +115,9 @@ describe('GET /metrics', () => {
       expect(value(m, 'gmv_ingest_flush_duration_seconds_count')).toBe(batches.length);
       expect(value(m, 'gmv_ingest_flush_duration_seconds_sum')).toBeGreaterThan(0);
       expect(value(m, 'gmv_ingest_flush_failures_total')).toBe(0);
+      expect(value(m, 'gmv_http_requests_total', { route: '/api/v1/orders', method: 'POST', status: '200' })).toBe(
+        batches.length,
+      );
       for (const reason of ['lag', 'queue', 'store']) expect(value(m, 'gmv_ingest_shed_total', { reason })).toBe(0);
 
       // Each commit is observed once, by the first broadcast after it (one tick may carry both).
@@ -169,12 +172,17 @@ describe('GET /metrics', () => {
   });
 
   it('refuses without a metrics or admin token, and stays out of the API document', async () => {
-    for (const headers of [{}, { authorization: `Bearer ${TOKEN}` }, { authorization: 'Bearer x' }]) {
+    const refusals = [{}, { authorization: `Bearer ${TOKEN}` }, { authorization: 'Bearer x' }];
+    for (const headers of refusals) {
       const res = await app.inject({ url: '/metrics', headers });
       expect(res.statusCode).toBe(401);
       expect(res.json().code).toBe('GMV_ERR_METRICS_UNAUTHORIZED');
       expect(res.body).not.toContain('gmv_');
     }
+    // The refusals are counted too, under the route pattern.
+    expect(value(await scrape(), 'gmv_http_requests_total', { route: '/metrics', status: '401' })).toBe(
+      refusals.length,
+    );
     const doc = (await app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
     expect(Object.keys(doc.paths)).not.toContain('/metrics');
   });
