@@ -134,7 +134,8 @@ export class LiveService {
     this.commits++;
     const newestBefore = this.board.newestEventMs ?? -Infinity;
     this.board.apply(mine, committedAtMs);
-    if (mine.length > 0) this.unshown.push(performance.now());
+    // Bounded: a node that never broadcasts (no board loop) must not grow it forever.
+    if (mine.length > 0 && this.unshown.length < 10_000) this.unshown.push(performance.now());
     this.setHealthy(true);
     // Only an order older than what was already seen can move a crossing earlier.
     let minTs = Infinity;
