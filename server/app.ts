@@ -11,10 +11,12 @@ import type { Config } from './config.js';
 import { Errors } from './errors.js';
 import writerPlugin from './ingest/plugin.js';
 import livePlugin from './live/plugin.js';
+import metricsPlugin from './metrics.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes } from './routes/read.js';
 import securityPlugin from './security.js';
 import storePlugin from './store/plugin.js';
+import telemetryPlugin from './telemetry.js';
 
 const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
@@ -121,6 +123,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     global: false,
     errorResponseBuilder: (_req, context) => new Errors.RATE_LIMITED(context.after),
   });
+  // Telemetry first, so the metrics see every event from the start (the first rebuild included).
+  await app.register(telemetryPlugin);
+  await app.register(metricsPlugin, { config });
   await app.register(securityPlugin, { config });
   await app.register(storePlugin, { config });
   await app.register(livePlugin, { config });

@@ -9,6 +9,7 @@ export const Errors = {
     401,
   ),
   ADMIN_UNAUTHORIZED: createError('GMV_ERR_ADMIN_UNAUTHORIZED', 'an admin token is required', 401),
+  METRICS_UNAUTHORIZED: createError('GMV_ERR_METRICS_UNAUTHORIZED', 'a metrics or admin token is required', 401),
   SIGNATURE: createError('GMV_ERR_SIGNATURE', 'a valid X-GMV-Signature is required: %s', 401),
   REPLAYED: createError('GMV_ERR_REPLAYED', 'this signed request was already received', 409),
   RATE_LIMITED: createError('GMV_ERR_RATE_LIMITED', 'too many requests; retry in %s', 429),

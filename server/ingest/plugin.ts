@@ -23,8 +23,12 @@ export default fp<{ config: Config }>(
       maxPending: config.limits.pendingOrders,
       maxFlush: config.limits.flushOrders,
       onCommitted: (orders, at) => app.live.applyCommitted(orders, at),
-      onFailure: () => app.live.markStale(),
+      onFailure: () => {
+        app.telemetry.emit('flushFailed');
+        app.live.markStale();
+      },
       prepare: () => app.live.ensureFresh(),
+      onFlush: (flush) => app.telemetry.emit('flush', flush),
     });
     app.decorate('writer', writer);
     const guard = new LagGuard(config.maxLagMs);
@@ -52,6 +56,7 @@ export default fp<{ config: Config }>(
             gross.orders - stored.saleOrders + (net.orders - (stored.saleOrders - stored.refundOrders));
           state.driftFen =
             board.grossFen() - stored.saleFen + (decimalToFen(net.gmv) - (stored.saleFen - stored.refundFen));
+          app.telemetry.emit('reconcile', { driftOrders: state.driftOrders, driftFen: state.driftFen });
           if (state.driftOrders !== 0 || state.driftFen !== 0) {
             log.error(
               { show, driftOrders: state.driftOrders, driftFen: state.driftFen },
@@ -67,5 +72,5 @@ export default fp<{ config: Config }>(
       guard.close();
     });
   },
-  { name: 'writer', dependencies: ['store', 'live'] },
+  { name: 'writer', dependencies: ['store', 'live', 'telemetry'] },
 );

@@ -3,6 +3,7 @@ import type { Order } from '../../shared/order.js';
 import { FingerprintSet, orderKey } from '../domain/fingerprints.js';
 import type { StoreHandle } from '../store/client.js';
 import { forEachStoredKey, insertOrders, storedKeys } from '../store/orders.js';
+import type { FlushEvent } from '../telemetry.js';
 
 export interface WriteResult {
   accepted: number;
@@ -37,6 +38,8 @@ export interface WriterDeps {
   onFailure: (shows: ReadonlySet<string>) => void;
   /** Runs before each flush: brings the live state back in line with the store if needed. */
   prepare: () => Promise<void>;
+  /** Called after each committed flush, before its requests are answered. */
+  onFlush?: (flush: FlushEvent) => void;
 }
 
 /**
@@ -180,6 +183,7 @@ export class IngestWriter {
       'flush',
     );
     this.summarise(rows.length, ms);
+    this.deps.onFlush?.({ rows: rows.length, duplicates: dups, requests: batch.length, ms, trigger });
     for (const r of batch) r.resolve({ accepted: r.accepted, duplicates: r.duplicates });
   }
 

@@ -21,7 +21,7 @@ export default fp<{ config: Config }>(
     const show = config.shows.find((s) => s.id === config.liveShow)!;
     const log = app.log.child({ module: 'live' });
     const lastYear = config.shows.find((s) => s.id === show.compareTo) ?? null;
-    const live = new LiveService(show, config.clock, app.store, log, lastYear);
+    const live = new LiveService(show, config.clock, app.store, log, lastYear, app.telemetry);
     await live.ensureFresh();
     app.decorate('live', live);
 
@@ -63,10 +63,14 @@ export default fp<{ config: Config }>(
       if (live.needsSnapshot) {
         live.needsSnapshot = false;
         nsp.emit('snapshot', live.snapshot());
+        live.noteBroadcast('snapshot');
         return;
       }
       const tick = live.nextTick();
-      if (tick) nsp.emit('tick', tick);
+      if (tick) {
+        nsp.emit('tick', tick);
+        live.noteBroadcast('tick');
+      }
     }, config.tickMs);
 
     // A board that stops reading (a frozen TV, a dead network) would make the server
@@ -101,5 +105,5 @@ export default fp<{ config: Config }>(
       io.engine.close();
     });
   },
-  { name: 'live', dependencies: ['store', 'security'] },
+  { name: 'live', dependencies: ['store', 'security', 'telemetry'] },
 );
