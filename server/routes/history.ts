@@ -16,7 +16,7 @@ import { Errors } from '../errors.js';
 import type { StoredTotals } from '../store/board.js';
 import type { StoreHandle } from '../store/client.js';
 import { breakdownExport, runExport, seriesExport, type ExportFormat } from '../store/exports.js';
-import { STEP_MS, onAirAt, seriesRows, storedShows, totalsAt } from '../store/history.js';
+import { STEP_MS, listShows, onAirAt, seriesRows, totalsAt } from '../store/history.js';
 import { dimensionRows, merchantRange, wholeSeconds, type Range } from '../store/ranges.js';
 import { instantOf, instantParam, rangeOf, showOf, showParam, tokenParam } from './params.js';
 import { historySchemas as S } from './history-schemas.js';
@@ -102,26 +102,7 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config }> = async (app,
         response: { 200: { type: 'array', items: S.showSummary } },
       },
     },
-    async (): Promise<ShowSummary[]> => {
-      const stored = await storedShows(
-        app.store,
-        config.shows.map((s) => s.id),
-      );
-      return config.shows.map((s) => {
-        const st = stored.get(s.id);
-        return {
-          id: s.id,
-          name: s.name,
-          start: iso(s.startMs),
-          end: iso(s.endMs),
-          timeZone: s.timeZone,
-          live: s.id === config.liveShow,
-          orders: st?.orders ?? 0,
-          firstEvent: st?.firstEventMs != null ? iso(st.firstEventMs) : null,
-          lastEvent: st?.lastEventMs != null ? iso(st.lastEventMs) : null,
-        };
-      });
-    },
+    async (): Promise<ShowSummary[]> => listShows(app.store, config.shows, config.liveShow),
   );
 
   app.get<{ Querystring: SeriesQuery }>(

@@ -1,5 +1,5 @@
 import { decimalToFen } from '../../shared/money.js';
-import type { SeriesStep } from '../../shared/history.js';
+import type { SeriesStep, ShowSummary } from '../../shared/history.js';
 import type { Show } from '../../shared/show.js';
 import type { StoreHandle } from './client.js';
 import { wholeSeconds, type BoundQuery, type Range } from './ranges.js';
@@ -42,20 +42,21 @@ export async function totalsAt(store: StoreHandle, show: string, atMs: number): 
 
 /** The partial second of totalsAt alone: exported so a test can EXPLAIN exactly this read. */
 export function partialSecondQuery(store: StoreHandle): string {
-  return `SELECT type, toUInt64(count()) AS orders, toDecimal128(sum(gmv), 2) AS gmv
+  return `SELECT type, toUInt64(count()) AS o, toDecimal128(sum(gmv), 2) AS g
           FROM ${store.db}.orders
           WHERE show = {show:String}
             AND ts >= fromUnixTimestamp64Milli({second:Int64}, 'UTC') AND ts <= fromUnixTimestamp64Milli({at:Int64}, 'UTC')
           GROUP BY type`;
 }
 
+/** The SQL of totalsAt: columns so, sf (sales: orders, GMV) and ro, rf (refunds), as strings. */
 export function totalsAtQuery(store: StoreHandle, show: string, atMs: number): BoundQuery {
   const second = Math.floor(atMs / SECOND) * SECOND;
   return {
-    query: `SELECT toString(sumIf(orders, type = 'sale')) AS so, toString(sumIf(gmv, type = 'sale')) AS sf,
-                   toString(sumIf(orders, type = 'refund')) AS ro, toString(sumIf(gmv, type = 'refund')) AS rf
+    query: `SELECT toString(sumIf(o, type = 'sale')) AS so, toString(sumIf(g, type = 'sale')) AS sf,
+                   toString(sumIf(o, type = 'refund')) AS ro, toString(sumIf(g, type = 'refund')) AS rf
             FROM (
-              SELECT type, toUInt64(sum(orders)) AS orders, toDecimal128(sum(gmv), 2) AS gmv
+              SELECT type, toUInt64(sum(orders)) AS o, toDecimal128(sum(gmv), 2) AS g
               FROM ${store.db}.gmv_by_second
               WHERE show = {show:String} AND second < toDateTime({secondS:Int64}, 'UTC')
               GROUP BY type
@@ -69,9 +70,9 @@ export function totalsAtQuery(store: StoreHandle, show: string, atMs: number): B
 /**
  * The SQL of a series: one row per non-empty step in [from, to) (whole seconds),
  * ascending, with columns b (start of the step, epoch seconds), so and sg (sales:
- * orders, GMV), ro and rg (refunds), ng (net GMV). (Aliases differ from the
- * columns they sum: ClickHouse would resolve `gmv` to the alias.) Steps at the edges of an unaligned
- * range hold only the part of them inside it.
+ * orders, GMV), ro and rg (refunds), ng (net GMV). Steps at the edges of an
+ * unaligned range hold only the part of them inside it. (Aliases differ from the
+ * columns they sum: ClickHouse would resolve `gmv` in a later sum to the alias.)
  */
 export function seriesQuery(store: StoreHandle, show: Show, range: Range, step: SeriesStep): BoundQuery {
   const r = wholeSeconds(range);
@@ -119,28 +120,36 @@ export async function seriesRows(
   }));
 }
 
-/** What the store holds of one show. */
-export interface StoredShow {
-  orders: number;
-  firstEventMs: number | null;
-  lastEventMs: number | null;
-}
-
-/** Stored orders and first and newest event time of each of these shows, in one query. */
-export async function storedShows(store: StoreHandle, ids: readonly string[]): Promise<Map<string, StoredShow>> {
+/**
+ * The configured shows and what the store holds of each: stored orders (sales and
+ * refunds) and the first and newest event time, in one query.
+ */
+export async function listShows(store: StoreHandle, shows: readonly Show[], liveShow: string): Promise<ShowSummary[]> {
   const rs = await store.query({
     query: `SELECT show, toString(count()) AS n,
                    toString(toUnixTimestamp64Milli(min(ts))) AS first, toString(toUnixTimestamp64Milli(max(ts))) AS last
             FROM ${store.db}.orders WHERE show IN {ids:Array(String)} GROUP BY show`,
-    query_params: { ids },
+    query_params: { ids: shows.map((s) => s.id) },
     format: 'JSONCompactEachRow',
   });
-  const out = new Map<string, StoredShow>();
-  for (const [show, n, first, last] of await rs.json<[string, string, string, string]>()) {
-    out.set(show, { orders: Number(n), firstEventMs: Number(first), lastEventMs: Number(last) });
-  }
-  return out;
+  const stored = new Map((await rs.json<[string, string, string, string]>()).map((r) => [r[0], r]));
+  return shows.map((s) => {
+    const [, n, first, last] = stored.get(s.id) ?? [s.id, '0', null, null];
+    return {
+      id: s.id,
+      name: s.name,
+      start: iso(s.startMs),
+      end: iso(s.endMs),
+      timeZone: s.timeZone,
+      live: s.id === liveShow,
+      orders: Number(n),
+      firstEvent: first === null ? null : iso(Number(first)),
+      lastEvent: last === null ? null : iso(Number(last)),
+    };
+  });
 }
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /** One message the live show broadcast, as recorded in `on_air`. */
 export interface OnAirRow {
