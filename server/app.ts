@@ -12,6 +12,7 @@ import { Errors } from './errors.js';
 import writerPlugin from './ingest/plugin.js';
 import livePlugin from './live/plugin.js';
 import metricsPlugin from './metrics.js';
+import { historyRoutes } from './routes/history.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes } from './routes/read.js';
 import securityPlugin from './security.js';
@@ -132,6 +133,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(writerPlugin, { config });
   await app.register(healthRoutes);
   await app.register(readRoutes, { config });
+  await app.register(historyRoutes, { config });
   await app.register(ingestRoutes, { config });
 
   if (existsSync(CLIENT_DIR)) {

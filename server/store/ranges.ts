@@ -59,19 +59,24 @@ function part(table: string, column: string, r: Range | null, name: string, sele
   ];
 }
 
+/** A query and its bound parameters. */
+export interface BoundQuery {
+  query: string;
+  query_params: Record<string, unknown>;
+}
+
 /**
- * Sales or refunds by dimension key over a range of event time: channel, country
- * and category exact to the second (whole minutes from dims_by_minute, the edges
- * from dims_by_second); merchants over whole minutes (merchantRange), from
- * merchant_by_hour and merchant_by_minute at the edges. Unsorted, one row per key.
+ * The SQL of dimensionRows: columns d (dimension), k (key), orders (UInt64) and
+ * gmv (Decimal), one row per key, unsorted; null when nothing is asked. Exports
+ * wrap it to let ClickHouse format the rows itself.
  */
-export async function dimensionRows(
+export function dimensionQuery(
   store: StoreHandle,
   show: string,
   range: Range,
   dims: readonly Dimension[],
   type: 'sale' | 'refund' = 'sale',
-): Promise<DimensionRow[]> {
+): BoundQuery | null {
   const r = wholeSeconds(range);
   const parts: Part[] = [];
   const plain = dims.filter((d) => d !== 'merchant');
@@ -94,12 +99,33 @@ export async function dimensionRows(
       ...part('merchant_by_minute', 'minute', s.tail, 'mt', select),
     );
   }
-  if (parts.length === 0) return [];
-  const rs = await store.query({
-    query: `SELECT d, k, toString(sum(orders)) AS o, toString(sum(gmv)) AS g
+  if (parts.length === 0) return null;
+  return {
+    query: `SELECT d, k, sum(orders) AS orders, sum(gmv) AS gmv
             FROM (${parts.map((p) => p.sql.replaceAll('{db}', store.db)).join('\nUNION ALL\n')})
             GROUP BY d, k`,
     query_params: Object.assign({ show, type, dims: plain }, ...parts.map((p) => p.params)),
+  };
+}
+
+/**
+ * Sales or refunds by dimension key over a range of event time: channel, country
+ * and category exact to the second (whole minutes from dims_by_minute, the edges
+ * from dims_by_second); merchants over whole minutes (merchantRange), from
+ * merchant_by_hour and merchant_by_minute at the edges. Unsorted, one row per key.
+ */
+export async function dimensionRows(
+  store: StoreHandle,
+  show: string,
+  range: Range,
+  dims: readonly Dimension[],
+  type: 'sale' | 'refund' = 'sale',
+): Promise<DimensionRow[]> {
+  const q = dimensionQuery(store, show, range, dims, type);
+  if (!q) return [];
+  const rs = await store.query({
+    query: `SELECT d, k, toString(orders) AS o, toString(gmv) AS g FROM (${q.query})`,
+    query_params: q.query_params,
     format: 'JSONCompactEachRow',
   });
   return (await rs.json<[Dimension, string, string, string]>()).map(([dimension, key, orders, gmv]) => ({
