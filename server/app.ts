@@ -12,10 +12,13 @@ import { Errors } from './errors.js';
 import writerPlugin from './ingest/plugin.js';
 import livePlugin from './live/plugin.js';
 import relayPlugin from './live/relay.js';
+import metricsPlugin from './metrics.js';
+import { historyRoutes } from './routes/history.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes } from './routes/read.js';
 import securityPlugin from './security.js';
 import storePlugin from './store/plugin.js';
+import telemetryPlugin from './telemetry.js';
 
 const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
@@ -122,6 +125,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     global: false,
     errorResponseBuilder: (_req, context) => new Errors.RATE_LIMITED(context.after),
   });
+  // Telemetry first, so the metrics see every event from the start (the first rebuild included).
+  await app.register(telemetryPlugin);
+  await app.register(metricsPlugin, { config });
   await app.register(securityPlugin, { config });
   // ROLE: `push` keeps no store and writes nothing; `ingest` serves no board and no sockets.
   await app.register(relayPlugin, { config });
@@ -130,6 +136,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   if (config.role !== 'push') await app.register(writerPlugin, { config });
   await app.register(healthRoutes, { config });
   await app.register(readRoutes, { config });
+  // History reads the store: a push node has none (a balancer sends /api/v1/shows… elsewhere).
+  if (config.role !== 'push') await app.register(historyRoutes, { config });
   if (config.role !== 'push') await app.register(ingestRoutes, { config });
 
   // An ingest node serves no board.

@@ -17,7 +17,16 @@ export interface Config {
   logLevel: string;
   /** chDB data directory (embedded mode). */
   dataDir: string;
-  clickhouse: { url: string | null; username: string; password: string; database: string };
+  clickhouse: {
+    url: string | null;
+    username: string;
+    password: string;
+    database: string;
+    /** Cluster the tables are replicated and sharded on (server mode only; null: one node). */
+    cluster: string | null;
+    /** TLS for an https:// server with a private CA, PEM contents read at start (null: system CAs). */
+    tls: { caCert: Buffer; cert: Buffer | null; key: Buffer | null } | null;
+  };
   ingestTokens: string[];
   /** Secrets for the optional `X-GMV-Signature` HMAC on ingest (none: not required). Several allow rotation. */
   ingestHmacSecrets: string[];
@@ -27,6 +36,8 @@ export interface Config {
   shareSecret: string | null;
   /** Tokens for director and admin actions, such as minting share links. */
   adminTokens: string[];
+  /** Tokens that may scrape /metrics (admin tokens may too; none of either: closed). */
+  metricsTokens: string[];
   shows: Show[];
   /** Id of the show on air. */
   liveShow: string;
@@ -83,6 +94,50 @@ function list(raw: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** The ClickHouse connection: chDB, or a server (optionally TLS with a private CA, optionally a cluster). */
+function clickhouseConfig(env: Env, database: string): Config['clickhouse'] {
+  const url = env.CLICKHOUSE_URL || null;
+  let protocol: string | null = null;
+  if (url !== null) {
+    protocol = URL.canParse(url) ? new URL(url).protocol : null;
+    if (protocol !== 'http:' && protocol !== 'https:')
+      throw new ConfigError('CLICKHOUSE_URL must be an http:// or https:// URL');
+  }
+  const cluster = env.CLICKHOUSE_CLUSTER || null;
+  if (cluster !== null) {
+    // The name goes into DDL (ON CLUSTER, Distributed(...)): a plain identifier only.
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(cluster))
+      throw new ConfigError('CLICKHOUSE_CLUSTER must be a plain identifier');
+    if (url === null) throw new ConfigError('CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL (chDB has no cluster)');
+  }
+  const pem = (name: string): Buffer | null => {
+    const path = env[name];
+    if (!path) return null;
+    if (url === null) throw new ConfigError(`${name} needs CLICKHOUSE_URL (chDB runs in process)`);
+    try {
+      return readFileSync(resolve(path));
+    } catch (err) {
+      throw new ConfigError(`${name} ${path}: ${(err as Error).message}`);
+    }
+  };
+  const caCert = pem('CLICKHOUSE_CA_CERT');
+  const cert = pem('CLICKHOUSE_CLIENT_CERT');
+  const key = pem('CLICKHOUSE_CLIENT_KEY');
+  if ((cert === null) !== (key === null))
+    throw new ConfigError('CLICKHOUSE_CLIENT_CERT and CLICKHOUSE_CLIENT_KEY go together');
+  if (cert !== null && caCert === null) throw new ConfigError('CLICKHOUSE_CLIENT_CERT needs CLICKHOUSE_CA_CERT');
+  if (caCert !== null && protocol !== 'https:')
+    throw new ConfigError('CLICKHOUSE_CA_CERT needs an https:// CLICKHOUSE_URL');
+  return {
+    url,
+    username: env.CLICKHOUSE_USER || 'default',
+    password: env.CLICKHOUSE_PASSWORD || '',
+    database,
+    cluster,
+    tls: caCert === null ? null : { caCert, cert, key },
+  };
+}
+
 /** Reads and checks the configuration. Throws ConfigError with a plain message on bad values. */
 export function loadConfig(env: Env = process.env): Config {
   let shows: Show[];
@@ -105,13 +160,16 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(database)) {
     throw new ConfigError('CLICKHOUSE_DATABASE must be a plain identifier');
   }
+  const clickhouse = clickhouseConfig(env, database);
   const tokens = list(env.INGEST_TOKENS);
   const viewTokens = list(env.VIEW_TOKENS);
   const adminTokens = list(env.ADMIN_TOKENS);
+  const metricsTokens = list(env.METRICS_TOKENS);
   for (const [name, values] of [
     ['INGEST_TOKENS', tokens],
     ['VIEW_TOKENS', viewTokens],
     ['ADMIN_TOKENS', adminTokens],
+    ['METRICS_TOKENS', metricsTokens],
   ] as const) {
     for (const t of values) {
       if (t.length < 16 || !/^[\x21-\x7e]+$/.test(t)) {
@@ -163,17 +221,13 @@ export function loadConfig(env: Env = process.env): Config {
     port: int(env, 'PORT', 3000, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
     dataDir: resolve(env.DATA_DIR || 'data'),
-    clickhouse: {
-      url: env.CLICKHOUSE_URL || null,
-      username: env.CLICKHOUSE_USER || 'default',
-      password: env.CLICKHOUSE_PASSWORD || '',
-      database,
-    },
+    clickhouse,
     ingestTokens: tokens,
     ingestHmacSecrets,
     viewTokens,
     shareSecret,
     adminTokens,
+    metricsTokens,
     shows,
     liveShow,
     clock,

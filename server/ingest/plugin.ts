@@ -40,9 +40,13 @@ export default fp<{ config: Config }>(
       log: ingestLog,
       maxPending: config.limits.pendingOrders,
       maxFlush: config.limits.flushOrders,
+      onFlush: (flush) => app.telemetry.emit('flush', flush),
       ...(toLive ?? {
         onCommitted: (orders: Order[], at: number) => app.live.applyCommitted(orders, at),
-        onFailure: () => app.live.markStale(),
+        onFailure: () => {
+          app.telemetry.emit('flushFailed');
+          app.live.markStale();
+        },
         prepare: () => app.live.ensureFresh(),
       }),
     });
@@ -76,6 +80,7 @@ export default fp<{ config: Config }>(
             gross.orders - stored.saleOrders + (net.orders - (stored.saleOrders - stored.refundOrders));
           state.driftFen =
             board.grossFen() - stored.saleFen + (decimalToFen(net.gmv) - (stored.saleFen - stored.refundFen));
+          app.telemetry.emit('reconcile', { driftOrders: state.driftOrders, driftFen: state.driftFen });
           const drift = { orders: state.driftOrders, fen: state.driftFen };
           const drifted = drift.orders !== 0 || drift.fen !== 0;
           // Another ingest node's commit in flight (stored, not relayed yet) looks like a drift
@@ -100,7 +105,7 @@ export default fp<{ config: Config }>(
     }, config.reconcileMs);
     app.addHook('onClose', async () => clearInterval(timer));
   },
-  { name: 'writer', dependencies: ['store', 'relay'] },
+  { name: 'writer', dependencies: ['store', 'relay', 'telemetry'] },
 );
 
 /**

@@ -3,6 +3,7 @@ import type { Order } from '../../shared/order.js';
 import { orderKey } from '../domain/fingerprints.js';
 import type { StoreHandle } from '../store/client.js';
 import { insertOrders } from '../store/orders.js';
+import type { FlushEvent } from '../telemetry.js';
 import type { OrderClaims, Verdict } from './claims.js';
 
 export interface WriteResult {
@@ -44,6 +45,8 @@ export interface WriterDeps {
   onFailure: (shows: ReadonlySet<string>) => void;
   /** Runs before each flush: brings the live state back in line with the store if needed. */
   prepare: () => Promise<void>;
+  /** Called after each committed flush, before its requests are answered. */
+  onFlush?: (flush: FlushEvent) => void;
 }
 
 /**
@@ -208,6 +211,7 @@ export class IngestWriter {
       'flush',
     );
     this.summarise(rows.length, ms);
+    this.deps.onFlush?.({ rows: rows.length, duplicates: dups, requests: batch.length - refused.size, ms, trigger });
     for (const r of batch) {
       if (refused.has(r)) r.reject(new ClaimedElsewhereError('orders in flight on another node'));
       else r.resolve({ accepted: r.accepted, duplicates: r.duplicates });

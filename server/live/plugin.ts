@@ -5,6 +5,7 @@ import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } 
 import type { Config } from '../config.js';
 import { CLUSTER_EVENTS, answerSnapshotRequests, expandRows, type CompactRow } from './cluster.js';
 import { servePush } from './push.js';
+import { recordOnAir } from './record.js';
 import { LiveService } from './service.js';
 
 declare module 'fastify' {
@@ -59,7 +60,7 @@ export default fp<{ config: Config }>(
     }
     await serveLive(app, nsp, config, log, stopSlow);
   },
-  { name: 'live', dependencies: ['security', 'relay'] },
+  { name: 'live', dependencies: ['security', 'relay', 'telemetry'] },
 );
 
 /** The live node: the show's state, the one broadcast loop, and answers to the other nodes. */
@@ -72,7 +73,7 @@ async function serveLive(
 ): Promise<void> {
   const show = config.shows.find((s) => s.id === config.liveShow)!;
   const lastYear = config.shows.find((s) => s.id === show.compareTo) ?? null;
-  const live = new LiveService(show, config.clock, app.store, log, lastYear);
+  const live = new LiveService(show, config.clock, app.store, log, lastYear, app.telemetry);
   await live.ensureFresh();
   app.decorate('live', live);
 
@@ -98,6 +99,8 @@ async function serveLive(
     });
   });
 
+  // Every broadcast message is also recorded (off this path): what the wall showed, when.
+  const onAir = recordOnAir(app, show.id, log);
   let lastRecovery = 0;
   const timer = setInterval(() => {
     // After a failed write, keep trying to rebuild from the store even if no order arrives.
@@ -107,11 +110,15 @@ async function serveLive(
     }
     if (live.needsSnapshot) {
       live.needsSnapshot = false;
-      nsp.emit('snapshot', live.snapshot());
+      nsp.emit('snapshot', onAir.record('snapshot', live.snapshot()));
+      live.noteBroadcast('snapshot');
       return;
     }
     const tick = live.nextTick();
-    if (tick) nsp.emit('tick', tick);
+    if (tick) {
+      nsp.emit('tick', onAir.record('tick', tick));
+      live.noteBroadcast('tick');
+    }
   }, config.tickMs);
 
   app.addHook('preClose', async () => {
@@ -122,7 +129,7 @@ async function serveLive(
     if (app.hasDecorator('writer')) await app.writer.drain();
     // Flush the last state to boards before sockets close.
     const tick = live.nextTick();
-    if (tick) nsp.emit('tick', tick);
+    if (tick) nsp.emit('tick', onAir.record('tick', tick));
     // Close sockets and the engine but leave the HTTP server to fastify.
     app.io.disconnectSockets(true);
     app.io.engine.close();

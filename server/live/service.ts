@@ -8,6 +8,7 @@ import { LastYearCurve, NO_PACE } from '../domain/comparison.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
 import type { StoreHandle } from '../store/client.js';
 import { exactCrossing, readBoard, readSecondsFen, repairRollups } from '../store/board.js';
+import { Telemetry } from '../telemetry.js';
 import type { LastYear, Milestone, Pace } from '../../shared/protocol.js';
 
 const HEARTBEAT_MS = 1000;
@@ -34,6 +35,8 @@ export class LiveService {
   private commits = 0;
   private milestones: Milestones;
   private checkingMilestones = false;
+  /** When each commit not yet broadcast was applied (performance.now()), for the accept→tick lag. */
+  private unshown: number[] = [];
 
   constructor(
     readonly show: Show,
@@ -41,6 +44,7 @@ export class LiveService {
     private readonly store: StoreHandle,
     private readonly log: Logger,
     private readonly lastYearShow: Show | null = null,
+    private readonly telemetry: Telemetry = new Telemetry(),
   ) {
     this.board = new LiveBoard(show);
     this.milestones = new Milestones(show.milestones, null);
@@ -68,6 +72,7 @@ export class LiveService {
 
   private async rebuild(): Promise<void> {
     const started = performance.now();
+    const repaired = this.repair;
     if (this.repair) {
       // A failed INSERT may have stored rows whose rollups did not land: derive them again.
       await repairRollups(this.store, this.show.id);
@@ -91,6 +96,7 @@ export class LiveService {
     // Healthy again only when a write succeeds: a rebuild proves reads, not writes.
     this.milestones.reset();
     this.checkMilestones();
+    this.telemetry.emit('rebuild', { ms: performance.now() - started, repaired });
     this.log.info(
       {
         show: this.show.id,
@@ -128,6 +134,8 @@ export class LiveService {
     this.commits++;
     const newestBefore = this.board.newestEventMs ?? -Infinity;
     this.board.apply(mine, committedAtMs);
+    // Bounded: a node that never broadcasts (no board loop) must not grow it forever.
+    if (mine.length > 0 && this.unshown.length < 10_000) this.unshown.push(performance.now());
     this.setHealthy(true);
     // Only an order older than what was already seen can move a crossing earlier.
     let minTs = Infinity;
@@ -258,6 +266,16 @@ export class LiveService {
       ...this.extras(asOfMs, decimalToFen(rate.gmvPerSec)),
       ...b.takeArcs(),
     };
+  }
+
+  /**
+   * Reports a broadcast: every commit applied since the previous one is now on
+   * the boards (a tick carries all of them, a snapshot the whole state).
+   */
+  noteBroadcast(kind: 'tick' | 'snapshot', now = performance.now()): void {
+    const acceptedLagMs = this.unshown.map((at) => now - at);
+    this.unshown = [];
+    this.telemetry.emit('broadcast', { kind, acceptedLagMs });
   }
 
   totals(): TotalsResponse {

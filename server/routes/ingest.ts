@@ -79,6 +79,7 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
         }
         // Refuse before reading the body when the process is already behind.
         if (app.lagGuard.overloaded || writer.pending >= config.limits.pendingOrders) {
+          app.telemetry.emit('shed', app.lagGuard.overloaded ? 'lag' : 'queue');
           reply.header('retry-after', String(RETRY_AFTER_SECONDS));
           throw new Errors.OVERLOADED();
         }
@@ -125,6 +126,7 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
     rejected.sort((a, b) => a.line - b.line);
     try {
       const { accepted, duplicates } = await writer.submit(orders);
+      app.telemetry.emit('ingest', { accepted, duplicates, rejected });
       return { accepted, duplicates, rejected };
     } catch (err) {
       if (!(
@@ -133,6 +135,10 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
         err instanceof ClaimedElsewhereError
       ))
         throw err;
+      app.telemetry.emit(
+        'shed',
+        err instanceof OverloadedError ? 'queue' : err instanceof ClaimedElsewhereError ? 'in-flight' : 'store',
+      );
       reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       if (err instanceof ClaimedElsewhereError) throw new Errors.IN_FLIGHT();
       throw err instanceof OverloadedError ? new Errors.OVERLOADED() : new Errors.STORE_UNAVAILABLE();

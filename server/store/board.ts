@@ -2,7 +2,9 @@ import { decimalToFen } from '../../shared/money.js';
 import type { Show } from '../../shared/show.js';
 import type { DimensionRow, RollupRow } from '../domain/board.js';
 import type { StoreHandle } from './client.js';
+import { Layout } from './layout.js';
 import { ROLLUPS } from './schema.js';
+import { insertSettings } from './settings.js';
 
 export interface StoredBoard {
   seconds: RollupRow[];
@@ -148,15 +150,17 @@ export async function exactCrossing(
 /**
  * Derives a show's rollups again from its orders. Materialized views are not
  * transactional with the INSERT into orders: after a failed write the orders may
- * hold rows whose rollups never landed.
+ * hold rows whose rollups never landed. On a cluster the rollups are emptied on
+ * every shard and refilled through the Distributed tables from every shard's orders.
  */
 export async function repairRollups(store: StoreHandle, show: string): Promise<void> {
   const { client, db } = store;
+  const layout = new Layout(db, store.cluster);
   const sync = { mutations_sync: '2' };
   for (const table of ROLLUPS) {
     const view = `${table}_mv`;
     await client.command({
-      query: `ALTER TABLE ${db}.${table} DELETE WHERE show = {show:String}`,
+      query: `ALTER TABLE ${layout.mutable(table)} DELETE WHERE show = {show:String}`,
       query_params: { show },
       clickhouse_settings: sync,
     });
@@ -169,9 +173,9 @@ export async function repairRollups(store: StoreHandle, show: string): Promise<v
     const [row] = await rs.json<{ as_select: string }>();
     if (!row) throw new Error(`view ${view} not found`);
     await client.command({
-      query: `INSERT INTO ${db}.${table} SELECT * FROM (${row.as_select}) WHERE show = {show:String}`,
+      query: `INSERT INTO ${db}.${table} SELECT * FROM (${layout.acrossShards(row.as_select)}) WHERE show = {show:String}`,
       query_params: { show },
-      clickhouse_settings: { async_insert: 0 },
+      clickhouse_settings: insertSettings(store.cluster, { async_insert: 0 }),
     });
   }
 }

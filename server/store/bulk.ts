@@ -2,6 +2,7 @@ import { validateOrder, type Order, type ValidationContext } from '../../shared/
 import { DAY_SECONDS } from '../../shared/sim/day.js';
 import { DayGenerator } from '../../shared/sim/generate.js';
 import type { StoreHandle } from './client.js';
+import { Layout } from './layout.js';
 import { insertOrders } from './orders.js';
 import { ROLLUPS } from './schema.js';
 
@@ -67,16 +68,17 @@ export async function storedOrders(store: StoreHandle, show: string): Promise<nu
   return Number(r?.n ?? 0);
 }
 
-/** Removes a show's orders and rollups, so it can be loaded again. */
+/** Removes a show's orders and rollups, so it can be loaded again (on every shard of a cluster). */
 export async function dropShow(store: StoreHandle, show: string): Promise<void> {
-  const { client, db } = store;
+  const { client } = store;
+  const layout = new Layout(store.db, store.cluster);
   await client.command({
-    query: `ALTER TABLE ${db}.orders DROP PARTITION {show:String}`,
+    query: `ALTER TABLE ${layout.mutable('orders')} DROP PARTITION {show:String}`,
     query_params: { show },
   });
   for (const table of [...ROLLUPS, 'on_air']) {
     await client.command({
-      query: `ALTER TABLE ${db}.${table} DELETE WHERE show = {show:String}`,
+      query: `ALTER TABLE ${layout.mutable(table)} DELETE WHERE show = {show:String}`,
       query_params: { show },
       clickhouse_settings: { mutations_sync: '2' },
     });

@@ -10,6 +10,8 @@ export interface StoreHandle {
   db: string;
   /** "chdb" for the embedded engine, "server" for CLICKHOUSE_URL. */
   kind: 'chdb' | 'server';
+  /** The cluster tables are sharded and replicated on (server only; null: one node). */
+  cluster: string | null;
   /**
    * A read with the query settings applied to it alone. (Client-wide settings would
    * also ride on every INSERT, which chDB runs as extra SET statements.)
@@ -24,7 +26,7 @@ export interface StoreHandle {
  * same @clickhouse/client API either way.
  */
 export function openStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): StoreHandle {
-  const { url, username, password, database } = cfg.clickhouse;
+  const { url, username, password, database, cluster, tls } = cfg.clickhouse;
   let client: ClickHouseClient;
   if (url) {
     client = createClient({
@@ -33,6 +35,10 @@ export function openStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): StoreHan
       password,
       request_timeout: 60_000,
       compression: { request: false, response: true },
+      // An https:// URL uses the system CAs unless a private CA (and maybe a client certificate) is given.
+      ...(tls && {
+        tls: tls.cert && tls.key ? { ca_cert: tls.caCert, cert: tls.cert, key: tls.key } : { ca_cert: tls.caCert },
+      }),
     });
   } else {
     mkdirSync(cfg.dataDir, { recursive: true });
@@ -48,6 +54,7 @@ export function openStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): StoreHan
     client,
     db: database,
     kind: url ? 'server' : 'chdb',
+    cluster: url ? cluster : null,
     query: ((params: Parameters<ClickHouseClient['query']>[0]) =>
       client.query({
         ...params,

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { Order, OrderType } from '../../shared/order.js';
 import { formatFen } from '../../shared/money.js';
 import type { StoreHandle } from './client.js';
-import { INSERT_SETTINGS, settingsClause } from './settings.js';
+import { insertSettings, settingsClause } from './settings.js';
 
 export const ORDER_COLUMNS: [string, ...string[]] = [
   'show',
@@ -28,21 +28,34 @@ export const ORDER_COLUMNS: [string, ...string[]] = [
  */
 export async function insertOrders(store: StoreHandle, orders: readonly Order[]): Promise<void> {
   if (orders.length === 0) return;
-  const queryId = `gmv-flush-${randomUUID()}`;
+  await insertTsv(store, 'orders', ORDER_COLUMNS, tsvRows(orders), 'gmv-flush');
+}
+
+/**
+ * One synchronous INSERT of TabSeparated rows into a table of the store. Over
+ * HTTP a timed-out INSERT may still be running on the server and land after the
+ * store is re-read: it is stopped (or waited for) before the error is thrown.
+ */
+export async function insertTsv(
+  store: StoreHandle,
+  table: string,
+  columns: readonly string[],
+  rows: string,
+  queryPrefix: string,
+): Promise<void> {
+  const queryId = `${queryPrefix}-${randomUUID()}`;
   try {
     // exec with the settings in the statement: the same request over HTTP, and in chDB
     // one statement instead of a SET per setting before it (measured ~2x faster).
     const result = await store.client.exec({
-      query: `INSERT INTO ${store.db}.orders (${ORDER_COLUMNS.join(', ')}) SETTINGS ${settingsClause(INSERT_SETTINGS)} FORMAT TabSeparated`,
-      values: Readable.from([tsvRows(orders)], { objectMode: false }),
+      query: `INSERT INTO ${store.db}.${table} (${columns.join(', ')}) SETTINGS ${settingsClause(insertSettings(store.cluster))} FORMAT TabSeparated`,
+      values: Readable.from([rows], { objectMode: false }),
       query_id: queryId,
     });
     for await (const _ of result.stream) {
       // An INSERT answers nothing; reading to the end releases the connection.
     }
   } catch (err) {
-    // Over HTTP a timed-out INSERT may still be running on the server and land after
-    // the store is re-read: stop it (or wait for it) before anyone reads the truth.
     if (store.kind === 'server') {
       await store.client
         .command({ query: 'KILL QUERY WHERE query_id = {id:String} SYNC', query_params: { id: queryId } })
@@ -62,7 +75,7 @@ export function tsvRows(orders: readonly Order[]): string {
 }
 
 /** Epoch ms as "seconds.mmm", which DateTime64(3) reads exactly. */
-function epochSeconds(ms: number): string {
+export function epochSeconds(ms: number): string {
   const s = Math.floor(ms / 1000);
   const frac = ms - s * 1000;
   return `${s}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;

@@ -1,15 +1,22 @@
 import type { StoreHandle } from './client.js';
+import { Layout } from './layout.js';
+import { insertSettings, settingsClause } from './settings.js';
 
 /**
  * Schema migrations, applied in order at start and recorded in schema_migrations.
- * Append new steps; never edit an applied one.
+ * Append new steps; never edit an applied one. With a cluster the same steps
+ * produce the replicated, sharded layout (see Layout); without one the output is
+ * exactly what it always was.
  */
-export function migrations(db: string): string[][] {
+export function migrations(db: string, cluster: string | null = null): string[][] {
+  const t = new Layout(db, cluster);
   const CHANNEL = "Enum8('mobile' = 1, 'pc' = 2, 'offline' = 3)";
   const TYPE = "Enum8('sale' = 1, 'refund' = 2)";
   return [
     [
-      `CREATE TABLE IF NOT EXISTS ${db}.orders (
+      ...t.table({
+        name: 'orders',
+        columns: `(
         show LowCardinality(String),
         order_id String,
         type ${TYPE},
@@ -23,25 +30,40 @@ export function migrations(db: string): string[][] {
         merchant_id String,
         ingested_at DateTime64(3, 'UTC') DEFAULT now64(3),
         INDEX ts_minmax ts TYPE minmax GRANULARITY 1
-      ) ENGINE = MergeTree
+      )`,
+        engine: 'MergeTree',
+        keys: `
       PARTITION BY show
       ORDER BY (show, order_id, type)`,
+        // An order and its retries land on one shard, where the dedup read finds them.
+        shardBy: 'cityHash64(order_id)',
+      }),
       // Per-second rollup: the board's series and totals, and the replay later.
-      `CREATE TABLE IF NOT EXISTS ${db}.gmv_by_second (
+      ...t.table({
+        name: 'gmv_by_second',
+        columns: `(
         show LowCardinality(String),
         second DateTime('UTC'),
         type ${TYPE},
         channel ${CHANNEL},
         orders UInt64,
         gmv Decimal(38, 2)
-      ) ENGINE = SummingMergeTree((orders, gmv))
+      )`,
+        engine: 'SummingMergeTree((orders, gmv))',
+        keys: `
       ORDER BY (show, second, type, channel)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.gmv_by_second_mv TO ${db}.gmv_by_second AS
+      }),
+      t.view(
+        'gmv_by_second',
+        (from) => `
         SELECT show, toDateTime(toStartOfSecond(ts), 'UTC') AS second, type, channel,
                count() AS orders, sum(gmv) AS gmv
-        FROM ${db}.orders GROUP BY show, second, type, channel`,
+        FROM ${from} GROUP BY show, second, type, channel`,
+      ),
       // Per-minute rollup by dimension: breakdowns for any range.
-      `CREATE TABLE IF NOT EXISTS ${db}.gmv_by_minute (
+      ...t.table({
+        name: 'gmv_by_minute',
+        columns: `(
         show LowCardinality(String),
         minute DateTime('UTC'),
         type ${TYPE},
@@ -50,48 +72,72 @@ export function migrations(db: string): string[][] {
         category LowCardinality(String),
         orders UInt64,
         gmv Decimal(38, 2)
-      ) ENGINE = SummingMergeTree((orders, gmv))
+      )`,
+        engine: 'SummingMergeTree((orders, gmv))',
+        keys: `
       ORDER BY (show, minute, type, channel, country, category)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.gmv_by_minute_mv TO ${db}.gmv_by_minute AS
+      }),
+      t.view(
+        'gmv_by_minute',
+        (from) => `
         SELECT show, toStartOfMinute(ts) AS minute, type, channel, country, category,
                count() AS orders, sum(gmv) AS gmv
-        FROM ${db}.orders GROUP BY show, minute, type, channel, country, category`,
-      `CREATE TABLE IF NOT EXISTS ${db}.merchant_by_minute (
+        FROM ${from} GROUP BY show, minute, type, channel, country, category`,
+      ),
+      ...t.table({
+        name: 'merchant_by_minute',
+        columns: `(
         show LowCardinality(String),
         minute DateTime('UTC'),
         type ${TYPE},
         merchant_id String,
         orders UInt64,
         gmv Decimal(38, 2)
-      ) ENGINE = SummingMergeTree((orders, gmv))
+      )`,
+        engine: 'SummingMergeTree((orders, gmv))',
+        keys: `
       ORDER BY (show, minute, type, merchant_id)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.merchant_by_minute_mv TO ${db}.merchant_by_minute AS
+      }),
+      t.view(
+        'merchant_by_minute',
+        (from) => `
         SELECT show, toStartOfMinute(ts) AS minute, type, merchant_id,
                count() AS orders, sum(gmv) AS gmv
-        FROM ${db}.orders WHERE merchant_id != '' GROUP BY show, minute, type, merchant_id`,
+        FROM ${from} WHERE merchant_id != '' GROUP BY show, minute, type, merchant_id`,
+      ),
     ],
     [
       // Per-dimension rollups (not the cross product): a board state or a breakdown at any
       // second sums whole minutes plus at most 59 seconds of a few hundred rows each.
-      ...dimensionRollup(db, 'dims_by_second', 'second'),
-      ...dimensionRollup(db, 'dims_by_minute', 'minute'),
-      `CREATE TABLE IF NOT EXISTS ${db}.merchant_by_hour (
+      ...dimensionRollup(t, 'dims_by_second', 'second'),
+      ...dimensionRollup(t, 'dims_by_minute', 'minute'),
+      ...t.table({
+        name: 'merchant_by_hour',
+        columns: `(
         show LowCardinality(String),
         hour DateTime('UTC'),
         type ${TYPE},
         merchant_id String,
         orders UInt64,
         gmv Decimal(38, 2)
-      ) ENGINE = SummingMergeTree((orders, gmv))
+      )`,
+        engine: 'SummingMergeTree((orders, gmv))',
+        keys: `
       ORDER BY (show, hour, type, merchant_id)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.merchant_by_hour_mv TO ${db}.merchant_by_hour AS
-        ${rollupSelect(db, 'merchant_by_hour')}`,
+      }),
+      t.view(
+        'merchant_by_hour',
+        (from) => `
+        ${rollupSelect(from, 'merchant_by_hour')}`,
+      ),
       // Orders by event time: exact time travel to the millisecond and milestone crossings
-      // read one second of orders instead of scanning the show.
-      `ALTER TABLE ${db}.orders ADD PROJECTION IF NOT EXISTS by_ts (SELECT show, ts, order_id, type, gmv ORDER BY show, ts)`,
-      `ALTER TABLE ${db}.orders MATERIALIZE PROJECTION by_ts SETTINGS mutations_sync = 2`,
+      // read one second of orders instead of scanning the show. (On a cluster: on each shard.)
+      `ALTER TABLE ${t.mutable('orders')} ADD PROJECTION IF NOT EXISTS by_ts (SELECT show, ts, order_id, type, gmv ORDER BY show, ts)`,
+      `ALTER TABLE ${t.mutable('orders')} MATERIALIZE PROJECTION by_ts SETTINGS mutations_sync = 2`,
       // Every message the live show broadcast: what the wall showed, at any moment.
-      `CREATE TABLE IF NOT EXISTS ${db}.on_air (
+      ...t.table({
+        name: 'on_air',
+        columns: `(
         show LowCardinality(String),
         seq UInt64,
         kind Enum8('tick' = 1, 'snapshot' = 2),
@@ -101,13 +147,19 @@ export function migrations(db: string): string[][] {
         gross_gmv Decimal(38, 2),
         net_orders Int64,
         net_gmv Decimal(38, 2)
-      ) ENGINE = MergeTree
+      )`,
+        engine: 'MergeTree',
+        keys: `
       PARTITION BY show
       ORDER BY (show, sent_at, seq)`,
+        // A show's record on one shard: read in order without merging shards.
+        shardBy: 'cityHash64(show)',
+      }),
       // Rollups added after orders were stored start from them (truncated first, so a rerun is safe).
-      ...(['dims_by_second', 'dims_by_minute', 'merchant_by_hour'] as const).flatMap((t) => [
-        `TRUNCATE TABLE IF EXISTS ${db}.${t}`,
-        `INSERT INTO ${db}.${t} SELECT * FROM (${rollupSelect(db, t)}) SETTINGS async_insert = 0`,
+      // On a cluster: truncated on every node, refilled through the Distributed tables from all orders.
+      ...(['dims_by_second', 'dims_by_minute', 'merchant_by_hour'] as const).flatMap((r) => [
+        `TRUNCATE TABLE IF EXISTS ${t.mutable(r)}`,
+        `INSERT INTO ${db}.${r} SELECT * FROM (${rollupSelect(`${db}.orders`, r)}) SETTINGS ${settingsClause(insertSettings(cluster, { async_insert: 0 }))}`,
       ]),
     ],
   ];
@@ -123,9 +175,11 @@ export const ROLLUPS = [
   'merchant_by_hour',
 ] as const;
 
-function dimensionRollup(db: string, table: 'dims_by_second' | 'dims_by_minute', column: string): string[] {
+function dimensionRollup(t: Layout, table: 'dims_by_second' | 'dims_by_minute', column: string): string[] {
   return [
-    `CREATE TABLE IF NOT EXISTS ${db}.${table} (
+    ...t.table({
+      name: table,
+      columns: `(
       show LowCardinality(String),
       ${column} DateTime('UTC'),
       type Enum8('sale' = 1, 'refund' = 2),
@@ -133,51 +187,73 @@ function dimensionRollup(db: string, table: 'dims_by_second' | 'dims_by_minute',
       key LowCardinality(String),
       orders UInt64,
       gmv Decimal(38, 2)
-    ) ENGINE = SummingMergeTree((orders, gmv))
+    )`,
+      engine: 'SummingMergeTree((orders, gmv))',
+      keys: `
     ORDER BY (show, ${column}, type, dim, key)`,
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${table}_mv TO ${db}.${table} AS
-      ${rollupSelect(db, table)}`,
+    }),
+    t.view(
+      table,
+      (from) => `
+      ${rollupSelect(from, table)}`,
+    ),
   ];
 }
 
-/** The SELECT of a rollup's view (migration 2 on), also run as its backfill. */
-function rollupSelect(db: string, table: 'dims_by_second' | 'dims_by_minute' | 'merchant_by_hour'): string {
+/** The SELECT of a rollup's view (migration 2 on) over the orders table `from`, also run as its backfill. */
+function rollupSelect(from: string, table: 'dims_by_second' | 'dims_by_minute' | 'merchant_by_hour'): string {
   if (table === 'merchant_by_hour') {
     return `SELECT show, toStartOfHour(ts) AS hour, type, merchant_id, count() AS orders, sum(gmv) AS gmv
-      FROM ${db}.orders WHERE merchant_id != '' GROUP BY show, hour, type, merchant_id`;
+      FROM ${from} WHERE merchant_id != '' GROUP BY show, hour, type, merchant_id`;
   }
   const [column, bucket] =
     table === 'dims_by_second'
       ? ['second', "toDateTime(toStartOfSecond(ts), 'UTC')"]
       : ['minute', 'toStartOfMinute(ts)'];
   return `SELECT show, ${bucket} AS ${column}, type, dk.1 AS dim, dk.2 AS key, count() AS orders, sum(gmv) AS gmv
-      FROM ${db}.orders
+      FROM ${from}
       ARRAY JOIN [('channel', toString(channel)), ('country', toString(country)), ('category', toString(category))] AS dk
       GROUP BY show, ${column}, type, dim, key`;
 }
-/** Creates the database and applies pending migrations. Returns the schema version. */
-export async function migrate(store: StoreHandle): Promise<number> {
-  const { client, db } = store;
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (
+
+/** The database and the migrations record, created before any migration runs. */
+export function bootstrap(db: string, cluster: string | null = null): string[] {
+  const t = new Layout(db, cluster);
+  return [
+    `CREATE DATABASE IF NOT EXISTS ${db}${t.on}`,
+    ...t.table({
+      name: 'schema_migrations',
+      columns: `(
       version UInt32, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
-    ) ENGINE = MergeTree ORDER BY version`,
-  });
+    )`,
+      engine: 'MergeTree',
+      keys: ' ORDER BY version',
+    }),
+  ];
+}
+
+/**
+ * Creates the database and applies pending migrations. Returns the schema version.
+ * On a cluster one node should migrate at a time (start one first): the DDL is
+ * idempotent, but two nodes backfilling a new rollup at once would both insert.
+ */
+export async function migrate(store: StoreHandle): Promise<number> {
+  const { client, db, cluster } = store;
+  for (const statement of bootstrap(db, cluster)) await client.command({ query: statement });
   const rs = await store.query({
     query: `SELECT max(version) AS v FROM ${db}.schema_migrations`,
     format: 'JSONEachRow',
   });
   const [row] = await rs.json<{ v: number | string }>();
   let version = Number(row?.v ?? 0);
-  const steps = migrations(db);
+  const steps = migrations(db, cluster);
   for (let i = version; i < steps.length; i++) {
     for (const statement of steps[i] ?? []) await client.command({ query: statement });
     await client.insert({
       table: `${db}.schema_migrations`,
       values: [{ version: i + 1 }],
       format: 'JSONEachRow',
-      clickhouse_settings: { async_insert: 0 },
+      clickhouse_settings: insertSettings(cluster, { async_insert: 0 }),
     });
     version = i + 1;
   }

@@ -20,6 +20,30 @@ export const INSERT_SETTINGS: ClickHouseSettings = {
   input_format_null_as_default: 0,
 };
 
+/**
+ * Added to every INSERT on a cluster, where inserts go through Distributed tables.
+ * "Accepted" still means stored: the INSERT returns only once every shard holds its
+ * rows, on a majority of that shard's replicas.
+ */
+export const CLUSTER_INSERT_SETTINGS: ClickHouseSettings = {
+  // Send to the shards within the INSERT, not from a local queue later.
+  distributed_foreground_insert: 1,
+  // A majority of each shard's replicas (1 of 1, 2 of 2, 2 of 3) before the INSERT returns;
+  // a failed quorum removes the block again, so nothing half-written is acknowledged.
+  insert_quorum: 'auto',
+  insert_quorum_parallel: 1,
+  // Give up (and answer 503) before the HTTP request times out, not after 10 minutes.
+  insert_quorum_timeout: 30_000,
+  // Rollup blocks of different INSERTs may be identical (same second, count and sum):
+  // they must never be dropped as duplicates.
+  deduplicate_blocks_in_dependent_materialized_views: 0,
+};
+
+/** The settings of an INSERT: `base`, plus the cluster's when there is one. */
+export function insertSettings(cluster: string | null, base: ClickHouseSettings = INSERT_SETTINGS): ClickHouseSettings {
+  return cluster ? { ...base, ...CLUSTER_INSERT_SETTINGS } : base;
+}
+
 export const QUERY_SETTINGS: ClickHouseSettings = {
   // Decimals and 64-bit integers come back as strings so nothing passes through a float.
   output_format_json_quote_decimals: 1,

@@ -4,13 +4,14 @@ import { liveClient, startApp, until, type LiveSocket, injectOrders } from '../f
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
 import { freePort, tempDir } from '../fixtures/server.js';
 
+const METRICS = 'metrics-token-0123456789abcdef';
 const dir = tempDir('faults');
 let app: FastifyInstance;
 let url: string;
 let port: number;
 beforeAll(async () => {
   port = await freePort();
-  ({ app, url } = await startApp(dir.path, { RECONCILE_MS: '200' }, port));
+  ({ app, url } = await startApp(dir.path, { RECONCILE_MS: '200', METRICS_TOKENS: METRICS }, port));
 });
 afterAll(async () => {
   await app?.close();
@@ -91,6 +92,25 @@ describe('faults', () => {
     const before = app.reconciliation.checkedAtMs ?? 0;
     await until(() => (app.reconciliation.checkedAtMs ?? 0) > before, 10_000, 'a reconciliation');
     expect(app.reconciliation).toMatchObject({ driftOrders: 0, driftFen: 0 });
+  });
+
+  it('counts the failed writes, the 503s and the repairs in its metrics', async () => {
+    const res = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS}` } });
+    const sample = (series: string) =>
+      Number(
+        res.body
+          .split('\n')
+          .find((l) => l.startsWith(`${series} `))
+          ?.slice(series.length + 1),
+      );
+    // One refused INSERT in each of the first two tests, each answered 503 and followed by one repairing rebuild.
+    expect(sample('gmv_ingest_flush_failures_total')).toBe(2);
+    expect(sample('gmv_ingest_shed_total{reason="store"}')).toBe(2);
+    expect(sample('gmv_live_rebuilds_total{repaired="true"}')).toBe(2);
+    expect(sample('gmv_live_rebuilds_total{repaired="false"}')).toBe(1);
+    expect(sample('gmv_live_healthy')).toBe(1);
+    expect(sample('gmv_reconcile_checks_total')).toBeGreaterThanOrEqual(1);
+    expect(sample('gmv_reconcile_drifts_total')).toBe(0);
   });
 
   it('brings 1,000 boards back to the same exact snapshot after a server restart', async () => {

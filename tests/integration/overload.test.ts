@@ -4,11 +4,16 @@ import { startApp } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
 import { TOKEN, tempDir } from '../fixtures/server.js';
 
+const METRICS = 'metrics-token-0123456789abcdef';
 const dir = tempDir('overload');
 let app: FastifyInstance;
 let url: string;
 beforeAll(async () => {
-  ({ app, url } = await startApp(dir.path, { MAX_PENDING_ORDERS: '2000', MAX_BATCH_LINES: '1000' }));
+  ({ app, url } = await startApp(dir.path, {
+    MAX_PENDING_ORDERS: '2000',
+    MAX_BATCH_LINES: '1000',
+    METRICS_TOKENS: METRICS,
+  }));
 });
 afterAll(async () => {
   await app?.close();
@@ -41,5 +46,19 @@ describe('overload', () => {
     expect(accepted).toBe(ok.length * 1000);
     const totals = await (await fetch(`${url}/api/v1/totals`)).json();
     expect(totals.gross.orders).toBe(accepted);
+
+    // The metrics count the same: every 503 as shed (queue full, or the loop lagging), every stored order.
+    const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS}` } })).text();
+    const sample = (series: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((l) => l.startsWith(`${series} `))
+          ?.slice(series.length + 1),
+      );
+    expect(sample('gmv_ingest_shed_total{reason="queue"}') + sample('gmv_ingest_shed_total{reason="lag"}')).toBe(
+      shed.length,
+    );
+    expect(sample('gmv_ingest_orders_total{outcome="accepted"}')).toBe(accepted);
   });
 });

@@ -1,0 +1,211 @@
+import fp from 'fastify-plugin';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { LIVE_NAMESPACE } from '../shared/protocol.js';
+import { TokenSet } from './auth.js';
+import type { Config } from './config.js';
+import { Errors } from './errors.js';
+import type { ShedReason } from './telemetry.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This app's Prometheus registry (never prom-client's global one). */
+    metrics: Registry;
+  }
+}
+
+const SHED_REASONS: readonly ShedReason[] = ['lag', 'queue', 'store', 'in-flight'];
+
+/**
+ * Prometheus metrics at GET /metrics. The figures come from the app's Telemetry
+ * events and, at scrape time, from a few live readings (sockets, queue, loop lag),
+ * so no other module imports prom-client. Each app owns its registry: several apps
+ * (tests) in one process never collide.
+ *
+ * Scraping needs a METRICS_TOKENS or ADMIN_TOKENS bearer token; with neither set
+ * the endpoint refuses everyone (the figures describe load and failures).
+ */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const registry = new Registry();
+    app.decorate('metrics', registry);
+    collectDefaultMetrics({ register: registry });
+    const registers = [registry];
+
+    const orders = new Counter({
+      name: 'gmv_ingest_orders_total',
+      help: 'Order lines of answered ingest requests, by outcome (accepted = stored).',
+      labelNames: ['outcome'] as const,
+      registers,
+    });
+    const rejections = new Counter({
+      name: 'gmv_ingest_rejections_total',
+      help: 'Rejected order lines by GMV_ERR_* code.',
+      labelNames: ['code'] as const,
+      registers,
+    });
+    const shed = new Counter({
+      name: 'gmv_ingest_shed_total',
+      help: 'Ingest requests answered 503: event-loop lag, full write queue, or store unavailable.',
+      labelNames: ['reason'] as const,
+      registers,
+    });
+    const flushOrders = new Histogram({
+      name: 'gmv_ingest_flush_orders',
+      help: 'Orders written per flush (one INSERT; 0 when every order was a duplicate).',
+      buckets: [0, 1, 10, 100, 1000, 5000, 10_000, 25_000, 50_000, 100_000, 200_000, 500_000, 1_000_000],
+      registers,
+    });
+    const flushSeconds = new Histogram({
+      name: 'gmv_ingest_flush_duration_seconds',
+      help: 'Duration of a flush, dedup reads and INSERT, seconds.',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    const flushFailures = new Counter({
+      name: 'gmv_ingest_flush_failures_total',
+      help: 'Flushes whose INSERT failed (nothing in them acknowledged; the live state rebuilds).',
+      registers,
+    });
+    const acceptToTick = new Histogram({
+      name: 'gmv_live_accept_to_tick_seconds',
+      help: 'From a commit accepting orders of the live show to the first broadcast that shows them, seconds.',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5, 10],
+      registers,
+    });
+    const broadcasts = new Counter({
+      name: 'gmv_live_broadcasts_total',
+      help: 'Messages sent to every board by the broadcast loop, by kind.',
+      labelNames: ['kind'] as const,
+      registers,
+    });
+    const rebuilds = new Counter({
+      name: 'gmv_live_rebuilds_total',
+      help: 'Rebuilds of the live state from ClickHouse (repaired: rollups derived again first).',
+      labelNames: ['repaired'] as const,
+      registers,
+    });
+    const rebuildSeconds = new Histogram({
+      name: 'gmv_live_rebuild_duration_seconds',
+      help: 'Duration of a rebuild of the live state, seconds.',
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
+      registers,
+    });
+    const checks = new Counter({
+      name: 'gmv_reconcile_checks_total',
+      help: 'Completed comparisons of the live totals with ClickHouse.',
+      registers,
+    });
+    const drifts = new Counter({
+      name: 'gmv_reconcile_drifts_total',
+      help: 'Comparisons that found the live totals differing from ClickHouse.',
+      registers,
+    });
+    const driftOrders = new Gauge({
+      name: 'gmv_reconcile_drift_orders',
+      help: 'Order-count drift found by the last comparison (live minus stored, gross plus net).',
+      registers,
+    });
+    const driftFen = new Gauge({
+      name: 'gmv_reconcile_drift_fen',
+      help: 'GMV drift found by the last comparison, fen (live minus stored, gross plus net).',
+      registers,
+    });
+
+    const requests = new Counter({
+      name: 'gmv_http_requests_total',
+      help: 'HTTP requests answered, by route pattern, method and status (refusals of whole requests included).',
+      labelNames: ['route', 'method', 'status'] as const,
+      registers,
+    });
+    app.addHook('onResponse', async (req, reply) => {
+      // The route pattern, never the raw URL, keeps the label set small.
+      requests.inc({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: reply.statusCode });
+    });
+
+    // Readings taken at scrape time; each part may be absent (a node without a writer).
+    new Gauge({
+      name: 'gmv_live_sockets',
+      help: 'Board sockets connected to this node.',
+      registers,
+      collect() {
+        this.set(app.hasDecorator('io') ? app.io.of(LIVE_NAMESPACE).sockets.size : 0);
+      },
+    });
+    new Gauge({
+      name: 'gmv_live_healthy',
+      help: '1 while the live state is trusted (last write succeeded), else 0.',
+      registers,
+      collect() {
+        this.set(app.hasDecorator('live') && app.live.healthy ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'gmv_ingest_pending_orders',
+      help: 'Orders queued for the writer.',
+      registers,
+      collect() {
+        this.set(app.hasDecorator('writer') ? app.writer.pending : 0);
+      },
+    });
+    new Gauge({
+      name: 'gmv_event_loop_lag_p99_seconds',
+      help: 'p99 event-loop delay over the last window, as the ingest load shedder sees it, seconds.',
+      registers,
+      collect() {
+        this.set(app.hasDecorator('lagGuard') ? app.lagGuard.currentLagMs / 1000 : 0);
+      },
+    });
+
+    // Series that should read 0 before their first event, not be missing.
+    for (const outcome of ['accepted', 'duplicate', 'rejected']) orders.inc({ outcome }, 0);
+    for (const reason of SHED_REASONS) shed.inc({ reason }, 0);
+    for (const kind of ['tick', 'snapshot']) broadcasts.inc({ kind }, 0);
+    for (const repaired of ['true', 'false']) rebuilds.inc({ repaired }, 0);
+
+    const t = app.telemetry;
+    t.on('ingest', (e) => {
+      orders.inc({ outcome: 'accepted' }, e.accepted);
+      orders.inc({ outcome: 'duplicate' }, e.duplicates);
+      orders.inc({ outcome: 'rejected' }, e.rejected.length);
+      for (const r of e.rejected) rejections.inc({ code: r.code });
+    });
+    t.on('shed', (reason) => shed.inc({ reason }));
+    t.on('flush', (e) => {
+      flushOrders.observe(e.rows);
+      flushSeconds.observe(e.ms / 1000);
+    });
+    t.on('flushFailed', () => flushFailures.inc());
+    t.on('broadcast', (e) => {
+      broadcasts.inc({ kind: e.kind });
+      for (const ms of e.acceptedLagMs) acceptToTick.observe(ms / 1000);
+    });
+    t.on('rebuild', (e) => {
+      rebuilds.inc({ repaired: String(e.repaired) });
+      rebuildSeconds.observe(e.ms / 1000);
+    });
+    t.on('reconcile', (e) => {
+      checks.inc();
+      driftOrders.set(e.driftOrders);
+      driftFen.set(e.driftFen);
+      if (e.driftOrders !== 0 || e.driftFen !== 0) drifts.inc();
+    });
+
+    const scrapers = new TokenSet([...config.metricsTokens, ...config.adminTokens]);
+    if (scrapers.size === 0) app.log.info('/metrics is closed: set METRICS_TOKENS to scrape it');
+    app.get(
+      '/metrics',
+      {
+        // Operational, not part of the API: kept out of the OpenAPI document.
+        schema: { hide: true },
+        onRequest: async (req) => {
+          if (!scrapers.allows(req.headers.authorization)) throw new Errors.METRICS_UNAUTHORIZED();
+        },
+      },
+      async (_req, reply) => {
+        const body = await registry.metrics();
+        return reply.header('content-type', registry.contentType).header('cache-control', 'no-store').send(body);
+      },
+    );
+  },
+  { name: 'metrics', dependencies: ['telemetry'] },
+);

@@ -1,0 +1,96 @@
+import { EventEmitter } from 'node:events';
+import fp from 'fastify-plugin';
+
+/** One answered ingest request (200): what became of its lines. */
+export interface IngestEvent {
+  accepted: number;
+  duplicates: number;
+  /** One entry per rejected line, with its GMV_ERR_* code. */
+  rejected: readonly { code: string }[];
+}
+
+/** Why an ingest request was answered 503 (`in-flight`: some orders are being written by another node). */
+export type ShedReason = 'lag' | 'queue' | 'store' | 'in-flight';
+
+/** One group commit of the writer. */
+export interface FlushEvent {
+  /** Orders written by the INSERT (0 when every order was a duplicate: no INSERT ran). */
+  rows: number;
+  duplicates: number;
+  /** Requests answered by this flush. */
+  requests: number;
+  /** From taking the batch to the commit, dedup reads included, ms. */
+  ms: number;
+  trigger: string;
+}
+
+/** A message the broadcast loop sent to every board. */
+export interface BroadcastEvent {
+  kind: 'tick' | 'snapshot';
+  /**
+   * For each commit first shown by this message: ms from its acceptance (the
+   * writer's commit, just before the ingest route answers) to this broadcast.
+   */
+  acceptedLagMs: readonly number[];
+}
+
+/** One completed comparison of the live totals with ClickHouse. */
+export interface ReconcileEvent {
+  driftOrders: number;
+  driftFen: number;
+}
+
+/** A rebuild of the live state from the store. */
+export interface RebuildEvent {
+  ms: number;
+  /** Whether the rollups were derived again from the orders first. */
+  repaired: boolean;
+}
+
+/** Every event the server reports about itself, by name. */
+export interface TelemetryEvents {
+  ingest: [IngestEvent];
+  shed: [ShedReason];
+  flush: [FlushEvent];
+  /** An INSERT failed (nothing in it was acknowledged). */
+  flushFailed: [];
+  broadcast: [BroadcastEvent];
+  reconcile: [ReconcileEvent];
+  rebuild: [RebuildEvent];
+}
+
+/**
+ * Plain events about what the server does, so the modules doing it stay free of
+ * any metrics library: they emit, and whoever cares (the metrics plugin) listens.
+ * Emitting with no listener costs a map lookup. A listener that throws never
+ * reaches the code that reported (a flush must not fail because a metric did).
+ */
+export class Telemetry extends EventEmitter<TelemetryEvents> {
+  constructor(private readonly onListenerError: (err: unknown) => void = () => undefined) {
+    super();
+  }
+
+  override emit<K extends keyof TelemetryEvents>(event: K, ...args: TelemetryEvents[K]): boolean {
+    try {
+      return super.emit(event, ...(args as never));
+    } catch (err) {
+      this.onListenerError(err);
+      return true;
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    telemetry: Telemetry;
+  }
+}
+
+/** Decorates the app with its Telemetry; registered before every plugin that reports. */
+export default fp(
+  async (app) => {
+    const log = app.log.child({ module: 'telemetry' });
+    app.decorate('telemetry', new Telemetry((err) => log.warn({ err }, 'a telemetry listener failed')));
+  },
+  { name: 'telemetry' },
+);

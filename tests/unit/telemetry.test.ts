@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { Telemetry } from '../../server/telemetry.js';
+
+describe('Telemetry', () => {
+  it('delivers events to listeners with their payload', () => {
+    const t = new Telemetry();
+    const seen: number[] = [];
+    t.on('flush', (f) => seen.push(f.rows));
+    t.emit('flush', { rows: 7, duplicates: 1, requests: 2, ms: 3, trigger: 'idle' });
+    expect(seen).toEqual([7]);
+  });
+
+  it('keeps a throwing listener away from the code that reported, and says so', () => {
+    const errors: unknown[] = [];
+    const t = new Telemetry((err) => errors.push(err));
+    t.on('shed', () => {
+      throw new Error('metric broke');
+    });
+    expect(() => t.emit('shed', 'queue')).not.toThrow();
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toContain('metric broke');
+  });
+});
