@@ -61,7 +61,9 @@ const COMMIT = `
 for i = 2, #KEYS do redis.call('SET', KEYS[i], 'c', 'PX', ARGV[1]) end
 return #KEYS - 1`;
 
-// Only our own claims are dropped: one taken over meanwhile belongs to another node now.
+// Only our own claims are given up: one taken over meanwhile belongs to another node now.
+// ARGV[2] = '1' after a failed INSERT, which may have landed in part: the claim is not
+// dropped but marked expired, so whoever claims the order next checks the store first.
 const RELEASE = `
 local suffix = ':' .. ARGV[1]
 local n = 0
@@ -69,7 +71,11 @@ for i = 2, #KEYS do
   local k = KEYS[i]
   local v = redis.call('GET', k)
   if v and string.sub(v, 1, 2) == 'p:' and string.sub(v, -string.len(suffix)) == suffix then
-    redis.call('DEL', k)
+    if ARGV[2] == '1' then
+      redis.call('SET', k, 'p:0' .. suffix, 'KEEPTTL')
+    else
+      redis.call('DEL', k)
+    end
     n = n + 1
   end
 end
@@ -170,7 +176,7 @@ export class RedisClaims implements OrderClaims {
   async release(orders: readonly Order[], failed: boolean): Promise<void> {
     await this.memory.release(orders, failed);
     try {
-      await this.perChunk(orders, RELEASE, [this.owner], null, () => undefined);
+      await this.perChunk(orders, RELEASE, [this.owner, failed ? '1' : '0'], null, () => undefined);
     } catch (err) {
       // They expire, and whoever takes them over checks the store first.
       this.log.warn({ err: String(err), orders: orders.length }, 'could not release claims in Redis');

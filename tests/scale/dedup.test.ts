@@ -202,4 +202,21 @@ describe('order claims in Redis across nodes', () => {
     expect(after.rows - before.rows).toBe(1);
     expect(after.fen - before.fen).toBe(fenOf(order(9102)));
   });
+
+  it('checks the store for the orders of a failed INSERT before anyone writes them again', async () => {
+    // This node has its memory of stored keys loaded before the other node's INSERT.
+    expect((await injectOrders(app, ndjson([order(9200)]))).statusCode).toBe(200);
+    const node = new RedisClaims(await connectRedis(), app.store, log);
+    const [landed, lost] = [order(9201), order(9202)];
+    expect(await node.claim([parsed(landed), parsed(lost)])).toEqual(['new', 'new']);
+    // Its INSERT failed after landing in part.
+    await insertOrders(app.store, [parsed(landed)]);
+    await node.release([parsed(landed), parsed(lost)], true);
+    const before = await storedCounts();
+    const res = await injectOrders(app, ndjson([landed, lost]));
+    expect(res.json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
+    const after = await storedCounts();
+    expect(after.rows - before.rows).toBe(1);
+    expect(after.fen - before.fen).toBe(fenOf(lost));
+  });
 });
