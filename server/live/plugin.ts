@@ -4,6 +4,7 @@ import { Server, type Namespace } from 'socket.io';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { CLUSTER_EVENTS, answerSnapshotRequests, expandRows, type CompactRow } from './cluster.js';
+import { takeLiveLease } from './lease.js';
 import { servePush } from './push.js';
 import { recordOnAir } from './record.js';
 import { LiveService } from './service.js';
@@ -72,6 +73,8 @@ async function serveLive(
   stopSlow: () => void,
 ): Promise<void> {
   const show = config.shows.find((s) => s.id === config.liveShow)!;
+  // Across nodes, one broadcast loop per show.
+  const releaseLease = app.relay ? await takeLiveLease(app.relay.redis, show.id, log) : async () => undefined;
   const lastYear = config.shows.find((s) => s.id === show.compareTo) ?? null;
   const live = new LiveService(show, config.clock, app.store, log, lastYear, app.telemetry);
   await live.ensureFresh();
@@ -135,6 +138,7 @@ async function serveLive(
     app.io.engine.close();
     // With Redis: stops the adapter's stream reader and tells the other nodes this one is gone.
     await nsp.adapter.close();
+    await releaseLease();
   });
 }
 

@@ -187,6 +187,14 @@ describe('one live node and two push nodes over Redis', () => {
     expect((await fetch(`${pushB.url}/api/v1/totals`)).status).toBe(401);
   });
 
+  it('refuses a second live node on the same Redis', async () => {
+    const other = tempDir('scale-live-2');
+    dirs.push(other);
+    await expect(startServer(other.path, { REDIS_URL: redis.url, VIEW_TOKENS: VIEW })).rejects.toThrow(
+      /another live node \(ROLE=all\) is running/,
+    );
+  });
+
   it('takes no orders on a push node', async () => {
     const res = await postNdjson(pushB.url, ndjson([order(99_999)]));
     expect(res.status).toBe(404);

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { RedisCommands } from '../ingest/redis-claims.js';
+
+/** How long the live node's lease lasts without renewal; a node killed outright frees it after this. */
+export const LEASE_MS = 5000;
+
+// Takes or renews the lease when it is free or already ours.
+const TAKE = `
+local v = redis.call('GET', KEYS[1])
+if v == false or v == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
+
+const DROP = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * One live node (ROLE=all) per show: two would both broadcast, and every board would see two
+ * interleaved seq numberings. The live node holds a lease in Redis, renewed every second; a
+ * second one waits for it at start (a restart after kill -9 waits out the old lease) and gives
+ * up when it stays taken. Returns the release, for close.
+ */
+export async function takeLiveLease(redis: RedisCommands, show: string, log: Logger): Promise<() => Promise<void>> {
+  const key = `gmv:{${show}}:live`;
+  const me = randomUUID();
+  const take = async () => (await redis.sendCommand(['EVAL', TAKE, '1', key, me, String(LEASE_MS)])) === 1;
+  const deadline = Date.now() + LEASE_MS + 1000;
+  while (!(await take())) {
+    if (Date.now() > deadline) {
+      throw new Error(`another live node (ROLE=all) is running for show "${show}": only one may run`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  let lost = false;
+  const timer = setInterval(() => {
+    take().then(
+      (ok) => {
+        if (!ok && !lost) log.error({ show }, 'another live node took the lease: two boards loops are running');
+        lost = !ok;
+      },
+      // Redis away: the lease runs out there too; renewed when it is back.
+      () => undefined,
+    );
+  }, 1000);
+  return async () => {
+    clearInterval(timer);
+    await redis.sendCommand(['EVAL', DROP, '1', key, me]).catch(() => undefined);
+  };
+}
