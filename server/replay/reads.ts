@@ -1,12 +1,13 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { Show } from '../../shared/show.js';
-import { LiveBoard } from '../domain/board.js';
+import { LiveBoard, TOP_N, type RollupRow } from '../domain/board.js';
 import { LastYearCurve } from '../domain/comparison.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
 import { decimalToFen } from '../../shared/money.js';
 import type { StoreHandle } from '../store/client.js';
 import { exactCrossing, readSecondsFen } from '../store/board.js';
 import { dimensionRows, secondRows } from '../store/ranges.js';
+import { topMerchants } from '../store/top.js';
 
 /**
  * Replay reads run on one engine thread, so however many replays play, the live
@@ -34,12 +35,19 @@ export interface Crossing {
   atMs: number | null;
 }
 
-/** What a replay reads once: last year's curve and every milestone's exact crossing. */
+/** What a replay reads once: last year's curve, every milestone's exact crossing, and the series. */
 export interface ReplayContext {
   show: Show;
   lastYearShow: Show | null;
   lastYear: LastYearCurve | null;
   crossings: Crossing[];
+  /**
+   * The window's per-second rollup rows (sales and refunds, ascending), kept when the
+   * show's window had ended when they were read: a finished day no longer changes, so
+   * seeks and frames take series and totals from here instead of reading them again.
+   * Null while the show is on: then every seek and frame reads them from the store.
+   */
+  seconds: RollupRow[] | null;
 }
 
 /** Start of the show's window (its grace period before the start), epoch ms. */
@@ -51,7 +59,12 @@ export function windowEndMs(show: Show): number {
   return show.endMs + show.graceSeconds * 1000;
 }
 
-export async function readContext(store: StoreHandle, show: Show, lastYearShow: Show | null): Promise<ReplayContext> {
+export async function readContext(
+  store: StoreHandle,
+  show: Show,
+  lastYearShow: Show | null,
+  now = Date.now(),
+): Promise<ReplayContext> {
   let lastYear: LastYearCurve | null = null;
   if (lastYearShow) {
     const curve = new LastYearCurve(await readSecondsFen(store, lastYearShow));
@@ -60,8 +73,9 @@ export async function readContext(store: StoreHandle, show: Show, lastYearShow: 
   const list = new Milestones(show.milestones, lastYear?.totalFen ?? null).state(0, 0, 0);
   // Gross per second over the whole window, as the live board keeps it.
   const first = -show.graceSeconds;
+  const rows = await secondRows(store, show, { fromMs: windowStartMs(show), toMs: windowEndMs(show) });
   const fen = new Float64Array((windowEndMs(show) - windowStartMs(show)) / 1000);
-  for (const r of await secondRows(store, show, { fromMs: windowStartMs(show), toMs: windowEndMs(show) })) {
+  for (const r of rows) {
     if (r.type === 'sale' && r.second - first >= 0 && r.second - first < fen.length) fen[r.second - first]! += r.fen;
   }
   const crossings: Crossing[] = [];
@@ -71,7 +85,7 @@ export async function readContext(store: StoreHandle, show: Show, lastYearShow: 
     const atMs = at ? await exactCrossing(store, show, at.index + first, at.before, target) : null;
     crossings.push({ fen: target, amount: m.amount, kind: m.kind, atMs });
   }
-  return { show, lastYearShow, lastYear, crossings };
+  return { show, lastYearShow, lastYear, crossings, seconds: now >= windowEndMs(show) ? rows : null };
 }
 
 /** The milestones as they stood at `positionMs`: crossed when their crossing order came before it. */
@@ -81,55 +95,88 @@ export function milestonesAt(ctx: ReplayContext, positionMs: number): Milestones
   return m;
 }
 
-/** Time spent in each read of a seek, ms. */
+/** Time spent in each part of a seek, ms. */
 export interface SeekTimings {
   series: number;
   dimensions: number;
+  merchants: number;
   build: number;
+}
+
+/** Per-second rows of [fromMs, toMs) (whole seconds): from the context when it holds them. */
+async function seriesRows(store: StoreHandle, ctx: ReplayContext, fromMs: number, toMs: number): Promise<RollupRow[]> {
+  if (!ctx.seconds) return secondRows(store, ctx.show, { fromMs, toMs });
+  const start = Math.floor(ctx.show.startMs / 1000);
+  const lo = Math.floor(fromMs / 1000) - start;
+  const hi = Math.floor(toMs / 1000) - start;
+  const rows = ctx.seconds;
+  // Rows are ascending by second: find the slice by binary search.
+  const bound = (s: number) => {
+    let a = 0;
+    let b = rows.length;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if (rows[m]!.second < s) a = m + 1;
+      else b = m;
+    }
+    return a;
+  };
+  return rows.slice(bound(lo), bound(hi));
 }
 
 /**
  * The board as it stood at `atMs` (a whole second): every order of the show's
- * window with event time before it. Series and totals come from the per-second
- * rollup, breakdowns from dimensionRows (merchants to the whole minute).
- * Two reads, one after the other: a replay never has two queries in flight.
+ * window with event time before it. Series and totals per second (gmv_by_second,
+ * read once per replay for a finished show), channel/country/category exact to the
+ * second (dimensionRows), the merchant top ten over the whole minutes before it.
+ * Reads run one after the other: a replay never has two queries in flight.
  */
 export async function seekBoard(
   store: StoreHandle,
-  show: Show,
+  ctx: ReplayContext,
   atMs: number,
   timings?: SeekTimings,
 ): Promise<LiveBoard> {
+  const { show } = ctx;
   const range = { fromMs: windowStartMs(show), toMs: atMs };
   let t = performance.now();
-  const seconds = await secondRows(store, show, range);
+  const seconds = await seriesRows(store, ctx, range.fromMs, range.toMs);
   if (timings) timings.series = performance.now() - t;
   t = performance.now();
-  const dims = await dimensionRows(store, show.id, range, ['channel', 'country', 'category', 'merchant']);
+  const dims = await dimensionRows(store, show.id, range, ['channel', 'country', 'category']);
   if (timings) timings.dimensions = performance.now() - t;
+  t = performance.now();
+  const merchants = await topMerchants(store, show.id, range, TOP_N);
+  if (timings) timings.merchants = performance.now() - t;
   t = performance.now();
   const board = new LiveBoard(show);
   board.load(seconds, dims, null);
+  board.setBreakdown('merchant', merchants);
   setNewest(board, atMs);
   if (timings) timings.build = performance.now() - t;
   return board;
 }
 
 /**
- * Adds [fromMs, toMs) to a board that stands at fromMs. Merchants telescope: each
- * delta covers [minute(from), minute(to)), so the sum of deltas is the seek's range.
+ * Adds [fromMs, toMs) to a board that stands at fromMs: the new seconds and the
+ * channel/country/category rows of that range; the merchant ranking is read again
+ * when the position enters a new minute (it is whole-minute, so only then it moves).
  */
 export async function advanceBoard(
   store: StoreHandle,
   board: LiveBoard,
-  show: Show,
+  ctx: ReplayContext,
   fromMs: number,
   toMs: number,
 ): Promise<void> {
+  const { show } = ctx;
   const range = { fromMs, toMs };
-  const seconds = await secondRows(store, show, range);
-  const dims = await dimensionRows(store, show.id, range, ['channel', 'country', 'category', 'merchant']);
+  const seconds = await seriesRows(store, ctx, fromMs, toMs);
+  const dims = await dimensionRows(store, show.id, range, ['channel', 'country', 'category']);
   board.addRollups(seconds, dims);
+  if (Math.floor(toMs / 60_000) > Math.floor(fromMs / 60_000)) {
+    board.setBreakdown('merchant', await topMerchants(store, show.id, { fromMs: windowStartMs(show), toMs }, TOP_N));
+  }
   setNewest(board, toMs);
 }
 

@@ -68,7 +68,7 @@ export class ReplaySession {
   /** Reads the board at the start of the range (before anyone watches). */
   async start(): Promise<void> {
     await this.exclusive(async () => {
-      this.board = await seekBoard(this.store, this.ctx.show, this.positionMs);
+      this.board = await seekBoard(this.store, this.ctx, this.positionMs);
     });
   }
 
@@ -143,7 +143,7 @@ export class ReplaySession {
     const target = Math.min(this.toMs, Math.max(this.fromMs, Math.floor(atMs / 1000) * 1000));
     await this.exclusive(async () => {
       try {
-        this.board = await seekBoard(this.store, this.ctx.show, target);
+        this.board = await seekBoard(this.store, this.ctx, target);
         this.healthy = true;
       } catch (err) {
         this.healthy = false;
@@ -179,7 +179,7 @@ export class ReplaySession {
     this.exclusive(async () => {
       // A seek that came first has moved the board: this frame is void.
       if (!this.playing || this.board !== board || this.positionMs !== from) return;
-      await advanceBoard(this.store, board, this.ctx.show, from, to);
+      await advanceBoard(this.store, board, this.ctx, from, to);
       this.positionMs = to;
       this.sendTick(Date.now());
       if (to >= this.toMs) {
