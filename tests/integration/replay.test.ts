@@ -286,13 +286,30 @@ describe('replay over socket.io (real chDB, real clients)', () => {
     // The day is long over: its series is kept for the replay; a show still on air reads it each time.
     expect(ctx.seconds).not.toBeNull();
     expect((await readContext(app.store, show, null, show.endMs)).seconds).toBeNull();
-    for (const at of [T0 - 1000, T0 + 17_000, AT_38_28, T0 + 13 * 3_600_000 + 59_000]) {
+    // Edges short and long (more than half an hour: the hour minus its later minutes).
+    for (const at of [
+      T0 - 1000,
+      T0 + 17_000,
+      T0 + 20 * 60_000 + 5000,
+      AT_38_28,
+      T0 + 13 * 3_600_000 + 59 * 60_000 + 59_000,
+    ]) {
       const cached = await seekBoard(app.store, ctx, at);
       const stored = await seekBoard(app.store, { ...ctx, seconds: null }, at);
       for (const b of [cached, stored]) expect(b.gross()).toEqual((await rawBefore(at)).gross);
       expect(stored.series()).toEqual(cached.series());
       expect(stored.breakdowns()).toEqual(cached.breakdowns());
       expect(stored.net()).toEqual(cached.net());
+      // Merchants: the top ten over the whole minutes before it, from the raw orders.
+      const top = await rawRows(
+        `SELECT merchant_id AS k, toString(count()), toString(sum(gmv)) FROM ${app.store.db}.orders
+         WHERE show = '2014' AND type = 'sale' AND ts < fromUnixTimestamp64Milli({t:Int64})
+         GROUP BY k ORDER BY sum(gmv) DESC, k LIMIT 10`,
+        { t: Math.floor(at / 60_000) * 60_000 },
+      );
+      expect(cached.breakdowns().merchant).toEqual(
+        top.map(([key, o, g]) => ({ key, orders: Number(o), gmv: formatFen(decimalToFen(g!)) })),
+      );
     }
   });
 
