@@ -23,7 +23,7 @@ export interface SeekReport {
   /** Inside those seeks: series (from the replay's context), channel/country/category, merchant top ten, board + snapshot. */
   parts: { series: Quantiles; dimensions: Quantiles; merchants: Quantiles; build: Quantiles };
   /**
-   * Alternatives timed alone on the same seconds: the series read from the store (what a
+   * Alternatives timed alone on the first seconds (--alone-samples): the series read from the store (what a
    * replay of a show still on air pays), every merchant's total instead of the top ten,
    * and the milestone state.
    */
@@ -36,9 +36,18 @@ export interface SeekReport {
 export async function measureSeeks(
   rawStore: StoreHandle,
   show: Show,
-  opts: { samples: number; seed: number; log: (s: string) => void; lastYearShow?: Show | null },
+  opts: {
+    samples: number;
+    seed: number;
+    log: (s: string) => void;
+    lastYearShow?: Show | null;
+    /** Engine threads per replay read (default: REPLAY_QUERY_SETTINGS). */
+    maxThreads?: number;
+    /** Seconds on which the alternatives are timed (the first of the seek seconds). */
+    aloneSamples?: number;
+  },
 ): Promise<SeekReport> {
-  const store = replayStore(rawStore);
+  const store = opts.maxThreads ? replayStore(rawStore, { max_threads: opts.maxThreads }) : replayStore(rawStore);
   const countRs = await store.query({
     query: `SELECT toString(count()) AS n FROM ${store.db}.orders WHERE show = {show:String}`,
     query_params: { show: show.id },
@@ -109,7 +118,7 @@ export async function measureSeeks(
   const allMerchants: number[] = [];
   const milestoneState: number[] = [];
   const from = show.startMs - show.graceSeconds * 1000;
-  for (const s of seconds) {
+  for (const s of seconds.slice(0, opts.aloneSamples ?? 20)) {
     t = performance.now();
     await secondRows(store, show, { fromMs: from, toMs: s });
     seriesFromStore.push(performance.now() - t);
