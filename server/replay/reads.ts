@@ -1,12 +1,14 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { Show } from '../../shared/show.js';
-import { LiveBoard, TOP_N, type RollupRow } from '../domain/board.js';
+import { LiveBoard, TOP_N, type DimensionRow, type RollupRow } from '../domain/board.js';
+import { MinutePrefix } from '../domain/prefix.js';
 import { LastYearCurve } from '../domain/comparison.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
 import { decimalToFen } from '../../shared/money.js';
 import type { StoreHandle } from '../store/client.js';
 import { exactCrossing, readSecondsFen } from '../store/board.js';
 import { dimensionRows, secondRows } from '../store/ranges.js';
+import { dimensionMinutes } from '../store/minutes.js';
 import { topMerchants } from '../store/top.js';
 
 /**
@@ -48,6 +50,8 @@ export interface ReplayContext {
    * Null while the show is on: then every seek and frame reads them from the store.
    */
   seconds: RollupRow[] | null;
+  /** Channel/country/category running totals by whole minute, kept likewise for a finished show. */
+  minutes: MinutePrefix | null;
 }
 
 /** Start of the show's window (its grace period before the start), epoch ms. */
@@ -85,7 +89,14 @@ export async function readContext(
     const atMs = at ? await exactCrossing(store, show, at.index + first, at.before, target) : null;
     crossings.push({ fen: target, amount: m.amount, kind: m.kind, atMs });
   }
-  return { show, lastYearShow, lastYear, crossings, seconds: now >= windowEndMs(show) ? rows : null };
+  if (now < windowEndMs(show)) return { show, lastYearShow, lastYear, crossings, seconds: null, minutes: null };
+  const window = { fromMs: windowStartMs(show), toMs: windowEndMs(show) };
+  const minutes = new MinutePrefix(
+    window.fromMs,
+    (window.toMs - window.fromMs) / 60_000,
+    await dimensionMinutes(store, show.id, window),
+  );
+  return { show, lastYearShow, lastYear, crossings, seconds: rows, minutes };
 }
 
 /** The milestones as they stood at `positionMs`: crossed when their crossing order came before it. */
@@ -125,10 +136,26 @@ async function seriesRows(store: StoreHandle, ctx: ReplayContext, fromMs: number
 }
 
 /**
+ * Channel, country and category before `atMs`: the whole minutes from the kept
+ * running totals and the seconds of the last minute from the store, or all of it
+ * from the store (dimensionRows) for a show still on air.
+ */
+async function breakdownRows(store: StoreHandle, ctx: ReplayContext, atMs: number): Promise<DimensionRow[]> {
+  const plain = ['channel', 'country', 'category'] as const;
+  const from = windowStartMs(ctx.show);
+  if (!ctx.minutes) return dimensionRows(store, ctx.show.id, { fromMs: from, toMs: atMs }, plain);
+  const m = Math.floor((atMs - from) / 60_000);
+  const whole = ctx.minutes.before(m);
+  const edge = { fromMs: from + m * 60_000, toMs: atMs };
+  if (edge.toMs <= edge.fromMs) return whole;
+  return [...whole, ...(await dimensionRows(store, ctx.show.id, edge, plain))];
+}
+
+/**
  * The board as it stood at `atMs` (a whole second): every order of the show's
  * window with event time before it. Series and totals per second (gmv_by_second,
- * read once per replay for a finished show), channel/country/category exact to the
- * second (dimensionRows), the merchant top ten over the whole minutes before it.
+ * kept from the context for a finished show), channel/country/category exact to the
+ * second (breakdownRows), the merchant top ten over the whole minutes before it.
  * Reads run one after the other: a replay never has two queries in flight.
  */
 export async function seekBoard(
@@ -143,7 +170,7 @@ export async function seekBoard(
   const seconds = await seriesRows(store, ctx, range.fromMs, range.toMs);
   if (timings) timings.series = performance.now() - t;
   t = performance.now();
-  const dims = await dimensionRows(store, show.id, range, ['channel', 'country', 'category']);
+  const dims = await breakdownRows(store, ctx, atMs);
   if (timings) timings.dimensions = performance.now() - t;
   t = performance.now();
   const merchants = await topMerchants(store, show.id, range, TOP_N);

@@ -5,7 +5,7 @@ import type { Show } from '../../shared/show.js';
 import { parseTimestamp } from '../../shared/time.js';
 import type { StoreHandle } from '../store/client.js';
 import { ReplayError } from './errors.js';
-import { readContext, replayStore, windowEndMs, windowStartMs } from './reads.js';
+import { readContext, replayStore, windowEndMs, windowStartMs, type ReplayContext } from './reads.js';
 import { ReplaySession, checkSpeed, type ReplayOutlet } from './session.js';
 
 export interface ReplayLimits {
@@ -29,6 +29,8 @@ export class ReplayService {
   /** Sessions being created: they count against the limit before they exist. */
   private creating = 0;
   private readonly store: StoreHandle;
+  /** Contexts of finished shows, shared by their replays (the day no longer changes). */
+  private readonly contexts = new Map<string, Promise<ReplayContext>>();
 
   constructor(
     private readonly shows: readonly Show[],
@@ -46,8 +48,7 @@ export class ReplayService {
       throw new ReplayError('GMV_ERR_REPLAY_LIMIT', `at most ${this.limits.maxSessions} replays run at once`);
     this.creating++;
     try {
-      const lastYear = this.shows.find((s) => s.id === show.compareTo) ?? null;
-      const ctx = await readContext(this.store, show, lastYear);
+      const ctx = await this.context(show);
       const id = randomUUID();
       const session = new ReplaySession(id, ctx, fromMs, toMs, speed, this.store, this.outlet(id), this.log);
       await session.start();
@@ -57,6 +58,19 @@ export class ReplayService {
     } finally {
       this.creating--;
     }
+  }
+
+  /** A finished show's context is read once and shared; a show on air is read for each replay. */
+  private async context(show: Show): Promise<ReplayContext> {
+    const kept = this.contexts.get(show.id);
+    if (kept) return kept;
+    const lastYear = this.shows.find((s) => s.id === show.compareTo) ?? null;
+    const read = readContext(this.store, show, lastYear);
+    if (Date.now() < windowEndMs(show)) return read;
+    this.contexts.set(show.id, read);
+    // A failed read is not kept: the next replay tries again.
+    read.catch(() => this.contexts.delete(show.id));
+    return read;
   }
 
   get(id: unknown): ReplaySession {
