@@ -9,6 +9,8 @@ import type { StoreHandle } from '../../server/store/client.js';
 import { buildSnapshot, lastYearWire, paceAndMilestones, showInfo } from '../../server/domain/frames.js';
 import { readContext, replayStore, seekBoard, milestonesAt, type SeekTimings } from '../../server/replay/reads.js';
 import { dimensionRows, secondRows } from '../../server/store/ranges.js';
+import { edgeAndTopMerchants, topMerchants } from '../../server/store/top.js';
+import { TOP_N } from '../../server/domain/board.js';
 import { mulberry32 } from '../../shared/sim/random.js';
 import type { Show } from '../../shared/show.js';
 import { quantiles, type Quantiles } from './stats.js';
@@ -20,14 +22,27 @@ export interface SeekReport {
   contextMs: number;
   /** Whole seeks: reads, board, Snapshot. */
   seek: Quantiles;
-  /** Inside those seeks: series (from the replay's context), channel/country/category, merchant top ten, board + snapshot. */
-  parts: { series: Quantiles; dimensions: Quantiles; merchants: Quantiles; build: Quantiles };
+  /**
+   * Inside those seeks: series (from the replay's context); the breakdowns query (the
+   * last minute's seconds of channel/country/category plus the merchant top ten, whole
+   * minutes coming from the context); board + snapshot.
+   */
+  parts: { series: Quantiles; breakdowns: Quantiles; build: Quantiles };
   /**
    * Alternatives timed alone on the first seconds (--alone-samples): the series read from the store (what a
    * replay of a show still on air pays), every merchant's total instead of the top ten,
    * and the milestone state.
    */
-  alone: { seriesFromStore: Quantiles; allMerchants: Quantiles; milestones: Quantiles };
+  alone: {
+    /** The two halves of the breakdowns query, each on its own. */
+    edgeSeconds: Quantiles;
+    topMerchants: Quantiles;
+    seriesFromStore: Quantiles;
+    /** Channel/country/category from the store without the kept minutes (a show on air). */
+    dimensionsFromStore: Quantiles;
+    allMerchants: Quantiles;
+    milestones: Quantiles;
+  };
   /** 00:38:28 China time (10 billion on the day), ms. */
   at003828: { ms: number; gross: string; orders: number };
   seconds: number[];
@@ -91,23 +106,21 @@ export async function measureSeeks(
   };
 
   // Warm-up: the first reads load marks and caches, as a running server would have.
-  for (const s of seconds.slice(0, 3)) await seek(s, { series: 0, dimensions: 0, merchants: 0, build: 0 });
+  for (const s of seconds.slice(0, 3)) await seek(s, { series: 0, breakdowns: 0, build: 0 });
 
   const total: number[] = [];
   const series: number[] = [];
-  const dims: number[] = [];
-  const merchants: number[] = [];
+  const breakdowns: number[] = [];
   const build: number[] = [];
   let first: SeekReport['at003828'] | null = null;
   for (const [i, s] of seconds.entries()) {
-    const timings: SeekTimings = { series: 0, dimensions: 0, merchants: 0, build: 0 };
+    const timings: SeekTimings = { series: 0, breakdowns: 0, build: 0 };
     t = performance.now();
     const snap = await seek(s, timings);
     const ms = performance.now() - t;
     total.push(ms);
     series.push(timings.series);
-    dims.push(timings.dimensions);
-    merchants.push(timings.merchants);
+    breakdowns.push(timings.breakdowns);
     build.push(timings.build);
     if (i === 0) first = { ms, gross: snap.gross.gmv, orders: snap.gross.orders };
     if ((i + 1) % 50 === 0) opts.log(`${i + 1}/${seconds.length} seeks`);
@@ -115,13 +128,26 @@ export async function measureSeeks(
 
   // Alternatives alone, on the same seconds.
   const seriesFromStore: number[] = [];
+  const edgeSeconds: number[] = [];
+  const top: number[] = [];
+  const dimensionsFromStore: number[] = [];
   const allMerchants: number[] = [];
   const milestoneState: number[] = [];
   const from = show.startMs - show.graceSeconds * 1000;
   for (const s of seconds.slice(0, opts.aloneSamples ?? 20)) {
+    const m = Math.floor((s - from) / 60_000);
+    t = performance.now();
+    await edgeAndTopMerchants(store, show.id, { fromMs: from + m * 60_000, toMs: s }, { fromMs: s, toMs: s }, TOP_N);
+    edgeSeconds.push(performance.now() - t);
+    t = performance.now();
+    await topMerchants(store, show.id, { fromMs: from, toMs: s }, TOP_N);
+    top.push(performance.now() - t);
     t = performance.now();
     await secondRows(store, show, { fromMs: from, toMs: s });
     seriesFromStore.push(performance.now() - t);
+    t = performance.now();
+    await dimensionRows(store, show.id, { fromMs: from, toMs: s }, ['channel', 'country', 'category']);
+    dimensionsFromStore.push(performance.now() - t);
     t = performance.now();
     await dimensionRows(store, show.id, { fromMs: from, toMs: s }, ['merchant']);
     allMerchants.push(performance.now() - t);
@@ -135,12 +161,14 @@ export async function measureSeeks(
     seek: quantiles(total),
     parts: {
       series: quantiles(series),
-      dimensions: quantiles(dims),
-      merchants: quantiles(merchants),
+      breakdowns: quantiles(breakdowns),
       build: quantiles(build),
     },
     alone: {
+      edgeSeconds: quantiles(edgeSeconds),
+      topMerchants: quantiles(top),
       seriesFromStore: quantiles(seriesFromStore),
+      dimensionsFromStore: quantiles(dimensionsFromStore),
       allMerchants: quantiles(allMerchants),
       milestones: quantiles(milestoneState),
     },

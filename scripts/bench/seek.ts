@@ -120,13 +120,14 @@ async function main(): Promise<void> {
     writeFileSync(join(flags.out, `seek-${result.at.replace(/[:.]/g, '-')}.json`), json);
     const q = (x: { p50: number; p95: number; max: number }) => `p50 ${x.p50} / p95 ${x.p95} / max ${x.max} ms`;
     const p = report.parts;
+    const a = report.alone;
     log(
-      `in the seek: series (context) ${q(p.series)}; channel/country/category ${q(p.dimensions)}; ` +
-        `merchant top ten ${q(p.merchants)}; board+snapshot ${q(p.build)}`,
+      `in the seek: series (context) ${q(p.series)}; breakdowns query ${q(p.breakdowns)}; board+snapshot ${q(p.build)}`,
     );
     log(
-      `alone: series from the store ${q(report.alone.seriesFromStore)}; every merchant ${q(report.alone.allMerchants)}; ` +
-        `milestones ${q(report.alone.milestones)}; context once per replay ${report.contextMs} ms`,
+      `alone: last-minute seconds ${q(a.edgeSeconds)}; merchant top ten ${q(a.topMerchants)}; ` +
+        `series from the store ${q(a.seriesFromStore)}; dimensions from the store ${q(a.dimensionsFromStore)}; ` +
+        `every merchant ${q(a.allMerchants)}; milestones ${q(a.milestones)}; context once per show ${report.contextMs} ms`,
     );
     log(
       `00:38:28: ${report.at003828.ms.toFixed(1)} ms, gross ${report.at003828.gross} CNY, ${fmt(report.at003828.orders)} orders`,

@@ -9,7 +9,7 @@ import type { StoreHandle } from '../store/client.js';
 import { exactCrossing, readSecondsFen } from '../store/board.js';
 import { dimensionRows, secondRows } from '../store/ranges.js';
 import { dimensionMinutes } from '../store/minutes.js';
-import { topMerchants } from '../store/top.js';
+import { edgeAndTopMerchants, topMerchants } from '../store/top.js';
 
 /**
  * Replay reads run on one engine thread, so however many replays play, the live
@@ -109,8 +109,8 @@ export function milestonesAt(ctx: ReplayContext, positionMs: number): Milestones
 /** Time spent in each part of a seek, ms. */
 export interface SeekTimings {
   series: number;
-  dimensions: number;
-  merchants: number;
+  /** Channel/country/category and the merchant top ten. */
+  breakdowns: number;
   build: number;
 }
 
@@ -136,19 +136,22 @@ async function seriesRows(store: StoreHandle, ctx: ReplayContext, fromMs: number
 }
 
 /**
- * Channel, country and category before `atMs`: the whole minutes from the kept
- * running totals and the seconds of the last minute from the store, or all of it
- * from the store (dimensionRows) for a show still on air.
+ * Channel, country and category before `atMs` and the merchant top ten over its
+ * whole minutes. For a finished show: the whole minutes from the kept running
+ * totals, the seconds of the last minute and the merchants in one query; for a show
+ * still on air, all of it from the store (dimensionRows, then topMerchants).
  */
 async function breakdownRows(store: StoreHandle, ctx: ReplayContext, atMs: number): Promise<DimensionRow[]> {
   const plain = ['channel', 'country', 'category'] as const;
   const from = windowStartMs(ctx.show);
-  if (!ctx.minutes) return dimensionRows(store, ctx.show.id, { fromMs: from, toMs: atMs }, plain);
+  const all = { fromMs: from, toMs: atMs };
+  if (!ctx.minutes) {
+    const dims = await dimensionRows(store, ctx.show.id, all, plain);
+    return [...dims, ...(await topMerchants(store, ctx.show.id, all, TOP_N))];
+  }
   const m = Math.floor((atMs - from) / 60_000);
-  const whole = ctx.minutes.before(m);
   const edge = { fromMs: from + m * 60_000, toMs: atMs };
-  if (edge.toMs <= edge.fromMs) return whole;
-  return [...whole, ...(await dimensionRows(store, ctx.show.id, edge, plain))];
+  return [...ctx.minutes.before(m), ...(await edgeAndTopMerchants(store, ctx.show.id, edge, all, TOP_N))];
 }
 
 /**
@@ -171,14 +174,10 @@ export async function seekBoard(
   if (timings) timings.series = performance.now() - t;
   t = performance.now();
   const dims = await breakdownRows(store, ctx, atMs);
-  if (timings) timings.dimensions = performance.now() - t;
-  t = performance.now();
-  const merchants = await topMerchants(store, show.id, range, TOP_N);
-  if (timings) timings.merchants = performance.now() - t;
+  if (timings) timings.breakdowns = performance.now() - t;
   t = performance.now();
   const board = new LiveBoard(show);
   board.load(seconds, dims, null);
-  board.setBreakdown('merchant', merchants);
   setNewest(board, atMs);
   if (timings) timings.build = performance.now() - t;
   return board;
