@@ -1,19 +1,21 @@
 import type { DimensionRow } from './board.js';
 
 /**
- * Running totals of breakdown keys by whole minute: the sum of any prefix of
- * minutes in O(keys). A replay of a finished day builds it once and seeks with it.
+ * Running totals of breakdown keys by bucket (a minute, an hour): the sum of any
+ * prefix of buckets in O(keys). A replay of a finished day builds them once and
+ * seeks with them.
  */
 export class MinutePrefix {
   private readonly keys: Pick<DimensionRow, 'dimension' | 'key'>[] = [];
   private readonly orders: Float64Array;
   private readonly fen: Float64Array;
 
-  /** `rows` are minutes of [fromMs, fromMs + minutes × 60 s); rows outside are ignored. */
+  /** `rows` are buckets of [fromMs, fromMs + minutes × bucketMs); rows outside are ignored. */
   constructor(
     readonly fromMs: number,
     readonly minutes: number,
     rows: readonly (DimensionRow & { minuteMs: number })[],
+    readonly bucketMs = 60_000,
   ) {
     const index = new Map<string, number>();
     for (const r of rows) {
@@ -28,7 +30,7 @@ export class MinutePrefix {
     this.orders = new Float64Array((minutes + 1) * k);
     this.fen = new Float64Array((minutes + 1) * k);
     for (const r of rows) {
-      const m = Math.floor((r.minuteMs - fromMs) / 60_000);
+      const m = Math.floor((r.minuteMs - fromMs) / bucketMs);
       if (m < 0 || m >= minutes) continue;
       const i = (m + 1) * k + index.get(`${r.dimension}\u0000${r.key}`)!;
       this.orders[i]! += r.orders;
@@ -42,7 +44,22 @@ export class MinutePrefix {
     }
   }
 
-  /** Totals by key over the first `m` minutes (clamped to the span); keys without sales left out. */
+  /** Every key, and its totals over the first `m` buckets (clamped), as arrays parallel to `keys`. */
+  row(m: number): {
+    keys: readonly Pick<DimensionRow, 'dimension' | 'key'>[];
+    orders: Float64Array;
+    fen: Float64Array;
+  } {
+    const r = Math.max(0, Math.min(this.minutes, m));
+    const k = this.keys.length;
+    return {
+      keys: this.keys,
+      orders: this.orders.subarray(r * k, (r + 1) * k),
+      fen: this.fen.subarray(r * k, (r + 1) * k),
+    };
+  }
+
+  /** Totals by key over the first `m` buckets (clamped to the span); keys without sales left out. */
   before(m: number): DimensionRow[] {
     const row = Math.max(0, Math.min(this.minutes, m));
     const k = this.keys.length;

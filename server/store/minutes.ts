@@ -39,3 +39,27 @@ export async function dimensionMinutes(store: StoreHandle, show: string, range: 
     }),
   );
 }
+
+/** Sales by merchant per hour over the whole hours of a range, from merchant_by_hour (rows keyed by hour start). */
+export async function merchantHours(store: StoreHandle, show: string, range: Range): Promise<MinuteDimensionRow[]> {
+  const rs = await store.query({
+    query: `SELECT toString(toUnixTimestamp(hour)) AS h, merchant_id, toString(sum(orders)), toString(sum(gmv))
+            FROM ${store.db}.merchant_by_hour
+            WHERE show = {show:String} AND type = 'sale'
+              AND hour >= toDateTime({from:Int64}, 'UTC') AND hour < toDateTime({to:Int64}, 'UTC')
+            GROUP BY h, merchant_id`,
+    query_params: {
+      show,
+      from: Math.ceil(range.fromMs / 3_600_000) * 3600,
+      to: Math.floor(range.toMs / 3_600_000) * 3600,
+    },
+    format: 'JSONCompactEachRow',
+  });
+  return (await rs.json<[string, string, string, string]>()).map(([h, key, orders, gmv]) => ({
+    minuteMs: Number(h) * 1000,
+    dimension: 'merchant',
+    key,
+    orders: Number(orders),
+    fen: decimalToFen(gmv),
+  }));
+}

@@ -112,3 +112,48 @@ export async function edgeAndTopMerchants(
   });
   return rows(await rs.json());
 }
+
+/**
+ * In one query: channel, country and category over `seconds` (less than a minute)
+ * and, for the merchants `ids` only, their sales over the whole minutes of
+ * `minutes` (from merchant_by_minute). A replay that knows from hourly bounds which
+ * few merchants can rank asks for their last partial hour alone.
+ */
+export async function edgeAndMerchantSums(
+  store: StoreHandle,
+  show: string,
+  seconds: Range | null,
+  minutes: Range,
+  ids: readonly string[],
+): Promise<DimensionRow[]> {
+  const params: Record<string, unknown> = { show, ids };
+  const parts: string[] = [];
+  const r = seconds ? wholeSeconds(seconds) : null;
+  if (r && r.fromMs < r.toMs) {
+    if (r.toMs - r.fromMs > MINUTE) throw new Error('the seconds edge is at most a minute');
+    params.ef = r.fromMs / 1000;
+    params.et = r.toMs / 1000;
+    parts.push(`SELECT toString(dim) AS d, toString(key) AS k, toString(sum(orders)) AS so, toString(sum(gmv)) AS sg
+      FROM ${store.db}.dims_by_second
+      WHERE show = {show:String} AND type = 'sale'
+        AND second >= toDateTime({ef:Int64}, 'UTC') AND second < toDateTime({et:Int64}, 'UTC')
+      GROUP BY d, k`);
+  }
+  const m = merchantRange(minutes);
+  if (ids.length > 0 && m.fromMs < m.toMs) {
+    params.mf = m.fromMs / 1000;
+    params.mt = m.toMs / 1000;
+    parts.push(`SELECT 'merchant' AS d, merchant_id AS k, toString(sum(orders)) AS so, toString(sum(gmv)) AS sg
+      FROM ${store.db}.merchant_by_minute
+      WHERE show = {show:String} AND type = 'sale' AND merchant_id IN {ids:Array(String)}
+        AND minute >= toDateTime({mf:Int64}, 'UTC') AND minute < toDateTime({mt:Int64}, 'UTC')
+      GROUP BY merchant_id`);
+  }
+  if (parts.length === 0) return [];
+  const rs = await store.query({
+    query: parts.join('\nUNION ALL\n'),
+    query_params: params,
+    format: 'JSONCompactEachRow',
+  });
+  return rows(await rs.json());
+}

@@ -288,12 +288,20 @@ describe('replay over socket.io (real chDB, real clients)', () => {
     expect(ctx.minutes).not.toBeNull();
     expect((await readContext(app.store, show, null, show.endMs)).seconds).toBeNull();
     // Edges short and long (more than half an hour: the hour minus its later minutes).
+    // Merchants: within the first hour the engine ranks them all; later, hourly bounds
+    // leave a few candidates whose last partial hour is read (on the hour: none).
+    expect(ctx.merchantHours).not.toBeNull();
     for (const at of [
       T0 - 1000,
       T0 + 17_000,
       T0 + 20 * 60_000 + 5000,
       AT_38_28,
+      T0 + 3_600_000 + 45_000,
+      T0 + 5 * 3_600_000 + 17 * 60_000 + 3000,
       T0 + 13 * 3_600_000 + 59 * 60_000 + 59_000,
+      T0 + 16 * 3_600_000,
+      T0 + 23 * 3_600_000 + 59 * 60_000 + 59_000,
+      T0 + 86_400_000 + 30 * 60_000,
     ]) {
       const cached = await seekBoard(app.store, ctx, at);
       const stored = await seekBoard(app.store, { ...ctx, seconds: null, minutes: null }, at);
