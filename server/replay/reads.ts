@@ -7,9 +7,10 @@ import { Milestones, crossingSecond } from '../domain/milestones.js';
 import { decimalToFen } from '../../shared/money.js';
 import type { StoreHandle } from '../store/client.js';
 import { exactCrossing, readSecondsFen } from '../store/board.js';
-import { dimensionRows, secondRows, type Range } from '../store/ranges.js';
-import { dimensionMinutes, merchantHours } from '../store/minutes.js';
-import { edgeAndMerchantSums, edgeAndTopMerchants, topMerchants } from '../store/top.js';
+import { dimensionRows, secondRows } from '../store/ranges.js';
+import { dimensionMinutes } from '../store/minutes.js';
+import { MerchantIndex } from './merchants.js';
+import { edgeAndTopMerchants, topMerchants } from '../store/top.js';
 
 /**
  * Replay reads run on one engine thread, so however many replays play, the live
@@ -52,14 +53,9 @@ export interface ReplayContext {
   seconds: RollupRow[] | null;
   /** Channel/country/category running totals by whole minute, kept likewise for a finished show. */
   minutes: MinutePrefix | null;
-  /**
-   * Merchant running totals by whole hour (finished shows whose window starts on the
-   * hour): the bounds that leave only a few merchants able to rank at a seek.
-   */
-  merchantHours: MinutePrefix | null;
+  /** The merchants able to rank and their minutes, kept likewise (null: ranked in the engine). */
+  merchants: MerchantIndex | null;
 }
-
-const HOUR = 3_600_000;
 
 /** Start of the show's window (its grace period before the start), epoch ms. */
 export function windowStartMs(show: Show): number {
@@ -97,23 +93,15 @@ export async function readContext(
     crossings.push({ fen: target, amount: m.amount, kind: m.kind, atMs });
   }
   if (now < windowEndMs(show))
-    return { show, lastYearShow, lastYear, crossings, seconds: null, minutes: null, merchantHours: null };
+    return { show, lastYearShow, lastYear, crossings, seconds: null, minutes: null, merchants: null };
   const window = { fromMs: windowStartMs(show), toMs: windowEndMs(show) };
   const minutes = new MinutePrefix(
     window.fromMs,
     (window.toMs - window.fromMs) / 60_000,
     await dimensionMinutes(store, show.id, window),
   );
-  const merchantHoursPrefix =
-    window.fromMs % HOUR === 0
-      ? new MinutePrefix(
-          window.fromMs,
-          Math.floor((window.toMs - window.fromMs) / HOUR),
-          await merchantHours(store, show.id, window),
-          HOUR,
-        )
-      : null;
-  return { show, lastYearShow, lastYear, crossings, seconds: rows, minutes, merchantHours: merchantHoursPrefix };
+  const merchants = await MerchantIndex.read(store, show.id, window);
+  return { show, lastYearShow, lastYear, crossings, seconds: rows, minutes, merchants };
 }
 
 /** The milestones as they stood at `positionMs`: crossed when their crossing order came before it. */
@@ -168,74 +156,14 @@ async function breakdownRows(store: StoreHandle, ctx: ReplayContext, atMs: numbe
   }
   const m = Math.floor((atMs - from) / 60_000);
   const edge = { fromMs: from + m * 60_000, toMs: atMs };
-  const whole = ctx.minutes.before(m);
-  const merchants = ctx.merchantHours ? candidates(ctx.merchantHours, from + m * 60_000) : null;
-  if (!merchants) return [...whole, ...(await edgeAndTopMerchants(store, ctx.show.id, edge, all, TOP_N))];
-  const partial = await edgeAndMerchantSums(store, ctx.show.id, edge, merchants.rest, merchants.ids);
-  return [...whole, ...partial.filter((r) => r.dimension !== 'merchant'), ...merchants.rank(partial)];
-}
-
-/** The n-th largest value (0 when there are fewer), in one pass keeping the n best. */
-function nthLargest(values: Float64Array, n: number): number {
-  const best: number[] = [];
-  for (const v of values) {
-    if (best.length === n && v <= best[n - 1]!) continue;
-    let i = best.length < n ? best.length : n - 1;
-    best[i] = v;
-    while (i > 0 && best[i]! > best[i - 1]!) {
-      [best[i - 1], best[i]] = [best[i]!, best[i - 1]!];
-      i--;
-    }
-  }
-  return best.length === n ? best[n - 1]! : 0;
-}
-
-/** More merchants than this within the bounds: let the engine rank them all instead. */
-const MAX_CANDIDATES = 200;
-
-/**
- * Which merchants can be in the top ten over [window start, minuteMs): every
- * merchant's total lies between its totals at the hour before and the hour after
- * (sales only add), so a merchant whose upper bound is below the tenth-best lower
- * bound cannot rank. `rank` adds the candidates' partial hour (from the store) and
- * ranks them exactly. Null when the bounds leave too many (the day's first hour).
- */
-function candidates(
-  hours: MinutePrefix,
-  minuteMs: number,
-): { ids: string[]; rest: Range; rank: (partial: readonly DimensionRow[]) => DimensionRow[] } | null {
-  const h = Math.floor((minuteMs - hours.fromMs) / HOUR);
-  const lo = hours.row(h);
-  const hi = hours.row(h + 1);
-  const hourStart = hours.fromMs + h * HOUR;
-  const exact = minuteMs === hourStart || h >= hours.minutes;
-  const tenth = nthLargest(lo.fen, TOP_N);
-  const picked: number[] = [];
-  for (let j = 0; j < lo.keys.length; j++) {
-    const upper = exact ? lo.fen[j]! : hi.fen[j]!;
-    if (upper > 0 && upper >= tenth) picked.push(j);
-  }
-  if (!exact && picked.length > MAX_CANDIDATES) return null;
-  return {
-    ids: exact ? [] : picked.map((j) => lo.keys[j]!.key),
-    rest: { fromMs: hourStart, toMs: exact ? hourStart : minuteMs },
-    rank: (partial) => {
-      const add = new Map(partial.filter((r) => r.dimension === 'merchant').map((r) => [r.key, r]));
-      const all = picked.map((j) => {
-        const p = add.get(lo.keys[j]!.key);
-        return {
-          dimension: 'merchant' as const,
-          key: lo.keys[j]!.key,
-          orders: lo.orders[j]! + (p?.orders ?? 0),
-          fen: lo.fen[j]! + (p?.fen ?? 0),
-        };
-      });
-      return all
-        .filter((r) => r.orders > 0)
-        .sort((a, b) => b.fen - a.fen || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-        .slice(0, TOP_N);
-    },
-  };
+  const top = ctx.merchants?.topBefore(m) ?? null;
+  // Ranked from the kept minutes: the query reads only the last minute's seconds.
+  const merchants = top ? { fromMs: from, toMs: from } : all;
+  return [
+    ...ctx.minutes.before(m),
+    ...(top ?? []),
+    ...(await edgeAndTopMerchants(store, ctx.show.id, edge, merchants, TOP_N)),
+  ];
 }
 
 /**

@@ -63,3 +63,37 @@ export async function merchantHours(store: StoreHandle, show: string, range: Ran
     fen: decimalToFen(gmv),
   }));
 }
+
+/** Sales by merchant per `bucketMs` (a multiple of a minute) over the whole buckets of a range, from merchant_by_minute. */
+export async function merchantBuckets(
+  store: StoreHandle,
+  show: string,
+  range: Range,
+  bucketMs: number,
+  ids: readonly string[] | null = null,
+): Promise<MinuteDimensionRow[]> {
+  const rs = await store.query({
+    query: `SELECT toString(intDiv(toUnixTimestamp(minute), {bucket:UInt32}) * {bucket:UInt32}) AS b, merchant_id,
+                   toString(sum(orders)), toString(sum(gmv))
+            FROM ${store.db}.merchant_by_minute
+            WHERE show = {show:String} AND type = 'sale'
+              AND minute >= toDateTime({from:Int64}, 'UTC') AND minute < toDateTime({to:Int64}, 'UTC')
+              ${ids ? 'AND merchant_id IN {ids:Array(String)}' : ''}
+            GROUP BY b, merchant_id`,
+    query_params: {
+      show,
+      bucket: bucketMs / 1000,
+      from: Math.ceil(range.fromMs / bucketMs) * (bucketMs / 1000),
+      to: Math.floor(range.toMs / bucketMs) * (bucketMs / 1000),
+      ids: ids ?? [],
+    },
+    format: 'JSONCompactEachRow',
+  });
+  return (await rs.json<[string, string, string, string]>()).map(([b, key, orders, gmv]) => ({
+    minuteMs: Number(b) * 1000,
+    dimension: 'merchant',
+    key,
+    orders: Number(orders),
+    fen: decimalToFen(gmv),
+  }));
+}

@@ -288,9 +288,10 @@ describe('replay over socket.io (real chDB, real clients)', () => {
     expect(ctx.minutes).not.toBeNull();
     expect((await readContext(app.store, show, null, show.endMs)).seconds).toBeNull();
     // Edges short and long (more than half an hour: the hour minus its later minutes).
-    // Merchants: within the first hour the engine ranks them all; later, hourly bounds
-    // leave a few candidates whose last partial hour is read (on the hour: none).
-    expect(ctx.merchantHours).not.toBeNull();
+    // Merchants: ranked from the kept minutes of the few that can rank in each hour or ten
+    // minutes, or in the engine where too many can.
+    expect(ctx.merchants).not.toBeNull();
+    let fromIndex = 0;
     for (const at of [
       T0 - 1000,
       T0 + 17_000,
@@ -303,8 +304,9 @@ describe('replay over socket.io (real chDB, real clients)', () => {
       T0 + 23 * 3_600_000 + 59 * 60_000 + 59_000,
       T0 + 86_400_000 + 30 * 60_000,
     ]) {
+      if (ctx.merchants!.topBefore(Math.floor((at - (T0 - 3_600_000)) / 60_000))) fromIndex++;
       const cached = await seekBoard(app.store, ctx, at);
-      const stored = await seekBoard(app.store, { ...ctx, seconds: null, minutes: null }, at);
+      const stored = await seekBoard(app.store, { ...ctx, seconds: null, minutes: null, merchants: null }, at);
       for (const b of [cached, stored]) expect(b.gross()).toEqual((await rawBefore(at)).gross);
       expect(stored.series()).toEqual(cached.series());
       expect(stored.breakdowns()).toEqual(cached.breakdowns());
@@ -320,6 +322,9 @@ describe('replay over socket.io (real chDB, real clients)', () => {
         top.map(([key, o, g]) => ({ key, orders: Number(o), gmv: formatFen(decimalToFen(g!)) })),
       );
     }
+    // Both ways of ranking merchants were taken.
+    expect(fromIndex).toBeGreaterThan(0);
+    expect(fromIndex).toBeLessThan(10);
   });
 
   it('refuses bad requests with a code', async () => {
