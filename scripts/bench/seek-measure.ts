@@ -45,6 +45,10 @@ export interface SeekReport {
   };
   /** 00:38:28 China time (10 billion on the day), ms. */
   at003828: { ms: number; gross: string; orders: number };
+  /** Seeks whose merchants were ranked in the engine (too many within reach: the first minutes of the rush). */
+  rankedInEngine: number;
+  /** Seeks at fixed instants of the midnight rush (China time), ms: where the engine ranks merchants. */
+  rush: { at: string; ms: number; rankedInEngine: boolean }[];
   seconds: number[];
 }
 
@@ -113,6 +117,9 @@ export async function measureSeeks(
   const breakdowns: number[] = [];
   const build: number[] = [];
   let first: SeekReport['at003828'] | null = null;
+  const windowStart = show.startMs - show.graceSeconds * 1000;
+  const inEngine = (s: number) => ctx.merchants?.topBefore(Math.floor((s - windowStart) / 60_000)) == null;
+  let rankedInEngine = 0;
   for (const [i, s] of seconds.entries()) {
     const timings: SeekTimings = { series: 0, breakdowns: 0, build: 0 };
     t = performance.now();
@@ -123,7 +130,20 @@ export async function measureSeeks(
     breakdowns.push(timings.breakdowns);
     build.push(timings.build);
     if (i === 0) first = { ms, gross: snap.gross.gmv, orders: snap.gross.orders };
+    if (inEngine(s)) rankedInEngine++;
     if ((i + 1) % 50 === 0) opts.log(`${i + 1}/${seconds.length} seeks`);
+  }
+
+  const rush: SeekReport['rush'] = [];
+  for (const sec of [30, 90, 300, 599, 601, 1200]) {
+    const at = show.startMs + sec * 1000;
+    t = performance.now();
+    await seek(at, { series: 0, breakdowns: 0, build: 0 });
+    rush.push({
+      at: `00:${String(Math.floor(sec / 60)).padStart(2, '0')}:${String(sec % 60).padStart(2, '0')}`,
+      ms: Math.round((performance.now() - t) * 10) / 10,
+      rankedInEngine: inEngine(at),
+    });
   }
 
   // Alternatives alone, on the same seconds.
@@ -173,6 +193,8 @@ export async function measureSeeks(
       milestones: quantiles(milestoneState),
     },
     at003828: first!,
+    rankedInEngine,
+    rush,
     seconds: seconds.map((s) => (s - show.startMs) / 1000),
   };
 }

@@ -132,6 +132,10 @@ async function main(): Promise<void> {
     log(
       `00:38:28: ${report.at003828.ms.toFixed(1)} ms, gross ${report.at003828.gross} CNY, ${fmt(report.at003828.orders)} orders`,
     );
+    log(
+      `merchants ranked in the engine in ${report.rankedInEngine} of the seeks; rush: ` +
+        report.rush.map((r) => `${r.at} ${r.ms} ms${r.rankedInEngine ? ' (engine)' : ''}`).join(', '),
+    );
     const s = report.seek;
     log(
       `seek over ${fmt(report.orders)} orders, ${s.count} seeks: p50 ${s.p50} ms, p95 ${s.p95} ms, max ${s.max} ms ` +

@@ -213,7 +213,9 @@ export async function advanceBoard(
   const dims = await dimensionRows(store, show.id, range, ['channel', 'country', 'category']);
   board.addRollups(seconds, dims);
   if (Math.floor(toMs / 60_000) > Math.floor(fromMs / 60_000)) {
-    board.setBreakdown('merchant', await topMerchants(store, show.id, { fromMs: windowStartMs(show), toMs }, TOP_N));
+    const from = windowStartMs(show);
+    const kept = ctx.merchants?.topBefore(Math.floor((toMs - from) / 60_000)) ?? null;
+    board.setBreakdown('merchant', kept ?? (await topMerchants(store, show.id, { fromMs: from, toMs }, TOP_N)));
   }
   setNewest(board, toMs);
 }
