@@ -14,6 +14,7 @@ import livePlugin from './live/plugin.js';
 import relayPlugin from './live/relay.js';
 import metricsPlugin from './metrics.js';
 import { historyRoutes } from './routes/history.js';
+import replayPlugin from './replay/plugin.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes } from './routes/read.js';
 import securityPlugin from './security.js';
@@ -133,6 +134,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(relayPlugin, { config });
   if (config.role !== 'push') await app.register(storePlugin, { config });
   if (config.role !== 'ingest') await app.register(livePlugin, { config });
+  // Replays read the store and speak on the same socket.io server as the live board.
+  if (config.role === 'all') await app.register(replayPlugin, { config });
   if (config.role !== 'push') await app.register(writerPlugin, { config });
   await app.register(healthRoutes, { config });
   await app.register(readRoutes, { config });

@@ -26,7 +26,8 @@ export interface DimensionRow {
 }
 
 const RATE_WINDOW_SECONDS = 5;
-const TOP_N = 10;
+/** Rows of the country, category and merchant rankings. */
+export const TOP_N = 10;
 /** Most arcs sampled between two ticks: the per-frame drawing budget of a board. */
 export const ARC_BUDGET = 48;
 
@@ -90,6 +91,13 @@ export class LiveBoard {
 
   /** Loads rolled-up rows from the store (at start or after a failure). */
   load(seconds: readonly RollupRow[], dimensions: readonly DimensionRow[], newestEventMs: number | null): void {
+    this.addRollups(seconds, dimensions);
+    this.newestEventMs = newestEventMs;
+    this.changed.clear();
+  }
+
+  /** Adds rolled-up rows; the seconds they touch count as changed (a replay's next tick sends them). */
+  addRollups(seconds: readonly RollupRow[], dimensions: readonly DimensionRow[]): void {
     for (const r of seconds) {
       const t = r.type === 'refund' ? this.refund : this.sale;
       t.orders += r.orders;
@@ -97,8 +105,14 @@ export class LiveBoard {
       if (r.type === 'sale') this.addSecond(r.second, r.orders, r.fen);
     }
     for (const d of dimensions) add(this.dims[d.dimension], d.key, d.orders, d.fen);
-    this.newestEventMs = newestEventMs;
-    this.changed.clear();
+    this.version++;
+  }
+
+  /** Replaces one breakdown whole (a replay re-reads its merchant ranking at each new minute). */
+  setBreakdown(dimension: keyof Breakdowns, rows: readonly DimensionRow[]): void {
+    const map = this.dims[dimension];
+    map.clear();
+    for (const d of rows) add(map, d.key, d.orders, d.fen);
     this.version++;
   }
 

@@ -8,6 +8,7 @@ import { takeLiveLease } from './lease.js';
 import { servePush } from './push.js';
 import { recordOnAir } from './record.js';
 import { LiveService } from './service.js';
+import { viewerGate } from './viewer-gate.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,12 +40,7 @@ export default fp<{ config: Config }>(
     app.decorate('io', io);
     const nsp = io.of(LIVE_NAMESPACE);
     // Every handshake, reconnections included, shows a viewer token when access is closed: on every node.
-    nsp.use((socket, next) => {
-      const auth = socket.handshake.auth as { token?: unknown };
-      const token = typeof auth.token === 'string' ? auth.token : undefined;
-      if (app.viewers.allows(token)) next();
-      else next(new Error('GMV_ERR_VIEWER_UNAUTHORIZED'));
-    });
+    nsp.use(viewerGate(app.viewers));
     const log = app.log.child({ module: 'live' });
     const stopSlow = dropSlowReaders(nsp, config, log);
 

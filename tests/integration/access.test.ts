@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShareLinks } from '../../server/auth.js';
+import { REPLAY_NAMESPACE } from '../../shared/history.js';
 import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import { startApp } from '../fixtures/app.js';
 import { tempDir } from '../fixtures/server.js';
@@ -66,6 +67,29 @@ describe('viewer access when VIEW_TOKENS and SHARE_SECRET are set', () => {
     expect(await handshake('wrong-token-000000000000')).toBe('GMV_ERR_VIEWER_UNAUTHORIZED');
     expect(await handshake(VIEW)).toBe('snapshot');
     expect(await handshake(new ShareLinks(SECRET).mint(60).token)).toBe('snapshot');
+  });
+
+  it('guards the replay namespace with the same viewer gate', async () => {
+    const attempt = (token?: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(`${url}${REPLAY_NAMESPACE}`, {
+          transports: ['websocket'],
+          reconnection: false,
+          ...(token ? { auth: { token } } : {}),
+        });
+        socket.on('connect', () => {
+          socket.close();
+          resolve('connected');
+        });
+        socket.on('connect_error', (err) => {
+          socket.close();
+          resolve(err.message);
+        });
+      });
+    expect(await attempt()).toBe('GMV_ERR_VIEWER_UNAUTHORIZED');
+    expect(await attempt('wrong-token-000000000000')).toBe('GMV_ERR_VIEWER_UNAUTHORIZED');
+    expect(await attempt(VIEW)).toBe('connected');
+    expect(await attempt(new ShareLinks(SECRET).mint(60).token)).toBe('connected');
   });
 
   it('lets only an admin mint share links, which then open the board', async () => {
