@@ -13,7 +13,7 @@ import writerPlugin from './ingest/plugin.js';
 import livePlugin from './live/plugin.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes } from './routes/read.js';
-import securityPlugin from './security.js';
+import securityPlugin, { SCREEN_PATHS } from './security.js';
 import storePlugin from './store/plugin.js';
 
 const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -131,6 +131,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   if (existsSync(CLIENT_DIR)) {
     await app.register(fastifyStatic, { root: CLIENT_DIR, index: 'index.html', wildcard: false });
+    // The replay and executive screens are the same page; the client picks the screen by path.
+    for (const path of SCREEN_PATHS)
+      app.get(path, { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
   } else {
     app.log.warn({ dir: CLIENT_DIR }, 'board not built: run `npm run build` to serve it');
   }
