@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { Errors } from './errors.js';
 import writerPlugin from './ingest/plugin.js';
 import livePlugin from './live/plugin.js';
+import { historyRoutes } from './routes/history.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes } from './routes/read.js';
 import securityPlugin, { SCREEN_PATHS } from './security.js';
@@ -127,6 +128,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(writerPlugin, { config });
   await app.register(healthRoutes);
   await app.register(readRoutes, { config });
+  await app.register(historyRoutes, { config });
   await app.register(ingestRoutes, { config });
 
   if (existsSync(CLIENT_DIR)) {

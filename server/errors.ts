@@ -13,6 +13,8 @@ export const Errors = {
   REPLAYED: createError('GMV_ERR_REPLAYED', 'this signed request was already received', 409),
   RATE_LIMITED: createError('GMV_ERR_RATE_LIMITED', 'too many requests; retry in %s', 429),
   NOT_CONFIGURED: createError('GMV_ERR_NOT_CONFIGURED', '%s', 409),
+  /** A query parameter that passed its schema but not the checks that need the show (ranges, sizes). */
+  REQUEST_INVALID: createError('GMV_ERR_REQUEST_INVALID', '%s', 400),
   BODY_EMPTY: createError('GMV_ERR_BODY_EMPTY', '%s', 400),
   BODY_INVALID: createError('GMV_ERR_BODY_INVALID', '%s', 400),
   NOT_FOUND: createError('GMV_ERR_NOT_FOUND', 'no route %s', 404),

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
+import { recordOnAir } from './record.js';
 import { LiveService } from './service.js';
 
 declare module 'fastify' {
@@ -53,6 +54,8 @@ export default fp<{ config: Config }>(
       });
     });
 
+    // Every broadcast message is also recorded (off this path): what the wall showed, when.
+    const onAir = recordOnAir(app, show.id, log);
     let lastRecovery = 0;
     const timer = setInterval(() => {
       // After a failed write, keep trying to rebuild from the store even if no order arrives.
@@ -62,11 +65,11 @@ export default fp<{ config: Config }>(
       }
       if (live.needsSnapshot) {
         live.needsSnapshot = false;
-        nsp.emit('snapshot', live.snapshot());
+        nsp.emit('snapshot', onAir.record('snapshot', live.snapshot()));
         return;
       }
       const tick = live.nextTick();
-      if (tick) nsp.emit('tick', tick);
+      if (tick) nsp.emit('tick', onAir.record('tick', tick));
     }, config.tickMs);
 
     // A board that stops reading (a frozen TV, a dead network) would make the server
@@ -95,7 +98,7 @@ export default fp<{ config: Config }>(
       if (app.hasDecorator('writer')) await app.writer.drain();
       // Flush the last state to boards before sockets close.
       const tick = live.nextTick();
-      if (tick) nsp.emit('tick', tick);
+      if (tick) nsp.emit('tick', onAir.record('tick', tick));
       // Close sockets and the engine but leave the HTTP server to fastify.
       io.disconnectSockets(true);
       io.engine.close();

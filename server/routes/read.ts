@@ -4,6 +4,8 @@ import type { TotalsResponse } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
 import { readTotals } from '../store/board.js';
+import { totalsAtInstant } from './history.js';
+import { instantParam } from './params.js';
 
 const part = {
   type: 'object',
@@ -12,7 +14,7 @@ const part = {
 
 /** Read side: totals of the live show (from the live state) or of any stored show (from ClickHouse). */
 export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
-  app.get<{ Querystring: { show?: string } }>(
+  app.get<{ Querystring: { show?: string; at?: string } }>(
     '/api/v1/totals',
     {
       config: { rateLimit: { max: config.rateLimits.readPerMin, timeWindow: 60_000 } },
@@ -23,6 +25,7 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
           type: 'object',
           properties: {
             show: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' },
+            at: instantParam('time travel: totals of the orders with event time up to this instant'),
             token: { type: 'string', maxLength: 512, description: 'viewer token or share link, when access is closed' },
           },
           additionalProperties: false,
@@ -43,6 +46,7 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
       },
     },
     async (req): Promise<TotalsResponse> => {
+      if (req.query.at !== undefined) return totalsAtInstant(app.store, config, req.query.show, req.query.at);
       const id = req.query.show ?? config.liveShow;
       if (id === app.live.show.id) return app.live.totals();
       const show = config.shows.find((s) => s.id === id);

@@ -1,0 +1,299 @@
+import type { FastifyPluginAsync } from 'fastify';
+import {
+  MAX_SERIES_ROWS,
+  SERIES_STEPS,
+  type BreakdownsResponse,
+  type Dimension,
+  type OnAirResponse,
+  type SeriesResponse,
+  type SeriesStep,
+  type ShowSummary,
+} from '../../shared/history.js';
+import { formatFen } from '../../shared/money.js';
+import type { TotalsPart, TotalsResponse } from '../../shared/protocol.js';
+import type { Config } from '../config.js';
+import { Errors } from '../errors.js';
+import type { StoredTotals } from '../store/board.js';
+import type { StoreHandle } from '../store/client.js';
+import { breakdownExport, runExport, seriesExport, type ExportFormat } from '../store/exports.js';
+import { STEP_MS, onAirAt, seriesRows, storedShows, totalsAt } from '../store/history.js';
+import { dimensionRows, merchantRange, wholeSeconds, type Range } from '../store/ranges.js';
+import { instantOf, instantParam, rangeOf, showOf, showParam, tokenParam } from './params.js';
+import { historySchemas as S } from './history-schemas.js';
+
+const DIMENSIONS: readonly Dimension[] = ['channel', 'country', 'category', 'merchant'];
+
+interface RangeQuery {
+  show?: string;
+  from?: string;
+  to?: string;
+  token?: string;
+}
+interface SeriesQuery extends RangeQuery {
+  step?: SeriesStep;
+}
+interface BreakdownsQuery extends RangeQuery {
+  dimension: Dimension;
+  limit?: number;
+}
+interface ExportQuery extends RangeQuery {
+  kind?: 'series' | 'breakdown';
+  step?: SeriesStep;
+  dimension?: Dimension;
+  limit?: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function parts(t: StoredTotals): { gross: TotalsPart; net: TotalsPart } {
+  return {
+    gross: { gmv: formatFen(t.saleFen), orders: t.saleOrders },
+    net: { gmv: formatFen(t.saleFen - t.refundFen), orders: t.saleOrders - t.refundOrders },
+  };
+}
+
+/** GET /api/v1/totals?at=: totals of the stored orders with event time up to `at`, exact to the ms. */
+export async function totalsAtInstant(
+  store: StoreHandle,
+  config: Config,
+  id: string | undefined,
+  at: string,
+): Promise<TotalsResponse> {
+  const atMs = instantOf('at', at);
+  const show = showOf(config, id);
+  return { show: show.id, asOf: iso(atMs), seq: 0, currency: 'CNY', ...parts(await totalsAt(store, show.id, atMs)) };
+}
+
+/** Refuses a series that would pass MAX_SERIES_ROWS steps, naming `step`. */
+function checkRows(range: Range, step: SeriesStep): void {
+  const r = wholeSeconds(range);
+  // Unaligned minute or hour ranges can touch one step more at the edges.
+  const most = Math.ceil((r.toMs - r.fromMs) / STEP_MS[step]) + (step === '1s' ? 0 : 1);
+  if (most > MAX_SERIES_ROWS) {
+    throw new Errors.REQUEST_INVALID(
+      `step ${step} over this range gives up to ${most} rows, more than ${MAX_SERIES_ROWS}: use a larger step or a shorter range`,
+    );
+  }
+}
+
+/** "20151110T160000Z", for file names. */
+const compact = (ms: number) =>
+  iso(ms)
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+
+/**
+ * The analyst's side: the configured shows, series and breakdowns of any range,
+ * what was on air at an instant, and exports that ClickHouse formats and the
+ * reply streams.
+ */
+export const historyRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+  const rateLimit = { max: config.rateLimits.readPerMin, timeWindow: 60_000 };
+  const range = { show: showParam, from: instantParam('start of the range'), to: instantParam('end (exclusive)') };
+
+  app.get<{ Querystring: { token?: string } }>(
+    '/api/v1/shows',
+    {
+      config: { rateLimit },
+      schema: {
+        summary: 'The configured shows and what the store holds of each',
+        tags: ['history'],
+        querystring: { type: 'object', properties: { token: tokenParam }, additionalProperties: false },
+        response: { 200: { type: 'array', items: S.showSummary } },
+      },
+    },
+    async (): Promise<ShowSummary[]> => {
+      const stored = await storedShows(
+        app.store,
+        config.shows.map((s) => s.id),
+      );
+      return config.shows.map((s) => {
+        const st = stored.get(s.id);
+        return {
+          id: s.id,
+          name: s.name,
+          start: iso(s.startMs),
+          end: iso(s.endMs),
+          timeZone: s.timeZone,
+          live: s.id === config.liveShow,
+          orders: st?.orders ?? 0,
+          firstEvent: st?.firstEventMs != null ? iso(st.firstEventMs) : null,
+          lastEvent: st?.lastEventMs != null ? iso(st.lastEventMs) : null,
+        };
+      });
+    },
+  );
+
+  app.get<{ Querystring: SeriesQuery }>(
+    '/api/v1/series',
+    {
+      config: { rateLimit },
+      schema: {
+        summary: 'Sales, refunds and net GMV per step (1s, 1m, 1h) over a range of event time',
+        tags: ['history'],
+        querystring: {
+          type: 'object',
+          properties: { ...range, step: { type: 'string', enum: [...SERIES_STEPS], default: '1m' }, token: tokenParam },
+          additionalProperties: false,
+        },
+        response: { 200: S.series },
+      },
+    },
+    async (req): Promise<SeriesResponse> => {
+      const show = showOf(config, req.query.show);
+      const r = rangeOf(show, req.query.from, req.query.to);
+      const step = req.query.step ?? '1m';
+      checkRows(r, step);
+      const rows = await seriesRows(app.store, show, r, step);
+      const summed = wholeSeconds(r);
+      return {
+        show: show.id,
+        step,
+        from: iso(summed.fromMs),
+        to: iso(summed.toMs),
+        rows: rows.map((b) => ({
+          t: iso(b.startMs),
+          orders: b.orders,
+          gmv: formatFen(b.fen),
+          refunds: b.refunds,
+          refundGmv: formatFen(b.refundFen),
+          netGmv: formatFen(b.fen - b.refundFen),
+        })),
+      };
+    },
+  );
+
+  app.get<{ Querystring: BreakdownsQuery }>(
+    '/api/v1/breakdowns',
+    {
+      config: { rateLimit },
+      schema: {
+        summary: 'Sales by channel, country, category or merchant over a range of event time',
+        tags: ['history'],
+        querystring: {
+          type: 'object',
+          properties: {
+            ...range,
+            dimension: { type: 'string', enum: [...DIMENSIONS] },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
+            token: tokenParam,
+          },
+          required: ['dimension'],
+          additionalProperties: false,
+        },
+        response: { 200: S.breakdowns },
+      },
+    },
+    async (req): Promise<BreakdownsResponse> => {
+      const show = showOf(config, req.query.show);
+      const r = rangeOf(show, req.query.from, req.query.to);
+      const { dimension } = req.query;
+      const summed = dimension === 'merchant' ? merchantRange(r) : wholeSeconds(r);
+      const rows = await dimensionRows(app.store, show.id, r, [dimension]);
+      rows.sort((a, b) => b.fen - a.fen || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return {
+        show: show.id,
+        dimension,
+        from: iso(summed.fromMs),
+        to: iso(summed.toMs),
+        rows: rows
+          .slice(0, req.query.limit ?? 10)
+          .map((row) => ({ key: row.key, orders: row.orders, gmv: formatFen(row.fen) })),
+      };
+    },
+  );
+
+  app.get<{ Querystring: { show?: string; at: string; token?: string } }>(
+    '/api/v1/on-air',
+    {
+      config: { rateLimit },
+      schema: {
+        summary: 'What the wall showed at an instant, next to the event-time truth',
+        tags: ['history'],
+        querystring: {
+          type: 'object',
+          properties: { show: showParam, at: instantParam('the instant'), token: tokenParam },
+          required: ['at'],
+          additionalProperties: false,
+        },
+        response: { 200: S.onAir },
+      },
+    },
+    async (req): Promise<OnAirResponse> => {
+      const atMs = instantOf('at', req.query.at);
+      const show = showOf(config, req.query.show);
+      const [row, truth] = await Promise.all([onAirAt(app.store, show.id, atMs), totalsAt(app.store, show.id, atMs)]);
+      return {
+        show: show.id,
+        at: iso(atMs),
+        onAir: row && {
+          seq: row.seq,
+          kind: row.kind,
+          sentAt: iso(row.sentAtMs),
+          asOf: iso(row.asOfMs),
+          gross: { gmv: formatFen(row.grossFen), orders: row.grossOrders },
+          net: { gmv: formatFen(row.netFen), orders: row.netOrders },
+        },
+        truth: parts(truth),
+      };
+    },
+  );
+
+  const exportQuery = {
+    type: 'object',
+    properties: {
+      ...range,
+      kind: { type: 'string', enum: ['series', 'breakdown'], default: 'series' },
+      step: { type: 'string', enum: [...SERIES_STEPS], default: '1m' },
+      dimension: { type: 'string', enum: [...DIMENSIONS] },
+      limit: { type: 'integer', minimum: 1, maximum: MAX_SERIES_ROWS, default: MAX_SERIES_ROWS },
+      token: tokenParam,
+    },
+    additionalProperties: false,
+  } as const;
+  const exportRoute = (format: ExportFormat, contentType: string) =>
+    app.get<{ Querystring: ExportQuery }>(
+      `/api/v1/export.${format}`,
+      {
+        config: { rateLimit },
+        schema: {
+          summary: `A series (kind=series, step) or a breakdown (kind=breakdown, dimension) as ${format === 'csv' ? 'CSV' : 'Parquet'}`,
+          tags: ['history'],
+          querystring: exportQuery,
+          produces: [contentType],
+          response: {
+            200: {
+              description: `attachment; ${format === 'csv' ? 'CSV with a header row' : 'a Parquet file'}`,
+              content: { [contentType.split(';')[0]!]: { schema: { type: 'string', format: 'binary' } } },
+            },
+          },
+        },
+      },
+      async (req, reply) => {
+        const show = showOf(config, req.query.show);
+        const r = rangeOf(show, req.query.from, req.query.to);
+        let q;
+        let name;
+        if ((req.query.kind ?? 'series') === 'series') {
+          const step = req.query.step ?? '1m';
+          checkRows(r, step);
+          q = seriesExport(app.store, show, r, step, format);
+          name = `series-${step}`;
+        } else {
+          const { dimension } = req.query;
+          if (!dimension) throw new Errors.REQUEST_INVALID('dimension is required when kind is breakdown');
+          q = breakdownExport(app.store, show.id, r, dimension, req.query.limit ?? MAX_SERIES_ROWS);
+          name = dimension;
+        }
+        const stream = await runExport(app.store, q, format);
+        const file = `gmv-${show.id}-${name}-${compact(r.fromMs)}-${compact(r.toMs)}.${format}`;
+        return reply
+          .header('content-type', contentType)
+          .header('content-disposition', `attachment; filename="${file}"`)
+          .header('cache-control', 'no-store')
+          .send(stream);
+      },
+    );
+  exportRoute('csv', 'text/csv; charset=utf-8');
+  exportRoute('parquet', 'application/vnd.apache.parquet');
+};

@@ -1,0 +1,72 @@
+import type { Readable } from 'node:stream';
+import type { ClickHouseSettings } from '@clickhouse/client';
+import type { Dimension, SeriesStep } from '../../shared/history.js';
+import type { Show } from '../../shared/show.js';
+import type { StoreHandle } from './client.js';
+import { seriesQuery } from './history.js';
+import { dimensionQuery, type BoundQuery, type Range } from './ranges.js';
+import { QUERY_SETTINGS, settingsClause } from './settings.js';
+
+export type ExportFormat = 'csv' | 'parquet';
+
+/**
+ * CSV is for spreadsheets: times as RFC 3339 UTC text, amounts as plain decimals
+ * with two places. Parquet keeps the types: a UTC timestamp (ms) and Decimal(38, 2).
+ */
+const TIME: Record<ExportFormat, string> = {
+  csv: "formatDateTime(toDateTime(b, 'UTC'), '%Y-%m-%dT%H:%i:%SZ', 'UTC')",
+  parquet: "toDateTime64(b, 3, 'UTC')",
+};
+const FORMAT: Record<ExportFormat, string> = { csv: 'CSVWithNames', parquet: 'Parquet' };
+
+/** Settings of an export: the read settings, decimals printed with their two places. */
+const EXPORT_SETTINGS: ClickHouseSettings = {
+  ...QUERY_SETTINGS,
+  output_format_decimal_trailing_zeros: 1,
+  output_format_parquet_compression_method: 'zstd',
+};
+
+/** A series export: t, orders, gmv, refunds, refundGmv, netGmv; one row per non-empty step. */
+export function seriesExport(
+  store: StoreHandle,
+  show: Show,
+  range: Range,
+  step: SeriesStep,
+  format: ExportFormat,
+): BoundQuery {
+  const q = seriesQuery(store, show, range, step);
+  return {
+    query: `SELECT ${TIME[format]} AS t, so AS orders, sg AS gmv, ro AS refunds, rg AS refundGmv, ng AS netGmv
+            FROM (${q.query}) ORDER BY b`,
+    query_params: q.query_params,
+  };
+}
+
+/** A breakdown export: dimension, key, orders, gmv of sales; largest GMV first, ties by key. */
+export function breakdownExport(
+  store: StoreHandle,
+  show: string,
+  range: Range,
+  dimension: Dimension,
+  limit: number,
+): BoundQuery {
+  const q = dimensionQuery(store, show, range, [dimension])!;
+  return {
+    query: `SELECT d AS dimension, k AS key, orders, gmv FROM (${q.query})
+            ORDER BY gmv DESC, key LIMIT {limit:UInt32}`,
+    query_params: { ...q.query_params, limit },
+  };
+}
+
+/**
+ * Runs an export and hands back ClickHouse's own output as a byte stream: nothing
+ * is parsed or held here. (Over HTTP ClickHouse streams it; the embedded engine
+ * produces the whole result before the first byte.)
+ */
+export async function runExport(store: StoreHandle, q: BoundQuery, format: ExportFormat): Promise<Readable> {
+  const result = await store.client.exec({
+    query: `${q.query} SETTINGS ${settingsClause(EXPORT_SETTINGS)} FORMAT ${FORMAT[format]}`,
+    query_params: q.query_params,
+  });
+  return result.stream;
+}

@@ -1,0 +1,181 @@
+import { decimalToFen } from '../../shared/money.js';
+import type { SeriesStep } from '../../shared/history.js';
+import type { Show } from '../../shared/show.js';
+import type { StoreHandle } from './client.js';
+import { wholeSeconds, type BoundQuery, type Range } from './ranges.js';
+import type { StoredTotals } from './board.js';
+
+const SECOND = 1000;
+
+/** Length of a series step, ms. */
+export const STEP_MS: Record<SeriesStep, number> = { '1s': 1000, '1m': 60_000, '1h': 3_600_000 };
+
+/**
+ * The bucket of a step, as SQL over `second` (a DateTime of gmv_by_second). Minutes
+ * and hours start where they start in the show's time zone ({tz}), so an hour of
+ * a show in a half-hour zone is a local hour; for 11.11 (China, a whole-hour
+ * offset) they are the UTC minutes and hours.
+ */
+const BUCKET: Record<SeriesStep, string> = {
+  '1s': 'second',
+  '1m': 'toStartOfInterval(second, INTERVAL 1 MINUTE, {tz:String})',
+  '1h': 'toStartOfInterval(second, INTERVAL 1 HOUR, {tz:String})',
+};
+
+/**
+ * Totals of the orders of a show with event time up to and including `atMs`, exact
+ * to the millisecond: the whole seconds before at's second from gmv_by_second, and
+ * the orders of at's own second (ts ≤ at) from `orders`, read through its `by_ts`
+ * projection (one granule, not the show).
+ */
+export async function totalsAt(store: StoreHandle, show: string, atMs: number): Promise<StoredTotals> {
+  const q = totalsAtQuery(store, show, atMs);
+  const rs = await store.query({ ...q, format: 'JSONEachRow' });
+  const [r] = await rs.json<{ so: string; sf: string; ro: string; rf: string }>();
+  return {
+    saleOrders: Number(r?.so ?? 0),
+    saleFen: decimalToFen(r?.sf ?? '0'),
+    refundOrders: Number(r?.ro ?? 0),
+    refundFen: decimalToFen(r?.rf ?? '0'),
+  };
+}
+
+/** The partial second of totalsAt alone: exported so a test can EXPLAIN exactly this read. */
+export function partialSecondQuery(store: StoreHandle): string {
+  return `SELECT type, toUInt64(count()) AS orders, toDecimal128(sum(gmv), 2) AS gmv
+          FROM ${store.db}.orders
+          WHERE show = {show:String}
+            AND ts >= fromUnixTimestamp64Milli({second:Int64}, 'UTC') AND ts <= fromUnixTimestamp64Milli({at:Int64}, 'UTC')
+          GROUP BY type`;
+}
+
+export function totalsAtQuery(store: StoreHandle, show: string, atMs: number): BoundQuery {
+  const second = Math.floor(atMs / SECOND) * SECOND;
+  return {
+    query: `SELECT toString(sumIf(orders, type = 'sale')) AS so, toString(sumIf(gmv, type = 'sale')) AS sf,
+                   toString(sumIf(orders, type = 'refund')) AS ro, toString(sumIf(gmv, type = 'refund')) AS rf
+            FROM (
+              SELECT type, toUInt64(sum(orders)) AS orders, toDecimal128(sum(gmv), 2) AS gmv
+              FROM ${store.db}.gmv_by_second
+              WHERE show = {show:String} AND second < toDateTime({secondS:Int64}, 'UTC')
+              GROUP BY type
+              UNION ALL
+              ${partialSecondQuery(store)}
+            )`,
+    query_params: { show, second, secondS: second / SECOND, at: atMs },
+  };
+}
+
+/**
+ * The SQL of a series: one row per non-empty step in [from, to) (whole seconds),
+ * ascending, with columns b (start of the step, epoch seconds), so and sg (sales:
+ * orders, GMV), ro and rg (refunds), ng (net GMV). (Aliases differ from the
+ * columns they sum: ClickHouse would resolve `gmv` to the alias.) Steps at the edges of an unaligned
+ * range hold only the part of them inside it.
+ */
+export function seriesQuery(store: StoreHandle, show: Show, range: Range, step: SeriesStep): BoundQuery {
+  const r = wholeSeconds(range);
+  return {
+    query: `SELECT toInt64(toUnixTimestamp(${BUCKET[step]})) AS b,
+                   sumIf(orders, type = 'sale') AS so, sumIf(gmv, type = 'sale') AS sg,
+                   sumIf(orders, type = 'refund') AS ro, sumIf(gmv, type = 'refund') AS rg, sg - rg AS ng
+            FROM ${store.db}.gmv_by_second
+            WHERE show = {show:String}
+              AND second >= toDateTime({from:Int64}, 'UTC') AND second < toDateTime({to:Int64}, 'UTC')
+            GROUP BY b ORDER BY b`,
+    query_params: { show: show.id, from: r.fromMs / SECOND, to: r.toMs / SECOND, tz: show.timeZone },
+  };
+}
+
+/** One step of a series, money in fen. */
+export interface SeriesBucket {
+  startMs: number;
+  orders: number;
+  fen: number;
+  refunds: number;
+  refundFen: number;
+}
+
+/** Sales and refunds per step over a range of event time, from gmv_by_second. */
+export async function seriesRows(
+  store: StoreHandle,
+  show: Show,
+  range: Range,
+  step: SeriesStep,
+): Promise<SeriesBucket[]> {
+  const q = seriesQuery(store, show, range, step);
+  const rs = await store.query({
+    query: `SELECT toString(b), toString(so), toString(sg), toString(ro), toString(rg)
+            FROM (${q.query}) ORDER BY b`,
+    query_params: q.query_params,
+    format: 'JSONCompactEachRow',
+  });
+  return (await rs.json<[string, string, string, string, string]>()).map(([b, o, g, ro, rg]) => ({
+    startMs: Number(b) * SECOND,
+    orders: Number(o),
+    fen: decimalToFen(g),
+    refunds: Number(ro),
+    refundFen: decimalToFen(rg),
+  }));
+}
+
+/** What the store holds of one show. */
+export interface StoredShow {
+  orders: number;
+  firstEventMs: number | null;
+  lastEventMs: number | null;
+}
+
+/** Stored orders and first and newest event time of each of these shows, in one query. */
+export async function storedShows(store: StoreHandle, ids: readonly string[]): Promise<Map<string, StoredShow>> {
+  const rs = await store.query({
+    query: `SELECT show, toString(count()) AS n,
+                   toString(toUnixTimestamp64Milli(min(ts))) AS first, toString(toUnixTimestamp64Milli(max(ts))) AS last
+            FROM ${store.db}.orders WHERE show IN {ids:Array(String)} GROUP BY show`,
+    query_params: { ids },
+    format: 'JSONCompactEachRow',
+  });
+  const out = new Map<string, StoredShow>();
+  for (const [show, n, first, last] of await rs.json<[string, string, string, string]>()) {
+    out.set(show, { orders: Number(n), firstEventMs: Number(first), lastEventMs: Number(last) });
+  }
+  return out;
+}
+
+/** One message the live show broadcast, as recorded in `on_air`. */
+export interface OnAirRow {
+  seq: number;
+  kind: 'tick' | 'snapshot';
+  sentAtMs: number;
+  asOfMs: number;
+  grossOrders: number;
+  grossFen: number;
+  netOrders: number;
+  netFen: number;
+}
+
+/** The last message broadcast for a show at or before `atMs` (wall time), or null. */
+export async function onAirAt(store: StoreHandle, show: string, atMs: number): Promise<OnAirRow | null> {
+  const rs = await store.query({
+    query: `SELECT toString(seq), toString(kind), toString(toUnixTimestamp64Milli(sent_at)),
+                   toString(toUnixTimestamp64Milli(as_of)), toString(gross_orders), toString(gross_gmv),
+                   toString(net_orders), toString(net_gmv)
+            FROM ${store.db}.on_air
+            WHERE show = {show:String} AND sent_at <= fromUnixTimestamp64Milli({at:Int64}, 'UTC')
+            ORDER BY sent_at DESC, seq DESC LIMIT 1`,
+    query_params: { show, at: atMs },
+    format: 'JSONCompactEachRow',
+  });
+  const [r] = await rs.json<[string, 'tick' | 'snapshot', string, string, string, string, string, string]>();
+  if (!r) return null;
+  return {
+    seq: Number(r[0]),
+    kind: r[1],
+    sentAtMs: Number(r[2]),
+    asOfMs: Number(r[3]),
+    grossOrders: Number(r[4]),
+    grossFen: decimalToFen(r[5]),
+    netOrders: Number(r[6]),
+    netFen: decimalToFen(r[7]),
+  };
+}
