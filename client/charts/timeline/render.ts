@@ -104,7 +104,8 @@ export function createTimeline(el: HTMLElement, handlers: TimelineHandlers): Tim
 
   svg.on('pointerdown', (ev: PointerEvent) => {
     if (model === null) return;
-    (ev.currentTarget as Element).setPointerCapture(ev.pointerId);
+    // Keeps the drag when the pointer leaves the strip (optional: not every DOM has it).
+    (ev.currentTarget as Element).setPointerCapture?.(ev.pointerId);
     dragging = fractionAt(ev.clientX);
     handlers.onScrub(dragging);
     draw();
