@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { Errors } from './errors.js';
 import writerPlugin from './ingest/plugin.js';
 import livePlugin from './live/plugin.js';
+import replayPlugin from './replay/plugin.js';
 import { historyRoutes } from './routes/history.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes } from './routes/read.js';
@@ -125,6 +126,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(securityPlugin, { config });
   await app.register(storePlugin, { config });
   await app.register(livePlugin, { config });
+  await app.register(replayPlugin, { config });
   await app.register(writerPlugin, { config });
   await app.register(healthRoutes);
   await app.register(readRoutes, { config });

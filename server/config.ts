@@ -51,6 +51,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** `npm run demo`: share of the day's orders and time compression of the simulator. */
   demo: { scale: string; speed: string };
+  /** Server-driven replays: most at once, most viewers each, and how long one nobody watches lives, ms. */
+  replay: { maxSessions: number; maxViewers: number; idleMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -169,5 +171,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 500, 600_000),
     demo: { scale: env.DEMO_SCALE || '0.005', speed: env.DEMO_SPEED || '20' },
+    replay: {
+      maxSessions: int(env, 'MAX_REPLAYS', 16, 1, 1000),
+      maxViewers: int(env, 'MAX_REPLAY_VIEWERS', 200, 1, 100_000),
+      idleMs: int(env, 'REPLAY_IDLE_MS', 60_000, 1000, 86_400_000),
+    },
   };
 }

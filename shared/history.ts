@@ -88,7 +88,17 @@ export interface OnAirResponse {
   truth: { gross: TotalsPart; net: TotalsPart };
 }
 
-/** State of one replay, sent to its viewers on every change and once a second while playing. */
+/**
+ * State of one replay, sent to its viewers on every change and once a second while playing.
+ *
+ * A replay stands at whole seconds of event time: the board at `positionMs` holds every
+ * order of the show with event time before `positionMs` ("before t"; Snapshot/Tick
+ * `asOfMs` = `positionMs`), series and totals exact to the second, merchant rankings to
+ * the whole minute. A seek rounds down to the second; play moves by whole seconds
+ * (speed × 100 ms of show time per frame, so at 1x the position moves once a second).
+ * In replay messages `arcs` are empty, `committedAtMs` is null, `newestEventMs` is
+ * `positionMs - 1` once there are orders, and `seq` counts per replay.
+ */
 export interface ReplayStatus {
   id: string;
   show: string;
@@ -122,6 +132,20 @@ export type ReplayControl =
   /** Move by whole seconds while paused (negative: back). */
   | { action: 'step'; seconds: number };
 
+/** Why a replay request was refused. */
+export type ReplayErrorCode =
+  | 'GMV_ERR_SHOW_UNKNOWN'
+  | 'GMV_ERR_REPLAY_RANGE'
+  | 'GMV_ERR_REPLAY_SPEED'
+  | 'GMV_ERR_REPLAY_UNKNOWN'
+  | 'GMV_ERR_REPLAY_REQUEST'
+  | 'GMV_ERR_REPLAY_NOT_JOINED'
+  | 'GMV_ERR_REPLAY_LIMIT'
+  | 'GMV_ERR_REPLAY_FULL'
+  | 'GMV_ERR_REPLAY_BUSY'
+  | 'GMV_ERR_STORE_UNAVAILABLE';
+
+/** `code` is a ReplayErrorCode. */
 export type ReplayAck = { ok: true; status: ReplayStatus } | { ok: false; code: string; message: string };
 
 export interface ReplayServerToClientEvents extends ServerToClientEvents {

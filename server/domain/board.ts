@@ -90,6 +90,13 @@ export class LiveBoard {
 
   /** Loads rolled-up rows from the store (at start or after a failure). */
   load(seconds: readonly RollupRow[], dimensions: readonly DimensionRow[], newestEventMs: number | null): void {
+    this.addRollups(seconds, dimensions);
+    this.newestEventMs = newestEventMs;
+    this.changed.clear();
+  }
+
+  /** Adds rolled-up rows; the seconds they touch count as changed (a replay's next tick sends them). */
+  addRollups(seconds: readonly RollupRow[], dimensions: readonly DimensionRow[]): void {
     for (const r of seconds) {
       const t = r.type === 'refund' ? this.refund : this.sale;
       t.orders += r.orders;
@@ -97,8 +104,6 @@ export class LiveBoard {
       if (r.type === 'sale') this.addSecond(r.second, r.orders, r.fen);
     }
     for (const d of dimensions) add(this.dims[d.dimension], d.key, d.orders, d.fen);
-    this.newestEventMs = newestEventMs;
-    this.changed.clear();
     this.version++;
   }
 

@@ -4,6 +4,7 @@ import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } 
 import type { Config } from '../config.js';
 import { recordOnAir } from './record.js';
 import { LiveService } from './service.js';
+import { viewerGate } from './viewer-gate.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,13 +36,7 @@ export default fp<{ config: Config }>(
     });
     app.decorate('io', io);
     const nsp = io.of(LIVE_NAMESPACE);
-    // Every handshake, reconnections included, shows a viewer token when access is closed.
-    nsp.use((socket, next) => {
-      const auth = socket.handshake.auth as { token?: unknown };
-      const token = typeof auth.token === 'string' ? auth.token : undefined;
-      if (app.viewers.allows(token)) next();
-      else next(new Error('GMV_ERR_VIEWER_UNAUTHORIZED'));
-    });
+    nsp.use(viewerGate(app.viewers));
     nsp.on('connection', (socket) => {
       socket.emit('snapshot', live.snapshot());
       let last = 0;

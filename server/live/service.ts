@@ -1,14 +1,20 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { decimalToFen, formatFen } from '../../shared/money.js';
 import type { Order } from '../../shared/order.js';
-import { PROTOCOL_VERSION, type Snapshot, type Tick, type TotalsResponse } from '../../shared/protocol.js';
+import type { Snapshot, Tick, TotalsResponse } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 import { LiveBoard } from '../domain/board.js';
-import { LastYearCurve, NO_PACE } from '../domain/comparison.js';
+import { LastYearCurve } from '../domain/comparison.js';
+import {
+  buildSnapshot,
+  buildTick,
+  lastYearWire,
+  paceAndMilestones,
+  showInfo,
+  type FrameSource,
+} from '../domain/frames.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
 import type { StoreHandle } from '../store/client.js';
 import { exactCrossing, readBoard, readSecondsFen, repairRollups } from '../store/board.js';
-import type { LastYear, Milestone, Pace } from '../../shared/protocol.js';
 
 const HEARTBEAT_MS = 1000;
 
@@ -168,22 +174,14 @@ export class LiveService {
       });
   }
 
-  private extras(asOfMs: number, gmvPerSecFen: number): { pace: Pace; milestones: Milestone[] } {
-    const gross = this.board.grossFen();
-    const elapsed = Math.floor((asOfMs - this.show.startMs) / 1000);
+  private frame(asOfMs: number): FrameSource {
     return {
-      pace: this.lastYear ? this.lastYear.pace(elapsed, gross) : NO_PACE,
-      milestones: this.milestones.state(gross, gmvPerSecFen, asOfMs),
-    };
-  }
-
-  private lastYearWire(): LastYear | null {
-    if (!this.lastYear || !this.lastYearShow) return null;
-    return {
-      show: this.lastYearShow.id,
-      name: this.lastYearShow.name,
-      totalGmv: formatFen(this.lastYear.totalFen),
-      minuteFen: this.lastYear.minutes(),
+      board: this.board,
+      seq: this.seq,
+      asOfMs,
+      healthy: this.healthy,
+      extras: (at, gmvPerSecFen) =>
+        paceAndMilestones(this.show, this.board.grossFen(), at, gmvPerSecFen, this.lastYear, this.milestones),
     };
   }
 
@@ -192,41 +190,11 @@ export class LiveService {
   }
 
   snapshot(): Snapshot {
-    const b = this.board;
-    const asOfMs = this.clockMs();
-    const rate = b.rate(asOfMs);
-    const usd = this.show.rates.USD;
-    return {
-      v: PROTOCOL_VERSION,
-      seq: this.seq,
-      show: {
-        id: this.show.id,
-        name: this.show.name,
-        startMs: this.show.startMs,
-        endMs: this.show.endMs,
-        timeZone: this.show.timeZone,
-        currency: this.show.currency,
-        usdRate: usd ?? null,
-        milestones: this.show.milestones,
-        compareTo: this.show.compareTo ?? null,
-        clock: this.clock,
-      },
-      asOfMs,
-      gross: b.gross(),
-      net: b.net(),
-      rate,
-      breakdowns: b.breakdowns(),
-      series: b.series(),
-      newestEventMs: b.newestEventMs,
-      committedAtMs: b.committedAtMs,
-      sentAtMs: Date.now(),
-      healthy: this.healthy,
-      ...this.extras(asOfMs, decimalToFen(rate.gmvPerSec)),
-      // Arcs are a live effect: a snapshot starts with none.
-      arcs: [],
-      ordersPerArc: 0,
-      lastYear: this.lastYearWire(),
-    };
+    return buildSnapshot(
+      this.frame(this.clockMs()),
+      showInfo(this.show, this.clock),
+      lastYearWire(this.lastYearShow, this.lastYear),
+    );
   }
 
   /**
@@ -239,25 +207,7 @@ export class LiveService {
     this.sentVersion = b.version;
     this.sentAtMs = now;
     this.seq++;
-    const asOfMs = this.clockMs();
-    const rate = b.rate(asOfMs);
-    return {
-      v: PROTOCOL_VERSION,
-      seq: this.seq,
-      show: this.show.id,
-      asOfMs,
-      gross: b.gross(),
-      net: b.net(),
-      rate,
-      breakdowns: b.breakdowns(),
-      series: b.takeChanged(),
-      newestEventMs: b.newestEventMs,
-      committedAtMs: b.committedAtMs,
-      sentAtMs: Date.now(),
-      healthy: this.healthy,
-      ...this.extras(asOfMs, decimalToFen(rate.gmvPerSec)),
-      ...b.takeArcs(),
-    };
+    return buildTick(this.frame(this.clockMs()), this.show.id, b.takeChanged(), b.takeArcs());
   }
 
   totals(): TotalsResponse {

@@ -1,0 +1,107 @@
+import { decimalToFen, formatFen } from '../../shared/money.js';
+import {
+  PROTOCOL_VERSION,
+  type Arc,
+  type LastYear,
+  type Milestone,
+  type Pace,
+  type SeriesPoint,
+  type ShowInfo,
+  type Snapshot,
+  type Tick,
+} from '../../shared/protocol.js';
+import type { Show } from '../../shared/show.js';
+import type { LiveBoard } from './board.js';
+import { NO_PACE, type LastYearCurve } from './comparison.js';
+import type { Milestones } from './milestones.js';
+
+/**
+ * What a board message is made of besides the LiveBoard: the live show and every
+ * replay assemble their Snapshot and Tick messages through the functions below,
+ * so both send exactly the same shape and the same board components draw them.
+ */
+export interface FrameSource {
+  board: LiveBoard;
+  seq: number;
+  /** Show clock of the frame, epoch ms. */
+  asOfMs: number;
+  healthy: boolean;
+  /** Pace and milestones at the board's gross and the frame's rate. */
+  extras(asOfMs: number, gmvPerSecFen: number): { pace: Pace; milestones: Milestone[] };
+}
+
+/** Pace against last year at the elapsed second of `asOfMs`, and the milestones' wire state. */
+export function paceAndMilestones(
+  show: Show,
+  grossFen: number,
+  asOfMs: number,
+  gmvPerSecFen: number,
+  lastYear: LastYearCurve | null,
+  milestones: Milestones,
+): { pace: Pace; milestones: Milestone[] } {
+  const elapsed = Math.floor((asOfMs - show.startMs) / 1000);
+  return {
+    pace: lastYear ? lastYear.pace(elapsed, grossFen) : NO_PACE,
+    milestones: milestones.state(grossFen, gmvPerSecFen, asOfMs),
+  };
+}
+
+/** Last year's day in wire form (null when there is none or it is empty). */
+export function lastYearWire(lastYearShow: Show | null, curve: LastYearCurve | null): LastYear | null {
+  if (!curve || !lastYearShow) return null;
+  return {
+    show: lastYearShow.id,
+    name: lastYearShow.name,
+    totalGmv: formatFen(curve.totalFen),
+    minuteFen: curve.minutes(),
+  };
+}
+
+export function showInfo(show: Show, clock: ShowInfo['clock']): ShowInfo {
+  return {
+    id: show.id,
+    name: show.name,
+    startMs: show.startMs,
+    endMs: show.endMs,
+    timeZone: show.timeZone,
+    currency: show.currency,
+    usdRate: show.rates.USD ?? null,
+    milestones: show.milestones,
+    compareTo: show.compareTo ?? null,
+    clock,
+  };
+}
+
+function state(src: FrameSource): Omit<Tick, 'show' | 'series' | 'arcs' | 'ordersPerArc'> {
+  const b = src.board;
+  const rate = b.rate(src.asOfMs);
+  return {
+    v: PROTOCOL_VERSION,
+    seq: src.seq,
+    asOfMs: src.asOfMs,
+    gross: b.gross(),
+    net: b.net(),
+    rate,
+    breakdowns: b.breakdowns(),
+    newestEventMs: b.newestEventMs,
+    committedAtMs: b.committedAtMs,
+    sentAtMs: Date.now(),
+    healthy: src.healthy,
+    ...src.extras(src.asOfMs, decimalToFen(rate.gmvPerSec)),
+  };
+}
+
+/** The whole board state. Arcs are a live effect: a snapshot starts with none. */
+export function buildSnapshot(src: FrameSource, show: ShowInfo, lastYear: LastYear | null): Snapshot {
+  return { ...state(src), show, series: src.board.series(), arcs: [], ordersPerArc: 0, lastYear };
+}
+
+/** A tick: absolute state plus the seconds changed since the previous message. */
+export function buildTick(
+  src: FrameSource,
+  showId: string,
+  series: SeriesPoint[],
+  arcs: { arcs: Arc[]; ordersPerArc: number },
+): Tick {
+  return { ...state(src), show: showId, series, ...arcs };
+}

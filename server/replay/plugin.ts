@@ -1,0 +1,133 @@
+import fp from 'fastify-plugin';
+import type { Namespace, Socket } from 'socket.io';
+import {
+  REPLAY_NAMESPACE,
+  type ReplayAck,
+  type ReplayClientToServerEvents,
+  type ReplayServerToClientEvents,
+  type ReplayStatus,
+} from '../../shared/history.js';
+import type { Config } from '../config.js';
+import { viewerGate } from '../live/viewer-gate.js';
+import { ReplayError } from './errors.js';
+import { ReplayService } from './service.js';
+import type { ReplaySession } from './session.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    replays: ReplayService;
+  }
+}
+
+type ReplayNamespace = Namespace<ReplayClientToServerEvents, ReplayServerToClientEvents>;
+type ReplaySocket = Socket<ReplayClientToServerEvents, ReplayServerToClientEvents>;
+
+const room = (id: string) => `replay:${id}`;
+
+/**
+ * Server-driven replays over socket.io REPLAY_NAMESPACE, on the live plugin's
+ * server (app.io) with the same viewer gate. Each replay is a room: every viewer
+ * gets the same snapshot, tick and replay messages, whoever steers.
+ */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    if (!app.hasDecorator('io')) throw new Error('the replay plugin needs the socket.io server of the live plugin');
+    const log = app.log.child({ module: 'replay' });
+    const nsp = app.io.of(REPLAY_NAMESPACE) as unknown as ReplayNamespace;
+    const service = new ReplayService(
+      config.shows,
+      config.replay,
+      app.store,
+      (id) => ({
+        snapshot: (s) => nsp.to(room(id)).emit('snapshot', s),
+        tick: (t) => nsp.to(room(id)).emit('tick', t),
+        status: (s) => nsp.to(room(id)).emit('replay', s),
+      }),
+      log,
+    );
+    app.decorate('replays', service);
+
+    nsp.use(viewerGate(app.viewers));
+    nsp.on('connection', (socket: ReplaySocket) => {
+      let current: ReplaySession | null = null;
+      const leave = () => {
+        if (!current) return;
+        const s = current;
+        current = null;
+        void socket.leave(room(s.id));
+        service.leave(s, socket.id);
+        if (service.sessions.has(s.id)) s.broadcastStatus();
+      };
+      const watch = (s: ReplaySession) => {
+        if (current === s) return;
+        service.join(s, socket.id);
+        leave();
+        current = s;
+        void socket.join(room(s.id));
+        socket.emit('snapshot', s.snapshot());
+        s.broadcastStatus();
+      };
+      /** Runs a request and answers its ack; refusals carry their code, failures reveal nothing internal. */
+      const answer = (ack: unknown, run: () => Promise<ReplayStatus>) => {
+        if (typeof ack !== 'function') return;
+        const reply = ack as (r: ReplayAck) => void;
+        run().then(
+          (status) => reply({ ok: true, status }),
+          (err: unknown) => {
+            if (err instanceof ReplayError) reply({ ok: false, code: err.code, message: err.message });
+            else {
+              log.warn({ err: String(err) }, 'replay request failed');
+              reply({ ok: false, code: 'GMV_ERR_STORE_UNAVAILABLE', message: 'storage is unavailable; retry later' });
+            }
+          },
+        );
+      };
+
+      socket.on('create', (req, ack) =>
+        answer(ack, async () => {
+          const s = await service.create(req);
+          watch(s);
+          return s.status();
+        }),
+      );
+      socket.on('join', (id, ack) =>
+        answer(ack, async () => {
+          const s = service.get(id);
+          watch(s);
+          return s.status();
+        }),
+      );
+      socket.on('control', (c, ack) =>
+        answer(ack, async () => {
+          const s = current;
+          if (!s) throw new ReplayError('GMV_ERR_REPLAY_NOT_JOINED', 'create or join a replay first');
+          if (typeof c !== 'object' || c === null)
+            throw new ReplayError('GMV_ERR_REPLAY_REQUEST', 'control needs { action }');
+          await s.control(c);
+          return s.status();
+        }),
+      );
+      let lastResync = 0;
+      socket.on('resync', () => {
+        // One snapshot per tick interval at most, whatever a client asks.
+        const now = Date.now();
+        if (!current || now - lastResync < config.tickMs) return;
+        lastResync = now;
+        try {
+          socket.emit('snapshot', current.snapshot());
+        } catch {
+          // The board is being read again after a failure: its next seek sends a snapshot.
+        }
+      });
+      socket.on('disconnect', leave);
+    });
+
+    const timer = setInterval(() => service.beat(), config.tickMs);
+    app.addHook('preClose', async () => {
+      clearInterval(timer);
+      service.close();
+      nsp.disconnectSockets(true);
+    });
+  },
+  { name: 'replay', dependencies: ['store', 'security'] },
+);

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { ReplayCreate } from '../../shared/history.js';
+import type { Show } from '../../shared/show.js';
+import { parseTimestamp } from '../../shared/time.js';
+import type { StoreHandle } from '../store/client.js';
+import { ReplayError } from './errors.js';
+import { readContext, replayStore, windowEndMs, windowStartMs } from './reads.js';
+import { ReplaySession, checkSpeed, type ReplayOutlet } from './session.js';
+
+export interface ReplayLimits {
+  /** Most replays at once. */
+  maxSessions: number;
+  /** Most viewers of one replay. */
+  maxViewers: number;
+  /** A replay nobody watches is dropped after this long, ms. */
+  idleMs: number;
+}
+
+const DEFAULT_SPEED = 60;
+
+/**
+ * Every replay of this node: made on request, steered by any of its viewers,
+ * dropped when nobody has watched it for a while. Replays read the store only
+ * (with REPLAY_QUERY_SETTINGS) and never touch the live show.
+ */
+export class ReplayService {
+  readonly sessions = new Map<string, ReplaySession>();
+  /** Sessions being created: they count against the limit before they exist. */
+  private creating = 0;
+  private readonly store: StoreHandle;
+
+  constructor(
+    private readonly shows: readonly Show[],
+    private readonly limits: ReplayLimits,
+    store: StoreHandle,
+    private readonly outlet: (id: string) => ReplayOutlet,
+    private readonly log: Logger,
+  ) {
+    this.store = replayStore(store);
+  }
+
+  async create(req: unknown): Promise<ReplaySession> {
+    const { show, fromMs, toMs, speed } = this.check(req);
+    if (this.sessions.size + this.creating >= this.limits.maxSessions)
+      throw new ReplayError('GMV_ERR_REPLAY_LIMIT', `at most ${this.limits.maxSessions} replays run at once`);
+    this.creating++;
+    try {
+      const lastYear = this.shows.find((s) => s.id === show.compareTo) ?? null;
+      const ctx = await readContext(this.store, show, lastYear);
+      const id = randomUUID();
+      const session = new ReplaySession(id, ctx, fromMs, toMs, speed, this.store, this.outlet(id), this.log);
+      await session.start();
+      this.sessions.set(id, session);
+      this.log.info({ replay: id, show: show.id, fromMs, toMs, speed }, 'replay created');
+      return session;
+    } finally {
+      this.creating--;
+    }
+  }
+
+  get(id: unknown): ReplaySession {
+    const s = typeof id === 'string' ? this.sessions.get(id) : undefined;
+    if (!s) throw new ReplayError('GMV_ERR_REPLAY_UNKNOWN', 'no such replay (it may have ended)');
+    return s;
+  }
+
+  join(s: ReplaySession, viewer: string): void {
+    if (!s.viewers.has(viewer) && s.viewers.size >= this.limits.maxViewers)
+      throw new ReplayError('GMV_ERR_REPLAY_FULL', `a replay has at most ${this.limits.maxViewers} viewers`);
+    s.viewers.add(viewer);
+    s.emptySince = null;
+  }
+
+  leave(s: ReplaySession, viewer: string, now = Date.now()): void {
+    s.viewers.delete(viewer);
+    if (s.viewers.size === 0) s.emptySince = now;
+  }
+
+  /** One beat of the loop: a frame for every replay that plays; replays nobody watches are dropped. */
+  beat(now = Date.now()): void {
+    for (const [id, s] of this.sessions) {
+      if (s.emptySince !== null && now - s.emptySince >= this.limits.idleMs) {
+        s.close();
+        this.sessions.delete(id);
+        this.log.info({ replay: id }, 'replay dropped: nobody watches');
+        continue;
+      }
+      s.frame(now);
+    }
+  }
+
+  close(): void {
+    for (const s of this.sessions.values()) s.close();
+    this.sessions.clear();
+  }
+
+  private check(req: unknown): { show: Show; fromMs: number; toMs: number; speed: number } {
+    if (typeof req !== 'object' || req === null)
+      throw new ReplayError('GMV_ERR_REPLAY_REQUEST', 'create needs { show, from?, to?, speed? }');
+    const r = req as Partial<Record<keyof ReplayCreate, unknown>>;
+    const show = this.shows.find((s) => s.id === r.show);
+    if (!show) throw new ReplayError('GMV_ERR_SHOW_UNKNOWN', `no show "${String(r.show)}" is configured`);
+    const bound = (value: unknown, name: string, fallback: number): number => {
+      if (value === undefined) return fallback;
+      const t = parseTimestamp(value);
+      if (!t.ok) throw new ReplayError('GMV_ERR_REPLAY_RANGE', t.message.replace(/^ts/, name));
+      return Math.floor(t.ms / 1000) * 1000;
+    };
+    const fromMs = bound(r.from, 'from', show.startMs);
+    const toMs = bound(r.to, 'to', show.endMs);
+    const lo = windowStartMs(show);
+    const hi = windowEndMs(show);
+    if (fromMs < lo || toMs > hi || fromMs >= toMs)
+      throw new ReplayError(
+        'GMV_ERR_REPLAY_RANGE',
+        `from and to must be whole seconds with from < to, within ${new Date(lo).toISOString()} and ${new Date(hi).toISOString()}`,
+      );
+    const speed = r.speed === undefined ? DEFAULT_SPEED : checkSpeed(r.speed);
+    return { show, fromMs, toMs, speed };
+  }
+}
