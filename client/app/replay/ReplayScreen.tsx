@@ -59,6 +59,8 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
         // The URL names the replay, so it can be shared and reopened.
         window.history.replaceState(null, '', replayUrl(window.location.href, r.status.id));
         setPicking(false);
+        // A new replay waits paused on the server; "Start replay" means play it.
+        if (!r.status.playing) void conn.control({ action: 'play' }).then(answer);
       });
     },
     [conn, answer],

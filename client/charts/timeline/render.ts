@@ -74,7 +74,8 @@ export function createTimeline(el: HTMLElement, handlers: TimelineHandlers): Tim
       .join('text')
       .attr('x', (d) => xOf(d.at))
       .attr('y', h - 4)
-      .attr('text-anchor', 'middle')
+      // The first and last labels hang inwards, so the track's ends do not clip them.
+      .attr('text-anchor', (d) => (d.at < 0.02 ? 'start' : d.at > 0.98 ? 'end' : 'middle'))
       .text((d) => d.label);
 
     marks
