@@ -46,7 +46,10 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
     const id = new URLSearchParams(window.location.search).get('id');
     if (id === null) return;
     void conn.join(id).then((r) => {
-      if (!answer(r)) setPicking(true);
+      if (answer(r)) return;
+      // The replay is gone (ended, or the server restarted): offer a new one under a clean URL.
+      window.history.replaceState(null, '', replayUrl(window.location.href, null));
+      setPicking(true);
     });
   }, [conn, answer]);
 

@@ -68,9 +68,14 @@ export function createTimeline(el: HTMLElement, handlers: TimelineHandlers): Tim
       .attr('r', 9)
       .attr('aria-valuenow', Math.round(f * 1000) / 10);
 
+    // On a narrow strip every k-th label only, about 48 px apart at least.
+    const every = Math.max(1, Math.ceil((model.ticks.length * 48) / width()));
     ticks
       .selectAll<SVGTextElement, TimelineModel['ticks'][number]>('text')
-      .data(model.ticks, (d) => d.label)
+      .data(
+        model.ticks.filter((_, i) => i % every === 0),
+        (d) => `${d.at}`,
+      )
       .join('text')
       .attr('x', (d) => xOf(d.at))
       .attr('y', h - 4)
