@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { loadDay } from '../../server/store/bulk.js';
 import { validateOrder } from '../../shared/order.js';
+import { REPLAY_NAMESPACE } from '../../shared/history.js';
 import { DEFAULT_SHOWS } from '../../shared/show.js';
 import { DAY_SECONDS } from '../../shared/sim/day.js';
 import { DayGenerator } from '../../shared/sim/generate.js';
@@ -134,6 +135,27 @@ describe('/replay in Chromium', () => {
     expect(at).toBeGreaterThan(START);
     await marks.first().locator('path').click();
     await expect.poll(() => positionMs(page), { timeout: 20_000 }).toBe(Math.floor(at / 1000) * 1000);
+
+    // The server drops every replay socket: both pages keep their frame, come back, rejoin the same
+    // replay (rooms do not survive a reconnection) and follow each other again.
+    const before = await grossLabel(page);
+    app.io.of(REPLAY_NAMESPACE).disconnectSockets();
+    await expect.poll(() => page.getByTestId('connection').getAttribute('data-state')).toBe('reconnecting');
+    expect(await grossLabel(page)).toBe(before);
+    await expect
+      .poll(() => page.getByTestId('connection').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('live');
+    await expect
+      .poll(() => other.getByTestId('connection').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('live');
+    await expect
+      .poll(() => page.getByTestId('replay-position').textContent(), { timeout: 20_000 })
+      .toContain('2 viewers');
+    const here = await positionMs(page);
+    await other.getByTestId('step-fwd-min').click();
+    await expect.poll(() => positionMs(page), { timeout: 20_000 }).toBe(here + 60_000);
+    await expect.poll(() => grossLabel(page)).toBe(`GMV ${cnyLabel(grossBefore(here + 60_000))}`);
+
     expect(errors).toEqual([]);
     await other.close();
     await page.close();
