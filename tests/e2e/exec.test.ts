@@ -158,6 +158,27 @@ describe('/exec on a phone in Chromium', () => {
     await context.close();
   });
 
+  it('grows into a grid on a tablet and a laptop, still without overflow', async () => {
+    for (const viewport of [
+      { width: 820, height: 1180 },
+      { width: 1440, height: 900 },
+    ]) {
+      const page = await browser.newPage({ viewport });
+      await page.goto(`${server.url}/exec`);
+      await expect
+        .poll(() => page.getByTestId('exec-gross').getAttribute('data-value'), { timeout: 20_000 })
+        .not.toBe('');
+      const layout = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        columns: getComputedStyle(document.querySelector('.exec')!).gridTemplateColumns.split(' ').length,
+      }));
+      expect(layout.scroll, `${viewport.width}`).toBe(0);
+      expect(layout.columns, `${viewport.width}`).toBe(viewport.width >= 1100 ? 3 : 2);
+      await page.screenshot({ path: `${ARTIFACTS}/exec-${viewport.width}.png` });
+      await page.close();
+    }
+  });
+
   it('asks for notifications only on a press, then notifies each milestone crossed while open', async () => {
     const { context, page, errors } = await phone(true);
     await page.goto(`${server.url}/exec`);
