@@ -3,7 +3,7 @@ import { decimalToFen } from '../../../shared/money.js';
 import type { Milestone } from '../../../shared/protocol.js';
 import { formatDuration } from '../../../shared/time.js';
 import { amountWords, compactCny, formatPacePct } from '../../format/amount.js';
-import { categoryName, countryName } from '../../format/names.js';
+import { categoryName, channelName, countryName } from '../../format/names.js';
 import { formatCny, formatCount } from '../../format/number.js';
 import { zonedClock, zonedDate } from '../../format/zoned.js';
 import type { LiveStore } from '../../live/store.js';
@@ -13,7 +13,6 @@ import { BAND_METHOD, projectionBand } from './band.js';
 import { Breakdown } from './Breakdown.js';
 import { useMilestoneNotifications } from './useMilestoneNotifications.js';
 
-const channelName = (key: string) => key;
 const ROWS = 8;
 
 function fenOrNull(text: string | null | undefined): number | null {
