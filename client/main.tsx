@@ -1,21 +1,42 @@
 import { StrictMode } from 'react';
+import type { ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Board } from './app/Board.js';
+import { ExecScreen } from './app/exec/ExecScreen.js';
 import { isKiosk } from './app/kiosk.js';
+import { ReplayScreen } from './app/replay/ReplayScreen.js';
+import { screenOf } from './app/route.js';
 import { connectLive } from './live/connect.js';
+import { connectReplay } from './live/connectReplay.js';
 import './app/board.css';
 import './app/panels.css';
 import './app/charts.css';
+import './app/screens.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
 
-const live = connectLive();
-createRoot(root).render(
-  <StrictMode>
-    <Board store={live.store} kiosk={isKiosk(window.location.search)} />
-  </StrictMode>,
-);
+// One bundle, three screens: the path picks one, and only its socket is opened.
+const screen = screenOf(window.location.pathname);
+document.documentElement.classList.add(`screen-${screen}`);
+let view: ReactNode;
+let close: () => void;
+if (screen === 'replay') {
+  const replay = connectReplay();
+  document.title = 'REPLAY · GMV Live';
+  view = <ReplayScreen conn={replay} />;
+  close = replay.close;
+} else {
+  const live = connectLive();
+  view =
+    screen === 'exec' ? (
+      <ExecScreen store={live.store} />
+    ) : (
+      <Board store={live.store} kiosk={isKiosk(window.location.search)} />
+    );
+  close = live.close;
+}
+createRoot(root).render(<StrictMode>{view}</StrictMode>);
 
 // In dev each hot reload of this module would otherwise leave one more socket open.
-import.meta.hot?.dispose(() => live.close());
+import.meta.hot?.dispose(() => close());

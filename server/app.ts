@@ -17,7 +17,7 @@ import { historyRoutes } from './routes/history.js';
 import replayPlugin from './replay/plugin.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes } from './routes/read.js';
-import securityPlugin from './security.js';
+import securityPlugin, { SCREEN_PATHS } from './security.js';
 import storePlugin from './store/plugin.js';
 import telemetryPlugin from './telemetry.js';
 
@@ -147,6 +147,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   if (config.role === 'ingest') return app;
   if (existsSync(CLIENT_DIR)) {
     await app.register(fastifyStatic, { root: CLIENT_DIR, index: 'index.html', wildcard: false });
+    // The replay and executive screens are the same page; the client picks the screen by path.
+    for (const path of SCREEN_PATHS)
+      app.get(path, { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
   } else {
     app.log.warn({ dir: CLIENT_DIR }, 'board not built: run `npm run build` to serve it');
   }

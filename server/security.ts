@@ -10,9 +10,12 @@ declare module 'fastify' {
   }
 }
 
-/** What a viewer token guards: the board page and the read API (ingest and admin have their own). */
+/** Paths of the screens other than the wall; they serve the board's page too (see app.ts). */
+export const SCREEN_PATHS = ['/replay', '/exec'] as const;
+
+/** What a viewer token guards: the board's page (every screen) and the read API (ingest and admin have their own). */
 function needsViewer(path: string): boolean {
-  if (path === '/' || path === '/index.html') return true;
+  if (path === '/' || path === '/index.html' || (SCREEN_PATHS as readonly string[]).includes(path)) return true;
   return path.startsWith('/api/') && path !== '/api/v1/orders' && !path.startsWith('/api/v1/admin/');
 }
 

@@ -23,8 +23,17 @@ const RANK_ROWS = 5;
  * The on-air scene. Panels get plain values or the references the live state
  * keeps between messages, so each memoised one re-renders only when its own data
  * moves. Every panel keeps its last data while the link is down (safe mode).
+ * `replay`: the store is fed by a replay, and the board must never read as live.
  */
-export function Board({ store, kiosk = false }: { store: LiveStore; kiosk?: boolean }) {
+export function Board({
+  store,
+  kiosk = false,
+  replay = false,
+}: {
+  store: LiveStore;
+  kiosk?: boolean;
+  replay?: boolean;
+}) {
   const live = useLive(store);
   const { show, figures, gmvFen } = live;
   const usdFen = gmvFen === null ? null : cnyToUsdFen(gmvFen, show?.usdRate ?? null);
@@ -35,7 +44,7 @@ export function Board({ store, kiosk = false }: { store: LiveStore; kiosk?: bool
   const lastYear = live.lastYear;
 
   return (
-    <main className={`board${kiosk ? ' kiosk' : ''}`} data-testid="board">
+    <main className={`board${kiosk ? ' kiosk' : ''}${replay ? ' board-replay' : ''}`} data-testid="board">
       <header className="board-head">
         <PanelBoundary name="show">
           <ShowHeader
@@ -45,7 +54,7 @@ export function Board({ store, kiosk = false }: { store: LiveStore; kiosk?: bool
           />
         </PanelBoundary>
         <PanelBoundary name="connection">
-          <ConnectionMark live={live} kiosk={kiosk} />
+          <ConnectionMark live={live} kiosk={kiosk} replay={replay} />
         </PanelBoundary>
       </header>
       <div className="area-hero">

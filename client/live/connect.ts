@@ -19,33 +19,56 @@ export function socketOptions(search: string): Partial<ManagerOptions & SocketOp
 /** When the server refuses or drops us on purpose socket.io stops retrying; a board on a wall must not. */
 const MANUAL_RETRY_MS = 5000;
 
-/** Opens the live socket on this origin and feeds a new store; `close` ends both. */
-export function connectLive(search: string = window.location.search): { store: LiveStore; close: () => void } {
-  const socket: LiveSocket = io(LIVE_NAMESPACE, socketOptions(search));
-  const store = createLiveStore(() => socket.emit('resync'));
+/** A board socket and the store it feeds; `close` ends both. */
+export interface BoardConnection<S> {
+  socket: S;
+  store: LiveStore;
+  close: () => void;
+}
+
+/**
+ * Opens a socket on `namespace` of this origin and feeds a new store with its
+ * snapshots and ticks, retrying when the server drops us on purpose. Every
+ * namespace that speaks the board's Snapshot/Tick messages (live, replay) uses it.
+ */
+export function connectBoard<S extends ServerToClientEvents, C extends ClientToServerEvents>(
+  namespace: string,
+  search: string,
+): BoardConnection<Socket<S, C>> {
+  const socket = io(namespace, socketOptions(search)) as Socket<S, C>;
+  // The board events only: the wider socket type would make every handler generic.
+  const board = socket as unknown as LiveSocket;
+  const store = createLiveStore(() => board.emit('resync'));
   let retry: ReturnType<typeof setTimeout> | undefined;
   const retryLater = () => {
     clearTimeout(retry);
-    retry = setTimeout(() => socket.connect(), MANUAL_RETRY_MS);
+    retry = setTimeout(() => board.connect(), MANUAL_RETRY_MS);
   };
 
-  socket.on('connect', () => store.dispatch({ type: 'connected' }));
-  socket.on('disconnect', (reason) => {
+  board.on('connect', () => store.dispatch({ type: 'connected' }));
+  board.on('disconnect', (reason) => {
     store.dispatch({ type: 'disconnected' });
     if (reason === 'io server disconnect') retryLater();
   });
-  socket.on('connect_error', () => {
+  board.on('connect_error', () => {
     store.dispatch({ type: 'disconnected' });
-    if (!socket.active) retryLater();
+    if (!board.active) retryLater();
   });
-  socket.on('snapshot', (snapshot) => store.dispatch({ type: 'snapshot', snapshot, atMs: Date.now() }));
-  socket.on('tick', (tick) => store.dispatch({ type: 'tick', tick, atMs: Date.now() }));
+  board.on('snapshot', (snapshot) => store.dispatch({ type: 'snapshot', snapshot, atMs: Date.now() }));
+  board.on('tick', (tick) => store.dispatch({ type: 'tick', tick, atMs: Date.now() }));
 
   return {
+    socket,
     store,
     close() {
       clearTimeout(retry);
-      socket.close();
+      board.close();
     },
   };
+}
+
+/** Opens the live socket on this origin and feeds a new store; `close` ends both. */
+export function connectLive(search: string = window.location.search): { store: LiveStore; close: () => void } {
+  const { store, close } = connectBoard<ServerToClientEvents, ClientToServerEvents>(LIVE_NAMESPACE, search);
+  return { store, close };
 }

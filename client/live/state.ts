@@ -68,6 +68,8 @@ export interface LiveState {
 export type LiveAction =
   | { type: 'connected' }
   | { type: 'disconnected' }
+  /** A new stream starts on the same link (a replay joined or moved): its next snapshot wins whatever its seq. */
+  | { type: 'restarted' }
   | { type: 'snapshot'; snapshot: Snapshot; atMs: number }
   | { type: 'tick'; tick: Tick; atMs: number };
 
@@ -105,6 +107,8 @@ export function reduceLive(state: LiveState, action: LiveAction): Step {
       // Safe mode: every figure stays on screen; only the mark changes.
       if (state.link === 'reconnecting' && state.freshLink) return keep(state);
       return keep({ ...state, link: 'reconnecting', freshLink: true });
+    case 'restarted':
+      return keep(state.freshLink ? state : { ...state, freshLink: true });
     case 'snapshot':
       return keep(applySnapshot(state, action.snapshot, action.atMs));
     case 'tick':

@@ -5,11 +5,21 @@ import { useNow } from '../useNow.js';
 
 /**
  * Link and freshness; the only part of the board that re-renders on the clock.
- * In kiosk mode only the dot stays, with its word when the link is not live.
+ * In kiosk mode only the dot stays, with its word when the link is not live; a
+ * replay shows only the dot and says "replay" instead of "live".
  */
-export function ConnectionMark({ live, kiosk }: { live: LiveState; kiosk: boolean }) {
+export function ConnectionMark({ live, kiosk, replay = false }: { live: LiveState; kiosk: boolean; replay?: boolean }) {
   const now = useNow(500);
   const mark = connectionMark(live, now);
+  // A replay's data is years old by design: the age and lag would only alarm, and "live" would lie.
+  if (replay) {
+    return (
+      <div className={`connection connection-${mark.state}`} data-testid="connection" data-state={mark.state}>
+        <span className="connection-dot" aria-hidden="true" />
+        <span className="connection-label">{mark.state === 'live' ? 'replay' : mark.label}</span>
+      </div>
+    );
+  }
   return (
     <div className={`connection connection-${mark.state}`} data-testid="connection" data-state={mark.state}>
       <span className="connection-dot" aria-hidden="true" />

@@ -1,0 +1,193 @@
+import { useMemo } from 'react';
+import { decimalToFen } from '../../../shared/money.js';
+import type { Milestone } from '../../../shared/protocol.js';
+import { formatDuration } from '../../../shared/time.js';
+import { amountWords, compactCny, formatPacePct } from '../../format/amount.js';
+import { categoryName, channelName, countryName } from '../../format/names.js';
+import { formatCny, formatCount } from '../../format/number.js';
+import { zonedClock, zonedDate } from '../../format/zoned.js';
+import type { LiveStore } from '../../live/store.js';
+import { useLive } from '../../live/useLive.js';
+import { ConnectionMark } from '../panels/ConnectionMark.js';
+import { BAND_METHOD, projectionBand } from './band.js';
+import { Breakdown } from './Breakdown.js';
+import { useMilestoneNotifications } from './useMilestoneNotifications.js';
+
+const ROWS = 8;
+
+function fenOrNull(text: string | null | undefined): number | null {
+  if (text === null || text === undefined) return null;
+  try {
+    return decimalToFen(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Show-local time with milliseconds: a milestone's crossing is exact to the ms. */
+function exactTime(ms: number, timeZone: string): string {
+  return `${zonedClock(ms, timeZone)}.${String(((ms % 1000) + 1000) % 1000).padStart(3, '0')}`;
+}
+
+function milestoneName(m: Milestone): string {
+  const fen = fenOrNull(m.amount);
+  const words = fen === null ? m.amount : amountWords(fen);
+  return m.kind === 'last-year' ? `last year's total (${words})` : words;
+}
+
+/**
+ * The executive's phone: the wall's figures from the same live socket and the same
+ * formatters, so every digit matches, laid out in one column that grows into a
+ * grid on wider screens.
+ */
+export function ExecScreen({ store }: { store: LiveStore }) {
+  const live = useLive(store);
+  const { show, figures, gmvFen } = live;
+  const tz = show?.timeZone ?? 'UTC';
+  const netFen = fenOrNull(figures?.net.gmv);
+  const elapsedSec = show !== null && figures !== null ? Math.floor((figures.asOfMs - show.startMs) / 1000) : null;
+  const lastYear = live.lastYear;
+  const projectedFen = fenOrNull(figures?.pace.projectedGmv);
+  const minute = elapsedSec === null ? null : Math.floor(elapsedSec / 60);
+  const projection = useMemo(() => {
+    const totalFen = fenOrNull(lastYear?.totalGmv);
+    if (lastYear === null || totalFen === null || elapsedSec === null) return null;
+    return projectionBand({
+      series: live.series,
+      lastYearMinuteFen: lastYear.minuteFen,
+      lastYearTotalFen: totalFen,
+      elapsedSec,
+      projectedFen,
+    });
+    // The band moves with whole minutes (and the centre with the server's projection): recomputing
+    // on every tick would only redo the same sums.
+  }, [lastYear, minute, projectedFen]);
+  const notifyShow = useMemo(() => (show === null ? null : { name: show.name, timeZone: show.timeZone }), [show]);
+  const { permission, ask } = useMilestoneNotifications(figures?.milestones ?? null, notifyShow);
+  const crossed = (figures?.milestones ?? [])
+    .filter((m) => m.crossedAtMs !== null)
+    .sort((a, b) => (a.crossedAtMs as number) - (b.crossedAtMs as number));
+  const next = (figures?.milestones ?? []).find((m) => m.crossedAtMs === null) ?? null;
+  const pace = figures?.pace ?? null;
+  const lastYearSoFar = fenOrNull(pace?.lastYearSoFar);
+  const b = figures?.breakdowns ?? null;
+
+  return (
+    <main className="exec" data-testid="exec">
+      <header className="exec-head">
+        <h1 data-testid="exec-show">{show?.name ?? 'GMV Live'}</h1>
+        <ConnectionMark live={live} kiosk={false} />
+        {show !== null && figures !== null && (
+          <p className="exec-muted" data-testid="exec-asof">
+            {zonedDate(figures.asOfMs, tz)} {zonedClock(figures.asOfMs, tz)} {tz}
+            {elapsedSec !== null && elapsedSec >= 0 && <> · +{formatDuration(elapsedSec)}</>}
+          </p>
+        )}
+      </header>
+
+      <section className="exec-card exec-figures">
+        <div className="exec-figure exec-gross">
+          <h2>Gross GMV</h2>
+          <output data-testid="exec-gross" data-value={figures?.gross.gmv ?? ''}>
+            {gmvFen === null ? '—' : formatCny(gmvFen)}
+          </output>
+        </div>
+        <div className="exec-figure">
+          <h2>Net GMV</h2>
+          <output data-testid="exec-net" data-value={figures?.net.gmv ?? ''}>
+            {netFen === null ? '—' : formatCny(netFen)}
+          </output>
+        </div>
+        <div className="exec-figure">
+          <h2>Orders</h2>
+          <output data-testid="exec-orders" data-value={figures?.gross.orders ?? ''}>
+            {figures === null ? '—' : formatCount(figures.gross.orders)}
+          </output>
+        </div>
+      </section>
+
+      <section className="exec-card exec-pace" data-testid="exec-pace">
+        <h2>Against {lastYear?.name ?? 'last year'}</h2>
+        <p
+          className="exec-big"
+          data-tone={pace?.vsLastYearPct == null ? undefined : pace.vsLastYearPct >= 0 ? 'up' : 'down'}
+        >
+          {formatPacePct(pace?.vsLastYearPct ?? null)}
+        </p>
+        <p className="exec-muted">
+          {lastYearSoFar === null ? 'nothing to compare yet' : `last year by this second: ${formatCny(lastYearSoFar)}`}
+        </p>
+        <h2>Projected end of day</h2>
+        {projection === null ? (
+          <p className="exec-muted" data-testid="exec-projection">
+            —
+          </p>
+        ) : (
+          <>
+            <p className="exec-big" data-testid="exec-projection" data-center={projection.centerFen}>
+              {compactCny(projection.centerFen)}
+            </p>
+            <p data-testid="exec-band" data-low={projection.lowFen} data-high={projection.highFen}>
+              {compactCny(projection.lowFen)} – {compactCny(projection.highFen)}
+            </p>
+          </>
+        )}
+        <p className="exec-muted exec-method">{BAND_METHOD}</p>
+      </section>
+
+      <Breakdown title="Channels" rows={b?.channel ?? null} nameOf={channelName} limit={ROWS} testId="exec-channel" />
+      <Breakdown
+        title="Countries & regions"
+        rows={b?.country ?? null}
+        nameOf={countryName}
+        limit={ROWS}
+        testId="exec-country"
+      />
+      <Breakdown
+        title="Categories"
+        rows={b?.category ?? null}
+        nameOf={categoryName}
+        limit={ROWS}
+        testId="exec-category"
+      />
+
+      <section className="exec-card exec-milestones" data-testid="exec-milestones">
+        <h2>Milestones</h2>
+        {crossed.length === 0 && <p className="exec-muted">none crossed yet</p>}
+        <ol>
+          {crossed.map((m) => (
+            <li key={`${m.kind}:${m.amount}`} data-testid="exec-milestone" data-at={m.crossedAtMs ?? ''}>
+              <span>{milestoneName(m)}</span>
+              <time>
+                {exactTime(m.crossedAtMs as number, tz)}
+                {show !== null && ` · +${formatDuration(((m.crossedAtMs as number) - show.startMs) / 1000)}`}
+              </time>
+            </li>
+          ))}
+        </ol>
+        {next !== null && (
+          <p className="exec-muted">
+            next: {milestoneName(next)}
+            {next.predictedAtMs !== null && ` ≈ ${zonedClock(next.predictedAtMs, tz)}`}
+          </p>
+        )}
+        <button
+          type="button"
+          className="exec-notify"
+          data-testid="exec-notify"
+          data-permission={permission}
+          disabled={permission !== 'default'}
+          onClick={ask}
+        >
+          {permission === 'granted'
+            ? 'Milestone notifications on'
+            : permission === 'denied'
+              ? 'Notifications blocked in this browser'
+              : permission === 'unsupported'
+                ? 'Notifications not supported here'
+                : 'Notify me on milestones'}
+        </button>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,90 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import type { ReplayStatus } from '../../../shared/history.js';
+import { parseGoTo } from '../../format/zoned.js';
+import { SPEED_PRESETS } from './keys.js';
+
+interface Props {
+  status: ReplayStatus;
+  timeZone: string;
+  onToggle(): void;
+  onStep(seconds: number): void;
+  onSpeed(speed: number): void;
+  onSeek(atMs: number): void;
+}
+
+const STEPS: readonly [number, string, string][] = [
+  [-60, '−1 min', 'step-back-min'],
+  [-1, '−1 s', 'step-back-sec'],
+  [1, '+1 s', 'step-fwd-sec'],
+  [60, '+1 min', 'step-fwd-min'],
+];
+
+/** Play/pause, steps, speed presets and the "go to" field (show-local time). */
+export function Transport({ status, timeZone, onToggle, onStep, onSpeed, onSeek }: Props) {
+  const [goTo, setGoTo] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  function submit(ev: FormEvent): void {
+    ev.preventDefault();
+    const at = parseGoTo(goTo, { fromMs: status.fromMs, toMs: status.toMs, timeZone });
+    if (!at.ok) return setError(at.message);
+    setError(null);
+    onSeek(at.ms);
+  }
+
+  return (
+    <div className="transport" data-testid="transport">
+      <button
+        type="button"
+        className="transport-play"
+        data-testid="play-pause"
+        data-playing={status.playing}
+        onClick={onToggle}
+        aria-label={status.playing ? 'pause' : 'play'}
+      >
+        {status.playing ? '❚❚' : '▶'}
+      </button>
+      {STEPS.map(([s, label, id]) => (
+        <button key={id} type="button" data-testid={id} onClick={() => onStep(s)}>
+          {label}
+        </button>
+      ))}
+      <span className="transport-speeds" role="group" aria-label="speed">
+        {SPEED_PRESETS.map((s) => (
+          <button
+            key={s}
+            type="button"
+            data-testid={`speed-${s}`}
+            aria-pressed={status.speed === s}
+            className={status.speed === s ? 'active' : undefined}
+            onClick={() => onSpeed(s)}
+          >
+            {s}×
+          </button>
+        ))}
+      </span>
+      <form className="transport-goto" onSubmit={submit}>
+        <label>
+          go to{' '}
+          <input
+            data-testid="goto-input"
+            value={goTo}
+            placeholder="00:38:28"
+            size={9}
+            onChange={(e) => setGoTo(e.target.value)}
+            aria-invalid={error !== null}
+          />
+        </label>
+        <button type="submit" data-testid="goto-submit">
+          go
+        </button>
+        {error !== null && (
+          <span className="replay-error" role="alert">
+            {error}
+          </span>
+        )}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+// @vitest-environment jsdom
+import { act, createElement } from 'react';
+import { createRoot } from 'react-dom/client';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ExecScreen } from '../../client/app/exec/ExecScreen.js';
+import { Board } from '../../client/app/Board.js';
+import { createLiveStore } from '../../client/live/store.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
+import type { SeriesPoint, Snapshot } from '../../shared/protocol.js';
+
+const START = 1_447_171_200_000;
+
+beforeAll(() => {
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
+  HTMLCanvasElement.prototype.getContext = function () {
+    const noop = () => {};
+    return new Proxy({}, { get: (t, k) => (k in t ? (t as Record<string, unknown>)[k as string] : noop) });
+  } as unknown as typeof HTMLCanvasElement.prototype.getContext;
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+});
+afterEach(() => document.body.replaceChildren());
+
+/** Ten minutes in: 20 fen each second this year; last year 600 fen a minute, 1,440 minutes. */
+const series: SeriesPoint[] = Array.from({ length: 600 }, (_, s) => [s, 1, 20]);
+const snapshot: Snapshot = {
+  v: PROTOCOL_VERSION,
+  seq: 4,
+  asOfMs: START + 600_000,
+  gross: { gmv: '57100000123.45', orders: 1_234_567 },
+  net: { gmv: '57000000000.05', orders: 1_230_000 },
+  rate: { ordersPerSec: 2, gmvPerSec: '300.00', peakOrdersPerSec: 5, peakSecond: 26 },
+  breakdowns: {
+    channel: [
+      { key: 'mobile', orders: 7, gmv: '40000000000.00' },
+      { key: 'pc', orders: 3, gmv: '17100000123.45' },
+    ],
+    country: [{ key: 'CN', orders: 7, gmv: '57100000123.45' }],
+    category: [{ key: 'apparel', orders: 7, gmv: '57100000123.45' }],
+    merchant: [],
+  },
+  newestEventMs: START + 599_000,
+  committedAtMs: 1_000,
+  sentAtMs: 1_100,
+  healthy: true,
+  pace: { vsLastYearPct: 100, projectedGmv: '17280.00', lastYearSoFar: '60.00' },
+  milestones: [
+    { amount: '1000.00', kind: 'threshold', crossedAtMs: START + 5_123, predictedAtMs: null },
+    { amount: '100000000000.00', kind: 'threshold', crossedAtMs: null, predictedAtMs: null },
+  ],
+  arcs: [],
+  ordersPerArc: 0,
+  show: {
+    id: '2015',
+    name: 'Gala 2015',
+    startMs: START,
+    endMs: START + 86_400_000,
+    timeZone: 'Asia/Shanghai',
+    currency: 'CNY',
+    usdRate: '6.3643',
+    milestones: ['1000.00', '100000000000.00'],
+    compareTo: '2014',
+    clock: 'events',
+  },
+  series,
+  lastYear: { show: '2014', name: '2014', totalGmv: '8640.00', minuteFen: Array.from({ length: 1440 }, () => 600) },
+};
+
+function mount(view: 'exec' | 'board', store = createLiveStore()) {
+  const el = document.createElement('div');
+  document.body.append(el);
+  const root = createRoot(el);
+  act(() => root.render(view === 'exec' ? createElement(ExecScreen, { store }) : createElement(Board, { store })));
+  return { store, el, root };
+}
+const byTestId = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
+
+describe('ExecScreen', () => {
+  it('shows the exact figures, the pace, the projection with its band and the milestone history', () => {
+    const { store, el, root } = mount('exec');
+    act(() => store.dispatch({ type: 'snapshot', snapshot, atMs: 2_000 }));
+    expect(byTestId(el, 'exec-gross')?.textContent).toBe('¥57,100,000,123.45');
+    expect(byTestId(el, 'exec-net')?.textContent).toBe('¥57,000,000,000.05');
+    expect(byTestId(el, 'exec-orders')?.textContent).toBe('1,234,567');
+    expect(byTestId(el, 'exec-pace')?.textContent).toContain('+100.0%');
+    expect(byTestId(el, 'exec-pace')?.textContent).toContain('last year by this second: ¥60.00');
+    // This year made 1,200 fen a minute against 600: the ratio was 2 all along, so the band is tight.
+    expect(byTestId(el, 'exec-projection')?.getAttribute('data-center')).toBe('1728000');
+    expect(byTestId(el, 'exec-band')?.getAttribute('data-low')).toBe('1728000');
+    expect(byTestId(el, 'exec-band')?.getAttribute('data-high')).toBe('1728000');
+    expect(el.querySelector('.exec-method')?.textContent).toMatch(/ratio/);
+    const crossed = el.querySelectorAll('[data-testid="exec-milestone"]');
+    expect(crossed.length).toBe(1);
+    expect(crossed[0]?.textContent).toContain('00:00:05.123');
+    expect(byTestId(el, 'exec-channel')?.textContent).toContain('¥17,100,000,123.45');
+    // Never asks for notifications by itself.
+    expect(byTestId(el, 'exec-notify')).not.toBeNull();
+    act(() => root.unmount());
+  });
+
+  it('prints the same digits as the wall from the same store', () => {
+    const store = createLiveStore();
+    const exec = mount('exec', store);
+    const wall = mount('board', store);
+    act(() => store.dispatch({ type: 'snapshot', snapshot, atMs: 2_000 }));
+    const wallGross = byTestId(wall.el, 'gmv-counter')?.getAttribute('aria-label');
+    expect(wallGross).toBe(`GMV ${byTestId(exec.el, 'exec-gross')?.textContent}`);
+    expect(byTestId(wall.el, 'orders-total')?.textContent).toBe(byTestId(exec.el, 'exec-orders')?.textContent);
+    act(() => exec.root.unmount());
+    act(() => wall.root.unmount());
+  });
+});
