@@ -118,6 +118,25 @@ export class RedisClaims implements OrderClaims {
     const takenOver: number[] = [];
     const fresh: number[] = [];
     const args = [this.owner, String(this.pendingMs), String(this.committedMs), randomUUID()];
+    try {
+      return await this.decide(orders, args, verdicts, takenOver, fresh);
+    } catch (err) {
+      // Claimed here but never decided: give them up, or they would be "busy" for pendingMs,
+      // on this node too. Marked as after a failed INSERT, so the next claimant checks the store.
+      const claimed = [...takenOver, ...fresh].map((i) => orders[i]!);
+      if (claimed.length > 0) await this.release(claimed, true);
+      throw err;
+    }
+  }
+
+  /** Claims in Redis, then asks the store about what Redis cannot vouch for (see claim). */
+  private async decide(
+    orders: readonly Order[],
+    args: string[],
+    verdicts: Verdict[],
+    takenOver: number[],
+    fresh: number[],
+  ): Promise<Verdict[]> {
     await this.perChunk(
       orders,
       CLAIM,
