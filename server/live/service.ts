@@ -78,6 +78,9 @@ export class LiveService {
       await repairRollups(this.store, this.show.id);
       this.repair = false;
     }
+    // Before the read: nothing may be awaited between the read and the swap below, or a
+    // commit applied meanwhile would land on the old board and be lost with it.
+    if (this.lastYear === null) await this.loadLastYear();
     let stored;
     for (;;) {
       const commits = this.commits;
@@ -85,7 +88,6 @@ export class LiveService {
       // A commit applied meanwhile may be missing from that read: read again.
       if (commits === this.commits) break;
     }
-    if (this.lastYear === null) await this.loadLastYear();
     const board = new LiveBoard(this.show);
     board.load(stored.seconds, stored.dimensions, stored.newestEventMs);
     board.committedAtMs = stored.committedAtMs;

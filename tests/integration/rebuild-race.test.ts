@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
+import { LiveService } from '../../server/live/service.js';
+import { readTotals } from '../../server/store/board.js';
+import type { StoreHandle } from '../../server/store/client.js';
+import { insertOrders } from '../../server/store/orders.js';
+import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
+import { startApp } from '../fixtures/app.js';
+import { order } from '../fixtures/orders.js';
+import { tempDir } from '../fixtures/server.js';
+
+// A rebuild reads the store, then swaps in the board it read: a commit applied in between
+// (a local flush, or an ingest node's commit relayed through Redis) must not be lost.
+const dir = tempDir('rebuild-race');
+const log = pino({ level: 'silent' });
+const shows = loadConfig({}).shows;
+let app: FastifyInstance;
+
+function parsed(raw: Record<string, unknown>): Order {
+  const check = validateOrder(raw, { shows, categories: new Set(DEFAULT_CATEGORIES) });
+  if (!check.ok) throw new Error(check.message);
+  return check.order;
+}
+
+beforeAll(async () => {
+  ({ app } = await startApp(dir.path));
+});
+afterAll(async () => {
+  await app?.close();
+  dir.remove();
+});
+
+describe('LiveService rebuild', () => {
+  it('keeps a commit applied while it reads last year after the board', async () => {
+    const show = shows.find((s) => s.id === '2015')!;
+    const lastYear = shows.find((s) => s.id === show.compareTo)!;
+    await insertOrders(app.store, [parsed(order(1))]);
+    // The store as the live node sees it; one commit lands (and is applied, as onCommitted
+    // does) while the rebuild reads last year's day, which holds no orders here.
+    let live: LiveService | null = null;
+    let landed: Order | null = null;
+    const store: StoreHandle = {
+      ...app.store,
+      query: (async (params: Parameters<StoreHandle['query']>[0]) => {
+        const p = params.query_params as { show?: string } | undefined;
+        if (live && !landed && p?.show === lastYear.id) {
+          landed = parsed(order(2));
+          await insertOrders(app.store, [landed]);
+          live.applyCommitted([landed], Date.now());
+        }
+        return app.store.query(params);
+      }) as StoreHandle['query'],
+    };
+    live = new LiveService(show, 'wall', store, log, lastYear);
+    await live.ensureFresh();
+    expect(landed).not.toBeNull();
+
+    const stored = await readTotals(app.store, show.id);
+    expect(stored.saleOrders).toBe(2);
+    expect(live.board.gross().orders).toBe(stored.saleOrders);
+    expect(live.board.grossFen()).toBe(stored.saleFen);
+  });
+});
