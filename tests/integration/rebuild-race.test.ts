@@ -6,6 +6,7 @@ import { LiveService } from '../../server/live/service.js';
 import { readTotals, repairRollups } from '../../server/store/board.js';
 import type { StoreHandle } from '../../server/store/client.js';
 import { insertOrders } from '../../server/store/orders.js';
+import { Telemetry } from '../../server/telemetry.js';
 import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
 import { startApp } from '../fixtures/app.js';
 import { order } from '../fixtures/orders.js';
@@ -61,6 +62,33 @@ describe('LiveService rebuild', () => {
     expect(stored.saleOrders).toBe(2);
     expect(live.board.gross().orders).toBe(stored.saleOrders);
     expect(live.board.grossFen()).toBe(stored.saleFen);
+  });
+
+  it('rebuilds again, repaired, when marked stale while it reads', async () => {
+    const show = shows.find((s) => s.id === '2015')!;
+    // An ingest node's INSERT failed (relayed "failure") while the live node was reading: its
+    // rows may be in the orders without their rollups, which only a repair brings back.
+    let live: LiveService | null = null;
+    let marked = false;
+    const store: StoreHandle = {
+      ...app.store,
+      query: (async (params: Parameters<StoreHandle['query']>[0]) => {
+        if (live && !marked && params.query.includes('gmv_by_second')) {
+          marked = true;
+          live.markStale();
+        }
+        return app.store.query(params);
+      }) as StoreHandle['query'],
+    };
+    const telemetry = new Telemetry();
+    const rebuilds: boolean[] = [];
+    telemetry.on('rebuild', (e) => rebuilds.push(e.repaired));
+    live = new LiveService(show, 'wall', store, log, null, telemetry);
+    await live.ensureFresh();
+    expect(marked).toBe(true);
+    // The first rebuild's read may predate the failure: a second one, repaired, follows.
+    expect(rebuilds).toEqual([false, true]);
+    expect(live.isStale).toBe(false);
   });
 
   // KNOWN DEFECT, not fixed (review): repairRollups empties the rollups and refills them from
