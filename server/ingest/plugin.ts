@@ -34,6 +34,11 @@ export default fp<{ config: Config }>(
       ? new RedisClaims(app.relay.redis, app.store, ingestLog)
       : new MemoryClaims(app.store, ingestLog);
     const toLive = config.role === 'ingest' ? liveNodeLink(app, config) : null;
+    const board: Pick<WriterDeps, 'onCommitted' | 'onFailure' | 'prepare'> = toLive ?? {
+      onCommitted: (orders: Order[], at: number) => app.live.applyCommitted(orders, at),
+      onFailure: () => app.live.markStale(),
+      prepare: () => app.live.ensureFresh(),
+    };
     const writer = new IngestWriter({
       store: app.store,
       claims,
@@ -41,14 +46,12 @@ export default fp<{ config: Config }>(
       maxPending: config.limits.pendingOrders,
       maxFlush: config.limits.flushOrders,
       onFlush: (flush) => app.telemetry.emit('flush', flush),
-      ...(toLive ?? {
-        onCommitted: (orders: Order[], at: number) => app.live.applyCommitted(orders, at),
-        onFailure: () => {
-          app.telemetry.emit('flushFailed');
-          app.live.markStale();
-        },
-        prepare: () => app.live.ensureFresh(),
-      }),
+      ...board,
+      // Counted on every node that writes, ingest nodes included.
+      onFailure: (shows) => {
+        app.telemetry.emit('flushFailed');
+        board.onFailure(shows);
+      },
     });
     app.decorate('writer', writer);
     const guard = new LagGuard(config.maxLagMs);

@@ -118,6 +118,30 @@ export class RedisClaims implements OrderClaims {
     const takenOver: number[] = [];
     const fresh: number[] = [];
     const args = [this.owner, String(this.pendingMs), String(this.committedMs), randomUUID()];
+    try {
+      return await this.decide(orders, args, verdicts, takenOver, fresh);
+    } catch (err) {
+      // Claimed here but never decided: give them up, or they would be "busy" for pendingMs,
+      // on this node too. Marked as after a failed INSERT, so the next claimant checks the store.
+      // (Only in Redis: nothing was written, so this node's memory of stored keys still holds.)
+      const claimed = [...takenOver, ...fresh].map((i) => orders[i]!);
+      if (claimed.length > 0) {
+        await this.perChunk(claimed, RELEASE, [this.owner, '1'], null, () => undefined).catch((e: unknown) =>
+          this.log.warn({ err: String(e), orders: claimed.length }, 'could not release claims in Redis'),
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** Claims in Redis, then asks the store about what Redis cannot vouch for (see claim). */
+  private async decide(
+    orders: readonly Order[],
+    args: string[],
+    verdicts: Verdict[],
+    takenOver: number[],
+    fresh: number[],
+  ): Promise<Verdict[]> {
     await this.perChunk(
       orders,
       CLAIM,

@@ -29,6 +29,8 @@ export class LiveService {
   seq: number;
   healthy = true;
   private stale = true;
+  /** Counts markStale calls, so a rebuild can tell it was marked stale again while it ran. */
+  private staleMarks = 0;
   private sentVersion = -1;
   private sentAtMs = 0;
   /** Set by a rebuild: every board needs a fresh snapshot, not a tick. */
@@ -70,20 +72,26 @@ export class LiveService {
 
   /** Rebuilds the board from the store if it may differ from it. Throws while the store is down. */
   async ensureFresh(): Promise<void> {
-    if (!this.stale) return;
-    // One rebuild at a time: the recovery timer and the writer share it.
-    this.rebuilding ??= this.rebuild().finally(() => (this.rebuilding = null));
-    return this.rebuilding;
+    // Again while marked stale during the rebuild: the writer must not write before the repair ran.
+    while (this.stale) {
+      // One rebuild at a time: the recovery timer and the writer share it.
+      this.rebuilding ??= this.rebuild().finally(() => (this.rebuilding = null));
+      await this.rebuilding;
+    }
   }
 
   private async rebuild(): Promise<void> {
     const started = performance.now();
+    const marks = this.staleMarks;
     const repaired = this.repair;
     if (this.repair) {
       // A failed INSERT may have stored rows whose rollups did not land: derive them again.
       await repairRollups(this.store, this.show.id);
       this.repair = false;
     }
+    // Before the read: nothing may be awaited between the read and the swap below, or a
+    // commit applied meanwhile would land on the old board and be lost with it.
+    if (this.lastYear === null) await this.loadLastYear();
     let stored;
     for (;;) {
       const commits = this.commits;
@@ -91,13 +99,14 @@ export class LiveService {
       // A commit applied meanwhile may be missing from that read: read again.
       if (commits === this.commits) break;
     }
-    if (this.lastYear === null) await this.loadLastYear();
     const board = new LiveBoard(this.show);
     board.load(stored.seconds, stored.dimensions, stored.newestEventMs);
     board.committedAtMs = stored.committedAtMs;
     board.version = this.board.version + 1;
     this.board = board;
-    this.stale = false;
+    // Marked stale meanwhile (a write failed on another node, say): what was read may predate
+    // it, and its repair has not run. Stay stale: ensureFresh rebuilds again.
+    this.stale = this.staleMarks !== marks;
     this.needsSnapshot = true;
     // Healthy again only when a write succeeds: a rebuild proves reads, not writes.
     this.milestones.reset();
@@ -124,6 +133,7 @@ export class LiveService {
    */
   markStale(): void {
     this.stale = true;
+    this.staleMarks++;
     this.repair = true;
     this.setHealthy(false);
   }

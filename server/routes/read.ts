@@ -47,7 +47,11 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
       },
     },
     async (req): Promise<TotalsResponse> => {
-      if (req.query.at !== undefined) return totalsAtInstant(app.store, config, req.query.show, req.query.at);
+      if (req.query.at !== undefined) {
+        // Time travel reads the store, which a push node does not have.
+        if (!app.hasDecorator('store')) throw new Errors.NOT_CONFIGURED('this node serves only the live show');
+        return totalsAtInstant(app.store, config, req.query.show, req.query.at);
+      }
       const id = req.query.show ?? config.liveShow;
       if (id === config.liveShow && app.hasDecorator('live')) return app.live.totals();
       if (id === config.liveShow && app.hasDecorator('remoteSnapshots')) {

@@ -50,7 +50,11 @@ export function breakdownExport(
   dimension: Dimension,
   limit: number,
 ): BoundQuery {
-  const q = dimensionQuery(store, show, range, [dimension])!;
+  // Null when nothing can be summed (merchants within one minute): a file with only its header.
+  const q = dimensionQuery(store, show, range, [dimension]) ?? {
+    query: "SELECT '' AS d, '' AS k, toUInt64(0) AS orders, toDecimal128(0, 2) AS gmv WHERE 0",
+    query_params: {},
+  };
   return {
     query: `SELECT d AS dimension, k AS key, orders, gmv FROM (${q.query})
             ORDER BY gmv DESC, key LIMIT {limit:UInt32}`,

@@ -368,6 +368,15 @@ describe('exports', () => {
     );
   });
 
+  it('GET /api/v1/export.csv?kind=breakdown&dimension=merchant within one minute is as empty as /breakdowns', async () => {
+    // Merchants are summed over whole minutes: 10 s inside one minute hold none.
+    const q = `show=2014&dimension=merchant&from=${china(S + 3 * H + 10_000)}&to=${china(S + 3 * H + 20_000)}`;
+    expect((await get<BreakdownsResponse>(`/api/v1/breakdowns?${q}`)).rows).toEqual([]);
+    const res = await app.inject({ url: `/api/v1/export.csv?kind=breakdown&${q}` });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(parseCsv(res.body)).toEqual([['dimension', 'key', 'orders', 'gmv']]);
+  });
+
   it('GET /api/v1/export.parquet is a real Parquet file with the same values', async () => {
     const json = await get<SeriesResponse>(`/api/v1/series?show=2014&step=1m&from=${china(from)}&to=${china(to)}`);
     const res = await app.inject({

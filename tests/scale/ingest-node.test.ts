@@ -8,6 +8,7 @@ import { tempDir } from '../fixtures/server.js';
 // A live node and an ingest node over one store. In production the store is a ClickHouse
 // server; here both apps share the process's chDB data directory, which stands in for it.
 const dir = tempDir('scale-ingest');
+const METRICS = 'metrics-token-0123456789abcdef';
 let redis: RedisProcess;
 let live: FastifyInstance;
 let liveUrl: string;
@@ -16,7 +17,7 @@ let ingest: FastifyInstance;
 beforeAll(async () => {
   redis = await startRedis();
   ({ app: live, url: liveUrl } = await startApp(dir.path, { REDIS_URL: redis.url, RECONCILE_MS: '200' }));
-  ({ app: ingest } = await startApp(dir.path, { REDIS_URL: redis.url, ROLE: 'ingest' }));
+  ({ app: ingest } = await startApp(dir.path, { REDIS_URL: redis.url, ROLE: 'ingest', METRICS_TOKENS: METRICS }));
 });
 
 afterAll(async () => {
@@ -66,5 +67,28 @@ describe('an ingest node', () => {
     expect((await ingest.inject({ url: '/' })).statusCode).toBe(404);
     expect(ingest.hasDecorator('io')).toBe(false);
     expect((await ingest.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', role: 'ingest' });
+  });
+
+  it('counts its failed flushes in its own metrics', async () => {
+    const failures = async () => {
+      const res = await ingest.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS}` } });
+      expect(res.statusCode).toBe(200);
+      return Number(/^gmv_ingest_flush_failures_total (\d+)$/m.exec(res.body)?.[1]);
+    };
+    const before = await failures();
+    // ClickHouse refuses inserts into orders ("too many parts") for one request.
+    const setting = (n: number) =>
+      ingest.store.client.command({
+        query: `ALTER TABLE ${ingest.store.db}.orders MODIFY SETTING parts_to_throw_insert = ${n}`,
+      });
+    await setting(1);
+    try {
+      const res = await injectOrders(ingest, ndjson([order(5001)]));
+      expect(res.statusCode).toBe(503);
+      expect(res.json().code).toBe('GMV_ERR_STORE_UNAVAILABLE');
+    } finally {
+      await setting(3000);
+    }
+    expect(await failures()).toBe(before + 1);
   });
 });
