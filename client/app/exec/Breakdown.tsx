@@ -1,7 +1,6 @@
 import { memo } from 'react';
-import { decimalToFen } from '../../../shared/money.js';
 import type { BreakdownRow } from '../../../shared/protocol.js';
-import { formatCny, formatCount } from '../../format/number.js';
+import { fenOrNull, formatCny, formatCount } from '../../format/number.js';
 
 interface Props {
   title: string;
@@ -11,12 +10,9 @@ interface Props {
   testId: string;
 }
 
+/** An unreadable amount counts as nothing rather than breaking the card. */
 function fen(gmv: string): number {
-  try {
-    return decimalToFen(gmv);
-  } catch {
-    return 0;
-  }
+  return fenOrNull(gmv) ?? 0;
 }
 
 /** One dimension as rows with the exact gross and its share of the listed total. */
