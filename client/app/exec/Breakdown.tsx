@@ -1,14 +1,6 @@
 import { memo } from 'react';
-import type { BreakdownRow } from '../../../shared/protocol.js';
+import type { RankingProps } from '../../charts/ranking/Ranking.js';
 import { fenOrNull, formatCny, formatCount } from '../../format/number.js';
-
-interface Props {
-  title: string;
-  rows: BreakdownRow[] | null;
-  nameOf: (key: string) => string;
-  limit: number;
-  testId: string;
-}
 
 /** An unreadable amount counts as nothing rather than breaking the card. */
 function fen(gmv: string): number {
@@ -16,7 +8,7 @@ function fen(gmv: string): number {
 }
 
 /** One dimension as rows with the exact gross and its share of the listed total. */
-export const Breakdown = memo(function Breakdown({ title, rows, nameOf, limit, testId }: Props) {
+export const Breakdown = memo(function Breakdown({ title, rows, nameOf, limit, testId }: RankingProps) {
   const all = rows ?? [];
   const total = all.reduce((s, r) => s + fen(r.gmv), 0);
   return (
