@@ -1,4 +1,4 @@
-import { formatFen, parseRate, RATE_SCALE } from '../../shared/money.js';
+import { decimalToFen, formatFen, parseRate, RATE_SCALE } from '../../shared/money.js';
 
 /** Puts thousands separators into a run of digits ("57100000000" → "57,100,000,000"). */
 export function groupDigits(digits: string): string {
@@ -12,6 +12,19 @@ export function formatMoney(fen: number, symbol: string): string {
   const neg = plain.startsWith('-');
   const [whole = '0', frac = '00'] = (neg ? plain.slice(1) : plain).split('.');
   return `${neg ? '-' : ''}${symbol}${groupDigits(whole)}.${frac}`;
+}
+
+/**
+ * A decimal amount from a message as integer fen; null when it is missing or not a valid
+ * amount, so a panel shows its placeholder instead of breaking.
+ */
+export function fenOrNull(text: string | null | undefined): number | null {
+  if (text === null || text === undefined) return null;
+  try {
+    return decimalToFen(text);
+  } catch {
+    return null;
+  }
 }
 
 export function formatCny(fen: number): string {

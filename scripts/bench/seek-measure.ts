@@ -6,7 +6,7 @@
  * be put on the part that costs it.
  */
 import type { StoreHandle } from '../../server/store/client.js';
-import { buildSnapshot, lastYearWire, paceAndMilestones, showInfo } from '../../server/domain/frames.js';
+import { frameSource, showSnapshot } from '../../server/domain/frames.js';
 import { readContext, replayStore, seekBoard, milestonesAt, type SeekTimings } from '../../server/replay/reads.js';
 import { dimensionRows, secondRows } from '../../server/store/ranges.js';
 import { edgeAndTopMerchants, topMerchants } from '../../server/store/top.js';
@@ -94,16 +94,11 @@ export async function measureSeeks(
     const board = await seekBoard(store, ctx, atMs, timings);
     const b = performance.now();
     const milestones = milestonesAt(ctx, atMs);
-    const snap = buildSnapshot(
-      {
-        board,
-        seq: 1,
-        asOfMs: atMs,
-        healthy: true,
-        extras: (at, fenPerSec) => paceAndMilestones(show, board.grossFen(), at, fenPerSec, ctx.lastYear, milestones),
-      },
-      showInfo(show, 'events'),
-      lastYearWire(ctx.lastYearShow, ctx.lastYear),
+    const of = { show, lastYearShow: ctx.lastYearShow, lastYear: ctx.lastYear };
+    const snap = showSnapshot(
+      frameSource(of, board, { seq: 1, asOfMs: atMs, healthy: true }, milestones),
+      of,
+      'events',
     );
     timings.build += performance.now() - b;
     return snap;

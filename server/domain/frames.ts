@@ -105,3 +105,35 @@ export function buildTick(
 ): Tick {
   return { ...state(src), show: showId, series, ...arcs };
 }
+
+/** The show a frame belongs to and last year's day it is compared with. */
+export interface FrameShow {
+  show: Show;
+  lastYearShow: Show | null;
+  lastYear: LastYearCurve | null;
+}
+
+/**
+ * A FrameSource for `board` at a moment, with the show's pace against last year and
+ * its milestones at the board's gross: the live show and replays make theirs alike.
+ */
+export function frameSource(
+  of: FrameShow,
+  board: LiveBoard,
+  at: { seq: number; asOfMs: number; healthy: boolean },
+  milestones: Milestones,
+): FrameSource {
+  return {
+    board,
+    seq: at.seq,
+    asOfMs: at.asOfMs,
+    healthy: at.healthy,
+    extras: (asOfMs, gmvPerSecFen) =>
+      paceAndMilestones(of.show, board.grossFen(), asOfMs, gmvPerSecFen, of.lastYear, milestones),
+  };
+}
+
+/** The snapshot of a show's frame: the board state with the show's info and last year's day. */
+export function showSnapshot(src: FrameSource, of: FrameShow, clock: ShowInfo['clock']): Snapshot {
+  return buildSnapshot(src, showInfo(of.show, clock), lastYearWire(of.lastYearShow, of.lastYear));
+}

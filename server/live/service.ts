@@ -4,14 +4,7 @@ import type { Snapshot, Tick, TotalsResponse } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 import { LiveBoard } from '../domain/board.js';
 import { LastYearCurve } from '../domain/comparison.js';
-import {
-  buildSnapshot,
-  buildTick,
-  lastYearWire,
-  paceAndMilestones,
-  showInfo,
-  type FrameSource,
-} from '../domain/frames.js';
+import { buildTick, frameSource, showSnapshot, type FrameShow, type FrameSource } from '../domain/frames.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
 import type { StoreHandle } from '../store/client.js';
 import { exactCrossing, readBoard, readSecondsFen, repairRollups } from '../store/board.js';
@@ -193,14 +186,11 @@ export class LiveService {
   }
 
   private frame(asOfMs: number): FrameSource {
-    return {
-      board: this.board,
-      seq: this.seq,
-      asOfMs,
-      healthy: this.healthy,
-      extras: (at, gmvPerSecFen) =>
-        paceAndMilestones(this.show, this.board.grossFen(), at, gmvPerSecFen, this.lastYear, this.milestones),
-    };
+    return frameSource(this.frameShow(), this.board, { seq: this.seq, asOfMs, healthy: this.healthy }, this.milestones);
+  }
+
+  private frameShow(): FrameShow {
+    return { show: this.show, lastYearShow: this.lastYearShow, lastYear: this.lastYear };
   }
 
   clockMs(): number {
@@ -208,11 +198,7 @@ export class LiveService {
   }
 
   snapshot(): Snapshot {
-    return buildSnapshot(
-      this.frame(this.clockMs()),
-      showInfo(this.show, this.clock),
-      lastYearWire(this.lastYearShow, this.lastYear),
-    );
+    return showSnapshot(this.frame(this.clockMs()), this.frameShow(), this.clock);
   }
 
   /**

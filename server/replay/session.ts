@@ -3,14 +3,7 @@ import type { ReplayControl, ReplayStatus } from '../../shared/history.js';
 import { REPLAY_MAX_SPEED, REPLAY_MIN_SPEED } from '../../shared/history.js';
 import type { Snapshot, Tick } from '../../shared/protocol.js';
 import type { LiveBoard } from '../domain/board.js';
-import {
-  buildSnapshot,
-  buildTick,
-  lastYearWire,
-  paceAndMilestones,
-  showInfo,
-  type FrameSource,
-} from '../domain/frames.js';
+import { buildTick, frameSource, showSnapshot, type FrameSource } from '../domain/frames.js';
 import type { StoreHandle } from '../store/client.js';
 import { advanceBoard, milestonesAt, seekBoard, type ReplayContext } from './reads.js';
 import { ReplayError } from './errors.js';
@@ -90,11 +83,7 @@ export class ReplaySession {
 
   /** The board at the current position with the current seq: what a joining or resyncing viewer gets. */
   snapshot(): Snapshot {
-    return buildSnapshot(
-      this.source(),
-      showInfo(this.ctx.show, 'events'),
-      lastYearWire(this.ctx.lastYearShow, this.ctx.lastYear),
-    );
+    return showSnapshot(this.source(), this.ctx, 'events');
   }
 
   broadcastStatus(now = Date.now()): void {
@@ -214,14 +203,7 @@ export class ReplaySession {
     const board = this.board;
     if (!board) throw new ReplayError('GMV_ERR_STORE_UNAVAILABLE', 'the replay could not be read; retry later');
     const milestones = milestonesAt(this.ctx, this.positionMs);
-    return {
-      board,
-      seq: this.seq,
-      asOfMs: this.positionMs,
-      healthy: this.healthy,
-      extras: (at, gmvPerSecFen) =>
-        paceAndMilestones(this.ctx.show, board.grossFen(), at, gmvPerSecFen, this.ctx.lastYear, milestones),
-    };
+    return frameSource(this.ctx, board, { seq: this.seq, asOfMs: this.positionMs, healthy: this.healthy }, milestones);
   }
 
   /** Runs reads one at a time; a control waits for the read in flight, a few at most. */

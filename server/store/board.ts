@@ -92,7 +92,20 @@ export async function readTotals(store: StoreHandle, showId: string): Promise<St
     query_params: { show: showId },
     format: 'JSONEachRow',
   });
-  const [r] = await rs.json<{ so: string; sf: string; ro: string; rf: string }>();
+  const [r] = await rs.json<TotalsRow>();
+  return storedTotals(r);
+}
+
+/** A totals row as read: sale and refund counts and sums (decimal strings), aliased so, sf, ro, rf. */
+export interface TotalsRow {
+  so: string;
+  sf: string;
+  ro: string;
+  rf: string;
+}
+
+/** A totals row as StoredTotals; no row (nothing matched) is all zeros. */
+export function storedTotals(r: TotalsRow | undefined): StoredTotals {
   return {
     saleOrders: Number(r?.so ?? 0),
     saleFen: decimalToFen(r?.sf ?? '0'),

@@ -3,7 +3,7 @@ import type { SeriesStep, ShowSummary } from '../../shared/history.js';
 import type { Show } from '../../shared/show.js';
 import type { StoreHandle } from './client.js';
 import { wholeSeconds, type BoundQuery, type Range } from './ranges.js';
-import type { StoredTotals } from './board.js';
+import { storedTotals, type StoredTotals, type TotalsRow } from './board.js';
 
 const SECOND = 1000;
 
@@ -31,13 +31,8 @@ const BUCKET: Record<SeriesStep, string> = {
 export async function totalsAt(store: StoreHandle, show: string, atMs: number): Promise<StoredTotals> {
   const q = totalsAtQuery(store, show, atMs);
   const rs = await store.query({ ...q, format: 'JSONEachRow' });
-  const [r] = await rs.json<{ so: string; sf: string; ro: string; rf: string }>();
-  return {
-    saleOrders: Number(r?.so ?? 0),
-    saleFen: decimalToFen(r?.sf ?? '0'),
-    refundOrders: Number(r?.ro ?? 0),
-    refundFen: decimalToFen(r?.rf ?? '0'),
-  };
+  const [r] = await rs.json<TotalsRow>();
+  return storedTotals(r);
 }
 
 /** The partial second of totalsAt alone: exported so a test can EXPLAIN exactly this read. */

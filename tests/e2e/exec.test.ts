@@ -1,17 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ShowConfig } from '../../shared/show.js';
 import type { TotalsResponse } from '../../shared/protocol.js';
-import { launchChromium } from '../fixtures/browser.js';
 import { cnyLabel, fenOf, ndjson, order } from '../fixtures/orders.js';
-import { postNdjson, startServer, tempDir, type ServerProcess } from '../fixtures/server.js';
-
-const ARTIFACTS = 'test-results';
-const dir = tempDir('e2e-exec');
-let server: ServerProcess;
-let browser: Browser;
+import { postNdjson } from '../fixtures/server.js';
+import { ARTIFACTS, stageShow } from '../fixtures/stage.js';
 
 /** A show like 2015's with milestones small enough for a test to cross. */
 const show: ShowConfig = {
@@ -34,29 +28,17 @@ const sales = Array.from({ length: 240 }, (_, i) =>
 );
 const refunds = [3, 50, 77].map((i) => order(i, { order_id: `r-${i}`, type: 'refund' }));
 
-beforeAll(async () => {
-  if (!existsSync('dist/client/index.html')) throw new Error('the board is not built: run `npm run build` first');
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const showsFile = join(dir.path, 'shows.json');
-  writeFileSync(showsFile, JSON.stringify([show]));
-  server = await startServer(join(dir.path, 'data'), { SHOWS_FILE: showsFile, SHOW_CLOCK: 'events' });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGKILL');
-  dir.remove();
-});
+const stage = stageShow('e2e-exec', show);
 
 /** A phone: 390×844 CSS px at 3× with touch; every Notification.requestPermission call is counted. */
 async function phone(grant: boolean): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({
+  const context = await stage.browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 3,
     isMobile: true,
     hasTouch: true,
   });
-  if (grant) await context.grantPermissions(['notifications'], { origin: server.url });
+  if (grant) await context.grantPermissions(['notifications'], { origin: stage.server.url });
   await context.addInitScript(() => {
     const w = window as unknown as { __asked: number; __notified: string[] };
     w.__asked = 0;
@@ -85,7 +67,7 @@ async function phone(grant: boolean): Promise<{ context: BrowserContext; page: P
 }
 
 async function totals(): Promise<TotalsResponse> {
-  return (await (await fetch(`${server.url}/api/v1/totals`)).json()) as TotalsResponse;
+  return (await (await fetch(`${stage.server.url}/api/v1/totals`)).json()) as TotalsResponse;
 }
 
 /** "1234.50" → "¥1,234.50", written here apart from the client's formatter. */
@@ -96,13 +78,13 @@ const cny = (gmv: string) => {
 
 describe('/exec on a phone in Chromium', () => {
   it('shows the exact totals of the API, the breakdowns and the milestones, without overflow', async () => {
-    const res = await postNdjson(server.url, ndjson([...sales, ...refunds]));
+    const res = await postNdjson(stage.server.url, ndjson([...sales, ...refunds]));
     expect((await res.json()).accepted).toBe(sales.length + refunds.length);
     const grossFen = sales.reduce((s, o) => s + fenOf(o), 0);
     const netFen = grossFen - refunds.reduce((s, o) => s + fenOf(o), 0);
 
     const { context, page, errors } = await phone(false);
-    await page.goto(`${server.url}/exec`);
+    await page.goto(`${stage.server.url}/exec`);
     await expect.poll(() => page.getByTestId('exec-gross').textContent(), { timeout: 20_000 }).toBe(cnyLabel(grossFen));
 
     // The same numbers as the read API (and so the wall), to the last digit.
@@ -163,8 +145,8 @@ describe('/exec on a phone in Chromium', () => {
       { width: 820, height: 1180 },
       { width: 1440, height: 900 },
     ]) {
-      const page = await browser.newPage({ viewport });
-      await page.goto(`${server.url}/exec`);
+      const page = await stage.browser.newPage({ viewport });
+      await page.goto(`${stage.server.url}/exec`);
       await expect
         .poll(() => page.getByTestId('exec-gross').getAttribute('data-value'), { timeout: 20_000 })
         .not.toBe('');
@@ -181,7 +163,7 @@ describe('/exec on a phone in Chromium', () => {
 
   it('asks for notifications only on a press, then notifies each milestone crossed while open', async () => {
     const { context, page, errors } = await phone(true);
-    await page.goto(`${server.url}/exec`);
+    await page.goto(`${stage.server.url}/exec`);
     await expect
       .poll(() => page.getByTestId('exec-gross').getAttribute('data-value'), { timeout: 20_000 })
       .not.toBe('');
@@ -189,7 +171,7 @@ describe('/exec on a phone in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { __asked: number }).__asked)).toBe(0);
 
     // 200,000 CNY in one more order crosses the last two milestones; the one crossed before load is not news.
-    await postNdjson(server.url, ndjson([order(5000, { amount: '200000.00' })]));
+    await postNdjson(stage.server.url, ndjson([order(5000, { amount: '200000.00' })]));
     await expect
       .poll(() => page.evaluate(() => (window as unknown as { __notified: string[] }).__notified), { timeout: 20_000 })
       .toEqual(['Exec e2e: 50,000 crossed', 'Exec e2e: 200,000 crossed']);
@@ -198,7 +180,7 @@ describe('/exec on a phone in Chromium', () => {
 
     // Where permission is not yet decided, the button asks, once per press.
     const second = await phone(false);
-    await second.page.goto(`${server.url}/exec`);
+    await second.page.goto(`${stage.server.url}/exec`);
     await second.page.getByTestId('exec-notify').waitFor();
     expect(await second.page.evaluate(() => (window as unknown as { __asked: number }).__asked)).toBe(0);
     if ((await second.page.getByTestId('exec-notify').getAttribute('data-permission')) === 'default') {

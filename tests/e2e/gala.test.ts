@@ -1,16 +1,10 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ShowConfig } from '../../shared/show.js';
-import { launchChromium } from '../fixtures/browser.js';
 import { ndjson, order } from '../fixtures/orders.js';
-import { postNdjson, startServer, tempDir, type ServerProcess } from '../fixtures/server.js';
+import { postNdjson } from '../fixtures/server.js';
+import { ARTIFACTS, stageShow } from '../fixtures/stage.js';
 
-const ARTIFACTS = 'test-results';
-const dir = tempDir('e2e-gala');
-let server: ServerProcess;
-let browser: Browser;
 const consoleErrors: string[] = [];
 
 /** A show like 2015's with milestones small enough for a test to cross. */
@@ -26,27 +20,15 @@ const show: ShowConfig = {
   graceSeconds: 3600,
 };
 
-beforeAll(async () => {
-  if (!existsSync('dist/client/index.html')) throw new Error('the board is not built: run `npm run build` first');
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const showsFile = join(dir.path, 'shows.json');
-  writeFileSync(showsFile, JSON.stringify([show]));
-  server = await startServer(join(dir.path, 'data'), { SHOWS_FILE: showsFile, SHOW_CLOCK: 'events' });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.kill('SIGKILL');
-  dir.remove();
-});
+const stage = stageShow('e2e-gala', show);
 
 async function open(width: number, height: number, query = ''): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
+  const page = await stage.browser.newPage({ viewport: { width, height } });
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(`${width}x${height}: ${m.text()}`);
   });
   page.on('pageerror', (e) => consoleErrors.push(`${width}x${height}: ${String(e)}`));
-  await page.goto(`${server.url}/${query}`);
+  await page.goto(`${stage.server.url}/${query}`);
   await page.getByTestId('gmv-counter').waitFor();
   return page;
 }
@@ -60,7 +42,7 @@ describe('the gala board in Chromium', () => {
       document.querySelector('[data-testid="gmv-counter"]')?.getAttribute('aria-label')?.startsWith('GMV ¥'),
     );
     const first = [order(1, { amount: '600.00', ts: at(3) }), order(2, { amount: '500.00', ts: at(7) })];
-    expect((await (await postNdjson(server.url, ndjson(first))).json()).accepted).toBe(2);
+    expect((await (await postNdjson(stage.server.url, ndjson(first))).json()).accepted).toBe(2);
 
     const banner = page.getByTestId('milestone-banner');
     await banner.waitFor({ timeout: 15_000 });
@@ -68,7 +50,7 @@ describe('the gala board in Chromium', () => {
     await page.waitForTimeout(600); // let the entrance animation finish for the picture
     await page.screenshot({ path: `${ARTIFACTS}/gala-banner-1080p.png` });
 
-    await postNdjson(server.url, ndjson([order(3, { amount: '4000.00', ts: at(30) })]));
+    await postNdjson(stage.server.url, ndjson([order(3, { amount: '4000.00', ts: at(30) })]));
     const crossed = page.locator('[data-testid="milestones"] li[data-key="threshold:5000.00"]');
     await expect.poll(() => crossed.getAttribute('data-state'), { timeout: 15_000 }).toBe('crossed');
     expect(await crossed.textContent()).toContain('00:00:30');
@@ -80,7 +62,7 @@ describe('the gala board in Chromium', () => {
   it('fills 1080p, 4K and a 32:9 wall without scrollbars, with every panel drawn', async () => {
     // A few more orders so rankings, channels and the map have something to show.
     const more = Array.from({ length: 60 }, (_, i) => order(100 + i, { ts: at(40 + (i % 15)) }));
-    await postNdjson(server.url, ndjson(more));
+    await postNdjson(stage.server.url, ndjson(more));
     for (const [w, h, name] of [
       [1920, 1080, 'gala-1920x1080'],
       [3840, 2160, 'gala-3840x2160'],

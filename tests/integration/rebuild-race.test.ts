@@ -7,8 +7,8 @@ import { readTotals } from '../../server/store/board.js';
 import type { StoreHandle } from '../../server/store/client.js';
 import { insertOrders } from '../../server/store/orders.js';
 import { Telemetry } from '../../server/telemetry.js';
-import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
-import { startApp } from '../fixtures/app.js';
+import type { Order } from '../../shared/order.js';
+import { parsedOrder, startApp } from '../fixtures/app.js';
 import { order } from '../fixtures/orders.js';
 import { tempDir } from '../fixtures/server.js';
 
@@ -18,12 +18,6 @@ const dir = tempDir('rebuild-race');
 const log = pino({ level: 'silent' });
 const shows = loadConfig({}).shows;
 let app: FastifyInstance;
-
-function parsed(raw: Record<string, unknown>): Order {
-  const check = validateOrder(raw, { shows, categories: new Set(DEFAULT_CATEGORIES) });
-  if (!check.ok) throw new Error(check.message);
-  return check.order;
-}
 
 beforeAll(async () => {
   ({ app } = await startApp(dir.path));
@@ -37,7 +31,7 @@ describe('LiveService rebuild', () => {
   it('keeps a commit applied while it reads last year after the board', async () => {
     const show = shows.find((s) => s.id === '2015')!;
     const lastYear = shows.find((s) => s.id === show.compareTo)!;
-    await insertOrders(app.store, [parsed(order(1))]);
+    await insertOrders(app.store, [parsedOrder(order(1))]);
     // The store as the live node sees it; one commit lands (and is applied, as onCommitted
     // does) while the rebuild reads last year's day, which holds no orders here.
     let live: LiveService | null = null;
@@ -47,7 +41,7 @@ describe('LiveService rebuild', () => {
       query: (async (params: Parameters<StoreHandle['query']>[0]) => {
         const p = params.query_params as { show?: string } | undefined;
         if (live && !landed && p?.show === lastYear.id) {
-          landed = parsed(order(2));
+          landed = parsedOrder(order(2));
           await insertOrders(app.store, [landed]);
           live.applyCommitted([landed], Date.now());
         }

@@ -1,60 +1,37 @@
-import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
+import { describe, expect, it } from 'vitest';
 import { RedisClaims } from '../../server/ingest/redis-claims.js';
 import { IngestWriter, type WriteResult } from '../../server/ingest/writer.js';
 import { insertOrders } from '../../server/store/orders.js';
 import { decimalToFen } from '../../shared/money.js';
-import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
-import { grossTotals, injectOrders, startApp } from '../fixtures/app.js';
+import { grossTotals, injectOrders, parsedOrder } from '../fixtures/app.js';
+import { stageRedisApp } from '../fixtures/claims.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
-import { startRedis, type RedisProcess } from '../fixtures/redis.js';
-import { tempDir } from '../fixtures/server.js';
 
 // Two ingest paths over one store, each with its own Redis connection, as two ingest nodes
 // over one ClickHouse would be (chDB allows one data directory per process, so one process).
-const dir = tempDir('scale-dedup');
+const stage = stageRedisApp('scale-dedup');
 const log = pino({ level: 'silent' });
-const shows = loadConfig({}).shows;
-let redis: RedisProcess;
-let app: FastifyInstance;
-const clients: { close(): Promise<void> }[] = [];
-
-async function connectRedis() {
-  const c = createClient({ url: redis.url });
-  await c.connect();
-  clients.push(c);
-  return c;
-}
-
-/** The server's own parsing of a fixture order. */
-function parsed(raw: Record<string, unknown>): Order {
-  const check = validateOrder(raw, { shows, categories: new Set(DEFAULT_CATEGORIES) });
-  if (!check.ok) throw new Error(check.message);
-  return check.order;
-}
 
 /** A second node's writer: its own Redis connection and claims, the same store and board. */
 async function secondWriter(): Promise<IngestWriter> {
   return new IngestWriter({
-    store: app.store,
-    claims: new RedisClaims(await connectRedis(), app.store, log),
+    store: stage.app.store,
+    claims: new RedisClaims(await stage.connect(), stage.app.store, log),
     log,
     maxPending: 1_000_000,
     maxFlush: 200_000,
-    onCommitted: (rows, at) => app.live.applyCommitted(rows, at),
-    onFailure: () => app.live.markStale(),
+    onCommitted: (rows, at) => stage.app.live.applyCommitted(rows, at),
+    onFailure: () => stage.app.live.markStale(),
     prepare: async () => undefined,
   });
 }
 
 /** How often each key is stored, straight from the table. */
 async function storedCounts(): Promise<{ rows: number; keys: number; fen: number }> {
-  const rs = await app.store.query({
+  const rs = await stage.app.store.query({
     query: `SELECT count() AS rows, uniqExact(order_id, type) AS keys, toString(sum(gmv)) AS gmv
-            FROM ${app.store.db}.orders WHERE show = {show:String}`,
+            FROM ${stage.app.store.db}.orders WHERE show = {show:String}`,
     query_params: { show: '2015' },
     format: 'JSONEachRow',
   });
@@ -65,7 +42,7 @@ async function storedCounts(): Promise<{ rows: number; keys: number; fen: number
 /** Sends a batch until it is answered (a 503 for orders in flight elsewhere is sent again), like a client. */
 async function viaHttp(batch: Record<string, unknown>[]): Promise<WriteResult> {
   for (;;) {
-    const res = await injectOrders(app, ndjson(batch));
+    const res = await injectOrders(stage.app, ndjson(batch));
     if (res.statusCode === 200) return res.json<WriteResult>();
     expect(res.statusCode).toBe(503);
     await new Promise((r) => setTimeout(r, 20));
@@ -74,25 +51,13 @@ async function viaHttp(batch: Record<string, unknown>[]): Promise<WriteResult> {
 async function viaWriter(w: IngestWriter, batch: Record<string, unknown>[]): Promise<WriteResult> {
   for (;;) {
     try {
-      return await w.submit(batch.map(parsed));
+      return await w.submit(batch.map(parsedOrder));
     } catch (err) {
       expect((err as Error).name).toBe('ClaimedElsewhereError');
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 }
-
-beforeAll(async () => {
-  redis = await startRedis();
-  ({ app } = await startApp(dir.path, { REDIS_URL: redis.url }));
-});
-
-afterAll(async () => {
-  await app?.close();
-  for (const c of clients) await c.close().catch(() => undefined);
-  await redis?.stop();
-  dir.remove();
-});
 
 describe('order claims in Redis across nodes', () => {
   it('stores each order once when two nodes race the same orders', async () => {
@@ -116,25 +81,25 @@ describe('order claims in Redis across nodes', () => {
 
     const wantFen = [...distinct.values()].reduce((s, o) => s + fenOf(o), 0);
     expect(await storedCounts()).toEqual({ rows: distinct.size, keys: distinct.size, fen: wantFen });
-    expect(await grossTotals(app)).toEqual({ gmv: fenToDecimal(wantFen), orders: distinct.size });
+    expect(await grossTotals(stage.app)).toEqual({ gmv: fenToDecimal(wantFen), orders: distinct.size });
   });
 
   it('answers 503 with Retry-After for an order another node is writing, then takes it once', async () => {
-    const node = new RedisClaims(await connectRedis(), app.store, log);
+    const node = new RedisClaims(await stage.connect(), stage.app.store, log);
     const batch = [order(7001), order(7002), order(7003)];
     // Another node has claimed 7002 and its INSERT is in flight.
-    expect(await node.claim([parsed(batch[1]!)])).toEqual(['new']);
+    expect(await node.claim([parsedOrder(batch[1]!)])).toEqual(['new']);
     const before = await storedCounts();
 
-    const res = await injectOrders(app, ndjson(batch));
+    const res = await injectOrders(stage.app, ndjson(batch));
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.json().code).toBe('GMV_ERR_IN_FLIGHT');
 
     // Its INSERT commits: the resent batch counts it as a duplicate and stores the rest.
-    await insertOrders(app.store, [parsed(batch[1]!)]);
-    await node.commit([parsed(batch[1]!)]);
-    const again = await injectOrders(app, ndjson(batch));
+    await insertOrders(stage.app.store, [parsedOrder(batch[1]!)]);
+    await node.commit([parsedOrder(batch[1]!)]);
+    const again = await injectOrders(stage.app, ndjson(batch));
     expect(again.statusCode).toBe(200);
     // Nothing of the refused request was written: the resent one stores the other two now.
     expect(again.json()).toEqual({ accepted: 2, duplicates: 1, rejected: [] });
@@ -145,39 +110,39 @@ describe('order claims in Redis across nodes', () => {
   });
 
   it('answers for an order shared with a refused request from the request that was not refused', async () => {
-    const node = new RedisClaims(await connectRedis(), app.store, log);
+    const node = new RedisClaims(await stage.connect(), stage.app.store, log);
     const w = await secondWriter();
     const [x, y, z] = [order(7501), order(7502), order(7503)];
-    expect(await node.claim([parsed(x)])).toEqual(['new']);
+    expect(await node.claim([parsedOrder(x)])).toEqual(['new']);
     const before = await storedCounts();
     // The first request keeps the writer busy, so the next two share one flush.
-    const warmup = w.submit([parsed(order(7500))]);
-    const refused = w.submit([x, y].map(parsed));
-    const taken = w.submit([y, z].map(parsed));
+    const warmup = w.submit([parsedOrder(order(7500))]);
+    const refused = w.submit([x, y].map(parsedOrder));
+    const taken = w.submit([y, z].map(parsedOrder));
     await warmup;
     await expect(refused).rejects.toThrow(/in flight/);
     expect(await taken).toEqual({ accepted: 2, duplicates: 0 });
     const after = await storedCounts();
     expect(after.rows - before.rows).toBe(3);
     expect(after.fen - before.fen).toBe([order(7500), y, z].reduce((s, o) => s + fenOf(o), 0));
-    await node.release([parsed(x)], false);
+    await node.release([parsedOrder(x)], false);
   });
 
   it('takes over the claims of a node that died mid-insert only after checking the store', async () => {
     // A node claims two orders with a short pending time, stores one of them and dies.
     const pendingMs = 2000;
-    const dead = new RedisClaims(await connectRedis(), app.store, log, { pendingMs });
+    const dead = new RedisClaims(await stage.connect(), stage.app.store, log, { pendingMs });
     const landed = order(8001);
     const lost = order(8002);
     const claimedAt = Date.now();
-    expect(await dead.claim([parsed(landed), parsed(lost)])).toEqual(['new', 'new']);
+    expect(await dead.claim([parsedOrder(landed), parsedOrder(lost)])).toEqual(['new', 'new']);
     // Until its claims expire, nobody can tell: 503.
-    expect((await injectOrders(app, ndjson([landed, lost]))).statusCode).toBe(503);
+    expect((await injectOrders(stage.app, ndjson([landed, lost]))).statusCode).toBe(503);
     const before = await storedCounts();
-    await insertOrders(app.store, [parsed(landed)]);
+    await insertOrders(stage.app.store, [parsedOrder(landed)]);
 
     await new Promise((r) => setTimeout(r, claimedAt + pendingMs + 100 - Date.now()));
-    const res = await injectOrders(app, ndjson([landed, lost]));
+    const res = await injectOrders(stage.app, ndjson([landed, lost]));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
     const after = await storedCounts();
@@ -188,15 +153,15 @@ describe('order claims in Redis across nodes', () => {
 
   it('still knows the orders another node stored when Redis loses its keys', async () => {
     // This node loads its memory of stored keys (on its first write); another node stores X after.
-    expect((await injectOrders(app, ndjson([order(9100)]))).statusCode).toBe(200);
+    expect((await injectOrders(stage.app, ndjson([order(9100)]))).statusCode).toBe(200);
     const other = await secondWriter();
     const x = order(9101);
-    expect(await other.submit([parsed(x)])).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await other.submit([parsedOrder(x)])).toEqual({ accepted: 1, duplicates: 0 });
     const before = await storedCounts();
     // Redis restarts empty (or is flushed).
-    const admin = await connectRedis();
+    const admin = await stage.connect();
     await admin.sendCommand(['FLUSHALL']);
-    const res = await injectOrders(app, ndjson([x, order(9102)]));
+    const res = await injectOrders(stage.app, ndjson([x, order(9102)]));
     expect(res.json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
     const after = await storedCounts();
     expect(after.rows - before.rows).toBe(1);
@@ -205,15 +170,15 @@ describe('order claims in Redis across nodes', () => {
 
   it('checks the store for the orders of a failed INSERT before anyone writes them again', async () => {
     // This node has its memory of stored keys loaded before the other node's INSERT.
-    expect((await injectOrders(app, ndjson([order(9200)]))).statusCode).toBe(200);
-    const node = new RedisClaims(await connectRedis(), app.store, log);
+    expect((await injectOrders(stage.app, ndjson([order(9200)]))).statusCode).toBe(200);
+    const node = new RedisClaims(await stage.connect(), stage.app.store, log);
     const [landed, lost] = [order(9201), order(9202)];
-    expect(await node.claim([parsed(landed), parsed(lost)])).toEqual(['new', 'new']);
+    expect(await node.claim([parsedOrder(landed), parsedOrder(lost)])).toEqual(['new', 'new']);
     // Its INSERT failed after landing in part.
-    await insertOrders(app.store, [parsed(landed)]);
-    await node.release([parsed(landed), parsed(lost)], true);
+    await insertOrders(stage.app.store, [parsedOrder(landed)]);
+    await node.release([parsedOrder(landed), parsedOrder(lost)], true);
     const before = await storedCounts();
-    const res = await injectOrders(app, ndjson([landed, lost]));
+    const res = await injectOrders(stage.app, ndjson([landed, lost]));
     expect(res.json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
     const after = await storedCounts();
     expect(after.rows - before.rows).toBe(1);

@@ -1,30 +1,18 @@
 // @vitest-environment jsdom
 import { act, createElement } from 'react';
 import { createRoot } from 'react-dom/client';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Board } from '../../client/app/Board.js';
 import { isKiosk } from '../../client/app/kiosk.js';
 import { create as createMap } from '../../client/charts/map/render.js';
 import { createLiveStore } from '../../client/live/store.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import type { Snapshot, Tick } from '../../shared/protocol.js';
+import { setupBoardDom } from '../fixtures/dom.js';
 
 const START = 1_447_171_200_000;
 
-beforeAll(() => {
-  // jsdom has neither layout observers nor a 2D canvas; the board only needs them to exist.
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  HTMLCanvasElement.prototype.getContext = function () {
-    const noop = () => {};
-    return new Proxy({}, { get: (t, k) => (k in t ? (t as Record<string, unknown>)[k as string] : noop) });
-  } as unknown as typeof HTMLCanvasElement.prototype.getContext;
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-});
-afterEach(() => document.body.replaceChildren());
+setupBoardDom();
 
 const common = {
   v: PROTOCOL_VERSION as typeof PROTOCOL_VERSION,

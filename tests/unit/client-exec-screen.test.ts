@@ -1,28 +1,17 @@
 // @vitest-environment jsdom
 import { act, createElement } from 'react';
 import { createRoot } from 'react-dom/client';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExecScreen } from '../../client/app/exec/ExecScreen.js';
 import { Board } from '../../client/app/Board.js';
 import { createLiveStore } from '../../client/live/store.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import type { SeriesPoint, Snapshot } from '../../shared/protocol.js';
+import { setupBoardDom } from '../fixtures/dom.js';
 
 const START = 1_447_171_200_000;
 
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  HTMLCanvasElement.prototype.getContext = function () {
-    const noop = () => {};
-    return new Proxy({}, { get: (t, k) => (k in t ? (t as Record<string, unknown>)[k as string] : noop) });
-  } as unknown as typeof HTMLCanvasElement.prototype.getContext;
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-});
-afterEach(() => document.body.replaceChildren());
+setupBoardDom();
 
 /** Ten minutes in: 20 fen each second this year; last year 600 fen a minute, 1,440 minutes. */
 const series: SeriesPoint[] = Array.from({ length: 600 }, (_, s) => [s, 1, 20]);

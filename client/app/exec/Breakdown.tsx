@@ -1,26 +1,14 @@
 import { memo } from 'react';
-import { decimalToFen } from '../../../shared/money.js';
-import type { BreakdownRow } from '../../../shared/protocol.js';
-import { formatCny, formatCount } from '../../format/number.js';
+import type { RankingProps } from '../../charts/ranking/Ranking.js';
+import { fenOrNull, formatCny, formatCount } from '../../format/number.js';
 
-interface Props {
-  title: string;
-  rows: BreakdownRow[] | null;
-  nameOf: (key: string) => string;
-  limit: number;
-  testId: string;
-}
-
+/** An unreadable amount counts as nothing rather than breaking the card. */
 function fen(gmv: string): number {
-  try {
-    return decimalToFen(gmv);
-  } catch {
-    return 0;
-  }
+  return fenOrNull(gmv) ?? 0;
 }
 
 /** One dimension as rows with the exact gross and its share of the listed total. */
-export const Breakdown = memo(function Breakdown({ title, rows, nameOf, limit, testId }: Props) {
+export const Breakdown = memo(function Breakdown({ title, rows, nameOf, limit, testId }: RankingProps) {
   const all = rows ?? [];
   const total = all.reduce((s, r) => s + fen(r.gmv), 0);
   return (

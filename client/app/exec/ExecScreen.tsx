@@ -1,10 +1,9 @@
 import { useMemo } from 'react';
-import { decimalToFen } from '../../../shared/money.js';
 import type { Milestone } from '../../../shared/protocol.js';
 import { formatDuration } from '../../../shared/time.js';
 import { amountWords, compactCny, formatPacePct } from '../../format/amount.js';
 import { categoryName, channelName, countryName } from '../../format/names.js';
-import { formatCny, formatCount } from '../../format/number.js';
+import { fenOrNull, formatCny, formatCount } from '../../format/number.js';
 import { zonedClock, zonedDate } from '../../format/zoned.js';
 import type { LiveStore } from '../../live/store.js';
 import { useLive } from '../../live/useLive.js';
@@ -14,15 +13,6 @@ import { Breakdown } from './Breakdown.js';
 import { useMilestoneNotifications } from './useMilestoneNotifications.js';
 
 const ROWS = 8;
-
-function fenOrNull(text: string | null | undefined): number | null {
-  if (text === null || text === undefined) return null;
-  try {
-    return decimalToFen(text);
-  } catch {
-    return null;
-  }
-}
 
 /** Show-local time with milliseconds: a milestone's crossing is exact to the ms. */
 function exactTime(ms: number, timeZone: string): string {

@@ -1,9 +1,8 @@
 import { memo } from 'react';
-import { decimalToFen } from '../../../shared/money.js';
 import type { Pace, Rate } from '../../../shared/protocol.js';
 import { formatDuration } from '../../../shared/time.js';
 import { compactCny, formatPacePct } from '../../format/amount.js';
-import { formatCount, formatPerSec } from '../../format/number.js';
+import { fenOrNull, formatCount, formatPerSec } from '../../format/number.js';
 import { Stat } from './Stat.js';
 
 interface Props {
@@ -12,15 +11,6 @@ interface Props {
   pace: Pace | null;
   /** Whether the show compares against last year at all. */
   hasLastYear: boolean;
-}
-
-function fenOrNull(text: string | null | undefined): number | null {
-  if (text === null || text === undefined) return null;
-  try {
-    return decimalToFen(text);
-  } catch {
-    return null;
-  }
 }
 
 /** The row of live figures under the hero: orders, pace now, the peak so far and the pace against last year. */

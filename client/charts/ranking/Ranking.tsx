@@ -5,7 +5,8 @@ import { create } from './render.js';
 import { rankRows, sameRanking } from './transform.js';
 import type { RankedRow } from './transform.js';
 
-interface Props {
+/** One dimension's rows to list: the board's ranking chart and the exec screen's card take the same. */
+export interface RankingProps {
   title: string;
   rows: BreakdownRow[] | null;
   nameOf: (key: string) => string;
@@ -13,7 +14,7 @@ interface Props {
   testId: string;
 }
 
-export const Ranking = memo(function Ranking({ title, rows, nameOf, limit, testId }: Props) {
+export const Ranking = memo(function Ranking({ title, rows, nameOf, limit, testId }: RankingProps) {
   const previous = useRef<RankedRow[] | null>(null);
   const ranked = useMemo(() => {
     if (rows === null) return null;
