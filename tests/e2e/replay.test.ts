@@ -139,7 +139,7 @@ describe('/replay in Chromium', () => {
     // The server drops every replay socket: both pages keep their frame, come back, rejoin the same
     // replay (rooms do not survive a reconnection) and follow each other again.
     const before = await grossLabel(page);
-    app.io.of(REPLAY_NAMESPACE).disconnectSockets();
+    app.replayIo.of(REPLAY_NAMESPACE).disconnectSockets();
     await expect.poll(() => page.getByTestId('connection').getAttribute('data-state')).toBe('reconnecting');
     expect(await grossLabel(page)).toBe(before);
     await expect
