@@ -114,6 +114,8 @@ describe('viewer access when VIEW_TOKENS and SHARE_SECRET are set', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    // Both socket.io paths (/socket.io, REPLAY_PATH) are on this origin, ws: included.
+    expect(res.headers['content-security-policy']).toContain("connect-src 'self'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
   });
