@@ -22,6 +22,8 @@ export interface FlushEvent {
   /** From taking the batch to the commit, dedup reads included, ms. */
   ms: number;
   trigger: string;
+  /** Shows the written orders belong to. */
+  shows: string[];
 }
 
 /** A message the broadcast loop sent to every board. */

@@ -211,7 +211,14 @@ export class IngestWriter {
       'flush',
     );
     this.summarise(rows.length, ms);
-    this.deps.onFlush?.({ rows: rows.length, duplicates: dups, requests: batch.length - refused.size, ms, trigger });
+    this.deps.onFlush?.({
+      rows: rows.length,
+      duplicates: dups,
+      requests: batch.length - refused.size,
+      ms,
+      trigger,
+      shows: [...new Set(rows.map((o) => o.show))],
+    });
     for (const r of batch) {
       if (refused.has(r)) r.reject(new ClaimedElsewhereError('orders in flight on another node'));
       else r.resolve({ accepted: r.accepted, duplicates: r.duplicates });

@@ -65,6 +65,9 @@ export default fp<{ config: Config }>(
       log,
     );
     app.decorate('replays', service);
+    // Orders written to a finished day (late ones, a reload) must show in its next replay.
+    app.telemetry.on('flush', (f) => service.forget(f.shows));
+    app.telemetry.on('flushFailed', () => service.forget('all'));
 
     nsp.use(viewerGate(app.viewers));
     nsp.on('connection', (socket: ReplaySocket) => {
@@ -150,5 +153,5 @@ export default fp<{ config: Config }>(
       io.engine.close();
     });
   },
-  { name: 'replay', dependencies: ['store', 'security'] },
+  { name: 'replay', dependencies: ['store', 'security', 'telemetry'] },
 );

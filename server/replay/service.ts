@@ -29,7 +29,11 @@ export class ReplayService {
   /** Sessions being created: they count against the limit before they exist. */
   private creating = 0;
   private readonly store: StoreHandle;
-  /** Contexts of finished shows, shared by their replays (the day no longer changes). */
+  /**
+   * Contexts of finished shows, shared by their replays: a finished day rarely
+   * changes, and when orders of it are written (late orders, a reload) its
+   * context is forgotten, so the next replay reads the day as stored.
+   */
   private readonly contexts = new Map<string, Promise<ReplayContext>>();
 
   constructor(
@@ -71,6 +75,12 @@ export class ReplayService {
     // A failed read is not kept: the next replay tries again.
     read.catch(() => this.contexts.delete(show.id));
     return read;
+  }
+
+  /** Orders of these shows were written (or a write failed and may have landed): read them afresh next time. */
+  forget(shows: readonly string[] | 'all'): void {
+    if (shows === 'all') this.contexts.clear();
+    else for (const id of shows) this.contexts.delete(id);
   }
 
   get(id: unknown): ReplaySession {

@@ -284,6 +284,28 @@ describe('replay over socket.io (real chDB, real clients)', () => {
     }
   });
 
+  it('shows in the next replay an order written to the finished day after an earlier replay read it', async () => {
+    const at = Date.parse('2014-11-11T00:20:00+08:00');
+    const first = replayClient();
+    const second = replayClient();
+    try {
+      ok(await create(first.socket, { show: '2014', from: '2014-11-11T00:20:00+08:00', speed: 60 }));
+      const before = await until(() => first.snapshots.at(-1), 10_000, 'first snapshot');
+      expect(before.gross).toEqual((await rawBefore(at)).gross);
+      // A late order of that day, stamped before the position, through the ingest API.
+      const late = order(7, { order_id: 'late-2014-1', ts: '2014-11-11T00:05:00.500+08:00' });
+      expect((await injectOrders(app, ndjson([late]))).json()).toMatchObject({ accepted: 1 });
+      ok(await create(second.socket, { show: '2014', from: '2014-11-11T00:20:00+08:00', speed: 60 }));
+      const after = await until(() => second.snapshots.at(-1), 10_000, 'second snapshot');
+      expect(after.gross.orders).toBe(before.gross.orders + 1);
+      expect(decimalToFen(after.gross.gmv) - decimalToFen(before.gross.gmv)).toBe(fenOf(late));
+      expect(after.gross).toEqual((await rawBefore(at)).gross);
+    } finally {
+      first.socket.close();
+      second.socket.close();
+    }
+  });
+
   it('seeks alike whether the series comes from the replay context or from the store', async () => {
     const show = loadConfig({}).shows.find((x) => x.id === '2014')!;
     const ctx = await readContext(app.store, show, null);

@@ -6,7 +6,7 @@ describe('Telemetry', () => {
     const t = new Telemetry();
     const seen: number[] = [];
     t.on('flush', (f) => seen.push(f.rows));
-    t.emit('flush', { rows: 7, duplicates: 1, requests: 2, ms: 3, trigger: 'idle' });
+    t.emit('flush', { rows: 7, duplicates: 1, requests: 2, ms: 3, trigger: 'idle', shows: ['2015'] });
     expect(seen).toEqual([7]);
   });
 
