@@ -12,6 +12,8 @@ export default defineConfig({
     proxy: {
       '/api': 'http://localhost:3000',
       '/socket.io': { target: 'ws://localhost:3000', ws: true },
+      // Replays have their own socket.io server (REPLAY_PATH in shared/history.ts).
+      '/replay.io': { target: 'ws://localhost:3000', ws: true },
     },
   },
 });

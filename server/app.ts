@@ -134,7 +134,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(relayPlugin, { config });
   if (config.role !== 'push') await app.register(storePlugin, { config });
   if (config.role !== 'ingest') await app.register(livePlugin, { config });
-  // Replays read the store and speak on the same socket.io server as the live board.
+  // Replays read the store and speak on their own socket.io server (REPLAY_PATH), on this HTTP server.
   if (config.role === 'all') await app.register(replayPlugin, { config });
   if (config.role !== 'push') await app.register(writerPlugin, { config });
   await app.register(healthRoutes, { config });

@@ -29,6 +29,8 @@ export default fp<{ config: Config }>(
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
+          // The board's and the replays' sockets (/socket.io, REPLAY_PATH) are on this origin; CSP 3
+          // 'self' covers its ws:/wss: too. A balancer splitting them by path keeps them one origin.
           connectSrc: ["'self'"],
           fontSrc: ["'self'"],
           objectSrc: ["'none'"],

@@ -9,6 +9,13 @@ import type { BreakdownRow, ClientToServerEvents, ServerToClientEvents, TotalsPa
 /** socket.io namespace of replays. */
 export const REPLAY_NAMESPACE = '/replay';
 
+/**
+ * HTTP path of the replays' own socket.io server (the board's is the default
+ * `/socket.io`). A balancer routes by path: board sockets to any node, replay
+ * sockets to the live node (ROLE=all), the only one that runs replays.
+ */
+export const REPLAY_PATH = '/replay.io';
+
 /** Series steps the read API serves. */
 export const SERIES_STEPS = ['1s', '1m', '1h'] as const;
 export type SeriesStep = (typeof SERIES_STEPS)[number];

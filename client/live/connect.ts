@@ -27,15 +27,17 @@ export interface BoardConnection<S> {
 }
 
 /**
- * Opens a socket on `namespace` of this origin and feeds a new store with its
- * snapshots and ticks, retrying when the server drops us on purpose. Every
- * namespace that speaks the board's Snapshot/Tick messages (live, replay) uses it.
+ * Opens a socket on `namespace` of this origin, at the socket.io server on `path`,
+ * and feeds a new store with its snapshots and ticks, retrying when the server
+ * drops us on purpose. Every namespace that speaks the board's Snapshot/Tick
+ * messages (live on `/socket.io`, replay on REPLAY_PATH) uses it.
  */
 export function connectBoard<S extends ServerToClientEvents, C extends ClientToServerEvents>(
   namespace: string,
   search: string,
+  path = '/socket.io',
 ): BoardConnection<Socket<S, C>> {
-  const socket = io(namespace, socketOptions(search)) as Socket<S, C>;
+  const socket = io(namespace, { ...socketOptions(search), path }) as Socket<S, C>;
   // The board events only: the wider socket type would make every handler generic.
   const board = socket as unknown as LiveSocket;
   const store = createLiveStore(() => board.emit('resync'));

@@ -1,4 +1,4 @@
-import { REPLAY_NAMESPACE } from '../../shared/history.js';
+import { REPLAY_NAMESPACE, REPLAY_PATH } from '../../shared/history.js';
 import type {
   ReplayAck,
   ReplayClientToServerEvents,
@@ -30,7 +30,8 @@ export interface ReplayConnection {
 const ACK_TIMEOUT_MS = 10_000;
 
 /**
- * Opens the replay namespace with the live board's connection logic (connectBoard):
+ * Opens the replay namespace on the replays' own socket.io server (REPLAY_PATH, which
+ * a balancer sends to the live node) with the live board's connection logic (connectBoard):
  * the same store and reducer draw the replay's Snapshot/Tick messages. On every
  * reconnection the socket joins its replay again, since rooms do not survive one.
  */
@@ -38,6 +39,7 @@ export function connectReplay(search: string = window.location.search): ReplayCo
   const { socket, store, close } = connectBoard<ReplayServerToClientEvents, ReplayClientToServerEvents>(
     REPLAY_NAMESPACE,
     search,
+    REPLAY_PATH,
   );
   let status: ReplayStatus | null = null;
   let joined: string | null = null;

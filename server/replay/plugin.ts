@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
-import type { Namespace, Socket } from 'socket.io';
+import { Server, type Namespace, type Socket } from 'socket.io';
 import {
   REPLAY_NAMESPACE,
+  REPLAY_PATH,
   type ReplayAck,
   type ReplayClientToServerEvents,
   type ReplayServerToClientEvents,
@@ -16,6 +17,8 @@ import type { ReplaySession } from './session.js';
 declare module 'fastify' {
   interface FastifyInstance {
     replays: ReplayService;
+    /** The replays' socket.io server, on REPLAY_PATH; only on the live node (ROLE=all). */
+    replayIo: Server<ReplayClientToServerEvents, ReplayServerToClientEvents>;
   }
 }
 
@@ -25,26 +28,39 @@ type ReplaySocket = Socket<ReplayClientToServerEvents, ReplayServerToClientEvent
 const room = (id: string) => `replay:${id}`;
 
 /**
- * Server-driven replays over socket.io REPLAY_NAMESPACE, on the live plugin's
- * server (app.io) with the same viewer gate. Each replay is a room: every viewer
- * gets the same snapshot, tick and replay messages, whoever steers. A replay
- * lives in this node's memory, so its frames go to this node's sockets only
- * (`local`): with the Redis adapter they would otherwise fill the stream every
- * node reads (a full day's snapshot is megabytes).
+ * Server-driven replays over socket.io REPLAY_NAMESPACE, on a socket.io server of
+ * their own at REPLAY_PATH, so a balancer can send replay sockets to this node and
+ * board sockets (`/socket.io`) to push nodes. It shares the HTTP server and the
+ * viewer gate with the board, but keeps socket.io's in-memory adapter even with
+ * REDIS_URL: a replay lives in this node's memory, and its frames (a full day's
+ * snapshot is megabytes) must never fill the stream every node reads.
+ * Each replay is a room: every viewer gets the same snapshot, tick and replay
+ * messages, whoever steers.
  */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    if (!app.hasDecorator('io')) throw new Error('the replay plugin needs the socket.io server of the live plugin');
     const log = app.log.child({ module: 'replay' });
-    const nsp = app.io.of(REPLAY_NAMESPACE) as unknown as ReplayNamespace;
+    const io = new Server<ReplayClientToServerEvents, ReplayServerToClientEvents>(app.server, {
+      path: REPLAY_PATH,
+      serveClient: false,
+      // A viewer sends only small requests (create, join, control, resync).
+      maxHttpBufferSize: 4096,
+      pingInterval: 10_000,
+      pingTimeout: 5_000,
+      // Upgrades on other paths (the board's `/socket.io`) are not ours to end: the board's
+      // server answers its own and ends stray ones.
+      destroyUpgrade: false,
+    });
+    app.decorate('replayIo', io);
+    const nsp: ReplayNamespace = io.of(REPLAY_NAMESPACE);
     const service = new ReplayService(
       config.shows,
       config.replay,
       app.store,
       (id) => ({
-        snapshot: (s) => nsp.local.to(room(id)).emit('snapshot', s),
-        tick: (t) => nsp.local.to(room(id)).emit('tick', t),
-        status: (s) => nsp.local.to(room(id)).emit('replay', s),
+        snapshot: (s) => nsp.to(room(id)).emit('snapshot', s),
+        tick: (t) => nsp.to(room(id)).emit('tick', t),
+        status: (s) => nsp.to(room(id)).emit('replay', s),
       }),
       log,
     );
@@ -129,8 +145,10 @@ export default fp<{ config: Config }>(
     app.addHook('preClose', async () => {
       clearInterval(timer);
       service.close();
-      nsp.disconnectSockets(true);
+      // Close sockets and the engine but leave the HTTP server (shared with the board) to fastify.
+      io.disconnectSockets(true);
+      io.engine.close();
     });
   },
-  { name: 'replay', dependencies: ['store', 'security', 'live'] },
+  { name: 'replay', dependencies: ['store', 'security'] },
 );

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShareLinks } from '../../server/auth.js';
-import { REPLAY_NAMESPACE } from '../../shared/history.js';
+import { REPLAY_NAMESPACE, REPLAY_PATH } from '../../shared/history.js';
 import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import { startApp } from '../fixtures/app.js';
 import { tempDir } from '../fixtures/server.js';
@@ -73,6 +73,7 @@ describe('viewer access when VIEW_TOKENS and SHARE_SECRET are set', () => {
     const attempt = (token?: string) =>
       new Promise<string>((resolve) => {
         const socket = connect(`${url}${REPLAY_NAMESPACE}`, {
+          path: REPLAY_PATH,
           transports: ['websocket'],
           reconnection: false,
           ...(token ? { auth: { token } } : {}),
@@ -113,6 +114,8 @@ describe('viewer access when VIEW_TOKENS and SHARE_SECRET are set', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    // Both socket.io paths (/socket.io, REPLAY_PATH) are on this origin, ws: included.
+    expect(res.headers['content-security-policy']).toContain("connect-src 'self'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
   });

@@ -8,6 +8,7 @@ import { readContext, seekBoard } from '../../server/replay/reads.js';
 import { loadDay } from '../../server/store/bulk.js';
 import {
   REPLAY_NAMESPACE,
+  REPLAY_PATH,
   type ReplayAck,
   type ReplayClientToServerEvents,
   type ReplayControl,
@@ -33,7 +34,10 @@ type ReplaySocket = Socket<ReplayServerToClientEvents, ReplayClientToServerEvent
 
 /** A real socket.io client on the replay namespace that records everything it receives. */
 function replayClient() {
-  const socket: ReplaySocket = connect(`${url}${REPLAY_NAMESPACE}`, { transports: ['websocket'] });
+  const socket: ReplaySocket = connect(`${url}${REPLAY_NAMESPACE}`, {
+    path: REPLAY_PATH,
+    transports: ['websocket'],
+  });
   const c = { socket, snapshots: [] as Snapshot[], ticks: [] as Tick[], statuses: [] as ReplayStatus[] };
   socket.on('snapshot', (s) => c.snapshots.push(s));
   socket.on('tick', (t) => c.ticks.push(t));

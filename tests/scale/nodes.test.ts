@@ -1,8 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { io as connect } from 'socket.io-client';
+import { createClient } from 'redis';
+import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLiveStore, type LiveStore } from '../../client/live/store.js';
+import {
+  REPLAY_NAMESPACE,
+  REPLAY_PATH,
+  type ReplayAck,
+  type ReplayClientToServerEvents,
+  type ReplayServerToClientEvents,
+  type ReplayStatus,
+} from '../../shared/history.js';
 import { LIVE_NAMESPACE, type Snapshot, type Tick } from '../../shared/protocol.js';
 import { until, type LiveSocket } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
@@ -198,6 +207,67 @@ describe('one live node and two push nodes over Redis', () => {
   it('takes no orders on a push node', async () => {
     const res = await postNdjson(pushB.url, ndjson([order(99_999)]));
     expect(res.status).toBe(404);
+  });
+
+  it('runs a replay on the live node, off the Redis stream, and a push node refuses the replay path cleanly', async () => {
+    const redisClient = createClient({ url: redis.url });
+    await redisClient.connect();
+    // The adapter's stream (its default name): where the board's ticks go to every node.
+    const last = await redisClient.xRevRange('socket.io', '+', '-', { COUNT: 1 });
+    const since = last?.[0]?.id ?? '0';
+
+    const FROM = '2015-11-11T00:00:00+08:00';
+    const TO = '2015-11-11T01:00:00+08:00';
+    const replay: Socket<ReplayServerToClientEvents, ReplayClientToServerEvents> = connect(
+      `${live.url}${REPLAY_NAMESPACE}`,
+      { path: REPLAY_PATH, transports: ['websocket'], auth: { token: VIEW }, reconnection: false },
+    );
+    const frames: Snapshot[] = [];
+    replay.on('snapshot', (s) => frames.push(s));
+    const ask = (send: (ack: (r: ReplayAck) => void) => void) =>
+      new Promise<ReplayStatus>((resolve, reject) =>
+        send((r) => (r.ok ? resolve(r.status) : reject(new Error(`${r.code}: ${r.message}`)))),
+      );
+    try {
+      // Every order sent falls in the first hour of the 2015 show: its end holds them all.
+      const created = await ask((ack) => replay.emit('create', { show: '2015', from: FROM, to: TO }, ack));
+      expect(created.positionMs).toBe(Date.parse(FROM));
+      const end = await ask((ack) => replay.emit('control', { action: 'seek', atMs: Date.parse(TO) }, ack));
+      expect(end.positionMs).toBe(Date.parse(TO));
+      await until(() => frames.at(-1)?.gross.orders === sent.length, 15_000, 'the replay at the end of the hour');
+      expect(frames.at(-1)!.gross).toEqual(expected());
+    } finally {
+      replay.close();
+    }
+    // Replay frames went to this node's socket only, never through the stream every node reads
+    // (read up to the board's next heartbeat, so the stream is shown to carry the board meanwhile).
+    let relayed: { id: string; message: Record<string, string> }[] = [];
+    const deadline = Date.now() + 15_000;
+    while (!relayed.some((m) => m.message.nsp === '/live')) {
+      expect(Date.now() < deadline, 'a board message on the stream').toBe(true);
+      await new Promise((r) => setTimeout(r, 100));
+      relayed = (await redisClient.xRange('socket.io', `(${since}`, '+')) ?? [];
+    }
+    await redisClient.quit();
+    expect(relayed.filter((m) => m.message.nsp !== '/live')).toEqual([]);
+
+    // A push node runs no replays: the replay path is not one of its routes, over either transport,
+    // and the replay namespace is not on its board's path either.
+    const refused = (url: string, opts: Record<string, unknown>) =>
+      new Promise<string>((resolve) => {
+        const s = connect(url, { auth: { token: VIEW }, reconnection: false, ...opts });
+        s.on('connect', () => resolve('connected'));
+        s.on('connect_error', (err) => resolve(err.message));
+      });
+    const ns = `${pushB.url}${REPLAY_NAMESPACE}`;
+    expect(await refused(ns, { path: REPLAY_PATH, transports: ['websocket'] })).toBe('websocket error');
+    expect(await refused(ns, { path: REPLAY_PATH, transports: ['polling'] })).toBe('xhr poll error');
+    expect(await refused(ns, { transports: ['websocket'] })).toBe('Invalid namespace');
+    const res = await fetch(`${pushB.url}${REPLAY_PATH}/?EIO=4&transport=polling`);
+    expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([404, 'GMV_ERR_NOT_FOUND']);
+    // And goes on serving its boards.
+    expect((await fetch(`${pushB.url}/readyz`)).status).toBe(200);
+    expect(boards[2]!.socket.connected).toBe(true);
   });
 
   it('is not ready without the live node, resyncs its boards when it returns, and stops cleanly', async () => {
