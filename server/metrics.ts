@@ -45,7 +45,7 @@ export default fp<{ config: Config }>(
     });
     const shed = new Counter({
       name: 'gmv_ingest_shed_total',
-      help: 'Ingest requests answered 503: event-loop lag, full write queue, or store unavailable.',
+      help: 'Ingest requests answered 503: event-loop lag, full write queue, store unavailable, or orders in flight on another node.',
       labelNames: ['reason'] as const,
       registers,
     });

@@ -39,7 +39,7 @@ export async function takeLiveLease(redis: RedisCommands, show: string, log: Log
   const timer = setInterval(() => {
     take().then(
       (ok) => {
-        if (!ok && !lost) log.error({ show }, 'another live node took the lease: two boards loops are running');
+        if (!ok && !lost) log.error({ show }, 'another live node took the lease: two broadcast loops are running');
         lost = !ok;
       },
       // Redis away: the lease runs out there too; renewed when it is back.

@@ -128,7 +128,10 @@ async function serveLive(
     if (app.hasDecorator('writer')) await app.writer.drain();
     // Flush the last state to boards before sockets close.
     const tick = live.nextTick();
-    if (tick) nsp.emit('tick', onAir.record('tick', tick));
+    if (tick) {
+      nsp.emit('tick', onAir.record('tick', tick));
+      live.noteBroadcast('tick');
+    }
     // Close sockets and the engine but leave the HTTP server to fastify.
     app.io.disconnectSockets(true);
     app.io.engine.close();
