@@ -9,6 +9,7 @@ import { servePush } from './push.js';
 import { recordOnAir } from './record.js';
 import { LiveService } from './service.js';
 import { viewerGate } from './viewer-gate.js';
+import { dropSlowReaders } from './slow-readers.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -139,28 +140,4 @@ async function serveLive(
     await nsp.adapter.close();
     await releaseLease();
   });
-}
-
-/**
- * A board that stops reading (a frozen TV, a dead network) would make the server
- * buffer ticks for it without bound: past the limit it is dropped, and when it
- * comes back it reconnects and gets a fresh snapshot.
- */
-function dropSlowReaders(nsp: LiveNamespace, config: Config, log: FastifyBaseLogger): () => void {
-  const slowTimer = setInterval(() => {
-    for (const socket of nsp.sockets.values()) {
-      const conn = socket.conn as unknown as {
-        writeBuffer?: unknown[];
-        transport?: { socket?: { bufferedAmount?: number } };
-      };
-      const queued = conn.writeBuffer?.length ?? 0;
-      const buffered = conn.transport?.socket?.bufferedAmount ?? 0;
-      if (buffered > config.maxSocketBufferBytes || queued > 20 * (1000 / config.tickMs)) {
-        log.warn({ id: socket.id, buffered, queued }, 'dropping a board that stopped reading');
-        socket.disconnect(true);
-        socket.conn.close();
-      }
-    }
-  }, 1000);
-  return () => clearInterval(slowTimer);
 }

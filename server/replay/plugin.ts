@@ -9,6 +9,7 @@ import {
   type ReplayStatus,
 } from '../../shared/history.js';
 import type { Config } from '../config.js';
+import { dropSlowReaders } from '../live/slow-readers.js';
 import { viewerGate } from '../live/viewer-gate.js';
 import { ReplayError } from './errors.js';
 import { ReplayService } from './service.js';
@@ -70,6 +71,8 @@ export default fp<{ config: Config }>(
     app.telemetry.on('flushFailed', () => service.forget('all'));
 
     nsp.use(viewerGate(app.viewers));
+    // A viewer that stops reading would hold megabytes of frames: dropped, it rejoins on reconnect.
+    const stopSlow = dropSlowReaders(nsp, config, log);
     nsp.on('connection', (socket: ReplaySocket) => {
       let current: ReplaySession | null = null;
       const leave = () => {
@@ -147,6 +150,7 @@ export default fp<{ config: Config }>(
     const timer = setInterval(() => service.beat(), config.tickMs);
     app.addHook('preClose', async () => {
       clearInterval(timer);
+      stopSlow();
       service.close();
       // Close sockets and the engine but leave the HTTP server (shared with the board) to fastify.
       io.disconnectSockets(true);

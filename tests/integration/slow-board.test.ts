@@ -2,6 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io, type Socket as Client } from 'socket.io-client';
+import {
+  REPLAY_NAMESPACE,
+  REPLAY_PATH,
+  type ReplayAck,
+  type ReplayClientToServerEvents,
+  type ReplayServerToClientEvents,
+} from '../../shared/history.js';
 import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import { liveClient, startApp, until, injectOrders } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
@@ -45,12 +53,12 @@ function textFrame(text: string): Buffer {
   return Buffer.concat([head, mask, body]);
 }
 
-/** A board that joins the live namespace over a raw WebSocket and then never reads another byte. */
-async function stalledBoard(port: number): Promise<Socket> {
+/** A board that joins a namespace over a raw WebSocket and then never reads another byte. */
+async function stalledBoard(port: number, path = '/socket.io', namespace = LIVE_NAMESPACE): Promise<Socket> {
   const socket = connect(port, '127.0.0.1');
   await new Promise<void>((resolve) => socket.once('connect', resolve));
   socket.write(
-    'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n' +
+    `GET ${path}/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n` +
       `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n` +
       `Sec-WebSocket-Version: 13\r\nUser-Agent: ${STALLED_AGENT}\r\n\r\n`,
   );
@@ -67,7 +75,7 @@ async function stalledBoard(port: number): Promise<Socket> {
     socket.on('data', onData);
   });
   socket.pause();
-  socket.write(textFrame(`40${LIVE_NAMESPACE},`));
+  socket.write(textFrame(`40${namespace},`));
   return socket;
 }
 
@@ -110,6 +118,49 @@ describe('slow boards', () => {
       clearInterval(traffic);
       stalled.destroy();
       reader.socket.close();
+    }
+  });
+
+  it('drops a replay viewer that stopped reading while the other viewer keeps getting frames', async () => {
+    const nsp = app.replayIo.of(REPLAY_NAMESPACE);
+    const reasons = new Map<string, string>();
+    nsp.on('connection', (s) => {
+      const agent = s.handshake.headers['user-agent'] ?? '';
+      s.on('disconnect', (reason) => reasons.set(agent, reason));
+    });
+    const viewer: Client<ReplayServerToClientEvents, ReplayClientToServerEvents> = io(`${url}${REPLAY_NAMESPACE}`, {
+      path: REPLAY_PATH,
+      transports: ['websocket'],
+    });
+    const snapshots: unknown[] = [];
+    viewer.on('snapshot', (x) => snapshots.push(x));
+    const port = (app.server.address() as { port: number }).port;
+    let stalled: Socket | null = null;
+    let traffic: NodeJS.Timeout | undefined;
+    try {
+      // The day of the first test, replayed from its end: every snapshot carries its long series.
+      const ack = await new Promise<ReplayAck>((r) =>
+        viewer.emit('create', { show: '2015', from: '2015-11-11T06:00:00+08:00', speed: 1 }, r),
+      );
+      if (!ack.ok) throw new Error(ack.code);
+      stalled = await stalledBoard(port, REPLAY_PATH, REPLAY_NAMESPACE);
+      await until(() => nsp.sockets.size === 2, 5_000, 'stalled viewer joined');
+      stalled.write(textFrame(`42${REPLAY_NAMESPACE},0["join","${ack.status.id}"]`));
+      // It asks for snapshots it never reads (it can still write).
+      const s = stalled;
+      traffic = setInterval(() => {
+        if (!s.destroyed) s.write(textFrame(`42${REPLAY_NAMESPACE},["resync"]`));
+      }, 100);
+      await until(() => nsp.sockets.size === 1, 15_000, 'stalled viewer dropped');
+      expect(reasons.get(STALLED_AGENT)).toBe('server namespace disconnect');
+      const seen = snapshots.length;
+      viewer.emit('resync');
+      await until(() => snapshots.length > seen, 5_000, 'a snapshot after the drop');
+      expect(viewer.connected).toBe(true);
+    } finally {
+      clearInterval(traffic);
+      stalled?.destroy();
+      viewer.close();
     }
   });
 });
