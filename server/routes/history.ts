@@ -170,16 +170,15 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config }> = async (app,
       const r = rangeOf(show, req.query.from, req.query.to);
       const { dimension } = req.query;
       const summed = dimension === 'merchant' ? merchantRange(r) : wholeSeconds(r);
-      const rows = await dimensionRows(app.store, show.id, r, [dimension]);
+      const rows = await dimensionRows(app.store, show.id, r, [dimension], 'sale', req.query.limit ?? 10);
+      // The engine picked them; this orders them the same way for the answer.
       rows.sort((a, b) => b.fen - a.fen || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       return {
         show: show.id,
         dimension,
         from: iso(summed.fromMs),
         to: iso(summed.toMs),
-        rows: rows
-          .slice(0, req.query.limit ?? 10)
-          .map((row) => ({ key: row.key, orders: row.orders, gmv: formatFen(row.fen) })),
+        rows: rows.map((row) => ({ key: row.key, orders: row.orders, gmv: formatFen(row.fen) })),
       };
     },
   );

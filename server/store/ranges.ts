@@ -112,7 +112,8 @@ export function dimensionQuery(
  * Sales or refunds by dimension key over a range of event time: channel, country
  * and category exact to the second (whole minutes from dims_by_minute, the edges
  * from dims_by_second); merchants over whole minutes (merchantRange), from
- * merchant_by_hour and merchant_by_minute at the edges. Unsorted, one row per key.
+ * merchant_by_hour and merchant_by_minute at the edges. One row per key: all of them,
+ * unsorted, or the `top` largest of each dimension by GMV.
  */
 export async function dimensionRows(
   store: StoreHandle,
@@ -120,12 +121,16 @@ export async function dimensionRows(
   range: Range,
   dims: readonly Dimension[],
   type: 'sale' | 'refund' = 'sale',
+  top?: number,
 ): Promise<DimensionRow[]> {
   const q = dimensionQuery(store, show, range, dims, type);
   if (!q) return [];
+  // With `top`, the engine keeps the largest keys of each dimension (ties by key): a range
+  // with millions of merchants never reaches this process.
+  const limit = top === undefined ? '' : 'ORDER BY d, gmv DESC, k LIMIT {top:UInt32} BY d';
   const rs = await store.query({
-    query: `SELECT d, k, toString(orders) AS o, toString(gmv) AS g FROM (${q.query})`,
-    query_params: q.query_params,
+    query: `SELECT d, k, toString(orders) AS o, toString(gmv) AS g FROM (${q.query}) ${limit}`,
+    query_params: { ...q.query_params, top },
     format: 'JSONCompactEachRow',
   });
   return (await rs.json<[Dimension, string, string, string]>()).map(([dimension, key, orders, gmv]) => ({

@@ -69,6 +69,25 @@ describe('dimensionRows(store, show, range, dims)', () => {
     expect(byKey(rows, 'merchant')).toEqual(want);
   });
 
+  it('keeps only the largest keys of each dimension when asked for a top, ties by key', async () => {
+    const from = show.startMs + 61_000;
+    const to = show.startMs + 3 * 3_600_000 + 7_000;
+    const rows = await dimensionRows(app.store, '2014', { fromMs: from, toMs: to }, ['country', 'merchant'], 'sale', 5);
+    const floorMin = (ms: number) => Math.floor(ms / 60_000) * 60_000;
+    for (const [d, column, a, b] of [
+      ['country', 'country', from, to],
+      ['merchant', 'merchant_id', floorMin(from), floorMin(to)],
+    ] as const) {
+      const want = [...(await raw(column, a, b))]
+        .sort(([ka, [, fa]], [kb, [, fb]]) => fb - fa || (ka < kb ? -1 : 1))
+        .slice(0, 5);
+      expect(want).toHaveLength(5);
+      expect(new Map(rows.filter((r) => r.dimension === d).map((r) => [r.key, [r.orders, r.fen]]))).toEqual(
+        new Map(want),
+      );
+    }
+  });
+
   it('sums refunds when asked', async () => {
     const rows = await dimensionRows(app.store, '2014', { fromMs: s, toMs: show.endMs }, ['country'], 'refund');
     const want = await raw('country', s, show.endMs, 'refund');
