@@ -252,11 +252,11 @@ export class RedisClaims implements OrderClaims {
 }
 
 /** The key of a show's epoch (see CLAIM). */
-export function epochKey(show: string): string {
+function epochKey(show: string): string {
   return `gmv:{${show}}:epoch`;
 }
 
 /** The Redis key of an order's claim; `{show}` is the cluster hash tag. */
-export function redisKey(show: string, o: Pick<Order, 'order_id' | 'type'>): string {
+function redisKey(show: string, o: Pick<Order, 'order_id' | 'type'>): string {
   return `gmv:{${show}}:o:${o.type === 'refund' ? 'r' : 's'}:${o.order_id}`;
 }

@@ -6,7 +6,7 @@ import type { LiveNamespace } from './plugin.js';
 import { serveSnapshots } from './resync.js';
 
 /** How long a push node waits for the live node's snapshot. */
-export const SNAPSHOT_TIMEOUT_MS = 3000;
+const SNAPSHOT_TIMEOUT_MS = 3000;
 
 declare module 'fastify' {
   interface FastifyInstance {
