@@ -4,8 +4,9 @@
  * generated inside the engine once (scripts/bench/fullday.ts) into a persistent
  * data dir that later runs reuse; then N seeded random seconds plus 00:38:28
  * are each turned into the whole board state exactly as a replay seek does
- * (server/replay/frames.ts), timing the server side. Prints p50/p95/max against
- * the 50 ms target, a breakdown by part, and writes bench/results/seek-*.json.
+ * (seekBoard in server/replay/reads.ts, then the Snapshot), timing the server
+ * side. Prints p50/p95/max against the 50 ms target, a breakdown by part, and
+ * writes bench/results/seek-*.json.
  * `--load-only` stops after the load; `--max-threads N` overrides the replay's engine threads.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

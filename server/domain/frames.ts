@@ -16,9 +16,9 @@ import { NO_PACE, type LastYearCurve } from './comparison.js';
 import type { Milestones } from './milestones.js';
 
 /**
- * What a board message is made of besides the LiveBoard: the live show and every
- * replay assemble their Snapshot and Tick messages through the functions below,
- * so both send exactly the same shape and the same board components draw them.
+ * What a board message is made of: the live show and every replay assemble their
+ * Snapshot and Tick messages through the functions below (from `frameSource`), so
+ * both send exactly the same shape and the same board components draw them.
  */
 export interface FrameSource {
   board: LiveBoard;
@@ -26,12 +26,13 @@ export interface FrameSource {
   /** Show clock of the frame, epoch ms. */
   asOfMs: number;
   healthy: boolean;
-  /** Pace and milestones at the board's gross and the frame's rate. */
-  extras(asOfMs: number, gmvPerSecFen: number): { pace: Pace; milestones: Milestone[] };
+  /** The show, for the pace against last year. */
+  of: FrameShow;
+  milestones: Milestones;
 }
 
 /** Pace against last year at the elapsed second of `asOfMs`, and the milestones' wire state. */
-export function paceAndMilestones(
+function paceAndMilestones(
   show: Show,
   grossFen: number,
   asOfMs: number,
@@ -47,7 +48,7 @@ export function paceAndMilestones(
 }
 
 /** Last year's day in wire form (null when there is none or it is empty). */
-export function lastYearWire(lastYearShow: Show | null, curve: LastYearCurve | null): LastYear | null {
+function lastYearWire(lastYearShow: Show | null, curve: LastYearCurve | null): LastYear | null {
   if (!curve || !lastYearShow) return null;
   return {
     show: lastYearShow.id,
@@ -57,7 +58,7 @@ export function lastYearWire(lastYearShow: Show | null, curve: LastYearCurve | n
   };
 }
 
-export function showInfo(show: Show, clock: ShowInfo['clock']): ShowInfo {
+function showInfo(show: Show, clock: ShowInfo['clock']): ShowInfo {
   return {
     id: show.id,
     name: show.name,
@@ -87,12 +88,19 @@ function state(src: FrameSource): Omit<Tick, 'show' | 'series' | 'arcs' | 'order
     committedAtMs: b.committedAtMs,
     sentAtMs: Date.now(),
     healthy: src.healthy,
-    ...src.extras(src.asOfMs, decimalToFen(rate.gmvPerSec)),
+    ...paceAndMilestones(
+      src.of.show,
+      b.grossFen(),
+      src.asOfMs,
+      decimalToFen(rate.gmvPerSec),
+      src.of.lastYear,
+      src.milestones,
+    ),
   };
 }
 
 /** The whole board state. Arcs are a live effect: a snapshot starts with none. */
-export function buildSnapshot(src: FrameSource, show: ShowInfo, lastYear: LastYear | null): Snapshot {
+function buildSnapshot(src: FrameSource, show: ShowInfo, lastYear: LastYear | null): Snapshot {
   return { ...state(src), show, series: src.board.series(), arcs: [], ordersPerArc: 0, lastYear };
 }
 
@@ -123,14 +131,7 @@ export function frameSource(
   at: { seq: number; asOfMs: number; healthy: boolean },
   milestones: Milestones,
 ): FrameSource {
-  return {
-    board,
-    seq: at.seq,
-    asOfMs: at.asOfMs,
-    healthy: at.healthy,
-    extras: (asOfMs, gmvPerSecFen) =>
-      paceAndMilestones(of.show, board.grossFen(), asOfMs, gmvPerSecFen, of.lastYear, milestones),
-  };
+  return { board, seq: at.seq, asOfMs: at.asOfMs, healthy: at.healthy, of, milestones };
 }
 
 /** The snapshot of a show's frame: the board state with the show's info and last year's day. */

@@ -25,7 +25,7 @@ export interface OrderClaims {
 }
 
 /** The unique key of an order within the store. */
-export function claimKey(o: Pick<Order, 'order_id' | 'type'>): string {
+function claimKey(o: Pick<Order, 'order_id' | 'type'>): string {
   return orderKey(o.order_id, o.type);
 }
 

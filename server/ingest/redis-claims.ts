@@ -16,11 +16,12 @@ export interface RedisClaimsOptions {
    * store). Longer than any INSERT can run (the ClickHouse request timeout is 60 s).
    */
   pendingMs?: number;
-  /** How long a committed key is remembered: it must cover the show and its late resends. */
-  committedMs?: number;
-  /** Keys per script call, so one call never blocks Redis for long. */
-  chunk?: number;
 }
+
+/** How long a committed key is remembered: it must cover the show and its late resends. */
+const COMMITTED_MS = 7 * 24 * 3600_000;
+/** Keys per script call, so one call never blocks Redis for long. */
+const CHUNK = 5000;
 
 // KEYS[1] is the show's epoch: a random id set once per Redis dataset. If it changes, Redis
 // lost its keys (a restart without persistence, a flush) and the nodes check the store again.
@@ -95,8 +96,6 @@ export class RedisClaims implements OrderClaims {
   /** This node's claims, as recorded in Redis (a node restart is a new owner). */
   private readonly owner = randomUUID();
   private readonly pendingMs: number;
-  private readonly committedMs: number;
-  private readonly chunk: number;
   private readonly memory: MemoryClaims;
   /** The epoch of each show's keys this node last saw. */
   private readonly epochs = new Map<string, string>();
@@ -108,8 +107,6 @@ export class RedisClaims implements OrderClaims {
     opts: RedisClaimsOptions = {},
   ) {
     this.pendingMs = opts.pendingMs ?? 120_000;
-    this.committedMs = opts.committedMs ?? 7 * 24 * 3600_000;
-    this.chunk = opts.chunk ?? 5000;
     this.memory = new MemoryClaims(store, log);
   }
 
@@ -117,7 +114,7 @@ export class RedisClaims implements OrderClaims {
     const verdicts: Verdict[] = new Array<Verdict>(orders.length);
     const takenOver: number[] = [];
     const fresh: number[] = [];
-    const args = [this.owner, String(this.pendingMs), String(this.committedMs), randomUUID()];
+    const args = [this.owner, String(this.pendingMs), String(COMMITTED_MS), randomUUID()];
     try {
       return await this.decide(orders, args, verdicts, takenOver, fresh);
     } catch (err) {
@@ -190,7 +187,7 @@ export class RedisClaims implements OrderClaims {
   async commit(orders: readonly Order[]): Promise<void> {
     await this.memory.commit(orders);
     try {
-      await this.perChunk(orders, COMMIT, [String(this.committedMs)], null, () => undefined);
+      await this.perChunk(orders, COMMIT, [String(COMMITTED_MS)], null, () => undefined);
     } catch (err) {
       // The rows are stored; their claims stay pending until they expire and the store is checked.
       this.log.warn({ err: String(err), orders: orders.length }, 'could not mark committed orders in Redis');
@@ -217,7 +214,7 @@ export class RedisClaims implements OrderClaims {
     }
   }
 
-  /** Runs a script over the orders' keys, one show and at most `chunk` keys per call (after the show's epoch key). */
+  /** Runs a script over the orders' keys, one show and at most CHUNK keys per call (after the show's epoch key). */
   private async perChunk(
     orders: readonly Order[],
     script: string,
@@ -232,8 +229,8 @@ export class RedisClaims implements OrderClaims {
       byShow.set(o.show, list);
     });
     for (const [show, indexes] of byShow) {
-      for (let at = 0; at < indexes.length; at += this.chunk) {
-        const part = indexes.slice(at, at + this.chunk);
+      for (let at = 0; at < indexes.length; at += CHUNK) {
+        const part = indexes.slice(at, at + CHUNK);
         const keys = [epochKey(show), ...part.map((i) => redisKey(show, orders[i]!))];
         const out = await this.eval(script, keys, args);
         if (epoch && Array.isArray(out)) epoch(show, String(out[0]));
@@ -255,11 +252,11 @@ export class RedisClaims implements OrderClaims {
 }
 
 /** The key of a show's epoch (see CLAIM). */
-export function epochKey(show: string): string {
+function epochKey(show: string): string {
   return `gmv:{${show}}:epoch`;
 }
 
 /** The Redis key of an order's claim; `{show}` is the cluster hash tag. */
-export function redisKey(show: string, o: Pick<Order, 'order_id' | 'type'>): string {
+function redisKey(show: string, o: Pick<Order, 'order_id' | 'type'>): string {
   return `gmv:{${show}}:o:${o.type === 'refund' ? 'r' : 's'}:${o.order_id}`;
 }

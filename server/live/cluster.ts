@@ -74,13 +74,11 @@ export function totalsOf(s: Snapshot): TotalsResponse {
   };
 }
 
-type AnyNamespace = Namespace;
-
 /**
  * Live node: answers snapshot requests, at most one answer per tick interval (requests in
  * between share the next one), broadcast to every node so they all refresh their caches.
  */
-export function answerSnapshotRequests(nsp: AnyNamespace, snapshot: () => Snapshot, tickMs: number): () => void {
+export function answerSnapshotRequests(nsp: Namespace, snapshot: () => Snapshot, tickMs: number): () => void {
   let lastAt = 0;
   let timer: NodeJS.Timeout | null = null;
   const send = () => {
@@ -109,7 +107,7 @@ export class RemoteSnapshots {
   private askedAt = 0;
 
   constructor(
-    private readonly nsp: AnyNamespace,
+    private readonly nsp: Namespace,
     private readonly tickMs: number,
     private readonly timeoutMs: number,
     private readonly log: Logger,

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { RedisCommands } from '../ingest/redis-claims.js';
 
 /** How long the live node's lease lasts without renewal; a node killed outright frees it after this. */
-export const LEASE_MS = 5000;
+const LEASE_MS = 5000;
 
 // Takes or renews the lease when it is free or already ours.
 const TAKE = `

@@ -7,6 +7,7 @@ import { CLUSTER_EVENTS, answerSnapshotRequests, expandRows, type CompactRow } f
 import { takeLiveLease } from './lease.js';
 import { servePush } from './push.js';
 import { recordOnAir } from './record.js';
+import { serveSnapshots } from './resync.js';
 import { LiveService } from './service.js';
 import { viewerGate } from './viewer-gate.js';
 import { dropSlowReaders } from './slow-readers.js';
@@ -87,20 +88,16 @@ async function serveLive(
     );
     cluster.on(CLUSTER_EVENTS.failure, () => live.markStale());
   }
-  nsp.on('connection', (socket) => {
-    socket.emit('snapshot', live.snapshot());
-    let last = 0;
-    socket.on('resync', () => {
-      // One snapshot per tick interval at most, whatever a client asks.
-      const now = Date.now();
-      if (now - last < config.tickMs) return;
-      last = now;
-      socket.emit('snapshot', live.snapshot());
-    });
-  });
+  serveSnapshots(nsp, config.tickMs, (socket) => socket.emit('snapshot', live.snapshot()));
 
   // Every broadcast message is also recorded (off this path): what the wall showed, when.
   const onAir = recordOnAir(app, show.id, log);
+  const sendTick = (): void => {
+    const tick = live.nextTick();
+    if (!tick) return;
+    nsp.emit('tick', onAir.record('tick', tick));
+    live.noteBroadcast('tick');
+  };
   let lastRecovery = 0;
   const timer = setInterval(() => {
     // After a failed write, keep trying to rebuild from the store even if no order arrives.
@@ -114,11 +111,7 @@ async function serveLive(
       live.noteBroadcast('snapshot');
       return;
     }
-    const tick = live.nextTick();
-    if (tick) {
-      nsp.emit('tick', onAir.record('tick', tick));
-      live.noteBroadcast('tick');
-    }
+    sendTick();
   }, config.tickMs);
 
   app.addHook('preClose', async () => {
@@ -128,11 +121,7 @@ async function serveLive(
     // Orders committed while the writer drains still reach the boards.
     if (app.hasDecorator('writer')) await app.writer.drain();
     // Flush the last state to boards before sockets close.
-    const tick = live.nextTick();
-    if (tick) {
-      nsp.emit('tick', onAir.record('tick', tick));
-      live.noteBroadcast('tick');
-    }
+    sendTick();
     // Close sockets and the engine but leave the HTTP server to fastify.
     app.io.disconnectSockets(true);
     app.io.engine.close();

@@ -3,9 +3,10 @@ import type { Namespace } from 'socket.io';
 import type { Config } from '../config.js';
 import { RemoteSnapshots } from './cluster.js';
 import type { LiveNamespace } from './plugin.js';
+import { serveSnapshots } from './resync.js';
 
 /** How long a push node waits for the live node's snapshot. */
-export const SNAPSHOT_TIMEOUT_MS = 3000;
+const SNAPSHOT_TIMEOUT_MS = 3000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,22 +28,12 @@ export function servePush(
 ): () => void {
   const snapshots = new RemoteSnapshots(nsp as unknown as Namespace, config.tickMs, SNAPSHOT_TIMEOUT_MS, log);
   app.decorate('remoteSnapshots', snapshots);
-  nsp.on('connection', (socket) => {
-    const send = () =>
-      snapshots.get().then(
-        (s) => socket.connected && socket.emit('snapshot', s),
-        // The client asks again (resync) on the next tick it cannot place.
-        (err: unknown) => log.warn({ err: String(err) }, 'no snapshot for a board'),
-      );
-    void send();
-    let last = 0;
-    socket.on('resync', () => {
-      // One snapshot per tick interval at most, whatever a client asks.
-      const now = Date.now();
-      if (now - last < config.tickMs) return;
-      last = now;
-      void send();
-    });
+  serveSnapshots(nsp, config.tickMs, (socket) => {
+    void snapshots.get().then(
+      (s) => socket.connected && socket.emit('snapshot', s),
+      // The client asks again (resync) on the next tick it cannot place.
+      (err: unknown) => log.warn({ err: String(err) }, 'no snapshot for a board'),
+    );
   });
   return () => snapshots.close();
 }

@@ -4,9 +4,9 @@ import type { StoreHandle } from '../store/client.js';
 import { insertOnAir, onAirRow } from '../store/on-air.js';
 
 /** Messages held while the store is slow or down: an hour of ticks at 10 Hz. */
-export const ON_AIR_BUFFER = 36_000;
+const ON_AIR_BUFFER = 36_000;
 /** How often the buffer is written, ms. */
-export const ON_AIR_FLUSH_MS = 1000;
+const ON_AIR_FLUSH_MS = 1000;
 
 /**
  * Records every message the live show broadcasts into `on_air`, so an analyst can

@@ -218,7 +218,8 @@ export class LiveService {
    * Reports a broadcast: every commit applied since the previous one is now on
    * the boards (a tick carries all of them, a snapshot the whole state).
    */
-  noteBroadcast(kind: 'tick' | 'snapshot', now = performance.now()): void {
+  noteBroadcast(kind: 'tick' | 'snapshot'): void {
+    const now = performance.now();
     const acceptedLagMs = this.unshown.map((at) => now - at);
     this.unshown = [];
     this.telemetry.emit('broadcast', { kind, acceptedLagMs });

@@ -46,7 +46,7 @@ export function instantOf(name: string, value: string): number {
 }
 
 /** The show's window: the event times its orders may have (grace included). */
-export function windowOf(show: Show): Range {
+function windowOf(show: Show): Range {
   return { fromMs: show.startMs - show.graceSeconds * 1000, toMs: show.endMs + show.graceSeconds * 1000 };
 }
 

@@ -6,7 +6,7 @@ import { Errors } from '../errors.js';
 import { totalsOf } from '../live/cluster.js';
 import { readTotals } from '../store/board.js';
 import { totalsAtInstant } from './history.js';
-import { instantParam } from './params.js';
+import { instantParam, showParam, tokenParam } from './params.js';
 
 const part = {
   type: 'object',
@@ -25,9 +25,9 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
         querystring: {
           type: 'object',
           properties: {
-            show: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' },
+            show: showParam,
             at: instantParam('time travel: totals of the orders with event time up to this instant'),
-            token: { type: 'string', maxLength: 512, description: 'viewer token or share link, when access is closed' },
+            token: tokenParam,
           },
           additionalProperties: false,
         },

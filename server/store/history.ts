@@ -45,7 +45,7 @@ export function partialSecondQuery(store: StoreHandle): string {
 }
 
 /** The SQL of totalsAt: columns so, sf (sales: orders, GMV) and ro, rf (refunds), as strings. */
-export function totalsAtQuery(store: StoreHandle, show: string, atMs: number): BoundQuery {
+function totalsAtQuery(store: StoreHandle, show: string, atMs: number): BoundQuery {
   const second = Math.floor(atMs / SECOND) * SECOND;
   return {
     query: `SELECT toString(sumIf(o, type = 'sale')) AS so, toString(sumIf(g, type = 'sale')) AS sf,
