@@ -131,7 +131,12 @@ export function Board({
         </PanelBoundary>
       </div>
       <PanelBoundary name="banner">
-        <MilestoneBanner milestones={figures?.milestones ?? null} show={showTimes} asOfMs={figures?.asOfMs ?? null} />
+        <MilestoneBanner
+          milestones={figures?.milestones ?? null}
+          show={showTimes}
+          asOfMs={figures?.asOfMs ?? null}
+          epoch={replay ? live.streamEpoch : 0}
+        />
       </PanelBoundary>
     </main>
   );

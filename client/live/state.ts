@@ -61,6 +61,8 @@ export interface LiveState {
   awaitingSnapshotSinceMs: number | null;
   /** A (re)connection happened since the last snapshot, so the next snapshot wins whatever its seq. */
   freshLink: boolean;
+  /** Counts the snapshots that started a stream afresh (first, after a reconnect, after a replay moved). */
+  streamEpoch: number;
   /** The server speaks another protocol version; its messages are ignored. */
   versionMismatch: boolean;
 }
@@ -96,6 +98,7 @@ export const initialLiveState: LiveState = {
   receivedAtMs: null,
   awaitingSnapshotSinceMs: null,
   freshLink: true,
+  streamEpoch: 0,
   versionMismatch: false,
 };
 
@@ -139,6 +142,7 @@ function applySnapshot(state: LiveState, s: Snapshot, atMs: number): LiveState {
     receivedAtMs: atMs,
     awaitingSnapshotSinceMs: null,
     freshLink: false,
+    streamEpoch: state.freshLink ? state.streamEpoch + 1 : state.streamEpoch,
     versionMismatch: false,
   };
 }

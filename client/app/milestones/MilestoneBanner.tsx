@@ -7,6 +7,12 @@ interface Props {
   milestones: Milestone[] | null;
   show: ShowTimes | null;
   asOfMs: number | null;
+  /**
+   * Changes when the stream starts afresh at another point of the show (a replay
+   * seeks or steps): the next state counts as a first one, so only a crossing
+   * just before the new position is celebrated, not every one jumped over.
+   */
+  epoch?: number;
 }
 
 /**
@@ -14,20 +20,22 @@ interface Props {
  * seconds. Every crossing this screen has seen is remembered, so a snapshot after
  * a reconnect or a server rebuild never celebrates the same milestone twice.
  */
-export const MilestoneBanner = memo(function MilestoneBanner({ milestones, show, asOfMs }: Props) {
+export const MilestoneBanner = memo(function MilestoneBanner({ milestones, show, asOfMs, epoch = 0 }: Props) {
   const [queue, setQueue] = useState<BannerQueue>(NO_BANNERS);
   const seen = useRef<Set<string> | null>(null);
+  const seenEpoch = useRef(epoch);
 
   useEffect(() => {
     if (milestones === null || show === null || asOfMs === null) return;
-    const initial = seen.current === null;
+    const initial = seen.current === null || seenEpoch.current !== epoch;
+    seenEpoch.current = epoch;
     const known = (seen.current ??= new Set());
     const fresh = newCrossings(milestones, asOfMs, known, initial);
     for (const m of milestones) if (m.crossedAtMs !== null) known.add(milestoneKey(m));
     if (fresh.length === 0) return;
     const banners = fresh.map((m) => ({ key: milestoneKey(m), text: bannerText(m, show) }));
     setQueue((q) => enqueue(q, banners, Date.now()));
-  }, [milestones, show, asOfMs]);
+  }, [milestones, show, asOfMs, epoch]);
 
   useEffect(() => {
     const current = queue.current;
