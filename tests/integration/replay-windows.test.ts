@@ -120,4 +120,12 @@ describe('replays of finished shows with uneven windows (real chDB, real clients
       expect(snap.breakdowns.country, t).toEqual(await rawTop('odd', 'country', at(t), 10));
     }
   });
+
+  it('ranks merchants exactly in the last part-hour of a window that is not whole hours', async () => {
+    const t = at('2020-02-01T21:20:00+08:00');
+    const snap = await snapshotAt('half', t);
+    const want = await rawTop('half', 'merchant_id', Math.floor(t / 60_000) * 60_000, 10);
+    expect(want[0]!.key).toBe('m-big');
+    expect(snap.breakdowns.merchant).toEqual(want);
+  });
 });
