@@ -216,12 +216,15 @@ export async function advanceBoard(
   const range = { fromMs, toMs };
   const seconds = await seriesRows(store, ctx, fromMs, toMs);
   const dims = await dimensionRows(store, show.id, range, ['channel', 'country', 'category']);
-  board.addRollups(seconds, dims);
+  let merchants: DimensionRow[] | null = null;
   if (Math.floor(toMs / 60_000) > Math.floor(fromMs / 60_000)) {
     const from = windowStartMs(show);
     const kept = ctx.merchants?.topBefore(Math.floor((toMs - from) / 60_000)) ?? null;
-    board.setBreakdown('merchant', kept ?? (await topMerchants(store, show.id, { fromMs: from, toMs }, TOP_N)));
+    merchants = kept ?? (await topMerchants(store, show.id, { fromMs: from, toMs }, TOP_N));
   }
+  // Every read is done before the board moves: a viewer joining meanwhile gets it whole at fromMs.
+  board.addRollups(seconds, dims);
+  if (merchants) board.setBreakdown('merchant', merchants);
   setNewest(board, toMs);
 }
 
