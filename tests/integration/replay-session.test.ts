@@ -101,4 +101,20 @@ describe('a replay session while a read is in flight (real chDB)', () => {
     expect(snap.gross).toEqual(await rawBefore(snap.asOfMs));
     await s.control({ action: 'pause' });
   });
+
+  it('applies a play sent after a pause while a frame was in flight: the last control wins', async () => {
+    const { held, hold } = heldStore(app.store);
+    const { s } = session(held);
+    await s.start();
+    await s.control({ action: 'play' });
+    hold.arm(/dims_by_second/);
+    s.frame(Date.now() + 1500);
+    await until(() => hold.reached, 5000, 'the frame read in flight');
+    const pause = s.control({ action: 'pause' });
+    const play = s.control({ action: 'play' });
+    hold.release();
+    await Promise.all([pause, play]);
+    expect(s.playing).toBe(true);
+    await s.control({ action: 'pause' });
+  });
 });
