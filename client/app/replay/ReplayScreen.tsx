@@ -77,7 +77,12 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
   const step = useCallback(
     (seconds: number) => {
       const s = conn.status.getState();
-      if (s !== null) control(stepControl(s, seconds));
+      if (s === null) return;
+      // A playing replay's status comes once a second (an hour of show time at 3600x): its
+      // frames say where it stands now.
+      const asOf = conn.store.getState().figures?.asOfMs;
+      const fresh = s.playing && asOf !== undefined && asOf >= s.fromMs && asOf <= s.toMs;
+      control(stepControl(fresh ? { ...s, positionMs: asOf } : s, seconds));
     },
     [conn, control],
   );
