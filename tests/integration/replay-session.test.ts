@@ -1,10 +1,18 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { readContext, type ReplayContext } from '../../server/replay/reads.js';
 import { ReplaySession } from '../../server/replay/session.js';
 import type { StoreHandle } from '../../server/store/client.js';
+import {
+  REPLAY_NAMESPACE,
+  REPLAY_PATH,
+  type ReplayAck,
+  type ReplayClientToServerEvents,
+  type ReplayServerToClientEvents,
+} from '../../shared/history.js';
 import { decimalToFen, formatFen } from '../../shared/money.js';
 import type { Snapshot } from '../../shared/protocol.js';
 import { injectOrders, startApp, until } from '../fixtures/app.js';
@@ -15,6 +23,7 @@ import { tempDir } from '../fixtures/server.js';
 // viewers see and what controls do while a frame's read has not come back yet.
 const dir = tempDir('replay-session');
 let app: FastifyInstance;
+let url: string;
 let ctx: ReplayContext;
 const T0 = Date.parse('2015-11-11T00:00:00+08:00');
 
@@ -72,7 +81,7 @@ function session(store: StoreHandle, c: ReplayContext = ctx) {
 }
 
 beforeAll(async () => {
-  ({ app } = await startApp(join(dir.path, 'db')));
+  ({ app, url } = await startApp(join(dir.path, 'db'), { MAX_REPLAYS: '2' }));
   const orders = Array.from({ length: 240 }, (_, i) => order(i));
   expect((await injectOrders(app, ndjson(orders))).json()).toMatchObject({ accepted: orders.length });
   ctx = await readContext(
@@ -116,5 +125,35 @@ describe('a replay session while a read is in flight (real chDB)', () => {
     await Promise.all([pause, play]);
     expect(s.playing).toBe(true);
     await s.control({ action: 'pause' });
+  });
+});
+
+describe('the replay limit (real chDB, real clients)', () => {
+  type ReplaySocket = Socket<ReplayServerToClientEvents, ReplayClientToServerEvents>;
+  const client = (): ReplaySocket =>
+    connect(`${url}${REPLAY_NAMESPACE}`, { path: REPLAY_PATH, transports: ['websocket'] });
+  const create = (s: ReplaySocket) => new Promise<ReplayAck>((r) => s.emit('create', { show: '2015' }, r));
+  const id = (a: ReplayAck) => (a.ok ? a.status.id : a.code);
+
+  it('makes room for a new replay by dropping one nobody watches, never one somebody does', async () => {
+    const a = client();
+    const b = client();
+    const c = client();
+    try {
+      // A tries one replay, then another: the first is left with nobody (MAX_REPLAYS is 2).
+      const left = id(await create(a));
+      const watched = id(await create(a));
+      expect(app.replays.sessions.size).toBe(2);
+      const other = id(await create(b));
+      expect(other).not.toBe('GMV_ERR_REPLAY_LIMIT');
+      expect(app.replays.sessions.has(left)).toBe(false);
+      expect(app.replays.sessions.has(watched)).toBe(true);
+      // Both watched now: a third is refused.
+      expect(id(await create(c))).toBe('GMV_ERR_REPLAY_LIMIT');
+    } finally {
+      a.close();
+      b.close();
+      c.close();
+    }
   });
 });
