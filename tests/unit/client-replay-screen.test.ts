@@ -63,6 +63,7 @@ function fakeConnection(status: ReplayStatus) {
       sent.push(c);
       return Promise.resolve({ ok: true, status });
     },
+    onRejoinFailed: () => () => {},
     close() {},
   };
   return { conn, store, sent };

@@ -53,6 +53,17 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
     });
   }, [conn, answer]);
 
+  useEffect(
+    () =>
+      conn.onRejoinFailed((r) => {
+        answer(r);
+        if (r.code !== 'GMV_ERR_REPLAY_UNKNOWN') return;
+        window.history.replaceState(null, '', replayUrl(window.location.href, null));
+        setPicking(true);
+      }),
+    [conn, answer],
+  );
+
   const start = useCallback(
     (req: ReplayCreate) => {
       setBusy(true);
