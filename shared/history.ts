@@ -134,7 +134,7 @@ export type ReplayControl =
   | { action: 'play' }
   | { action: 'pause' }
   | { action: 'speed'; speed: number }
-  /** Jump to an instant, epoch ms of event time (rounded down to the second). */
+  /** Jump to an instant, epoch ms of event time (rounded down to the second, clamped to the range). */
   | { action: 'seek'; atMs: number }
   /** Move by whole seconds while paused (negative: back). */
   | { action: 'step'; seconds: number };

@@ -57,14 +57,22 @@ function offsetAt(ms: number, timeZone: string): number {
 
 /**
  * The instant a wall clock in `timeZone` reads `p`. The offset is taken at the
- * guess and checked again at the answer, which settles it across a DST change
- * (in a gap the later offset wins, as clocks do).
+ * guess and checked again at the answer, which settles it across a DST change.
+ * In a gap (a time the clock skipped) neither reads `p`: the later one is taken,
+ * as the clock jumped forward (02:30 in a 02:00 → 03:00 jump is 03:30).
  */
 export function zonedToEpoch(p: ZonedParts, timeZone: string): number {
   const local = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   const first = local - offsetAt(local, timeZone);
   const second = local - offsetAt(first, timeZone);
-  return second;
+  if (first === second) return second;
+  const reads = (ms: number) => {
+    const q = zonedParts(ms, timeZone);
+    return q.day === p.day && q.hour === p.hour && q.minute === p.minute && q.second === p.second;
+  };
+  if (reads(second)) return second;
+  if (reads(first)) return first;
+  return Math.max(first, second);
 }
 
 /** "HH:MM:SS" of instant `ms` in `timeZone`. */

@@ -23,6 +23,8 @@ export interface ReplayConnection {
   create(req: ReplayCreate): Promise<ReplayAck>;
   join(id: string): Promise<ReplayAck>;
   control(c: ReplayControl): Promise<ReplayAck>;
+  /** Called when joining the replay again after a reconnection is refused (it may have ended meanwhile). */
+  onRejoinFailed(listener: (r: ReplayAck & { ok: false }) => void): () => void;
   close(): void;
 }
 
@@ -44,6 +46,7 @@ export function connectReplay(search: string = window.location.search): ReplayCo
   let status: ReplayStatus | null = null;
   let joined: string | null = null;
   const listeners = new Set<() => void>();
+  const rejoinFailed = new Set<(r: ReplayAck & { ok: false }) => void>();
   const setStatus = (s: ReplayStatus) => {
     status = s;
     for (const l of listeners) l();
@@ -73,7 +76,12 @@ export function connectReplay(search: string = window.location.search): ReplayCo
     connectedBefore = true;
     if (first || socket.recovered || joined === null) return;
     store.dispatch({ type: 'restarted' });
-    void ask((id, ack) => socket.emit('join', id, ack), joined);
+    const id = joined;
+    void ask((i, ack) => socket.emit('join', i, ack), id).then((r) => {
+      // Dropped while we were away (a laptop asleep past REPLAY_IDLE_MS, a server restart):
+      // the screen must say so rather than freeze on the last frame.
+      if (!r.ok && joined === id) for (const l of rejoinFailed) l(r);
+    });
   });
 
   return {
@@ -100,6 +108,10 @@ export function connectReplay(search: string = window.location.search): ReplayCo
       // A jump starts a new run of frames; its snapshot must replace the board whatever its seq.
       if (c.action === 'seek' || c.action === 'step') store.dispatch({ type: 'restarted' });
       return ask((q, ack) => socket.emit('control', q, ack), c);
+    },
+    onRejoinFailed(listener) {
+      rejoinFailed.add(listener);
+      return () => rejoinFailed.delete(listener);
     },
     close,
   };

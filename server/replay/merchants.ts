@@ -117,6 +117,8 @@ export class MerchantIndex {
   /** The top ten over the first `m` whole minutes of the window, or null when it must be ranked in the engine. */
   topBefore(m: number): DimensionRow[] | null {
     const minute = Math.max(0, Math.min(this.minutes, m));
+    // Past the last whole hour (a window that is not whole hours) no bucket bounds the totals.
+    if (minute > this.hourly.length * 60) return null;
     // The minute boundary lies in (or at the start of) this bucket.
     const h = Math.floor(minute / 60);
     let ids: string[] | null | undefined = h < this.hourly.length ? this.hourly[h] : this.hourly.at(-1);

@@ -51,7 +51,7 @@ export interface ReplayContext {
    * Null while the show is on: then every seek and frame reads them from the store.
    */
   seconds: RollupRow[] | null;
-  /** Channel/country/category running totals by whole minute, kept likewise for a finished show. */
+  /** Channel/country/category running totals by whole minute, kept likewise for a finished show whose window starts on a whole minute. */
   minutes: MinutePrefix | null;
   /** The merchants able to rank and their minutes, kept likewise (null: ranked in the engine). */
   merchants: MerchantIndex | null;
@@ -95,11 +95,16 @@ export async function readContext(
   if (now < windowEndMs(show))
     return { show, lastYearShow, lastYear, crossings, seconds: null, minutes: null, merchants: null };
   const window = { fromMs: windowStartMs(show), toMs: windowEndMs(show) };
-  const minutes = new MinutePrefix(
-    window.fromMs,
-    (window.toMs - window.fromMs) / 60_000,
-    await dimensionMinutes(store, show.id, window),
-  );
+  // The rollup's minutes are whole minutes of the clock: they can stand for the window's
+  // minutes only when it starts on one (else seeks read every minute from the store).
+  const minutes =
+    window.fromMs % 60_000 === 0
+      ? new MinutePrefix(
+          window.fromMs,
+          Math.floor((window.toMs - window.fromMs) / 60_000),
+          await dimensionMinutes(store, show.id, window),
+        )
+      : null;
   const merchants = await MerchantIndex.read(store, show.id, window);
   return { show, lastYearShow, lastYear, crossings, seconds: rows, minutes, merchants };
 }
@@ -211,12 +216,15 @@ export async function advanceBoard(
   const range = { fromMs, toMs };
   const seconds = await seriesRows(store, ctx, fromMs, toMs);
   const dims = await dimensionRows(store, show.id, range, ['channel', 'country', 'category']);
-  board.addRollups(seconds, dims);
+  let merchants: DimensionRow[] | null = null;
   if (Math.floor(toMs / 60_000) > Math.floor(fromMs / 60_000)) {
     const from = windowStartMs(show);
     const kept = ctx.merchants?.topBefore(Math.floor((toMs - from) / 60_000)) ?? null;
-    board.setBreakdown('merchant', kept ?? (await topMerchants(store, show.id, { fromMs: from, toMs }, TOP_N)));
+    merchants = kept ?? (await topMerchants(store, show.id, { fromMs: from, toMs }, TOP_N));
   }
+  // Every read is done before the board moves: a viewer joining meanwhile gets it whole at fromMs.
+  board.addRollups(seconds, dims);
+  if (merchants) board.setBreakdown('merchant', merchants);
   setNewest(board, toMs);
 }
 

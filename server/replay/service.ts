@@ -48,6 +48,9 @@ export class ReplayService {
 
   async create(req: unknown): Promise<ReplaySession> {
     const { show, fromMs, toMs, speed } = this.check(req);
+    // Full: a replay nobody watches (kept for a viewer's reconnect) gives way to one somebody asks for,
+    // so replays a viewer left behind (a new replay every minute) do not lock everyone out.
+    if (this.sessions.size + this.creating >= this.limits.maxSessions) this.dropOldestIdle();
     if (this.sessions.size + this.creating >= this.limits.maxSessions)
       throw new ReplayError('GMV_ERR_REPLAY_LIMIT', `at most ${this.limits.maxSessions} replays run at once`);
     this.creating++;
@@ -112,6 +115,17 @@ export class ReplayService {
       }
       s.frame(now);
     }
+  }
+
+  private dropOldestIdle(): void {
+    let oldest: ReplaySession | null = null;
+    for (const s of this.sessions.values()) {
+      if (s.emptySince !== null && (oldest === null || s.emptySince < oldest.emptySince!)) oldest = s;
+    }
+    if (!oldest) return;
+    oldest.close();
+    this.sessions.delete(oldest.id);
+    this.log.info({ replay: oldest.id }, 'replay dropped: nobody watches and another was asked for');
   }
 
   close(): void {

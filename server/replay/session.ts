@@ -94,10 +94,14 @@ export class ReplaySession {
   async control(c: ReplayControl): Promise<void> {
     switch (c.action) {
       case 'play':
-        if (this.positionMs >= this.toMs) await this.seek(this.fromMs);
-        this.playing = this.positionMs < this.toMs;
-        this.credit = 0;
-        this.lastWall = Date.now();
+        // In turn with the reads and controls before it (a pause waiting for the frame in flight
+        // must not land after it), and from where the frame in flight leaves the position.
+        await this.exclusive(async () => {
+          if (this.positionMs >= this.toMs) await this.moveTo(this.fromMs);
+          this.playing = this.positionMs < this.toMs;
+          this.credit = 0;
+          this.lastWall = Date.now();
+        });
         break;
       case 'pause':
         // After the frame in flight: once the ack is sent, no tick follows.
@@ -117,8 +121,11 @@ export class ReplaySession {
         const n = c.seconds;
         if (!Number.isInteger(n) || n === 0 || Math.abs(n) > 86_400)
           throw new ReplayError('GMV_ERR_REPLAY_REQUEST', 'step needs a whole number of seconds, not 0');
-        this.playing = false;
-        await this.seek(this.positionMs + n * 1000);
+        // Likewise in turn, from the position the frame in flight leaves.
+        await this.exclusive(async () => {
+          this.playing = false;
+          await this.moveTo(this.positionMs + n * 1000);
+        });
         break;
       }
       default:
@@ -128,23 +135,26 @@ export class ReplaySession {
   }
 
   /** Moves to a whole second within the range and sends every viewer a snapshot there. */
-  private async seek(atMs: number): Promise<void> {
+  private seek(atMs: number): Promise<void> {
+    return this.exclusive(() => this.moveTo(atMs));
+  }
+
+  /** The seek itself; only inside exclusive(). */
+  private async moveTo(atMs: number): Promise<void> {
     const target = Math.min(this.toMs, Math.max(this.fromMs, Math.floor(atMs / 1000) * 1000));
-    await this.exclusive(async () => {
-      try {
-        this.board = await seekBoard(this.store, this.ctx, target);
-        this.healthy = true;
-      } catch (err) {
-        this.healthy = false;
-        throw err;
-      }
-      this.positionMs = target;
-      this.credit = 0;
-      this.lastWall = Date.now();
-      this.seq++;
-      this.lastSentMs = Date.now();
-      this.out.snapshot(this.snapshot());
-    });
+    try {
+      this.board = await seekBoard(this.store, this.ctx, target);
+      this.healthy = true;
+    } catch (err) {
+      this.healthy = false;
+      throw err;
+    }
+    this.positionMs = target;
+    this.credit = 0;
+    this.lastWall = Date.now();
+    this.seq++;
+    this.lastSentMs = Date.now();
+    this.out.snapshot(this.snapshot());
   }
 
   /**

@@ -165,4 +165,29 @@ describe('/replay in Chromium', () => {
     await other.close();
     await page.close();
   });
+
+  it('tells a viewer whose replay ended while it was away, and offers a new one', async () => {
+    const errors: string[] = [];
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${url}/replay`);
+    await expect.poll(() => page.getByTestId('show-select').locator('option[value="2014"]').count()).toBe(1);
+    await page.getByTestId('show-select').selectOption('2014');
+    await page.getByTestId('replay-start').click();
+    await expect.poll(() => page.getByTestId('replay-state').textContent(), { timeout: 20_000 }).toContain('playing');
+    const id = new URL(page.url()).searchParams.get('id')!;
+    expect(app.replays.sessions.has(id)).toBe(true);
+
+    // Away past REPLAY_IDLE_MS (a laptop asleep): the server has dropped the replay when the page comes back.
+    app.replays.sessions.get(id)!.close();
+    app.replays.sessions.delete(id);
+    app.replayIo.of(REPLAY_NAMESPACE).disconnectSockets();
+    await expect
+      .poll(() => page.getByTestId('replay-error').textContent(), { timeout: 20_000 })
+      .toContain('GMV_ERR_REPLAY_UNKNOWN');
+    expect(await page.getByTestId('replay-picker').isVisible()).toBe(true);
+    expect(new URL(page.url()).searchParams.get('id')).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

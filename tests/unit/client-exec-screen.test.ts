@@ -101,4 +101,30 @@ describe('ExecScreen', () => {
     act(() => exec.root.unmount());
     act(() => wall.root.unmount());
   });
+
+  it('stays on screen when a milestone is crossed in a browser that only notifies from a service worker', () => {
+    // Chrome on Android: notifications can be granted, but `new Notification()` throws.
+    const saved = (globalThis as { Notification?: unknown }).Notification;
+    class PageNotification {
+      static permission = 'granted';
+      static requestPermission = () => Promise.resolve('granted');
+      constructor() {
+        throw new TypeError("Failed to construct 'Notification': Illegal constructor.");
+      }
+    }
+    (globalThis as { Notification?: unknown }).Notification = PageNotification;
+    try {
+      const { store, el, root } = mount('exec');
+      act(() => store.dispatch({ type: 'snapshot', snapshot, atMs: 2_000 }));
+      const [first, last] = snapshot.milestones;
+      const crossed = { ...snapshot, seq: 5, milestones: [first!, { ...last!, crossedAtMs: START + 590_000 }] };
+      act(() => store.dispatch({ type: 'snapshot', snapshot: crossed, atMs: 3_000 }));
+      expect(el.querySelectorAll('[data-testid="exec-milestone"]').length).toBe(2);
+      expect(byTestId(el, 'exec-gross')?.textContent).toBe('¥57,100,000,123.45');
+      expect(byTestId(el, 'exec-notify')?.getAttribute('data-permission')).toBe('unsupported');
+      act(() => root.unmount());
+    } finally {
+      (globalThis as { Notification?: unknown }).Notification = saved;
+    }
+  });
 });

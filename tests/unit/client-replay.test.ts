@@ -49,6 +49,12 @@ describe('zoned time (the test runs in America/Sao_Paulo)', () => {
     expect(zonedToEpoch({ year: 2014, month: 3, day: 9, hour: 3, minute: 30, second: 0 }, ny)).toBe(
       Date.UTC(2014, 2, 9, 7, 30),
     );
+    // 02:30 never happened that day: the clock jumped from 02:00 to 03:00, so it reads 03:30,
+    // whichever side of UTC the zone lies (New York behind it, Berlin ahead of it).
+    const gap = { hour: 2, minute: 30, second: 0 };
+    expect(zonedClock(zonedToEpoch({ year: 2014, month: 3, day: 9, ...gap }, ny), ny)).toBe('03:30:00');
+    const berlin = 'Europe/Berlin';
+    expect(zonedClock(zonedToEpoch({ year: 2014, month: 3, day: 30, ...gap }, berlin), berlin)).toBe('03:30:00');
     for (const ms of [START_2014, START_2014 + 12_345_000, Date.UTC(2014, 9, 26, 5, 0, 7)]) {
       for (const zone of [SHANGHAI, ny, 'America/Sao_Paulo', 'UTC']) {
         expect(zonedToEpoch(zonedParts(ms, zone), zone)).toBe(ms);

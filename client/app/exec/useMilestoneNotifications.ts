@@ -40,10 +40,17 @@ export function useMilestoneNotifications(
     for (const m of fresh) {
       const at = m.crossedAtMs === null || show === null ? '' : ` at ${zonedClock(m.crossedAtMs, show.timeZone)}`;
       const what = m.kind === 'last-year' ? `last year's total (${words(m.amount)})` : words(m.amount);
-      new Notification(`${show?.name ?? 'GMV'}: ${what} crossed`, {
-        body: `Gross GMV passed ${what}${at}.`,
-        tag: m.amount,
-      });
+      try {
+        new Notification(`${show?.name ?? 'GMV'}: ${what} crossed`, {
+          body: `Gross GMV passed ${what}${at}.`,
+          tag: m.amount,
+        });
+      } catch {
+        // Chrome on Android grants the permission but notifies only from a service worker
+        // (`new Notification` throws): the screen must stay, and the button say so.
+        setPermission('unsupported');
+        return;
+      }
     }
   }, [milestones, show]);
 

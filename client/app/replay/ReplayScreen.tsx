@@ -53,6 +53,17 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
     });
   }, [conn, answer]);
 
+  useEffect(
+    () =>
+      conn.onRejoinFailed((r) => {
+        answer(r);
+        if (r.code !== 'GMV_ERR_REPLAY_UNKNOWN') return;
+        window.history.replaceState(null, '', replayUrl(window.location.href, null));
+        setPicking(true);
+      }),
+    [conn, answer],
+  );
+
   const start = useCallback(
     (req: ReplayCreate) => {
       setBusy(true);
@@ -77,7 +88,12 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
   const step = useCallback(
     (seconds: number) => {
       const s = conn.status.getState();
-      if (s !== null) control(stepControl(s, seconds));
+      if (s === null) return;
+      // A playing replay's status comes once a second (an hour of show time at 3600x): its
+      // frames say where it stands now.
+      const asOf = conn.store.getState().figures?.asOfMs;
+      const fresh = s.playing && asOf !== undefined && asOf >= s.fromMs && asOf <= s.toMs;
+      control(stepControl(fresh ? { ...s, positionMs: asOf } : s, seconds));
     },
     [conn, control],
   );

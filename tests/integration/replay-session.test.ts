@@ -1,0 +1,159 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
+import { readContext, type ReplayContext } from '../../server/replay/reads.js';
+import { ReplaySession } from '../../server/replay/session.js';
+import type { StoreHandle } from '../../server/store/client.js';
+import {
+  REPLAY_NAMESPACE,
+  REPLAY_PATH,
+  type ReplayAck,
+  type ReplayClientToServerEvents,
+  type ReplayServerToClientEvents,
+} from '../../shared/history.js';
+import { decimalToFen, formatFen } from '../../shared/money.js';
+import type { Snapshot } from '../../shared/protocol.js';
+import { injectOrders, startApp, until } from '../fixtures/app.js';
+import { ndjson, order } from '../fixtures/orders.js';
+import { tempDir } from '../fixtures/server.js';
+
+// A replay session on the real store, with reads that can be held in flight: what
+// viewers see and what controls do while a frame's read has not come back yet.
+const dir = tempDir('replay-session');
+let app: FastifyInstance;
+let url: string;
+let ctx: ReplayContext;
+const T0 = Date.parse('2015-11-11T00:00:00+08:00');
+
+/** The store, except that reads whose SQL matches `hold.match` wait until `hold.release()`. */
+function heldStore(store: StoreHandle) {
+  const hold = {
+    match: null as RegExp | null,
+    reached: false,
+    gate: Promise.resolve(),
+    release: () => {},
+    arm(match: RegExp) {
+      this.match = match;
+      this.reached = false;
+      this.gate = new Promise<void>((r) => (this.release = r));
+    },
+  };
+  const held: StoreHandle = {
+    ...store,
+    query: (async (params: Parameters<StoreHandle['query']>[0]) => {
+      if (hold.match?.test(params.query)) {
+        hold.match = null;
+        hold.reached = true;
+        await hold.gate;
+      }
+      return store.query(params);
+    }) as StoreHandle['query'],
+  };
+  return { held, hold };
+}
+
+async function rawBefore(ms: number): Promise<{ gmv: string; orders: number }> {
+  const rs = await app.store.query({
+    query: `SELECT toString(count()) AS n, toString(sum(gmv)) AS g FROM ${app.store.db}.orders
+            WHERE show = '2015' AND type = 'sale' AND ts < fromUnixTimestamp64Milli({t:Int64})`,
+    query_params: { t: ms },
+    format: 'JSONEachRow',
+  });
+  const [r] = await rs.json<{ n: string; g: string }>();
+  return { gmv: formatFen(decimalToFen(r!.g)), orders: Number(r!.n) };
+}
+
+function session(store: StoreHandle, c: ReplayContext = ctx) {
+  const snapshots: Snapshot[] = [];
+  const s = new ReplaySession(
+    'test',
+    c,
+    T0,
+    T0 + 600_000,
+    60,
+    store,
+    { snapshot: (x) => snapshots.push(x), tick: () => {}, status: () => {} },
+    app.log,
+  );
+  return { s, snapshots };
+}
+
+beforeAll(async () => {
+  ({ app, url } = await startApp(join(dir.path, 'db'), { MAX_REPLAYS: '2' }));
+  const orders = Array.from({ length: 240 }, (_, i) => order(i));
+  expect((await injectOrders(app, ndjson(orders))).json()).toMatchObject({ accepted: orders.length });
+  ctx = await readContext(
+    app.store,
+    loadConfig({}).shows.find((s) => s.id === '2015')!,
+    null,
+  );
+}, 60_000);
+afterAll(async () => {
+  await app?.close();
+  dir.remove();
+});
+
+describe('a replay session while a read is in flight (real chDB)', () => {
+  it('gives a joining viewer a snapshot true to its position while a frame still ranks merchants', async () => {
+    const { held, hold } = heldStore(app.store);
+    // Merchants ranked in the engine: a frame that enters a new minute reads them last.
+    const { s } = session(held, { ...ctx, merchants: null });
+    await s.start();
+    await s.control({ action: 'play' });
+    hold.arm(/merchant_by_/);
+    s.frame(Date.now() + 1500); // 90 show-seconds at 60x: into minute 1
+    await until(() => hold.reached, 5000, 'the merchant read in flight');
+    const snap = s.snapshot();
+    hold.release();
+    expect(snap.gross).toEqual(await rawBefore(snap.asOfMs));
+    await s.control({ action: 'pause' });
+  });
+
+  it('applies a play sent after a pause while a frame was in flight: the last control wins', async () => {
+    const { held, hold } = heldStore(app.store);
+    const { s } = session(held);
+    await s.start();
+    await s.control({ action: 'play' });
+    hold.arm(/dims_by_second/);
+    s.frame(Date.now() + 1500);
+    await until(() => hold.reached, 5000, 'the frame read in flight');
+    const pause = s.control({ action: 'pause' });
+    const play = s.control({ action: 'play' });
+    hold.release();
+    await Promise.all([pause, play]);
+    expect(s.playing).toBe(true);
+    await s.control({ action: 'pause' });
+  });
+});
+
+describe('the replay limit (real chDB, real clients)', () => {
+  type ReplaySocket = Socket<ReplayServerToClientEvents, ReplayClientToServerEvents>;
+  const client = (): ReplaySocket =>
+    connect(`${url}${REPLAY_NAMESPACE}`, { path: REPLAY_PATH, transports: ['websocket'] });
+  const create = (s: ReplaySocket) => new Promise<ReplayAck>((r) => s.emit('create', { show: '2015' }, r));
+  const id = (a: ReplayAck) => (a.ok ? a.status.id : a.code);
+
+  it('makes room for a new replay by dropping one nobody watches, never one somebody does', async () => {
+    const a = client();
+    const b = client();
+    const c = client();
+    try {
+      // A tries one replay, then another: the first is left with nobody (MAX_REPLAYS is 2).
+      const left = id(await create(a));
+      const watched = id(await create(a));
+      expect(app.replays.sessions.size).toBe(2);
+      const other = id(await create(b));
+      expect(other).not.toBe('GMV_ERR_REPLAY_LIMIT');
+      expect(app.replays.sessions.has(left)).toBe(false);
+      expect(app.replays.sessions.has(watched)).toBe(true);
+      // Both watched now: a third is refused.
+      expect(id(await create(c))).toBe('GMV_ERR_REPLAY_LIMIT');
+    } finally {
+      a.close();
+      b.close();
+      c.close();
+    }
+  });
+});
