@@ -18,6 +18,13 @@ export interface ReplayOutlet {
 const HEARTBEAT_MS = 1000;
 /** Controls waiting behind the read in flight before more are refused. */
 const MAX_WAITING = 4;
+/** Least time between two snapshots of a replay (one per broadcast interval). */
+const SNAPSHOT_GAP_MS = 100;
+
+interface QueuedMove {
+  target: { to: number } | { by: number };
+  done: Promise<void>;
+}
 
 /**
  * One replay: a LiveBoard standing at a whole second of event time, moved by
@@ -42,6 +49,9 @@ export class ReplaySession {
   private lastWall = 0;
   private lastSentMs = 0;
   private lastStatusMs = 0;
+  private lastSnapshotMs = 0;
+  /** A seek or step waiting for its turn, which later ones join. */
+  private queuedMove: QueuedMove | null = null;
   private closed = false;
 
   constructor(
@@ -122,10 +132,7 @@ export class ReplaySession {
         if (!Number.isInteger(n) || n === 0 || Math.abs(n) > 86_400)
           throw new ReplayError('GMV_ERR_REPLAY_REQUEST', 'step needs a whole number of seconds, not 0');
         // Likewise in turn, from the position the frame in flight leaves.
-        await this.exclusive(async () => {
-          this.playing = false;
-          await this.moveTo(this.positionMs + n * 1000);
-        });
+        await this.move({ by: n * 1000 });
         break;
       }
       default:
@@ -136,7 +143,33 @@ export class ReplaySession {
 
   /** Moves to a whole second within the range and sends every viewer a snapshot there. */
   private seek(atMs: number): Promise<void> {
-    return this.exclusive(() => this.moveTo(atMs));
+    return this.move({ to: atMs });
+  }
+
+  /**
+   * A seek or step, in turn with the reads before it. Moves that arrive while one
+   * is already waiting join it (the last seek wins, steps add up), and snapshots
+   * go out at most once per SNAPSHOT_GAP_MS: a viewer holding an arrow key or
+   * flooding seeks costs a few full reads a second, not one per request.
+   */
+  private move(m: { to: number } | { by: number }): Promise<void> {
+    const queued = this.queuedMove;
+    if (queued) {
+      if ('to' in m) queued.target = { to: m.to };
+      else queued.target = 'to' in queued.target ? { to: queued.target.to + m.by } : { by: queued.target.by + m.by };
+      return queued.done;
+    }
+    const job: QueuedMove = { target: m, done: Promise.resolve() };
+    job.done = this.exclusive(async () => {
+      this.queuedMove = null;
+      const wait = this.lastSnapshotMs + SNAPSHOT_GAP_MS - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      this.playing &&= 'to' in job.target;
+      const t = job.target;
+      await this.moveTo('to' in t ? t.to : this.positionMs + t.by);
+    });
+    this.queuedMove = job;
+    return job.done;
   }
 
   /** The seek itself; only inside exclusive(). */
@@ -154,6 +187,7 @@ export class ReplaySession {
     this.lastWall = Date.now();
     this.seq++;
     this.lastSentMs = Date.now();
+    this.lastSnapshotMs = this.lastSentMs;
     this.out.snapshot(this.snapshot());
   }
 

@@ -126,6 +126,26 @@ describe('a replay session while a read is in flight (real chDB)', () => {
     expect(s.playing).toBe(true);
     await s.control({ action: 'pause' });
   });
+
+  it('answers a flood of seeks and steps with a few snapshots, ending where the last one points', async () => {
+    const { held, hold } = heldStore(app.store);
+    const { s, snapshots } = session(held);
+    await s.start();
+    // The first seek holds the engine; the rest arrive while it reads.
+    hold.arm(/gmv_by_second|dims_by_/);
+    const controls = [s.control({ action: 'seek', atMs: T0 + 10_000 })];
+    await until(() => hold.reached, 5000, 'the first seek reading');
+    for (let i = 1; i <= 40; i++) controls.push(s.control({ action: 'seek', atMs: T0 + 10_000 + i * 7_000 }));
+    for (let i = 0; i < 20; i++) controls.push(s.control({ action: 'step', seconds: 1 }));
+    hold.release();
+    // None is refused as busy: they join the one waiting.
+    await Promise.all(controls);
+    const last = T0 + 10_000 + 40 * 7_000 + 20 * 1000;
+    expect(s.positionMs).toBe(last);
+    expect(snapshots.length).toBe(2);
+    expect(snapshots.at(-1)!.asOfMs).toBe(last);
+    expect(snapshots.at(-1)!.gross).toEqual(await rawBefore(last));
+  });
 });
 
 describe('the replay limit (real chDB, real clients)', () => {
