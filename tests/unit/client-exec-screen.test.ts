@@ -68,6 +68,26 @@ function mount(view: 'exec' | 'board', store = createLiveStore()) {
 const byTestId = (el: Element, id: string) => el.querySelector(`[data-testid="${id}"]`);
 
 describe('ExecScreen', () => {
+  it('gives each listed key its share of the gross, not of the few rows listed', () => {
+    const { store, el, root } = mount('exec');
+    const listed = {
+      ...snapshot,
+      gross: { gmv: '1000.00', orders: 10 },
+      breakdowns: {
+        ...snapshot.breakdowns,
+        // The top two of many countries: 600.00 of a 1,000.00 gross.
+        country: [
+          { key: 'CN', orders: 4, gmv: '400.00' },
+          { key: 'US', orders: 2, gmv: '200.00' },
+        ],
+      },
+    };
+    act(() => store.dispatch({ type: 'snapshot', snapshot: listed, atMs: 2_000 }));
+    const subs = [...(byTestId(el, 'exec-country')?.querySelectorAll('.exec-row-sub') ?? [])].map((e) => e.textContent);
+    expect(subs).toEqual(['40.0% · 4 orders', '20.0% · 2 orders']);
+    act(() => root.unmount());
+  });
+
   it('shows the exact figures, the pace, the projection with its band and the milestone history', () => {
     const { store, el, root } = mount('exec');
     act(() => store.dispatch({ type: 'snapshot', snapshot, atMs: 2_000 }));

@@ -7,10 +7,20 @@ function fen(gmv: string): number {
   return fenOrNull(gmv) ?? 0;
 }
 
-/** One dimension as rows with the exact gross and its share of the listed total. */
-export const Breakdown = memo(function Breakdown({ title, rows, nameOf, limit, testId }: RankingProps) {
+/**
+ * One dimension as rows with the exact gross and its share of the show's gross GMV
+ * (`grossFen`; the rows listed are the top few, so their own sum would overstate it).
+ */
+export const Breakdown = memo(function Breakdown({
+  title,
+  rows,
+  nameOf,
+  limit,
+  testId,
+  grossFen,
+}: RankingProps & { grossFen: number | null }) {
   const all = rows ?? [];
-  const total = all.reduce((s, r) => s + fen(r.gmv), 0);
+  const total = grossFen ?? all.reduce((s, r) => s + fen(r.gmv), 0);
   return (
     <section className="exec-card exec-breakdown" data-testid={testId}>
       <h2>{title}</h2>

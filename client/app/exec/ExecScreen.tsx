@@ -35,6 +35,7 @@ export function ExecScreen({ store }: { store: LiveStore }) {
   const { show, figures, gmvFen } = live;
   const tz = show?.timeZone ?? 'UTC';
   const netFen = fenOrNull(figures?.net.gmv);
+  const grossFen = fenOrNull(figures?.gross.gmv);
   const elapsedSec = show !== null && figures !== null ? Math.floor((figures.asOfMs - show.startMs) / 1000) : null;
   const lastYear = live.lastYear;
   const projectedFen = fenOrNull(figures?.pace.projectedGmv);
@@ -125,13 +126,21 @@ export function ExecScreen({ store }: { store: LiveStore }) {
         <p className="exec-muted exec-method">{BAND_METHOD}</p>
       </section>
 
-      <Breakdown title="Channels" rows={b?.channel ?? null} nameOf={channelName} limit={ROWS} testId="exec-channel" />
+      <Breakdown
+        title="Channels"
+        rows={b?.channel ?? null}
+        nameOf={channelName}
+        limit={ROWS}
+        testId="exec-channel"
+        grossFen={grossFen}
+      />
       <Breakdown
         title="Countries & regions"
         rows={b?.country ?? null}
         nameOf={countryName}
         limit={ROWS}
         testId="exec-country"
+        grossFen={grossFen}
       />
       <Breakdown
         title="Categories"
@@ -139,6 +148,7 @@ export function ExecScreen({ store }: { store: LiveStore }) {
         nameOf={categoryName}
         limit={ROWS}
         testId="exec-category"
+        grossFen={grossFen}
       />
 
       <section className="exec-card exec-milestones" data-testid="exec-milestones">
