@@ -7,7 +7,8 @@ import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { decimalToFen } from '../../shared/money.js';
 import { CLUSTER_EVENTS, compactRows } from '../live/cluster.js';
-import { readTotals } from '../store/board.js';
+import type { LiveBoard } from '../domain/board.js';
+import { readTotals, type StoredTotals } from '../store/board.js';
 import { MemoryClaims, type OrderClaims } from './claims.js';
 import { LagGuard } from './guard.js';
 import { RedisClaims } from './redis-claims.js';
@@ -71,25 +72,36 @@ export default fp<{ config: Config }>(
       const board = app.live.board;
       const show = app.live.show.id;
       const flushes = writer.stats.flushes + writer.stats.failures;
+      // The board as it stands before the read: every commit it holds was stored before
+      // the read began (commits are applied, here or relayed, only once stored).
+      const shown = tally(board);
       void readTotals(app.store, show)
         .then((stored) => {
           // A flush that started and ended during the read makes the comparison moot.
           if (writer.busy || board !== app.live.board || writer.stats.flushes + writer.stats.failures !== flushes)
             return;
           state.checkedAtMs = Date.now();
-          const gross = board.gross();
-          const net = board.net();
           state.driftOrders =
-            gross.orders - stored.saleOrders + (net.orders - (stored.saleOrders - stored.refundOrders));
+            shown.saleOrders -
+            stored.saleOrders +
+            (shown.saleOrders - shown.refundOrders - (stored.saleOrders - stored.refundOrders));
           state.driftFen =
-            board.grossFen() - stored.saleFen + (decimalToFen(net.gmv) - (stored.saleFen - stored.refundFen));
+            shown.saleFen - stored.saleFen + (shown.saleFen - shown.refundFen - (stored.saleFen - stored.refundFen));
           app.telemetry.emit('reconcile', { driftOrders: state.driftOrders, driftFen: state.driftFen });
           const drift = { orders: state.driftOrders, fen: state.driftFen };
           const drifted = drift.orders !== 0 || drift.fen !== 0;
-          // Another ingest node's commit in flight (stored, not relayed yet) looks like a drift
-          // for a moment; a real drift stays the same from one check to the next.
+          // The board ahead of the store is a real drift at once (a commit applied twice).
+          // Behind it may be another ingest node's commit in flight (stored, not relayed
+          // yet) for a moment; a real shortfall stays the same from one check to the next.
+          const ahead =
+            shown.saleOrders > stored.saleOrders ||
+            shown.saleFen > stored.saleFen ||
+            shown.refundOrders > stored.refundOrders ||
+            shown.refundFen > stored.refundFen;
           const confirmed =
-            !app.relay || (previous !== null && previous.orders === drift.orders && previous.fen === drift.fen);
+            !app.relay ||
+            ahead ||
+            (previous !== null && previous.orders === drift.orders && previous.fen === drift.fen);
           previous = drifted && !confirmed ? drift : null;
           if (drifted && confirmed) {
             log.error(
@@ -131,5 +143,18 @@ function liveNodeLink(app: FastifyInstance, config: Config): Pick<WriterDeps, 'o
     onFailure: () => nsp.serverSideEmit(CLUSTER_EVENTS.failure),
     // The live state is the live node's: nothing to bring in line here.
     prepare: async () => undefined,
+  };
+}
+
+/** A board's sales and refunds, in the terms of the store's totals. */
+function tally(board: LiveBoard): StoredTotals {
+  const gross = board.gross();
+  const net = board.net();
+  const saleFen = board.grossFen();
+  return {
+    saleOrders: gross.orders,
+    saleFen,
+    refundOrders: gross.orders - net.orders,
+    refundFen: saleFen - decimalToFen(net.gmv),
   };
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grossTotals, injectOrders, liveClient, startApp, until } from '../fixtures/app.js';
+import { grossTotals, injectOrders, liveClient, parsedOrder, startApp, until } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
 import { startRedis, type RedisProcess } from '../fixtures/redis.js';
 import { tempDir } from '../fixtures/server.js';
@@ -61,6 +61,33 @@ describe('an ingest node', () => {
     await until(() => (live.reconciliation.checkedAtMs ?? 0) > checkedAfter, 10_000, 'a reconciliation');
     expect(live.reconciliation).toMatchObject({ driftOrders: 0, driftFen: 0 });
     board.socket.disconnect();
+  });
+
+  it('rebuilds at the first check that finds the board ahead of the store (a commit applied twice)', async () => {
+    const x = order(9001);
+    expect((await injectOrders(live, ndjson([x]))).json()).toMatchObject({ accepted: 1 });
+    const stored = await grossTotals(live);
+    const drifts: number[] = [];
+    let rebuilt = 0;
+    const onReconcile = (e: { driftOrders: number }) => {
+      if (rebuilt === 0) drifts.push(e.driftOrders);
+    };
+    const onRebuild = () => rebuilt++;
+    live.telemetry.on('reconcile', onReconcile);
+    live.telemetry.on('rebuild', onRebuild);
+    try {
+      // A relayed commit applied a second time (the race a rebuild can lose): the wall is one order ahead.
+      live.live.applyCommitted([parsedOrder(x)], Date.now());
+      expect((await grossTotals(live)).orders).toBe(stored.orders + 1);
+      await until(() => rebuilt > 0, 10_000, 'a rebuild');
+      // One check saw it and rebuilt: no second look is needed for a board ahead of the store.
+      expect(drifts.filter((d) => d !== 0)).toEqual([2]);
+      await until(() => !live.live.isStale, 10_000, 'the rebuild done');
+      expect(await grossTotals(live)).toEqual(stored);
+    } finally {
+      live.telemetry.off('reconcile', onReconcile);
+      live.telemetry.off('rebuild', onRebuild);
+    }
   });
 
   it('serves no board and no sockets', async () => {
