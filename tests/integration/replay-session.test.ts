@@ -1,22 +1,16 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { io as connect, type Socket } from 'socket.io-client';
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { readContext, type ReplayContext } from '../../server/replay/reads.js';
 import { ReplaySession } from '../../server/replay/session.js';
 import type { StoreHandle } from '../../server/store/client.js';
-import {
-  REPLAY_NAMESPACE,
-  REPLAY_PATH,
-  type ReplayAck,
-  type ReplayClientToServerEvents,
-  type ReplayServerToClientEvents,
-} from '../../shared/history.js';
-import { decimalToFen, formatFen } from '../../shared/money.js';
+import { REPLAY_NAMESPACE, REPLAY_PATH, type ReplayAck } from '../../shared/history.js';
 import type { Snapshot } from '../../shared/protocol.js';
 import { injectOrders, startApp, until } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
+import { create, rawBefore as rawBeforeIn, type ReplaySocket } from '../fixtures/replay.js';
 import { tempDir } from '../fixtures/server.js';
 
 // A replay session on the real store, with reads that can be held in flight: what
@@ -54,16 +48,8 @@ function heldStore(store: StoreHandle) {
   return { held, hold };
 }
 
-async function rawBefore(ms: number): Promise<{ gmv: string; orders: number }> {
-  const rs = await app.store.query({
-    query: `SELECT toString(count()) AS n, toString(sum(gmv)) AS g FROM ${app.store.db}.orders
-            WHERE show = '2015' AND type = 'sale' AND ts < fromUnixTimestamp64Milli({t:Int64})`,
-    query_params: { t: ms },
-    format: 'JSONEachRow',
-  });
-  const [r] = await rs.json<{ n: string; g: string }>();
-  return { gmv: formatFen(decimalToFen(r!.g)), orders: Number(r!.n) };
-}
+/** Gross of the 2015 orders with event time before `ms`, from the raw orders. */
+const rawBefore = async (ms: number) => (await rawBeforeIn(app.store, '2015', ms)).gross;
 
 function session(store: StoreHandle, c: ReplayContext = ctx) {
   const snapshots: Snapshot[] = [];
@@ -149,10 +135,9 @@ describe('a replay session while a read is in flight (real chDB)', () => {
 });
 
 describe('the replay limit (real chDB, real clients)', () => {
-  type ReplaySocket = Socket<ReplayServerToClientEvents, ReplayClientToServerEvents>;
   const client = (): ReplaySocket =>
     connect(`${url}${REPLAY_NAMESPACE}`, { path: REPLAY_PATH, transports: ['websocket'] });
-  const create = (s: ReplaySocket) => new Promise<ReplayAck>((r) => s.emit('create', { show: '2015' }, r));
+  const create2015 = (s: ReplaySocket) => create(s, { show: '2015' });
   const id = (a: ReplayAck) => (a.ok ? a.status.id : a.code);
 
   it('makes room for a new replay by dropping one nobody watches, never one somebody does', async () => {
@@ -161,15 +146,15 @@ describe('the replay limit (real chDB, real clients)', () => {
     const c = client();
     try {
       // A tries one replay, then another: the first is left with nobody (MAX_REPLAYS is 2).
-      const left = id(await create(a));
-      const watched = id(await create(a));
+      const left = id(await create2015(a));
+      const watched = id(await create2015(a));
       expect(app.replays.sessions.size).toBe(2);
-      const other = id(await create(b));
+      const other = id(await create2015(b));
       expect(other).not.toBe('GMV_ERR_REPLAY_LIMIT');
       expect(app.replays.sessions.has(left)).toBe(false);
       expect(app.replays.sessions.has(watched)).toBe(true);
       // Both watched now: a third is refused.
-      expect(id(await create(c))).toBe('GMV_ERR_REPLAY_LIMIT');
+      expect(id(await create2015(c))).toBe('GMV_ERR_REPLAY_LIMIT');
     } finally {
       a.close();
       b.close();

@@ -1,23 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { io as connect, type Socket } from 'socket.io-client';
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  REPLAY_NAMESPACE,
-  REPLAY_PATH,
-  type ReplayAck,
-  type ReplayClientToServerEvents,
-  type ReplayControl,
-  type ReplayCreate,
-  type ReplayServerToClientEvents,
-  type ReplayStatus,
-} from '../../shared/history.js';
+import { REPLAY_NAMESPACE, REPLAY_PATH } from '../../shared/history.js';
 import { decimalToFen, formatFen } from '../../shared/money.js';
 import type { Snapshot } from '../../shared/protocol.js';
 import { DEFAULT_SHOWS, type ShowConfig } from '../../shared/show.js';
 import { injectOrders, startApp, until } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
+import { control, create, ok, type ReplaySocket } from '../fixtures/replay.js';
 import { tempDir } from '../fixtures/server.js';
 
 // Finished shows whose windows are not whole hours or whole minutes: replays keep a
@@ -44,14 +36,6 @@ const HALF: ShowConfig = show({
   durationHours: 1.5,
   graceSeconds: 0,
 });
-
-type ReplaySocket = Socket<ReplayServerToClientEvents, ReplayClientToServerEvents>;
-const create = (s: ReplaySocket, req: ReplayCreate) => new Promise<ReplayAck>((r) => s.emit('create', req, r));
-const control = (s: ReplaySocket, c: ReplayControl) => new Promise<ReplayAck>((r) => s.emit('control', c, r));
-function ok(a: ReplayAck): ReplayStatus {
-  if (!a.ok) throw new Error(`${a.code}: ${a.message}`);
-  return a.status;
-}
 
 /** Seeks a new replay of `showId` to `atMs` and returns the snapshot there. */
 async function snapshotAt(showId: string, atMs: number): Promise<Snapshot> {

@@ -1,26 +1,26 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { io as connect, type Socket } from 'socket.io-client';
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { readContext, seekBoard } from '../../server/replay/reads.js';
 import { loadDay } from '../../server/store/bulk.js';
-import {
-  REPLAY_NAMESPACE,
-  REPLAY_PATH,
-  type ReplayAck,
-  type ReplayClientToServerEvents,
-  type ReplayControl,
-  type ReplayCreate,
-  type ReplayServerToClientEvents,
-  type ReplayStatus,
-} from '../../shared/history.js';
+import { REPLAY_NAMESPACE, REPLAY_PATH, type ReplayStatus } from '../../shared/history.js';
 import { decimalToFen, formatFen } from '../../shared/money.js';
 import { followsDirectly, type Snapshot, type Tick } from '../../shared/protocol.js';
 import { DEFAULT_SHOWS } from '../../shared/show.js';
 import { injectOrders, liveClient, startApp, until } from '../fixtures/app.js';
 import { fenOf, ndjson, order } from '../fixtures/orders.js';
+import {
+  code,
+  control,
+  create,
+  joinReplay,
+  ok,
+  rawBefore as rawBeforeIn,
+  type ReplaySocket,
+} from '../fixtures/replay.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('replay');
@@ -29,8 +29,6 @@ let url: string;
 const T0 = Date.parse('2014-11-11T00:00:00+08:00');
 const AT_38_28 = Date.parse('2014-11-11T00:38:28+08:00');
 const MILESTONES = ['1000000', '5000000', '20000000', '999999999'];
-
-type ReplaySocket = Socket<ReplayServerToClientEvents, ReplayClientToServerEvents>;
 
 /** A real socket.io client on the replay namespace that records everything it receives. */
 function replayClient() {
@@ -44,36 +42,11 @@ function replayClient() {
   socket.on('replay', (s) => c.statuses.push(s));
   return c;
 }
-const create = (s: ReplaySocket, req: ReplayCreate) => new Promise<ReplayAck>((r) => s.emit('create', req, r));
-const join_ = (s: ReplaySocket, id: string) => new Promise<ReplayAck>((r) => s.emit('join', id, r));
-const control = (s: ReplaySocket, c: ReplayControl) => new Promise<ReplayAck>((r) => s.emit('control', c, r));
-function ok(a: ReplayAck): ReplayStatus {
-  if (!a.ok) throw new Error(`${a.code}: ${a.message}`);
-  return a.status;
-}
-const code = (a: ReplayAck) => (a.ok ? 'ok' : a.code);
 /** A message without its send time, for comparing what two viewers got. */
 const frame = ({ sentAtMs: _, ...rest }: Snapshot | Tick) => rest;
 
-/** The truth at a replay position: sales and refunds with event time before it, from the raw orders. */
-async function rawBefore(
-  ms: number,
-): Promise<{ gross: { orders: number; gmv: string }; net: { orders: number; gmv: string } }> {
-  const rs = await app.store.query({
-    query: `SELECT toString(countIf(type = 'sale')) AS so, toString(sumIf(gmv, type = 'sale')) AS sf,
-                   toString(countIf(type = 'refund')) AS ro, toString(sumIf(gmv, type = 'refund')) AS rf
-            FROM ${app.store.db}.orders WHERE show = '2014' AND ts < fromUnixTimestamp64Milli({t:Int64})`,
-    query_params: { t: ms },
-    format: 'JSONEachRow',
-  });
-  const [r] = await rs.json<{ so: string; sf: string; ro: string; rf: string }>();
-  const sf = decimalToFen(r!.sf);
-  const rf = decimalToFen(r!.rf);
-  return {
-    gross: { orders: Number(r!.so), gmv: formatFen(sf) },
-    net: { orders: Number(r!.so) - Number(r!.ro), gmv: formatFen(sf - rf) },
-  };
-}
+/** The truth at a replay position of the 2014 day, from the raw orders. */
+const rawBefore = (ms: number) => rawBeforeIn(app.store, '2014', ms);
 
 async function rawRows(sql: string, params: Record<string, unknown>): Promise<string[][]> {
   const rs = await app.store.query({ query: sql, query_params: params, format: 'JSONCompactEachRow' });
@@ -130,7 +103,7 @@ describe('replay over socket.io (real chDB, real clients)', () => {
         positionMs: T0,
         playing: false,
       });
-      const joined = ok(await join_(b.socket, created.id));
+      const joined = ok(await joinReplay(b.socket, created.id));
       expect(joined.viewers).toBe(2);
       await until(() => a.snapshots.length > 0 && b.snapshots.length > 0, 5000, 'snapshots');
       expect(frame(b.snapshots.at(-1)!)).toEqual(frame(a.snapshots.at(-1)!));
@@ -368,7 +341,7 @@ describe('replay over socket.io (real chDB, real clients)', () => {
       expect(code(await create(c.socket, { show: '2014', from: 'yesterday' }))).toBe('GMV_ERR_REPLAY_RANGE');
       expect(code(await create(c.socket, { show: '2014', speed: 0 }))).toBe('GMV_ERR_REPLAY_SPEED');
       expect(code(await create(c.socket, { show: '2014', speed: 3601 }))).toBe('GMV_ERR_REPLAY_SPEED');
-      expect(code(await join_(c.socket, 'no-such-replay'))).toBe('GMV_ERR_REPLAY_UNKNOWN');
+      expect(code(await joinReplay(c.socket, 'no-such-replay'))).toBe('GMV_ERR_REPLAY_UNKNOWN');
       expect(code(await control(c.socket, { action: 'play' }))).toBe('GMV_ERR_REPLAY_NOT_JOINED');
       ok(await create(c.socket, { show: '2014' }));
       expect(code(await control(c.socket, { action: 'speed', speed: 10_000 }))).toBe('GMV_ERR_REPLAY_SPEED');
@@ -390,7 +363,7 @@ describe('replay over socket.io (real chDB, real clients)', () => {
     await until(() => !app.replays.sessions.has(s.id), 10_000, 'idle replay dropped');
     const d = replayClient();
     try {
-      expect(code(await join_(d.socket, s.id))).toBe('GMV_ERR_REPLAY_UNKNOWN');
+      expect(code(await joinReplay(d.socket, s.id))).toBe('GMV_ERR_REPLAY_UNKNOWN');
     } finally {
       d.socket.close();
     }

@@ -1,23 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  REPLAY_NAMESPACE,
-  REPLAY_PATH,
-  type ReplayAck,
-  type ReplayClientToServerEvents,
-  type ReplayServerToClientEvents,
-  type ReplayStatus,
-} from '../../shared/history.js';
+import { REPLAY_NAMESPACE, REPLAY_PATH, type ReplayAck } from '../../shared/history.js';
 import { LIVE_NAMESPACE, type Snapshot, type Tick } from '../../shared/protocol.js';
 import { injectOrders, startApp, until, type LiveSocket } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
+import { ok, type ReplaySocket } from '../fixtures/replay.js';
 import { tempDir } from '../fixtures/server.js';
 
 // Two socket.io servers on one HTTP server: the board's on /socket.io (namespace /live) and the
 // replays' on REPLAY_PATH, so a balancer can route them to different nodes.
 
-type ReplaySocket = Socket<ReplayServerToClientEvents, ReplayClientToServerEvents>;
 type Transport = 'websocket' | 'polling';
 
 const dir = tempDir('socket-paths');
@@ -64,10 +57,6 @@ const viewer = (transport: Transport) =>
     }) as ReplaySocket,
   );
 
-function ok(a: ReplayAck): ReplayStatus {
-  if (!a.ok) throw new Error(`${a.code}: ${a.message}`);
-  return a.status;
-}
 const ask = <T>(s: ReplaySocket, send: (s: ReplaySocket, ack: (r: ReplayAck) => void) => T) =>
   new Promise<ReplayAck>((r) => send(s, r));
 
