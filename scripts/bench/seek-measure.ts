@@ -95,11 +95,7 @@ export async function measureSeeks(
     const b = performance.now();
     const milestones = milestonesAt(ctx, atMs);
     const of = { show, lastYearShow: ctx.lastYearShow, lastYear: ctx.lastYear };
-    const snap = showSnapshot(
-      frameSource(of, board, { seq: 1, asOfMs: atMs, healthy: true }, milestones),
-      of,
-      'events',
-    );
+    const snap = showSnapshot(frameSource(of, board, { seq: 1, asOfMs: atMs, healthy: true }, milestones), 'events');
     timings.build += performance.now() - b;
     return snap;
   };

@@ -135,6 +135,7 @@ export function frameSource(
 }
 
 /** The snapshot of a show's frame: the board state with the show's info and last year's day. */
-export function showSnapshot(src: FrameSource, of: FrameShow, clock: ShowInfo['clock']): Snapshot {
+export function showSnapshot(src: FrameSource, clock: ShowInfo['clock']): Snapshot {
+  const { of } = src;
   return buildSnapshot(src, showInfo(of.show, clock), lastYearWire(of.lastYearShow, of.lastYear));
 }

@@ -4,7 +4,7 @@ import type { Snapshot, Tick, TotalsResponse } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 import { LiveBoard } from '../domain/board.js';
 import { LastYearCurve } from '../domain/comparison.js';
-import { buildTick, frameSource, showSnapshot, type FrameShow, type FrameSource } from '../domain/frames.js';
+import { buildTick, frameSource, showSnapshot, type FrameSource } from '../domain/frames.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
 import type { StoreHandle } from '../store/client.js';
 import { exactCrossing, readBoard, readSecondsFen, repairRollups } from '../store/board.js';
@@ -186,11 +186,8 @@ export class LiveService {
   }
 
   private frame(asOfMs: number): FrameSource {
-    return frameSource(this.frameShow(), this.board, { seq: this.seq, asOfMs, healthy: this.healthy }, this.milestones);
-  }
-
-  private frameShow(): FrameShow {
-    return { show: this.show, lastYearShow: this.lastYearShow, lastYear: this.lastYear };
+    const of = { show: this.show, lastYearShow: this.lastYearShow, lastYear: this.lastYear };
+    return frameSource(of, this.board, { seq: this.seq, asOfMs, healthy: this.healthy }, this.milestones);
   }
 
   clockMs(): number {
@@ -198,7 +195,7 @@ export class LiveService {
   }
 
   snapshot(): Snapshot {
-    return showSnapshot(this.frame(this.clockMs()), this.frameShow(), this.clock);
+    return showSnapshot(this.frame(this.clockMs()), this.clock);
   }
 
   /**

@@ -93,7 +93,7 @@ export class ReplaySession {
 
   /** The board at the current position with the current seq: what a joining or resyncing viewer gets. */
   snapshot(): Snapshot {
-    return showSnapshot(this.source(), this.ctx, 'events');
+    return showSnapshot(this.source(), 'events');
   }
 
   broadcastStatus(now = Date.now()): void {
