@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
-import { tsvRows } from '../../server/store/orders.js';
+import { encodeOrders } from '../../server/store/orders.js';
 import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import { ENGINE_DDL, insertSql, type EngineStyle } from './engine-schema.js';
@@ -47,7 +47,7 @@ function toRows(body: string): string {
     if (!check.ok) throw new Error(`engine: generated order rejected: ${check.message}`);
     orders.push(check.order);
   }
-  return tsvRows(orders);
+  return encodeOrders(orders).toString('latin1');
 }
 
 async function main(params: EngineParams): Promise<EngineRun[]> {

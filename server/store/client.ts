@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
+import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
+
+type ChdbExtension = ChdbConnection['chdb'];
 import type { Config } from '../config.js';
 import { QUERY_SETTINGS } from './settings.js';
 
@@ -17,6 +19,12 @@ export interface StoreHandle {
    * also ride on every INSERT, which chDB runs as extra SET statements.)
    */
   query: ClickHouseClient['query'];
+  /**
+   * chDB only: an INSERT whose body bytes go to the engine without a copy or a
+   * string conversion (`connection.chdb.rawInsert`). Null on a server, where the
+   * body streams over HTTP.
+   */
+  rawInsert: ChdbExtension['rawInsert'] | null;
   close(): Promise<void>;
 }
 
@@ -28,6 +36,7 @@ export interface StoreHandle {
 export function openStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): StoreHandle {
   const { url, username, password, database, cluster, tls } = cfg.clickhouse;
   let client: ClickHouseClient;
+  let rawInsert: StoreHandle['rawInsert'] = null;
   if (url) {
     client = createClient({
       url,
@@ -42,10 +51,12 @@ export function openStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): StoreHan
     });
   } else {
     mkdirSync(cfg.dataDir, { recursive: true });
+    const connection = createChdbConnection({ path: cfg.dataDir });
+    rawInsert = (params) => connection.chdb.rawInsert(params);
     client = createClient({
       // chdb types the Connection against its own copy of @clickhouse/client-common;
       // the shapes are the same contract.
-      connection: createChdbConnection({ path: cfg.dataDir }) as unknown as NonNullable<
+      connection: connection as unknown as NonNullable<
         Parameters<typeof createClient>[0]
       >['connection'],
     });
@@ -60,6 +71,7 @@ export function openStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): StoreHan
         ...params,
         clickhouse_settings: { ...QUERY_SETTINGS, ...params.clickhouse_settings },
       })) as ClickHouseClient['query'],
+    rawInsert,
     close: () => client.close(),
   };
 }
