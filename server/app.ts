@@ -133,10 +133,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // ROLE: `push` keeps no store and writes nothing; `ingest` serves no board and no sockets.
   await app.register(relayPlugin, { config });
   if (config.role !== 'push') await app.register(storePlugin, { config });
+  // The writer first: the live state subscribes to what it commits (data flows one way).
+  if (config.role !== 'push') await app.register(writerPlugin, { config });
   if (config.role !== 'ingest') await app.register(livePlugin, { config });
   // Replays read the store and speak on their own socket.io server (REPLAY_PATH), on this HTTP server.
   if (config.role === 'all') await app.register(replayPlugin, { config });
-  if (config.role !== 'push') await app.register(writerPlugin, { config });
   await app.register(healthRoutes, { config });
   await app.register(readRoutes, { config });
   // History reads the store: a push node has none (a balancer sends /api/v1/shows… elsewhere).

@@ -61,6 +61,13 @@ export default fp<{ config: Config }>(
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
+    const flushPhaseSeconds = new Histogram({
+      name: 'gmv_ingest_flush_phase_seconds',
+      help: 'Time of each phase of a flush: prepare (dedup and encoding, JS thread), wait (for the INSERT before), barrier (a rebuild after a failure), engine (the INSERT), post (after the commit), seconds.',
+      labelNames: ['phase'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
     const flushFailures = new Counter({
       name: 'gmv_ingest_flush_failures_total',
       help: 'Flushes whose INSERT failed (nothing in them acknowledged; the live state rebuilds).',
@@ -173,6 +180,12 @@ export default fp<{ config: Config }>(
     t.on('flush', (e) => {
       flushOrders.observe(e.rows);
       flushSeconds.observe(e.ms / 1000);
+      const p = e.phases;
+      flushPhaseSeconds.observe({ phase: 'prepare' }, p.prepareMs / 1000);
+      flushPhaseSeconds.observe({ phase: 'wait' }, p.waitMs / 1000);
+      flushPhaseSeconds.observe({ phase: 'barrier' }, p.barrierMs / 1000);
+      flushPhaseSeconds.observe({ phase: 'engine' }, p.engineMs / 1000);
+      flushPhaseSeconds.observe({ phase: 'post' }, p.postMs / 1000);
     });
     t.on('flushFailed', () => flushFailures.inc());
     t.on('broadcast', (e) => {

@@ -12,6 +12,20 @@ export interface IngestEvent {
 /** Why an ingest request was answered 503 (`in-flight`: some orders are being written by another node). */
 export type ShedReason = 'lag' | 'queue' | 'store' | 'in-flight';
 
+/** Where one flush's time went, ms. The next batch is prepared while an INSERT is in flight. */
+export interface FlushPhases {
+  /** Dedup decisions (claims, store checks) and encoding the INSERT body, on the JS thread. */
+  prepareMs: number;
+  /** Waiting for the INSERT before it (and its post-commit work) to finish. */
+  waitMs: number;
+  /** Barriers before the INSERT: a rebuild or repair of the live state after a failure. */
+  barrierMs: number;
+  /** The INSERT in the engine, materialized views included. */
+  engineMs: number;
+  /** After the commit: claims noted, the live state told, before the requests are answered. */
+  postMs: number;
+}
+
 /** One group commit of the writer. */
 export interface FlushEvent {
   /** Orders written by the INSERT (0 when every order was a duplicate: no INSERT ran). */
@@ -21,6 +35,7 @@ export interface FlushEvent {
   requests: number;
   /** From taking the batch to the commit, dedup reads included, ms. */
   ms: number;
+  phases: FlushPhases;
   trigger: string;
   /** Shows the written orders belong to. */
   shows: string[];

@@ -1,9 +1,10 @@
+import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { Order } from '../../shared/order.js';
 import { orderKey } from '../domain/fingerprints.js';
 import type { StoreHandle } from '../store/client.js';
-import { insertOrders } from '../store/orders.js';
-import type { FlushEvent } from '../telemetry.js';
+import { encodeOrders, insertTsv, ORDER_COLUMNS } from '../store/orders.js';
+import type { FlushEvent, FlushPhases } from '../telemetry.js';
 import type { OrderClaims, Verdict } from './claims.js';
 
 export interface WriteResult {
@@ -22,12 +23,43 @@ export class ClaimedElsewhereError extends Error {
   override name = 'ClaimedElsewhereError';
 }
 
+/** The orders of one committed INSERT. */
+export interface CommittedBatch {
+  orders: readonly Order[];
+  /** When the INSERT returned, epoch ms. */
+  committedAtMs: number;
+}
+
+/** What the writer reports downstream. Listeners run before any request of the flush is answered. */
+export interface WriterEvents {
+  /** A flush went through: these orders are stored (none when all were duplicates). */
+  committed: [CommittedBatch];
+  /** An INSERT failed and may have landed in part (nothing in it was acknowledged). */
+  failed: [ReadonlySet<string>];
+  /** The account of one flush (committed or all duplicates). */
+  flush: [FlushEvent];
+}
+
 interface Request {
   orders: readonly Order[];
   accepted: number;
   duplicates: number;
   resolve: (r: WriteResult) => void;
   reject: (e: Error) => void;
+}
+
+/** A batch whose dedup is decided and whose INSERT body is ready. */
+interface Prepared {
+  batch: Request[];
+  rows: number;
+  trigger: string;
+  fresh: [Request, Order][];
+  refused: Set<Request>;
+  body: Buffer;
+  /** Every key of the batch (show and order key): busy for the next batch while this one is written. */
+  keys: ReadonlyMap<string, number>;
+  startedAt: number;
+  phases: FlushPhases;
 }
 
 export interface WriterDeps {
@@ -39,32 +71,36 @@ export interface WriterDeps {
   maxPending: number;
   /** Most orders written by one INSERT. */
   maxFlush: number;
-  /** Called with the orders of each committed INSERT, before any request is answered. */
-  onCommitted: (orders: Order[], committedAtMs: number) => void;
-  /** Called when an INSERT failed and may have partly landed: live state must be rebuilt. */
-  onFailure: (shows: ReadonlySet<string>) => void;
-  /** Runs before each flush: brings the live state back in line with the store if needed. */
-  prepare: () => Promise<void>;
-  /** Called after each committed flush, before its requests are answered. */
-  onFlush?: (flush: FlushEvent) => void;
 }
 
 /**
- * Group commit: requests queue up while an INSERT is in flight and the next
- * flush writes them all at once. Requests are answered only after their INSERT
- * committed, so "accepted" always means "stored". One writer per process
- * serialises dedup decisions in the process; the claims (OrderClaims) make them
- * hold across processes when several nodes write to one store.
+ * Group commit, pipelined: while one INSERT is in the engine, the next batch is
+ * deduplicated and encoded on the JS thread, so neither side waits for the other.
+ * Requests are answered only after their INSERT committed, so "accepted" always
+ * means "stored". One INSERT at a time keeps commits in order; the claims
+ * (OrderClaims) answer "busy" for keys of an INSERT in flight, so an order is
+ * never written twice, here or by another node.
+ *
+ * Data flows one way: the writer emits `committed` and `failed`; the live state
+ * subscribes. A barrier (see addBarrier) lets a downstream repair finish before
+ * the next INSERT, without the writer knowing what it repairs.
  */
-export class IngestWriter {
+export class IngestWriter extends EventEmitter<WriterEvents> {
   private queue: Request[] = [];
   private queued = 0;
-  private flushing = false;
+  private running = false;
   private idle: (() => void)[] = [];
+  private barriers: (() => Promise<void>)[] = [];
+  /** The keys of the batch being written (its INSERT in flight), if any. */
+  private writingKeys: ReadonlyMap<string, number> | null = null;
+  /** Wakes the run loop, waiting on an INSERT in flight, when a request arrives. */
+  private wake: (() => void) | null = null;
   readonly stats = { flushes: 0, rows: 0, duplicates: 0, failures: 0, lastFlushMs: 0 };
-  private window = { at: performance.now(), flushes: 0, rows: 0, maxMs: 0 };
+  private window = { at: performance.now(), flushes: 0, rows: 0, maxMs: 0, engineMs: 0, prepareMs: 0 };
 
-  constructor(private readonly deps: WriterDeps) {}
+  constructor(private readonly deps: WriterDeps) {
+    super();
+  }
 
   /** Orders waiting to be written. */
   get pending(): number {
@@ -73,7 +109,16 @@ export class IngestWriter {
 
   /** True while a flush is in flight or requests wait. */
   get busy(): boolean {
-    return this.flushing || this.queue.length > 0;
+    return this.running || this.queue.length > 0;
+  }
+
+  /**
+   * Runs before every INSERT, with no INSERT in flight: a write waits until it
+   * resolves, and a throw refuses the batch (503). For a repair that must not
+   * race a write (the live state's rebuild after a failed INSERT).
+   */
+  addBarrier(barrier: () => Promise<void>): void {
+    this.barriers.push(barrier);
   }
 
   submit(orders: readonly Order[]): Promise<WriteResult> {
@@ -84,79 +129,99 @@ export class IngestWriter {
     return new Promise((resolve, reject) => {
       this.queue.push({ orders, accepted: 0, duplicates: 0, resolve, reject });
       this.queued += orders.length;
+      this.wake?.();
       void this.run();
     });
   }
 
   /** Resolves once everything queued so far has been written or refused. */
   drain(): Promise<void> {
-    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    if (!this.busy) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
-  private async run(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    while (this.queue.length > 0) {
-      const batch: Request[] = [];
-      let rows = 0;
-      while (
-        this.queue.length > 0 &&
-        (batch.length === 0 || rows + this.queue[0]!.orders.length <= this.deps.maxFlush)
-      ) {
-        const r = this.queue.shift()!;
-        rows += r.orders.length;
-        batch.push(r);
-      }
-      const trigger = this.queue.length > 0 ? 'size' : 'idle';
-      try {
-        await this.flush(batch, trigger);
-      } catch (err) {
-        for (const r of batch) r.reject(err as Error);
-      } finally {
-        this.queued -= rows;
-      }
+  private take(): { batch: Request[]; rows: number } {
+    const batch: Request[] = [];
+    let rows = 0;
+    while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0]!.orders.length <= this.deps.maxFlush)) {
+      const r = this.queue.shift()!;
+      rows += r.orders.length;
+      batch.push(r);
     }
-    this.flushing = false;
+    return { batch, rows };
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    // The INSERT in flight and its post-commit work; never rejects.
+    let writing: Promise<void> = Promise.resolve();
+    for (;;) {
+      if (this.queue.length === 0) {
+        if (this.writingKeys === null) break;
+        // A request arriving while the INSERT is in flight is prepared at once, not after it.
+        await Promise.race([writing, new Promise<void>((wake) => (this.wake = wake))]);
+        this.wake = null;
+        continue;
+      }
+      const { batch, rows } = this.take();
+      const startedAt = performance.now();
+      const trigger = this.queue.length > 0 ? 'size' : 'idle';
+      let prepared: Prepared;
+      try {
+        prepared = await this.prepare(batch, rows, trigger, startedAt);
+      } catch (err) {
+        this.queued -= rows;
+        for (const r of batch) r.reject(err as Error);
+        continue;
+      }
+      const waitFrom = performance.now();
+      await writing;
+      prepared.phases.waitMs = performance.now() - waitFrom;
+      this.writingKeys = prepared.keys;
+      writing = this.write(prepared).finally(() => (this.writingKeys = null));
+    }
+    this.running = false;
     for (const done of this.idle.splice(0)) done();
   }
 
-  private async flush(batch: Request[], trigger: string): Promise<void> {
-    const started = performance.now();
+  /** Dedup and encoding, on the JS thread while the previous INSERT is in the engine. */
+  private async prepare(batch: Request[], rows: number, trigger: string, startedAt: number): Promise<Prepared> {
     const { claims } = this.deps;
-    try {
-      await this.deps.prepare();
-    } catch (err) {
-      this.deps.log.error({ err: String(err) }, 'could not read the store before writing');
-      throw new StoreUnavailableError('store unavailable');
-    }
-
     // Distinct keys go to the claims; a repeat within the flush follows its first occurrence.
     const first = new Map<string, number>();
     const candidates: [Request, Order][] = [];
     const repeats: [Request, number][] = [];
+    // An order of the INSERT in flight has no known fate yet: busy, without asking the claims.
+    const writing = this.writingKeys;
+    const inFlight: number[] = [];
     for (const r of batch) {
       for (const o of r.orders) {
         const key = `${o.show}\u0000${orderKey(o.order_id, o.type)}`;
         const at = first.get(key);
         if (at === undefined) {
+          if (writing?.has(key)) inFlight.push(candidates.length);
           first.set(key, candidates.length);
           candidates.push([r, o]);
         } else repeats.push([r, at]);
       }
     }
-    let verdicts: Verdict[];
+    const verdicts: Verdict[] = candidates.map(() => 'new');
+    for (const i of inFlight) verdicts[i] = 'busy';
+    const asked: number[] = [];
+    candidates.forEach((_, i) => verdicts[i] === 'new' && asked.push(i));
     try {
-      verdicts = await claims.claim(candidates.map(([, o]) => o));
+      const answers = await claims.claim(asked.map((i) => candidates[i]![1]));
+      asked.forEach((i, k) => (verdicts[i] = answers[k]!));
     } catch (err) {
       this.deps.log.error({ err: String(err) }, 'could not check stored orders');
       throw new StoreUnavailableError('store unavailable');
     }
 
-    // An order another node is writing has no known fate yet: its request is refused whole
-    // (and may be sent again), never answered "accepted" or "duplicate". Nothing of a refused
-    // request is written on its behalf: an order it shares with another request of the flush
-    // is answered for by that request.
+    // An order being written right now (by an INSERT in flight here or on another node) has
+    // no known fate yet: its request is refused whole (and may be sent again), never answered
+    // "accepted" or "duplicate". Nothing of a refused request is written on its behalf: an
+    // order it shares with another request of the flush is answered for by that request.
     const refused = new Set<Request>();
     verdicts.forEach((v, i) => v === 'busy' && refused.add(candidates[i]![0]));
     for (const [r, at] of repeats) if (verdicts[at] === 'busy') refused.add(r);
@@ -176,61 +241,116 @@ export class IngestWriter {
       } else if (verdicts[i] === 'duplicate' && r) r.duplicates++;
     });
     if (unowned.length > 0) await claims.release(unowned, false);
-
-    const rows = fresh.map(([, o]) => o);
-    try {
-      await insertOrders(this.deps.store, rows);
-    } catch (err) {
-      this.stats.failures++;
-      const shows = new Set(batch.flatMap((r) => r.orders.map((o) => o.show)));
-      await claims.release(rows, true);
-      this.deps.onFailure(shows);
-      this.deps.log.error({ err: String(err), rows: rows.length }, 'insert failed; nothing in this flush acknowledged');
-      throw new StoreUnavailableError('store unavailable');
-    }
-    const committedAt = Date.now();
-    await claims.commit(rows);
-    for (const [r] of fresh) r.accepted++;
-    this.deps.onCommitted(rows, committedAt);
-
-    const ms = performance.now() - started;
-    const dups = batch.reduce((n, r) => n + (refused.has(r) ? 0 : r.duplicates), 0);
-    this.stats.flushes++;
-    this.stats.rows += rows.length;
-    this.stats.duplicates += dups;
-    this.stats.lastFlushMs = ms;
-    this.deps.log.debug(
-      {
-        rows: rows.length,
-        duplicates: dups,
-        requests: batch.length,
-        refused: refused.size,
-        ms: Math.round(ms),
-        trigger,
-      },
-      'flush',
-    );
-    this.summarise(rows.length, ms);
-    this.deps.onFlush?.({
-      rows: rows.length,
-      duplicates: dups,
-      requests: batch.length - refused.size,
-      ms,
+    const body = encodeOrders(fresh.map(([, o]) => o));
+    const prepareMs = performance.now() - startedAt;
+    return {
+      batch,
+      rows,
       trigger,
-      shows: [...new Set(rows.map((o) => o.show))],
-    });
-    for (const r of batch) {
-      if (refused.has(r)) r.reject(new ClaimedElsewhereError('orders in flight on another node'));
-      else r.resolve({ accepted: r.accepted, duplicates: r.duplicates });
+      fresh,
+      refused,
+      body,
+      keys: first,
+      startedAt,
+      phases: { prepareMs, waitMs: 0, barrierMs: 0, engineMs: 0, postMs: 0 },
+    };
+  }
+
+  /** The barrier, the INSERT and what follows its commit; settles every request of the batch. */
+  private async write(p: Prepared): Promise<void> {
+    const { claims, store, log } = this.deps;
+    const rows = p.fresh.map(([, o]) => o);
+    try {
+      let at = performance.now();
+      try {
+        for (const barrier of this.barriers) await barrier();
+      } catch (err) {
+        log.error({ err: String(err) }, 'could not read the store before writing');
+        await claims.release(rows, false);
+        throw new StoreUnavailableError('store unavailable');
+      }
+      p.phases.barrierMs = performance.now() - at;
+      at = performance.now();
+      if (rows.length > 0) {
+        try {
+          await insertTsv(store, 'orders', ORDER_COLUMNS, p.body, 'gmv-flush');
+        } catch (err) {
+          this.stats.failures++;
+          await claims.release(rows, true);
+          this.emit('failed', new Set(p.batch.flatMap((r) => r.orders.map((o) => o.show))));
+          log.error({ err: String(err), rows: rows.length }, 'insert failed; nothing in this flush acknowledged');
+          throw new StoreUnavailableError('store unavailable');
+        }
+      }
+      p.phases.engineMs = performance.now() - at;
+      at = performance.now();
+      const committedAtMs = Date.now();
+      await claims.commit(rows);
+      for (const [r] of p.fresh) r.accepted++;
+      // Stored whatever a listener does: a throwing listener must not turn "accepted" into an error.
+      // Also with no rows (all duplicates): the flush went through, so writes work.
+      try {
+        this.emit('committed', { orders: rows, committedAtMs });
+      } catch (err) {
+        log.error({ err: String(err) }, 'a listener of committed orders failed');
+      }
+      p.phases.postMs = performance.now() - at;
+      this.report(p, rows.length);
+      for (const r of p.batch) {
+        if (p.refused.has(r)) r.reject(new ClaimedElsewhereError('orders in flight elsewhere'));
+        else r.resolve({ accepted: r.accepted, duplicates: r.duplicates });
+      }
+    } catch (err) {
+      for (const r of p.batch) r.reject(err as Error);
+    } finally {
+      this.queued -= p.rows;
     }
   }
 
+  private report(p: Prepared, rows: number): void {
+    const ms = performance.now() - p.startedAt;
+    const dups = p.batch.reduce((n, r) => n + (p.refused.has(r) ? 0 : r.duplicates), 0);
+    this.stats.flushes++;
+    this.stats.rows += rows;
+    this.stats.duplicates += dups;
+    this.stats.lastFlushMs = ms;
+    const round = (x: number) => Math.round(x * 10) / 10;
+    this.deps.log.debug(
+      {
+        rows,
+        duplicates: dups,
+        requests: p.batch.length,
+        refused: p.refused.size,
+        ms: Math.round(ms),
+        prepareMs: round(p.phases.prepareMs),
+        waitMs: round(p.phases.waitMs),
+        barrierMs: round(p.phases.barrierMs),
+        engineMs: round(p.phases.engineMs),
+        postMs: round(p.phases.postMs),
+        trigger: p.trigger,
+      },
+      'flush',
+    );
+    this.summarise(rows, ms, p.phases);
+    this.emit('flush', {
+      rows,
+      duplicates: dups,
+      requests: p.batch.length - p.refused.size,
+      ms,
+      phases: p.phases,
+      trigger: p.trigger,
+      shows: [...new Set(p.fresh.map(([, o]) => o.show))],
+    });
+  }
+
   /** One info line per 10 s of flushes, so the log stays readable at gala rates. */
-  private summarise(rows: number, ms: number): void {
+  private summarise(rows: number, ms: number, phases: FlushPhases): void {
     const w = this.window;
     w.flushes++;
     w.rows += rows;
     w.maxMs = Math.max(w.maxMs, ms);
+    w.engineMs += phases.engineMs;
+    w.prepareMs += phases.prepareMs;
     const elapsed = performance.now() - w.at;
     if (elapsed < 10_000) return;
     this.deps.log.info(
@@ -239,10 +359,13 @@ export class IngestWriter {
         rows: w.rows,
         rowsPerSec: Math.round((w.rows * 1000) / elapsed),
         maxFlushMs: Math.round(w.maxMs),
+        // Shares of the wall time: the engine busy with INSERTs, the JS thread preparing them.
+        engineBusy: Math.round((w.engineMs / elapsed) * 100) / 100,
+        prepareBusy: Math.round((w.prepareMs / elapsed) * 100) / 100,
         pending: this.queued,
       },
       'flush summary',
     );
-    this.window = { at: performance.now(), flushes: 0, rows: 0, maxMs: 0 };
+    this.window = { at: performance.now(), flushes: 0, rows: 0, maxMs: 0, engineMs: 0, prepareMs: 0 };
   }
 }

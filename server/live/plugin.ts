@@ -8,6 +8,7 @@ import { takeLiveLease } from './lease.js';
 import { servePush } from './push.js';
 import { recordOnAir } from './record.js';
 import { serveSnapshots } from './resync.js';
+import { startReconciliation, type Reconciliation } from './reconcile.js';
 import { LiveService } from './service.js';
 import { viewerGate } from './viewer-gate.js';
 import { dropSlowReaders } from './slow-readers.js';
@@ -16,6 +17,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The live show's state; only on the live node (ROLE=all). */
     live: LiveService;
+    /** Last reconciliation of the live totals against ClickHouse; only on the live node. */
+    reconciliation: Reconciliation;
     io: Server<ClientToServerEvents, ServerToClientEvents>;
   }
 }
@@ -78,6 +81,25 @@ async function serveLive(
   await live.ensureFresh();
   app.decorate('live', live);
 
+  // The local writer's commits flow here, one way: applied to the board, a failure marks it
+  // stale, and the next INSERT waits until the state is rebuilt (and its rollups repaired).
+  const writer = app.hasDecorator('writer') ? app.writer : null;
+  if (writer) {
+    writer.on('committed', ({ orders, committedAtMs }) => live.applyCommitted(orders, committedAtMs));
+    writer.on('failed', () => live.markStale());
+    writer.addBarrier(() => live.ensureFresh());
+  }
+  const reconciliation = startReconciliation({
+    live,
+    store: app.store,
+    writer,
+    telemetry: app.telemetry,
+    log: app.log.child({ module: 'reconcile' }),
+    confirmShortfall: app.relay !== null,
+    everyMs: config.reconcileMs,
+  });
+  app.decorate('reconciliation', reconciliation.state);
+
   let stopAnswers = () => {};
   if (app.relay) {
     const cluster = nsp as unknown as Namespace;
@@ -118,8 +140,9 @@ async function serveLive(
     stopSlow();
     stopAnswers();
     clearInterval(timer);
+    reconciliation.stop();
     // Orders committed while the writer drains still reach the boards.
-    if (app.hasDecorator('writer')) await app.writer.drain();
+    await writer?.drain();
     // Flush the last state to boards before sockets close.
     sendTick();
     // Close sockets and the engine but leave the HTTP server to fastify.

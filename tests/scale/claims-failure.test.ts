@@ -20,9 +20,6 @@ describe('Redis claims when the store check fails', () => {
       log,
       maxPending: 1000,
       maxFlush: 1000,
-      onCommitted: () => undefined,
-      onFailure: () => undefined,
-      prepare: async () => undefined,
     });
     const x = parsedOrder(order(9101));
     // The store goes away between the Redis claim and the store check.

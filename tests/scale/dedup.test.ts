@@ -15,16 +15,16 @@ const log = pino({ level: 'silent' });
 
 /** A second node's writer: its own Redis connection and claims, the same store and board. */
 async function secondWriter(): Promise<IngestWriter> {
-  return new IngestWriter({
+  const writer = new IngestWriter({
     store: stage.app.store,
     claims: new RedisClaims(await stage.connect(), stage.app.store, log),
     log,
     maxPending: 1_000_000,
     maxFlush: 200_000,
-    onCommitted: (rows, at) => stage.app.live.applyCommitted(rows, at),
-    onFailure: () => stage.app.live.markStale(),
-    prepare: async () => undefined,
   });
+  writer.on('committed', ({ orders, committedAtMs }) => stage.app.live.applyCommitted(orders, committedAtMs));
+  writer.on('failed', () => stage.app.live.markStale());
+  return writer;
 }
 
 /** How often each key is stored, straight from the table. */

@@ -6,7 +6,8 @@ describe('Telemetry', () => {
     const t = new Telemetry();
     const seen: number[] = [];
     t.on('flush', (f) => seen.push(f.rows));
-    t.emit('flush', { rows: 7, duplicates: 1, requests: 2, ms: 3, trigger: 'idle', shows: ['2015'] });
+    const phases = { prepareMs: 1, waitMs: 0, barrierMs: 0, engineMs: 2, postMs: 0 };
+    t.emit('flush', { rows: 7, duplicates: 1, requests: 2, ms: 3, phases, trigger: 'idle', shows: ['2015'] });
     expect(seen).toEqual([7]);
   });
 

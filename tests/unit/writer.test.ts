@@ -1,0 +1,142 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { Order } from '../../shared/order.js';
+import type { OrderClaims, Verdict } from '../../server/ingest/claims.js';
+import { IngestWriter, type CommittedBatch } from '../../server/ingest/writer.js';
+import type { StoreHandle } from '../../server/store/client.js';
+
+function sale(id: string): Order {
+  return {
+    show: '2015',
+    order_id: id,
+    type: 'sale',
+    ts: 1_447_171_200_000,
+    amount_fen: 100,
+    currency: 'CNY',
+    gmv_fen: 100,
+    country: 'CN',
+    channel: 'pc',
+    category: 'other',
+    merchant_id: 'm1',
+  };
+}
+
+/** A store whose INSERTs wait until the test lets them through, one by one. */
+function heldStore() {
+  const inserts: { ids: string[]; release: (err?: Error) => void }[] = [];
+  const events: string[] = [];
+  const store = {
+    db: 'gmv',
+    kind: 'chdb',
+    cluster: null,
+    rawInsert: (params: { values: Buffer | Uint8Array | string }) =>
+      new Promise<void>((resolve, reject) => {
+        const ids = String(params.values)
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => l.split('\t')[1]!);
+        events.push(`insert ${ids.join(',')}`);
+        inserts.push({ ids, release: (err) => (err ? reject(err) : resolve()) });
+      }),
+  } as unknown as StoreHandle;
+  return { store, inserts, events };
+}
+
+/** Claims in memory: stored keys are duplicates; the calls are recorded. */
+function memoryClaims(events: string[]): OrderClaims & { stored: Set<string> } {
+  const stored = new Set<string>();
+  return {
+    stored,
+    claim: async (orders) => {
+      events.push(`claim ${orders.map((o) => o.order_id).join(',')}`);
+      return orders.map((o): Verdict => (stored.has(o.order_id) ? 'duplicate' : 'new'));
+    },
+    commit: async (orders) => {
+      for (const o of orders) stored.add(o.order_id);
+    },
+    release: async () => undefined,
+  };
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+function writer(store: StoreHandle, claims: OrderClaims): IngestWriter {
+  return new IngestWriter({ store, claims, log: pino({ level: 'silent' }), maxPending: 1000, maxFlush: 1000 });
+}
+
+describe('IngestWriter', () => {
+  it('decides and encodes the next batch while an INSERT is in flight, and commits them in order', async () => {
+    const { store, inserts, events } = heldStore();
+    const w = writer(store, memoryClaims(events));
+    const commits: string[] = [];
+    w.on('committed', (b: CommittedBatch) => commits.push(b.orders.map((o) => o.order_id).join(',')));
+    const a = w.submit([sale('a')]);
+    await until(() => inserts.length === 1);
+    const b = w.submit([sale('b')]);
+    // b's dedup runs while a's INSERT is still in the engine; its INSERT waits for a's.
+    await until(() => events.includes('claim b'));
+    expect(inserts).toHaveLength(1);
+    inserts[0]!.release();
+    await expect(a).resolves.toEqual({ accepted: 1, duplicates: 0 });
+    await until(() => inserts.length === 2);
+    inserts[1]!.release();
+    await expect(b).resolves.toEqual({ accepted: 1, duplicates: 0 });
+    expect(commits).toEqual(['a', 'b']);
+    expect(events).toEqual(['claim a', 'insert a', 'claim b', 'insert b']);
+  });
+
+  it('refuses as busy an order whose INSERT is in flight, and counts it once when sent again', async () => {
+    const { store, inserts, events } = heldStore();
+    const w = writer(store, memoryClaims(events));
+    const first = w.submit([sale('x')]);
+    await until(() => inserts.length === 1);
+    const again = w.submit([sale('x'), sale('y')]);
+    await until(() => events.includes('claim y'));
+    inserts[0]!.release();
+    await expect(first).resolves.toEqual({ accepted: 1, duplicates: 0 });
+    await expect(again).rejects.toMatchObject({ name: 'ClaimedElsewhereError' });
+    // Nothing of the refused request was written on its behalf.
+    expect(inserts).toHaveLength(1);
+    const resent = w.submit([sale('x'), sale('y')]);
+    await until(() => inserts.length === 2);
+    expect(inserts[1]!.ids).toEqual(['y']);
+    inserts[1]!.release();
+    await expect(resent).resolves.toEqual({ accepted: 1, duplicates: 1 });
+  });
+
+  it('runs its barriers with no INSERT in flight, before each write', async () => {
+    const { store, inserts, events } = heldStore();
+    const w = writer(store, memoryClaims(events));
+    w.addBarrier(async () => {
+      events.push(`barrier (${inserts.filter((i) => i.ids.length > 0).length - released} in flight)`);
+    });
+    let released = 0;
+    const a = w.submit([sale('a')]);
+    await until(() => inserts.length === 1);
+    const b = w.submit([sale('b')]);
+    await until(() => events.includes('claim b'));
+    inserts[0]!.release();
+    released++;
+    await a;
+    await until(() => inserts.length === 2);
+    inserts[1]!.release();
+    await b;
+    expect(events.filter((e) => e.startsWith('barrier'))).toEqual(['barrier (0 in flight)', 'barrier (0 in flight)']);
+  });
+
+  it('acknowledges nothing of a failed INSERT and reports the failure downstream', async () => {
+    const { store, inserts, events } = heldStore();
+    const w = writer(store, memoryClaims(events));
+    const failed: string[][] = [];
+    w.on('failed', (shows) => failed.push([...shows]));
+    const a = w.submit([sale('a')]);
+    await until(() => inserts.length === 1);
+    inserts[0]!.release(new Error('engine refused'));
+    await expect(a).rejects.toMatchObject({ name: 'StoreUnavailableError' });
+    expect(failed).toEqual([['2015']]);
+    expect(w.pending).toBe(0);
+  });
+});
