@@ -7,8 +7,10 @@ interface Tracked {
   crossedAtMs: number | null;
   /** A late order with an earlier event time may have moved the crossing. */
   revise: boolean;
-  /** Bumped by every late batch, so a crossing computed meanwhile is checked again. */
+  /** Bumped by every late batch, so a crossing computed meanwhile can tell it is old. */
   late: number;
+  /** Earliest event time of the late sales since the last look began. */
+  lateMinTs: number;
 }
 
 /** A milestone to (re)compute; `stamp` is passed back to setCrossed. */
@@ -32,34 +34,59 @@ export class Milestones {
       crossedAtMs: null,
       revise: false,
       late: 0,
+      lateMinTs: Infinity,
     }));
     if (lastYearTotalFen !== null && lastYearTotalFen > 0 && !list.some((m) => m.fen === lastYearTotalFen)) {
-      list.push({ fen: lastYearTotalFen, kind: 'last-year', crossedAtMs: null, revise: false, late: 0 });
+      list.push({
+        fen: lastYearTotalFen,
+        kind: 'last-year',
+        crossedAtMs: null,
+        revise: false,
+        late: 0,
+        lateMinTs: Infinity,
+      });
     }
     this.list = list.sort((a, b) => a.fen - b.fen);
   }
 
-  /** Thresholds at or below `grossFen` whose crossing time is not known yet, or may have moved. */
-  pending(grossFen: number): PendingMilestone[] {
-    return this.list
-      .filter((m) => (m.crossedAtMs === null || m.revise) && m.fen <= grossFen)
-      .map((m) => ({ fen: m.fen, stamp: m.late }));
+  /**
+   * Thresholds at or below `grossFen` whose crossing time is not known yet, or may
+   * have moved; a look starts here (late sales are counted from now on) unless `look` is false.
+   */
+  pending(grossFen: number, look = true): PendingMilestone[] {
+    const due = this.list.filter((m) => (m.crossedAtMs === null || m.revise) && m.fen <= grossFen);
+    if (look) for (const m of due) m.lateMinTs = Infinity;
+    return due.map((m) => ({ fen: m.fen, stamp: m.late }));
+  }
+
+  /** True when every pending look is only a revision of a crossing already on screen. */
+  onlyRevisions(grossFen: number): boolean {
+    return this.list.every((m) => m.fen > grossFen || m.crossedAtMs !== null);
+  }
+
+  /** True when a crossing already found may have moved (a late sale landed at or before it). */
+  hasRevisions(grossFen: number): boolean {
+    return this.list.some((m) => m.revise && m.crossedAtMs !== null && m.fen <= grossFen);
   }
 
   /** Sales with event times from `minTs` arrived: crossings after it may have come earlier. */
   markLate(minTs: number): void {
     for (const m of this.list) {
       m.late++;
-      if (m.crossedAtMs !== null && m.crossedAtMs > minTs) m.revise = true;
+      if (minTs < m.lateMinTs) m.lateMinTs = minTs;
+      if (m.crossedAtMs !== null && m.crossedAtMs >= minTs) m.revise = true;
     }
   }
 
-  /** Records a crossing computed from the data as of `stamp`; newer late data asks for another look. */
+  /**
+   * Records a crossing computed from the data as of `stamp`. Only a late sale at or
+   * before the crossing that arrived meanwhile can have moved it: then it is looked at again.
+   */
   setCrossed(fen: number, atMs: number, stamp: number): void {
     for (const m of this.list) {
       if (m.fen === fen) {
         m.crossedAtMs = atMs;
-        m.revise = m.late !== stamp;
+        m.revise = m.late !== stamp && m.lateMinTs <= atMs;
       }
     }
   }

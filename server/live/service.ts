@@ -7,10 +7,13 @@ import { LastYearCurve } from '../domain/comparison.js';
 import { buildTick, frameSource, showSnapshot, type FrameSource } from '../domain/frames.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
 import type { StoreHandle } from '../store/client.js';
-import { exactCrossing, readBoard, readSecondsFen, repairRollups } from '../store/board.js';
+import { readBoard, readSecondsFen, repairRollups } from '../store/board.js';
+import { exactCrossing } from '../store/crossing.js';
 import { Telemetry } from '../telemetry.js';
 
 const HEARTBEAT_MS = 1000;
+/** Most often a crossing already on screen is looked up again while late sales arrive. */
+const MILESTONE_REVISION_MS = 1000;
 
 /**
  * The state of the show on air: a LiveBoard fed only by committed inserts and
@@ -36,6 +39,8 @@ export class LiveService {
   private commits = 0;
   private milestones: Milestones;
   private checkingMilestones = false;
+  private lastMilestoneCheck = -Infinity;
+  private milestoneTimer: NodeJS.Timeout | null = null;
   /** When each commit not yet broadcast was applied (performance.now()), for the accept→tick lag. */
   private unshown: number[] = [];
 
@@ -155,13 +160,30 @@ export class LiveService {
 
   /**
    * Finds the exact event time of every milestone the gross total has reached:
-   * the second from the live series, the order within it from the store.
+   * the second from the live series, the order within it from the store (one row).
+   * A newly reached milestone is looked up at once; a revision (a late sale landed
+   * before a crossing already shown) at most once a second, however late data keeps coming.
    */
   private checkMilestones(): void {
-    if (this.checkingMilestones) return;
-    const pending = this.milestones.pending(this.board.grossFen());
+    if (this.checkingMilestones || this.milestoneTimer) return;
+    const gross = this.board.grossFen();
+    if (this.milestones.onlyRevisions(gross)) {
+      const wait = this.lastMilestoneCheck + MILESTONE_REVISION_MS - performance.now();
+      if (wait > 0) {
+        if (this.milestones.hasRevisions(gross)) {
+          this.milestoneTimer = setTimeout(() => {
+            this.milestoneTimer = null;
+            this.checkMilestones();
+          }, wait);
+          this.milestoneTimer.unref();
+        }
+        return;
+      }
+    }
+    const pending = this.milestones.pending(gross);
     if (pending.length === 0) return;
     this.checkingMilestones = true;
+    this.lastMilestoneCheck = performance.now();
     const board = this.board;
     const milestones = this.milestones;
     void (async () => {
@@ -179,9 +201,14 @@ export class LiveService {
       .catch((err: unknown) => this.log.warn({ err: String(err) }, 'milestone time not found yet'))
       .finally(() => {
         this.checkingMilestones = false;
-        // Orders may have crossed another milestone meanwhile.
-        if (this.milestones.pending(this.board.grossFen()).length > 0 && this.healthy)
-          setTimeout(() => this.checkMilestones(), 100);
+        // Orders may have crossed another milestone meanwhile, or a look found nothing yet.
+        if (this.healthy && this.milestones.pending(this.board.grossFen(), false).length > 0) {
+          this.milestoneTimer = setTimeout(() => {
+            this.milestoneTimer = null;
+            this.checkMilestones();
+          }, 100);
+          this.milestoneTimer.unref();
+        }
       });
   }
 

@@ -131,36 +131,6 @@ export async function readSecondsFen(store: StoreHandle, show: Show): Promise<Fl
 }
 
 /**
- * The event time of the sale that took gross GMV to `threshold`, given the gross
- * before `second` (seconds since the show start): the orders of that one second,
- * in event-time order (ties by id), are summed until the threshold is reached.
- */
-export async function exactCrossing(
-  store: StoreHandle,
-  show: Show,
-  second: number,
-  before: number,
-  threshold: number,
-): Promise<number | null> {
-  const from = show.startMs + second * 1000;
-  const rs = await store.query({
-    query: `SELECT toString(toUnixTimestamp64Milli(ts)) AS ms, toString(gmv) AS gmv
-            FROM ${store.db}.orders
-            WHERE show = {show:String} AND type = 'sale'
-              AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})
-            ORDER BY ts, order_id`,
-    query_params: { show: show.id, from, to: from + 1000 },
-    format: 'JSONCompactEachRow',
-  });
-  let sum = before;
-  for (const [ms, gmv] of await rs.json<[string, string]>()) {
-    sum += decimalToFen(gmv);
-    if (sum >= threshold) return Number(ms);
-  }
-  return null;
-}
-
-/**
  * Derives a show's rollups again from its orders. Materialized views are not
  * transactional with the INSERT into orders: after a failed write the orders may
  * hold rows whose rollups never landed. On a cluster the rollups are emptied on

@@ -55,7 +55,9 @@ describe('encodeOrders(orders)', () => {
       category: 'other',
       merchant_id: '',
     };
-    expect(encodeOrders([o]).toString('latin1')).toBe('2015\ta\tsale\t1447171200.007\t0.05\tCNY\t0.00\tCN\tpc\tother\t\n');
+    expect(encodeOrders([o]).toString('latin1')).toBe(
+      '2015\ta\tsale\t1447171200.007\t0.05\tCNY\t0.00\tCN\tpc\tother\t\n',
+    );
   });
 
   it('writes nothing for no orders', () => {

@@ -46,6 +46,28 @@ describe('Milestones', () => {
   });
 });
 
+describe('Milestones under a steady stream of late sales', () => {
+  it('does not look again when the late sales that arrived during a look fall after the crossing', () => {
+    const m = new Milestones(['10.00'], null);
+    const [p] = m.pending(2_000);
+    m.markLate(9_000);
+    m.setCrossed(1_000, 5_000, p!.stamp);
+    expect(m.pending(2_000)).toEqual([]);
+    expect(m.hasRevisions(2_000)).toBe(false);
+  });
+
+  it('tells a revision of a crossing on screen from a milestone reached for the first time', () => {
+    const m = new Milestones(['10.00', '20.00'], null);
+    expect(m.onlyRevisions(1_500)).toBe(false);
+    m.setCrossed(1_000, 5_000, m.pending(1_500)[0]!.stamp);
+    expect(m.onlyRevisions(1_500)).toBe(true);
+    m.markLate(5_000);
+    expect(m.hasRevisions(1_500)).toBe(true);
+    // 20.00 reached: a first crossing is due at once, not at the revision pace.
+    expect(m.onlyRevisions(2_500)).toBe(false);
+  });
+});
+
 describe('LastYearCurve', () => {
   const curve = new LastYearCurve([100, 0, 300, 0, 600]);
 
