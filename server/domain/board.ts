@@ -193,9 +193,8 @@ export class LiveBoard {
   /** Reservoir sampling: every sale has the same chance to be drawn, whatever the rate. */
   private sampleArc(o: Order): void {
     this.arcOrders++;
-    const arc: Arc = [merchantHub(o.merchant_id || o.order_id), o.country];
     if (this.arcs.length < ARC_BUDGET) {
-      this.arcs.push(arc);
+      this.arcs.push(arcOf(o));
       return;
     }
     let x = this.arcRandom;
@@ -204,7 +203,8 @@ export class LiveBoard {
     x ^= x << 5;
     this.arcRandom = x >>> 0;
     const j = this.arcRandom % this.arcOrders;
-    if (j < ARC_BUDGET) this.arcs[j] = arc;
+    // Built only when drawn: at the peak nearly every sale is passed over.
+    if (j < ARC_BUDGET) this.arcs[j] = arcOf(o);
   }
 
   private addSecond(second: number, orders: number, fen: number): void {
@@ -219,6 +219,10 @@ export class LiveBoard {
     const p = this.peak;
     if (n > p.orders || (n === p.orders && p.second !== null && second < p.second)) this.peak = { orders: n, second };
   }
+}
+
+function arcOf(o: Order): Arc {
+  return [merchantHub(o.merchant_id || o.order_id), o.country];
 }
 
 function add(map: Map<string, Tally>, key: string, orders: number, fen: number): void {
