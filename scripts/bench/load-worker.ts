@@ -1,5 +1,6 @@
 /**
- * One load process: pre-made NDJSON bodies posted to the server, either closed
+ * One load process: pre-made NDJSON bodies posted to the server in the order
+ * they were made (their event times move forward, see payload.ts), either closed
  * loop (K requests always in flight) or open loop (a body every interval, whether
  * or not earlier ones were answered). Driven by run.ts over IPC.
  */
@@ -132,7 +133,8 @@ async function closedLoop(concurrency: number, durationMs: number): Promise<Load
   const t0 = performance.now();
   const lane = async () => {
     while (performance.now() - t0 < durationMs) {
-      const body = pool.pop();
+      // Oldest first: the bodies' event times move forward through the pool.
+      const body = pool.shift();
       if (!body) {
         r.skipped++;
         return;
