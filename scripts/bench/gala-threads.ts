@@ -2,10 +2,30 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readProc } from './proc.js';
 import { round } from './stats.js';
 
+/**
+ * What the server's threads are, by name (Node 20, chDB 3.4, seen on Linux). The
+ * libuv pool's threads show as "Unknown" once chDB has run a query on them: their
+ * number follows UV_THREADPOOL_SIZE.
+ */
+const ROLES: Record<string, string> = {
+  'main (JS)': 'the event loop: HTTP, parse, validate, dedup, SQL text, live board, socket.io',
+  Unknown: "libuv's threadpool (UV_THREADPOOL_SIZE): chDB's async queries and inserts run here",
+  node: "V8's platform workers (GC, compiler) and Node's other helpers",
+  ThreadPool: "chDB's global pool: query pipeline and insert workers",
+  MergeMutate: "chDB's background merges",
+  BgSchPool: "chDB's background schedule pool",
+  BgStrmSchPool: "chDB's background schedule pool (streaming)",
+  PoolDelayExec: "chDB's delayed-task pool",
+  MemoryWorker: "chDB's memory tracker",
+  'libuv-worker': "libuv's threadpool",
+};
+
 /** CPU of one group of a process's threads (same name) over a window. */
 export interface ThreadGroup {
   /** Thread name (/proc/.../comm); the main thread, which runs the JavaScript, is "main (JS)". */
   name: string;
+  /** What threads of that name do, when known. */
+  role: string | null;
   /** Distinct threads of that name seen during the window. */
   threads: number;
   cpuS: number;
@@ -24,6 +44,7 @@ export interface ThreadReport {
   series: [atMs: number, cpuPercent: number, rssMb: number, threads: number][];
 }
 
+/** USER_HZ: /proc counts CPU time in 1/100 s on every Linux Node runs on. */
 const CLK_TCK = 100;
 
 /** utime + stime of a thread in clock ticks, and its name; null once it has gone. */
@@ -89,6 +110,7 @@ export class ThreadSampler {
     const processCpuS = this.lastCpuS - this.startCpuS;
     const groups = [...byName]
       .map(([name, g]) => ({
+        role: ROLES[name] ?? null,
         name,
         threads: g.threads,
         cpuS: round(g.ticks / CLK_TCK, 2),
