@@ -168,27 +168,44 @@ export interface OrderKey {
   type: OrderType;
 }
 
+/** Ids per confirmation query: a resent 50,000-line batch makes ten modest queries, not one huge one. */
+const STORED_KEYS_CHUNK = 5_000;
+
 /** Which of these keys are already stored for the show (exact, from the primary key). */
-export async function storedKeys(store: StoreHandle, show: string, ids: readonly string[]): Promise<OrderKey[]> {
-  if (ids.length === 0) return [];
-  const rs = await store.query({
-    query: `SELECT DISTINCT order_id, type FROM ${store.db}.orders
-            WHERE show = {show:String} AND order_id IN {ids:Array(String)}`,
-    query_params: { show, ids },
-    format: 'JSONEachRow',
-  });
-  return rs.json<OrderKey>();
+export async function storedKeys(
+  store: StoreHandle,
+  show: string,
+  ids: readonly string[],
+  chunk = STORED_KEYS_CHUNK,
+): Promise<OrderKey[]> {
+  const distinct = [...new Set(ids)];
+  const found: OrderKey[] = [];
+  for (let at = 0; at < distinct.length; at += chunk) {
+    const rs = await store.query({
+      query: `SELECT DISTINCT order_id, type FROM ${store.db}.orders
+              WHERE show = {show:String} AND order_id IN {ids:Array(String)}`,
+      query_params: { show, ids: distinct.slice(at, at + chunk) },
+      format: 'JSONEachRow',
+    });
+    for (const k of await rs.json<OrderKey>()) found.push(k);
+  }
+  return found;
 }
 
+/** Keys visited per synchronous step of a load (a few ms); then the event loop runs. */
+const LOAD_SLICE = 16_384;
+
 /**
- * Streams every stored key of a show in pages along the primary key, so a large
- * day never has to fit in one result.
+ * Visits every stored key of a show, in pages along the primary key so a large day never has
+ * to fit in one result. Pages are TabSeparated text cut up in place (no row object per key), and
+ * the event loop runs between slices of a page, so loading a whole day (278 M keys) never holds
+ * it for long.
  */
 export async function forEachStoredKey(
   store: StoreHandle,
   show: string,
   visit: (orderId: string, type: OrderType) => void,
-  pageSize = 500_000,
+  pageSize = 100_000,
 ): Promise<number> {
   let afterId = '';
   let afterType = 0;
@@ -201,12 +218,36 @@ export async function forEachStoredKey(
                 AND (order_id, toInt8(type)) > ({afterId:String}, {afterType:Int8})
               ORDER BY order_id, t LIMIT {limit:UInt32}`,
       query_params: { show, afterId, afterType, limit: pageSize },
-      format: 'JSONCompactEachRow',
+      format: 'TabSeparated',
     });
-    const rows = await rs.json<[string, number]>();
-    for (const [id, t] of rows) visit(id, t === 2 ? 'refund' : 'sale');
-    total += rows.length;
-    if (rows.length < pageSize) return total;
-    [afterId, afterType] = rows[rows.length - 1]!;
+    const text = await rs.text();
+    // Stored ids are validated to a charset without escapes; unescape anyway if one shows up.
+    const escaped = text.includes('\\');
+    let rows = 0;
+    for (let at = 0; at < text.length;) {
+      if (rows > 0 && rows % LOAD_SLICE === 0) await yieldToLoop();
+      const tab = text.indexOf('\t', at);
+      const end = text.indexOf('\n', tab);
+      if (tab < 0 || end < 0) throw new Error(`stored keys of ${show}: a row without a tab or newline`);
+      const raw = text.slice(at, tab);
+      afterId = escaped ? unescapeTsv(raw) : raw;
+      afterType = text.charCodeAt(tab + 1) === 0x32 ? 2 : 1;
+      visit(afterId, afterType === 2 ? 'refund' : 'sale');
+      rows++;
+      at = end + 1;
+    }
+    total += rows;
+    if (rows < pageSize) return total;
   }
+}
+
+const TSV_ESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', '0': '\0', b: '\b', f: '\f' };
+
+/** A TabSeparated field's text: `\t` is a tab, `\\` a backslash, and so on. */
+function unescapeTsv(field: string): string {
+  return field.replace(/\\(.)/g, (_, c: string) => TSV_ESCAPES[c] ?? c);
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
