@@ -42,6 +42,9 @@ agree exactly with the generated orders.
   --keep-data      keep the temp dir (segment, index, server data) and print its path
   --help           this text`;
 
+/** A body still refused this long after its first send is given up (a real upstream would keep trying). */
+export const GIVE_UP_MS = 20 * 60_000;
+
 /** A bad flag: printed as one line, exit 2. */
 export class FlagError extends Error {
   override name = 'FlagError';

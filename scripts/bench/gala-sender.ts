@@ -10,6 +10,7 @@ import { open } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { mixSeed, mulberry32 } from '../../shared/sim/random.js';
+import { GIVE_UP_MS } from './gala-flags.js';
 import { GalaClock, batchSendTime } from './gala-lag.js';
 import type { SegmentIndex } from './gala-segment.js';
 
@@ -64,8 +65,6 @@ export interface SenderResult {
   answeredAt: [second: number, atMs: number | null][];
 }
 
-/** A body is given up after this many answers (about ten minutes of Retry-After: 1). */
-const MAX_ATTEMPTS = 600;
 const init = JSON.parse(process.argv[2] ?? '{}') as SenderInit;
 const index = JSON.parse(readFileSync(init.indexFile, 'utf8')) as SegmentIndex;
 const target = new URL('/api/v1/orders', init.url);
@@ -157,6 +156,7 @@ const sleep = (ms: number) => new Promise((res) => setTimeout(res, Math.max(0, m
 
 /** Posts one body until it is answered 200 (true) or given up (false). */
 async function deliver(buf: Buffer, lines: number): Promise<boolean> {
+  const giveUpAt = Date.now() + GIVE_UP_MS;
   for (let attempt = 1; ; attempt++) {
     const a = await post(buf);
     const key = String(a.status);
@@ -173,7 +173,7 @@ async function deliver(buf: Buffer, lines: number): Promise<boolean> {
       return true;
     }
     const retriable = a.status === 429 || a.status === 503 || a.status === 'error';
-    if (!retriable || attempt >= MAX_ATTEMPTS) {
+    if (!retriable || Date.now() > giveUpAt) {
       r.firstError ??= a.error ?? `${a.status}: ${a.body.slice(0, 200)}`;
       r.failed++;
       r.failedLines += lines;

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { TotalsPart, TotalsResponse } from '../../shared/protocol.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import type { BoardProgress, BoardReport } from './gala-board.js';
-import { FlagError, GALA_HELP, readGalaFlags, type GalaFlags } from './gala-flags.js';
+import { FlagError, GALA_HELP, GIVE_UP_MS, readGalaFlags, type GalaFlags } from './gala-flags.js';
 import { GalaClock, secondLags, secondQuantiles } from './gala-lag.js';
 import { galaTable, ingestChecks, totalsChecks, type GalaResult } from './gala-report.js';
 import type { SenderInit, SenderProgress, SenderResult } from './gala-sender.js';
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   const threads = new ThreadSampler(server.pid);
   const clock = new GalaClock(Date.now() + 1000, f.from, f.speed);
   const lastEnd = clock.secondEnd(f.to - 1);
-  const timeoutMs = lastEnd - Date.now() + 30 * 60_000;
+  const timeoutMs = lastEnd - Date.now() + GIVE_UP_MS + 5 * 60_000;
   log(
     `sending ${fmt(expected.lines)} lines in ${fmt(bodies)} bodies over ${round((f.to - f.from) / f.speed)} s ` +
       `(${f.senders} senders x ${f.inFlight} in flight)`,
