@@ -1,0 +1,142 @@
+import { validateOrder, type Order, type Rejection, type ValidationContext } from '../../shared/order.js';
+import { compileFastContext, fastOrder } from './fast-path.js';
+import { parseJsonBody, parseNdjson, type BatchParse, type ParseLimits } from './parse.js';
+
+/** A request body decoded and validated: the orders to write and the lines refused, by line. */
+export type DecodedBatch =
+  | {
+      ok: true;
+      orders: Order[];
+      rejected: Rejection[];
+      /** How many orders the byte-level fast path read (the rest went through JSON.parse). */
+      fast: number;
+    }
+  | Extract<BatchParse, { ok: false }>;
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const OPEN_BRACE = 0x7b;
+
+/**
+ * Decodes a request body as the route answers it: NDJSON (content type application/x-ndjson)
+ * line by line, ordinary lines on the fast path and every other line through the reference
+ * code (utf8, JSON.parse, validateOrder); any other type as one JSON document.
+ */
+export function decodeOrders(
+  body: Buffer,
+  contentType: string | undefined,
+  limits: ParseLimits,
+  ctx: ValidationContext,
+): DecodedBatch {
+  const ndjson = (contentType ?? '').toLowerCase().startsWith('application/x-ndjson');
+  return ndjson ? decodeNdjson(body, limits, ctx) : validateItems(parseJsonBody(body.toString('utf8'), limits), ctx);
+}
+
+/** The reference composition: a parsed batch validated item by item, rejections sorted by line. */
+export function validateItems(parsed: BatchParse, ctx: ValidationContext): DecodedBatch {
+  if (!parsed.ok) return parsed;
+  const rejected: Rejection[] = parsed.rejected;
+  const orders: Order[] = [];
+  for (const item of parsed.items) {
+    const check = validateOrder(item.value, ctx);
+    if (check.ok) orders.push(check.order);
+    else rejected.push({ line: item.line, field: check.field, code: check.code, message: check.message });
+  }
+  rejected.sort((a, b) => a.line - b.line);
+  return { ok: true, orders, rejected, fast: 0 };
+}
+
+/**
+ * parseNdjson + validateItems on the bytes, in one pass. Splitting on 0x0A is safe: in UTF-8
+ * that byte is never inside a character, and decoding a line alone gives the same text as
+ * decoding the whole body and slicing it (invalid bytes become U+FFFD either way).
+ */
+export function decodeNdjson(body: Buffer, limits: ParseLimits, ctx: ValidationContext): DecodedBatch {
+  const fastCtx = compileFastContext(ctx);
+  const orders: Order[] = [];
+  const rejected: Rejection[] = [];
+  let line = 0;
+  let start = 0;
+  let nonEmpty = 0;
+  let parsedLines = 0;
+  let tooLong = false;
+  let fast = 0;
+  while (start <= body.length) {
+    let end = body.indexOf(LF, start);
+    if (end === -1) end = body.length;
+    line++;
+    const from = start;
+    start = end + 1;
+    if (end > from && body[end - 1] === CR) end--;
+
+    let p = from;
+    while (p < end && (body[p] === SPACE || body[p] === TAB)) p++;
+    if (p === end) continue; // only spaces and tabs: blank
+    // A line that does not open with `{` may still be blank to String.prototype.trim (\v, NBSP, BOM...).
+    let text: string | undefined;
+    if (body[p] !== OPEN_BRACE) {
+      text = body.toString('utf8', from, end);
+      if (text.trim() === '') continue;
+    }
+    if (++nonEmpty > limits.batchLines) {
+      return {
+        ok: false,
+        code: 'GMV_ERR_TOO_MANY_LINES',
+        message: `a batch may hold at most ${limits.batchLines} orders`,
+      };
+    }
+    // The fast path reads ASCII only, where bytes and UTF-8 bytes of the text are the same count.
+    if (text === undefined && end - from <= limits.lineBytes) {
+      const order = fastOrder(body, p, end, fastCtx);
+      if (order) {
+        orders.push(order);
+        parsedLines++;
+        fast++;
+        continue;
+      }
+    }
+
+    text ??= body.toString('utf8', from, end);
+    // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only count bytes when it matters.
+    if (text.length > limits.lineBytes / 3 && Buffer.byteLength(text) > limits.lineBytes) {
+      tooLong = true;
+      rejected.push({
+        line,
+        field: null,
+        code: 'GMV_ERR_LINE_TOO_LONG',
+        message: `line is longer than ${limits.lineBytes} bytes`,
+      });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      rejected.push({ line, field: null, code: 'GMV_ERR_LINE_JSON', message: 'line is not valid JSON' });
+      continue;
+    }
+    parsedLines++;
+    const check = validateOrder(value, ctx);
+    if (check.ok) orders.push(check.order);
+    else rejected.push({ line, field: check.field, code: check.code, message: check.message });
+  }
+  if (nonEmpty === 0) return { ok: false, code: 'GMV_ERR_BODY_EMPTY', message: 'the request body is empty' };
+  if (parsedLines === 0 && !tooLong) {
+    return { ok: false, code: 'GMV_ERR_BODY_INVALID', message: 'the body is not NDJSON: no line is valid JSON' };
+  }
+  // Lines were read in order and each gives at most one rejection: already sorted by line.
+  return { ok: true, orders, rejected, fast };
+}
+
+/** The route's answer before the fast path, on the body as text: the reference for tests and benchmarks. */
+export function decodeOrdersText(
+  text: string,
+  contentType: string | undefined,
+  limits: ParseLimits,
+  ctx: ValidationContext,
+): DecodedBatch {
+  const ndjson = (contentType ?? '').toLowerCase().startsWith('application/x-ndjson');
+  return validateItems(ndjson ? parseNdjson(text, limits) : parseJsonBody(text, limits), ctx);
+}
