@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { validateOrder, type Order, type Rejection } from '../../shared/order.js';
 import { TokenSet } from '../auth.js';
 import type { Config } from '../config.js';
 import { Errors, RETRY_AFTER_SECONDS } from '../errors.js';
 import { ClaimedElsewhereError, OverloadedError, StoreUnavailableError } from '../ingest/writer.js';
 import { gunzipLimited } from '../ingest/decode.js';
-import { parseJsonBody, parseNdjson } from '../ingest/parse.js';
+import { decodeOrders } from '../ingest/batch.js';
 import { ReplayCache, startSignature, type PendingSignature } from '../ingest/signature.js';
+
+const NO_BODY = Buffer.alloc(0);
 
 const rejectionSchema = {
   type: 'object',
@@ -29,16 +30,19 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
   const replays = new ReplayCache();
   const signatures = new WeakMap<FastifyRequest, PendingSignature>();
 
-  // Bodies arrive as text; each line is decoded on its own so one bad line cannot sink a batch.
+  // Bodies arrive as bytes, so ordinary NDJSON lines are read without becoming text; each line is
+  // decoded on its own so one bad line cannot sink a batch. Fastify 5 counts raw bytes against
+  // bodyLimit either way, and its 'string' mode only ran toString('utf8') on them at the end (BOM
+  // kept, invalid bytes as U+FFFD), which decodeOrders does per line: answers are unchanged.
   // Only these two types are accepted here (415 for anything else).
   app.removeAllContentTypeParsers();
   for (const type of ['application/x-ndjson', 'application/json']) {
-    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: config.limits.bodyBytes }, (_req, body, done) =>
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: config.limits.bodyBytes }, (_req, body, done) =>
       done(null, body),
     );
   }
 
-  app.post<{ Body: string }>(
+  app.post<{ Body: Buffer }>(
     '/api/v1/orders',
     {
       bodyLimit: config.limits.bodyBytes,
@@ -108,22 +112,14 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
     },
   );
 
-  async function handle(req: FastifyRequest<{ Body: string }>, reply: FastifyReply) {
-    const ndjson = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-ndjson');
-    const parsed = ndjson ? parseNdjson(req.body ?? '', config.limits) : parseJsonBody(req.body ?? '', config.limits);
-    if (!parsed.ok) {
-      if (parsed.code === 'GMV_ERR_TOO_MANY_LINES') throw new Errors.TOO_MANY_LINES(config.limits.batchLines);
-      if (parsed.code === 'GMV_ERR_BODY_EMPTY') throw new Errors.BODY_EMPTY(parsed.message);
-      throw new Errors.BODY_INVALID(parsed.message);
+  async function handle(req: FastifyRequest<{ Body: Buffer }>, reply: FastifyReply) {
+    const decoded = decodeOrders(req.body ?? NO_BODY, req.headers['content-type'], config.limits, ctx);
+    if (!decoded.ok) {
+      if (decoded.code === 'GMV_ERR_TOO_MANY_LINES') throw new Errors.TOO_MANY_LINES(config.limits.batchLines);
+      if (decoded.code === 'GMV_ERR_BODY_EMPTY') throw new Errors.BODY_EMPTY(decoded.message);
+      throw new Errors.BODY_INVALID(decoded.message);
     }
-    const rejected: Rejection[] = parsed.rejected;
-    const orders: Order[] = [];
-    for (const item of parsed.items) {
-      const check = validateOrder(item.value, ctx);
-      if (check.ok) orders.push(check.order);
-      else rejected.push({ line: item.line, field: check.field, code: check.code, message: check.message });
-    }
-    rejected.sort((a, b) => a.line - b.line);
+    const { orders, rejected } = decoded;
     try {
       const { accepted, duplicates } = await writer.submit(orders);
       app.telemetry.emit('ingest', { accepted, duplicates, rejected });
