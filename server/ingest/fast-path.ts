@@ -104,7 +104,7 @@ function same(buf: Buffer, start: number, end: number, bytes: Uint8Array): boole
 }
 
 function find<T extends Token>(buf: Buffer, start: number, end: number, tokens: readonly T[]): T | undefined {
-  for (const t of tokens) if (same(buf, start, end, t.bytes)) return t;
+  for (let i = 0; i < tokens.length; i++) if (same(buf, start, end, tokens[i]!.bytes)) return tokens[i];
   return undefined;
 }
 
@@ -145,7 +145,7 @@ function isSpace(c: number | undefined): boolean {
 }
 
 /**
- * Reads the object in buf[start, end) into ctx.spans. False on anything but a flat object of
+ * Reads the object in buf[start, end) into spans. False on anything but a flat object of
  * known keys (each once) with plain printable-ASCII string values and spaces or tabs between tokens.
  */
 function scan(buf: Buffer, start: number, end: number, spans: Int32Array): boolean {
