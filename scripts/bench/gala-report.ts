@@ -46,6 +46,8 @@ export interface GalaResult {
     bodies: number;
     statuses: Record<string, number>;
     retries: number;
+    /** The first answer of each retried kind, as the server gave it. */
+    retry_reasons: Record<string, string>;
     missing_retry_after: number;
     resends: number;
     resent_lines: number;
@@ -170,6 +172,10 @@ export function galaTable(r: GalaResult): string {
       `${int(r.senders.retries)} retries; ${r.senders.resends} bodies resent (${int(r.senders.resent_lines)} lines), ` +
         `${int(r.senders.duplicates)} duplicates answered`,
     ],
+    ...(r.senders.first_error
+      ? [['  first body given up', r.senders.first_error.slice(0, 120)] as [string, string]]
+      : []),
+    ...Object.entries(r.senders.retry_reasons).map(([k, v]): [string, string] => [`  first ${k}`, v.slice(0, 120)]),
     ['send late p50/p99/max (queued in the sender)', q3(r.senders.send_late_ms)],
     ['send -> 200 p50/p99/max', q3(r.senders.send_to_accept_ms)],
     [

@@ -4,12 +4,17 @@ import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import { DayGenerator } from '../../shared/sim/generate.js';
 
 /**
- * Most lines and bytes in one POST. The server's defaults are MAX_BATCH_LINES
- * 50,000 and MAX_BODY_BYTES 16 MiB; a slice larger than that goes out as several
- * bodies at the same send time.
+ * Most lines and bytes in one POST: the server's defaults (MAX_BATCH_LINES 50,000,
+ * MAX_BODY_BYTES 16 MiB, less a margin), or the same variables when the bench's
+ * environment sets them for the server. A slice larger than that goes out as
+ * several bodies at the same send time.
  */
-export const MAX_BODY_LINES = 50_000;
-export const MAX_BODY_BYTES = 15 * 1024 * 1024;
+export function bodyLimits(env: Record<string, string | undefined> = process.env): { lines: number; bytes: number } {
+  const int = (raw: string | undefined, fallback: number) =>
+    raw !== undefined && /^\d+$/.test(raw) && Number(raw) > 0 ? Number(raw) : fallback;
+  const bytes = int(env.MAX_BODY_BYTES, 16 * 1024 * 1024);
+  return { lines: int(env.MAX_BATCH_LINES, 50_000), bytes: Math.max(4096, bytes - Math.min(bytes / 16, 1024 * 1024)) };
+}
 
 /** One body: [slice of the second, first byte, end byte (exclusive), lines]. */
 export type IndexBatch = [slice: number, start: number, end: number, lines: number];
@@ -46,6 +51,8 @@ export interface SegmentIndex {
   bytes: number;
   seconds: IndexSecond[];
   expected: Expected;
+  /** Most lines and bytes in one body. */
+  limits: { lines: number; bytes: number };
   /** Wall seconds the generation took. */
   generateS: number;
 }
@@ -59,6 +66,8 @@ export interface SegmentOptions {
   batchMs: number;
   file: string;
   indexFile: string;
+  /** Most lines and bytes in one body. */
+  limits: { lines: number; bytes: number };
   onProgress?: (s: number, lines: number) => void;
 }
 
@@ -118,7 +127,7 @@ export async function writeSegment(o: SegmentOptions): Promise<SegmentIndex> {
         }
       }
       const bytes = l.line.length + 1;
-      if (at !== slice || body.length >= MAX_BODY_LINES || bodyBytes + bytes > MAX_BODY_BYTES) {
+      if (at !== slice || body.length >= o.limits.lines || bodyBytes + bytes > o.limits.bytes) {
         await flush();
         slice = at;
       }
@@ -145,6 +154,7 @@ export async function writeSegment(o: SegmentOptions): Promise<SegmentIndex> {
     bytes: offset,
     seconds,
     expected,
+    limits: o.limits,
     generateS: (performance.now() - started) / 1000,
   };
   writeFileSync(o.indexFile, JSON.stringify(index));

@@ -46,6 +46,8 @@ export interface SenderResult {
   /** Every answer by HTTP status ("error": no answer), retries and resends included. */
   statuses: Record<string, number>;
   retries: number;
+  /** The first answer of each retried kind ("503", "error"): its body or error message, shortened. */
+  retryReasons: Record<string, string>;
   /** 429/503 answers without a Retry-After header. */
   missingRetryAfter: number;
   resends: number;
@@ -99,6 +101,7 @@ const r: SenderResult = {
   lines: 0,
   statuses: {},
   retries: 0,
+  retryReasons: {},
   missingRetryAfter: 0,
   resends: 0,
   resentLines: 0,
@@ -180,6 +183,7 @@ async function deliver(buf: Buffer, lines: number): Promise<boolean> {
       return false;
     }
     r.retries++;
+    r.retryReasons[key] ??= (a.error ?? a.body).slice(0, 200);
     if (a.status === 'error') await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
     else {
       if (a.retryAfterS === null) r.missingRetryAfter++;

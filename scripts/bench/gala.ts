@@ -21,7 +21,7 @@ import { FlagError, GALA_HELP, GIVE_UP_MS, readGalaFlags, type GalaFlags } from 
 import { GalaClock, secondLags, secondQuantiles } from './gala-lag.js';
 import { galaTable, ingestChecks, totalsChecks, type GalaResult } from './gala-report.js';
 import type { SenderInit, SenderProgress, SenderResult } from './gala-sender.js';
-import { writeSegment, type SegmentIndex } from './gala-segment.js';
+import { bodyLimits, writeSegment, type SegmentIndex } from './gala-segment.js';
 import { GALA_TOKEN, GalaServer } from './gala-server.js';
 import { ThreadSampler } from './gala-threads.js';
 import { ask, killAll, machineBusy, readProc, startNode } from './proc.js';
@@ -35,6 +35,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 
 /** Share of answered bodies a sender posts a second time, as the simulator does. */
 const RESEND_SHARE = 0.005;
+/** Environment variables of the server's limits and tuning worth recording with the figures. */
+const SERVER_KNOBS = /^(MAX_|UV_THREADPOOL_SIZE$|TICK_MS$|RECONCILE_MS$|NODE_OPTIONS$|REQUEST_TIMEOUT_MS$)/;
 /** After the last body is answered, how long the board may stand still before the run stops waiting. */
 const BOARD_QUIET_MS = 30_000;
 
@@ -90,6 +92,7 @@ async function generate(f: GalaFlags, dir: string): Promise<SegmentIndex> {
     ...f,
     file: join(dir, 'segment.ndjson'),
     indexFile: join(dir, 'index.json'),
+    limits: bodyLimits(),
     onProgress: (s, lines) => progress.draw((s + 1 - f.from) / (f.to - f.from), `${hhmmss(s)} ${fmt(lines)} lines`),
   });
   progress.done();
@@ -255,6 +258,7 @@ async function main(): Promise<void> {
     bodies: sum(results.map((r) => r.bodies)),
     statuses: results.reduce<Record<string, number>>((a, r) => addCounts(a, r.statuses), {}),
     retries: sum(results.map((r) => r.retries)),
+    retry_reasons: Object.assign({}, ...results.map((r) => r.retryReasons)) as Record<string, string>,
     missing_retry_after: sum(results.map((r) => r.missingRetryAfter)),
     resends: sum(results.map((r) => r.resends)),
     resent_lines: sum(results.map((r) => r.resentLines)),
@@ -295,11 +299,13 @@ async function main(): Promise<void> {
       batch_ms: f.batchMs,
       in_flight_per_sender: f.inFlight,
       resend_share: RESEND_SHARE,
+      body_limits: index.limits,
       server_env: {
         SHOW_CLOCK: 'events',
         LOG_LEVEL: 'debug',
         RATE_LIMIT_INGEST_PER_MIN: 10_000_000,
-        other: 'defaults',
+        // Server settings passed in the bench's environment (the rest are the server's defaults).
+        ...Object.fromEntries(Object.entries(process.env).filter(([k]) => SERVER_KNOBS.test(k))),
       },
     },
     machine: {
