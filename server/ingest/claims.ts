@@ -83,6 +83,8 @@ export class MemoryClaims implements OrderClaims {
     const flight = new Flight(orders);
     const verdicts = new Array<Verdict>(n);
     const suspects: number[] = [];
+    let show = '';
+    let set: FingerprintSet | undefined;
     // Held before the first yield, so a claim running meanwhile finds these orders busy.
     this.flights.push(flight);
     try {
@@ -90,6 +92,10 @@ export class MemoryClaims implements OrderClaims {
         if (from > 0) await yieldToLoop();
         for (let i = from, end = Math.min(n, from + SLICE); i < end; i++) {
           const o = orders[i]!;
+          if (o.show !== show) {
+            show = o.show;
+            set = sets.get(show);
+          }
           orderFingerprintInto(o.order_id, o.type, flight.fp, 2 * i);
           const a = flight.fp[2 * i]!;
           const b = flight.fp[2 * i + 1]!;
@@ -99,7 +105,7 @@ export class MemoryClaims implements OrderClaims {
           }
           verdicts[i] = 'new';
           flight.hold(i);
-          if (sets.get(o.show)!.mayHaveFingerprint(a, b)) suspects.push(i);
+          if (set!.mayHaveFingerprint(a, b)) suspects.push(i);
         }
       }
       if (suspects.length > 0) {
@@ -118,6 +124,7 @@ export class MemoryClaims implements OrderClaims {
       flight.dropAll();
       throw err;
     } finally {
+      flight.claiming = false;
       this.land();
     }
     return verdicts;
@@ -196,9 +203,10 @@ export class MemoryClaims implements OrderClaims {
     return false;
   }
 
-  /** Forgets claims with nothing left in flight. */
+  /** Forgets claims that are decided and have nothing left in flight. */
   private land(): void {
-    if (this.flights.some((f) => f.remaining === 0)) this.flights = this.flights.filter((f) => f.remaining > 0);
+    const done = (f: Flight) => !f.claiming && f.remaining === 0;
+    if (this.flights.some(done)) this.flights = this.flights.filter((f) => !done(f));
   }
 
   /** The fingerprint set of each show of the orders, once its stored keys are loaded. */
@@ -269,6 +277,8 @@ function yieldToLoop(): Promise<void> {
 class Flight {
   /** Orders claimed `new` and not yet committed or released. */
   remaining = 0;
+  /** True until the claim has decided every order (it may yield before that). */
+  claiming = true;
   /** Each order's fingerprint, [a, b] at 2i, written by the claim as it goes. */
   readonly fp: Uint32Array;
   private readonly held: Uint8Array;

@@ -96,6 +96,28 @@ describe('MemoryClaims', () => {
     expect(claims.inFlight).toBe(1);
   });
 
+  it('keeps holding a large claim that a commit of another claim interrupts between its steps', async () => {
+    const claims = new MemoryClaims(store, log);
+    // More orders than one synchronous step (16,384), all held by the first claim.
+    const first = Array.from({ length: 16_384 }, (_, i) => sale(`j-${i}`));
+    await claims.claim(first);
+    await insertOrders(store, first);
+    const later = [sale('j-new-1'), sale('j-new-2')];
+    const second = claims.claim([...first.map((o) => sale(o.order_id)), ...later]);
+    // The second claim's first step (all busy) has run; the first claim commits before its next step.
+    await new Promise((resolve) => setImmediate(resolve));
+    await claims.commit(first);
+    const verdicts = await second;
+    expect(verdicts.slice(-2)).toEqual(['new', 'new']);
+    expect(verdicts.filter((v) => v === 'busy')).toHaveLength(16_384);
+    // What the second claim holds is busy to the next one, and commits like any other claim.
+    expect(await claims.claim([sale('j-new-1')])).toEqual(['busy']);
+    await insertOrders(store, later);
+    await claims.commit(later);
+    expect(claims.inFlight).toBe(0);
+    expect(await claims.claim([sale('j-new-2'), sale('j-1')])).toEqual(['duplicate', 'duplicate']);
+  });
+
   it('makes the orders of a failed INSERT suspects the store decides, without reloading the show', async () => {
     const loads = counting('ORDER BY order_id, t');
     const claims = new MemoryClaims(loads.store, log);
