@@ -5,7 +5,8 @@ import type { SecondLag, SecondQuantiles } from './gala-lag.js';
 import type { Expected } from './gala-segment.js';
 import type { LogSummary } from './gala-server.js';
 import type { ThreadReport } from './gala-threads.js';
-import type { Quantiles } from './stats.js';
+import type { SenderResult } from './gala-sender.js';
+import { addCounts, quantiles, sum, type Quantiles } from './stats.js';
 
 /** One exactness check: a figure the server shows against the generated set. */
 export interface Check {
@@ -96,6 +97,31 @@ export interface GalaResult {
     flushes: [number, number, number, string | null][];
   };
   notes: string[];
+}
+
+/** The senders' answers, summed. */
+export function mergeSenders(results: readonly SenderResult[], inFlight: number): GalaResult['senders'] {
+  const total = (k: 'bodies' | 'retries' | 'missingRetryAfter' | 'resends' | 'resentLines' | 'accepted') =>
+    sum(results.map((r) => r[k]));
+  return {
+    processes: results.length,
+    in_flight_each: inFlight,
+    bodies: total('bodies'),
+    statuses: results.reduce<Record<string, number>>((a, r) => addCounts(a, r.statuses), {}),
+    retries: total('retries'),
+    retry_reasons: Object.assign({}, ...results.map((r) => r.retryReasons)) as Record<string, string>,
+    missing_retry_after: total('missingRetryAfter'),
+    resends: total('resends'),
+    resent_lines: total('resentLines'),
+    accepted: total('accepted'),
+    duplicates: sum(results.map((r) => r.duplicates)),
+    rejected: sum(results.map((r) => r.rejected)),
+    failed_bodies: sum(results.map((r) => r.failed)),
+    failed_lines: sum(results.map((r) => r.failedLines)),
+    send_late_ms: quantiles(results.flatMap((r) => r.sendLateMs)),
+    send_to_accept_ms: quantiles(results.flatMap((r) => r.sendToAcceptMs)),
+    first_error: results.find((r) => r.firstError)?.firstError ?? null,
+  };
 }
 
 /** Gross and net of one source against the generated set. */

@@ -19,14 +19,14 @@ import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import type { BoardProgress, BoardReport } from './gala-board.js';
 import { FlagError, GALA_HELP, GIVE_UP_MS, readGalaFlags, type GalaFlags } from './gala-flags.js';
 import { GalaClock, secondLags, secondQuantiles } from './gala-lag.js';
-import { galaTable, ingestChecks, totalsChecks, type GalaResult } from './gala-report.js';
+import { galaTable, ingestChecks, mergeSenders, totalsChecks, type GalaResult } from './gala-report.js';
 import type { SenderInit, SenderProgress, SenderResult } from './gala-sender.js';
 import { bodyLimits, writeSegment, type SegmentIndex } from './gala-segment.js';
 import { GALA_TOKEN, GalaServer } from './gala-server.js';
 import { ThreadSampler } from './gala-threads.js';
 import { ask, killAll, machineBusy, readProc, startNode } from './proc.js';
 import { Sampler } from './sampler.js';
-import { addCounts, quantiles, round, sum } from './stats.js';
+import { addCounts, round, sum } from './stats.js';
 
 const log = (s: string) => process.stderr.write(`bench:gala: ${s}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -252,25 +252,7 @@ async function main(): Promise<void> {
   const reached = boardReport.changes.find(([, orders]) => orders >= total);
   const flushesIn = server.flushLines.filter((x) => x.atMs >= clock.wallStartMs && x.atMs <= endAt);
 
-  const senderTotals = {
-    processes: f.senders,
-    in_flight_each: f.inFlight,
-    bodies: sum(results.map((r) => r.bodies)),
-    statuses: results.reduce<Record<string, number>>((a, r) => addCounts(a, r.statuses), {}),
-    retries: sum(results.map((r) => r.retries)),
-    retry_reasons: Object.assign({}, ...results.map((r) => r.retryReasons)) as Record<string, string>,
-    missing_retry_after: sum(results.map((r) => r.missingRetryAfter)),
-    resends: sum(results.map((r) => r.resends)),
-    resent_lines: sum(results.map((r) => r.resentLines)),
-    accepted: sum(results.map((r) => r.accepted)),
-    duplicates: sum(results.map((r) => r.duplicates)),
-    rejected: sum(results.map((r) => r.rejected)),
-    failed_bodies: sum(results.map((r) => r.failed)),
-    failed_lines: sum(results.map((r) => r.failedLines)),
-    send_late_ms: quantiles(results.flatMap((r) => r.sendLateMs)),
-    send_to_accept_ms: quantiles(results.flatMap((r) => r.sendToAcceptMs)),
-    first_error: results.find((r) => r.firstError)?.firstError ?? null,
-  };
+  const senderTotals = mergeSenders(results, f.inFlight);
   const checks = [
     ...totalsChecks('board', expected, boardReport.gross, boardReport.net),
     ...totalsChecks('GET /api/v1/totals', expected, live?.gross ?? null, live?.net ?? null),
