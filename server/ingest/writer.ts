@@ -56,8 +56,6 @@ interface Prepared {
   fresh: [Request, Order][];
   refused: Set<Request>;
   body: Buffer;
-  /** Every key of the batch (show and order key): busy for the next batch while this one is written. */
-  keys: ReadonlyMap<string, number>;
   startedAt: number;
   phases: FlushPhases;
 }
@@ -78,8 +76,8 @@ export interface WriterDeps {
  * deduplicated and encoded on the JS thread, so neither side waits for the other.
  * Requests are answered only after their INSERT committed, so "accepted" always
  * means "stored". One INSERT at a time keeps commits in order; the claims
- * (OrderClaims) answer "busy" for keys of an INSERT in flight, so an order is
- * never written twice, here or by another node.
+ * (OrderClaims) answer "busy" for orders claimed and not yet committed, so an
+ * order is never written twice, here or by another node.
  *
  * Data flows one way: the writer emits `committed` and `failed`; the live state
  * subscribes. A barrier (see addBarrier) lets a downstream repair finish before
@@ -91,8 +89,8 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
   private running = false;
   private idle: (() => void)[] = [];
   private barriers: (() => Promise<void>)[] = [];
-  /** The keys of the batch being written (its INSERT in flight), if any. */
-  private writingKeys: ReadonlyMap<string, number> | null = null;
+  /** An INSERT (and its post-commit work) is in flight. */
+  private writing = false;
   /** Wakes the run loop, waiting on an INSERT in flight, when a request arrives. */
   private wake: (() => void) | null = null;
   readonly stats = { flushes: 0, rows: 0, duplicates: 0, failures: 0, lastFlushMs: 0 };
@@ -158,7 +156,7 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
       if (this.queue.length === 0) {
-        if (this.writingKeys === null) break;
+        if (!this.writing) break;
         // A request arriving while the INSERT is in flight is prepared at once, not after it.
         await Promise.race([writing, new Promise<void>((wake) => (this.wake = wake))]);
         this.wake = null;
@@ -178,8 +176,8 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
       const waitFrom = performance.now();
       await writing;
       prepared.phases.waitMs = performance.now() - waitFrom;
-      this.writingKeys = prepared.keys;
-      writing = this.write(prepared).finally(() => (this.writingKeys = null));
+      this.writing = true;
+      writing = this.write(prepared).finally(() => (this.writing = false));
     }
     this.running = false;
     for (const done of this.idle.splice(0)) done();
@@ -192,27 +190,20 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
     const first = new Map<string, number>();
     const candidates: [Request, Order][] = [];
     const repeats: [Request, number][] = [];
-    // An order of the INSERT in flight has no known fate yet: busy, without asking the claims.
-    const writing = this.writingKeys;
-    const inFlight: number[] = [];
     for (const r of batch) {
       for (const o of r.orders) {
         const key = `${o.show}\u0000${orderKey(o.order_id, o.type)}`;
         const at = first.get(key);
         if (at === undefined) {
-          if (writing?.has(key)) inFlight.push(candidates.length);
           first.set(key, candidates.length);
           candidates.push([r, o]);
         } else repeats.push([r, at]);
       }
     }
-    const verdicts: Verdict[] = candidates.map(() => 'new');
-    for (const i of inFlight) verdicts[i] = 'busy';
-    const asked: number[] = [];
-    candidates.forEach((_, i) => verdicts[i] === 'new' && asked.push(i));
+    // The claims answer busy for an order of the INSERT in flight (claimed, not yet committed).
+    let verdicts: Verdict[];
     try {
-      const answers = await claims.claim(asked.map((i) => candidates[i]![1]));
-      asked.forEach((i, k) => (verdicts[i] = answers[k]!));
+      verdicts = await claims.claim(candidates.map(([, o]) => o));
     } catch (err) {
       this.deps.log.error({ err: String(err) }, 'could not check stored orders');
       throw new StoreUnavailableError('store unavailable');
@@ -250,7 +241,6 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
       fresh,
       refused,
       body,
-      keys: first,
       startedAt,
       phases: { prepareMs, waitMs: 0, barrierMs: 0, engineMs: 0, postMs: 0 },
     };

@@ -42,19 +42,29 @@ function heldStore() {
   return { store, inserts, events };
 }
 
-/** Claims in memory: stored keys are duplicates; the calls are recorded. */
-function memoryClaims(events: string[]): OrderClaims & { stored: Set<string> } {
+/** Claims by the OrderClaims contract: stored keys are duplicates, claimed ones busy until settled. */
+function memoryClaims(events: string[]): OrderClaims {
   const stored = new Set<string>();
+  const held = new Set<string>();
   return {
-    stored,
     claim: async (orders) => {
       events.push(`claim ${orders.map((o) => o.order_id).join(',')}`);
-      return orders.map((o): Verdict => (stored.has(o.order_id) ? 'duplicate' : 'new'));
+      return orders.map((o): Verdict => {
+        if (stored.has(o.order_id)) return 'duplicate';
+        if (held.has(o.order_id)) return 'busy';
+        held.add(o.order_id);
+        return 'new';
+      });
     },
     commit: async (orders) => {
-      for (const o of orders) stored.add(o.order_id);
+      for (const o of orders) {
+        held.delete(o.order_id);
+        stored.add(o.order_id);
+      }
     },
-    release: async () => undefined,
+    release: async (orders) => {
+      for (const o of orders) held.delete(o.order_id);
+    },
   };
 }
 
@@ -94,7 +104,7 @@ describe('IngestWriter', () => {
     const first = w.submit([sale('x')]);
     await until(() => inserts.length === 1);
     const again = w.submit([sale('x'), sale('y')]);
-    await until(() => events.includes('claim y'));
+    await until(() => events.includes('claim x,y'));
     inserts[0]!.release();
     await expect(first).resolves.toEqual({ accepted: 1, duplicates: 0 });
     await expect(again).rejects.toMatchObject({ name: 'ClaimedElsewhereError' });
