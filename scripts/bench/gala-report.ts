@@ -215,7 +215,9 @@ export function galaTable(r: GalaResult): string {
       'writer flushes',
       s.writer
         ? `${int(s.writer.flushes)} flushes, ${int(s.writer.rows_per_flush_mean)} rows each, p50 ${ms(s.writer.flush_ms.p50)}, ` +
-          `max ${ms(s.writer.flush_ms.max)}, busy ${s.writer.writer_busy_percent}%`
+          `max ${ms(s.writer.flush_ms.max)}; engine busy ${s.writer.writer_busy_percent}% ` +
+          `(INSERT p50 ${ms(s.writer.engine_ms.p50)}), JS preparing ${s.writer.prepare_busy_percent}% ` +
+          `(p50 ${ms(s.writer.prepare_ms.p50)})`
         : 'n/a (no flush lines in the server log)',
     ],
     [

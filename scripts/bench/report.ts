@@ -163,7 +163,10 @@ function flushRate(w: FlushSummary, r: BenchResult): string {
 
 function writer(w: FlushSummary | null): string {
   if (!w) return 'n/a (no flush lines in the server log)';
-  return `${int(w.rows_per_flush_mean)} rows each, p50 ${ms(w.flush_ms.p50)}, busy ${w.writer_busy_percent}%`;
+  return (
+    `${int(w.rows_per_flush_mean)} rows each, p50 ${ms(w.flush_ms.p50)}, engine busy ${w.writer_busy_percent}%, ` +
+    `JS preparing ${w.prepare_busy_percent}%`
+  );
 }
 
 function q3(q: Quantiles): string {
