@@ -142,7 +142,7 @@ function loadThreshold(s: number): number {
 
 /** `b` scaled to [0, cap): monotone in `b`, which keeps every shard sorted. */
 function home(b: number, cap: number): number {
-  return Math.floor(b * cap * 2.3283064365386963e-10);
+  return (b * cap * 2.3283064365386963e-10) | 0;
 }
 
 /** Inserts the entry at its place in the sorted shard, moving the rest of its run up one slot. */

@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
-import { MemoryClaims, type Verdict } from '../../server/ingest/claims.js';
+import { CLAIM_STEP, MemoryClaims, type Verdict } from '../../server/ingest/claims.js';
 import { openStore, type StoreHandle } from '../../server/store/client.js';
-import { forEachStoredKey, insertOrders, storedKeys } from '../../server/store/orders.js';
+import { forEachStoredKey, insertOrders, LOAD_STEP, storedKeys } from '../../server/store/orders.js';
 import { migrate } from '../../server/store/schema.js';
 import type { Order } from '../../shared/order.js';
 import { parsedOrder } from '../fixtures/app.js';
@@ -98,8 +98,8 @@ describe('MemoryClaims', () => {
 
   it('keeps holding a large claim that a commit of another claim interrupts between its steps', async () => {
     const claims = new MemoryClaims(store, log);
-    // More orders than one synchronous step (16,384), all held by the first claim.
-    const first = Array.from({ length: 16_384 }, (_, i) => sale(`j-${i}`));
+    // One synchronous step of orders, all held by the first claim.
+    const first = Array.from({ length: CLAIM_STEP }, (_, i) => sale(`j-${i}`));
     await claims.claim(first);
     await insertOrders(store, first);
     const later = [sale('j-new-1'), sale('j-new-2')];
@@ -109,7 +109,7 @@ describe('MemoryClaims', () => {
     await claims.commit(first);
     const verdicts = await second;
     expect(verdicts.slice(-2)).toEqual(['new', 'new']);
-    expect(verdicts.filter((v) => v === 'busy')).toHaveLength(16_384);
+    expect(verdicts.filter((v) => v === 'busy')).toHaveLength(CLAIM_STEP);
     // What the second claim holds is busy to the next one, and commits like any other claim.
     expect(await claims.claim([sale('j-new-1')])).toEqual(['busy']);
     await insertOrders(store, later);
@@ -229,7 +229,7 @@ describe('forEachStoredKey', () => {
     loading = false;
     expect(visited).toBe(60_000);
     expect(turns).toBeGreaterThan(3);
-    expect(longest).toBeLessThanOrEqual(16_384);
+    expect(longest).toBeLessThanOrEqual(LOAD_STEP);
   });
 });
 
