@@ -6,8 +6,9 @@ import { forEachStoredKey, storedKeys } from '../store/orders.js';
 
 /**
  * What dedup decided about one order: `new` (claimed for this writer until its INSERT commits or
- * fails), `duplicate` (already stored) or `busy` (another node is writing it right now: its fate
- * is not known yet, so it can be neither accepted nor called a duplicate).
+ * fails), `duplicate` (already stored) or `busy` (an earlier claim, of this node or another, is
+ * writing it right now: its fate is not known yet, so it can be neither accepted nor called a
+ * duplicate).
  */
 export type Verdict = 'new' | 'duplicate' | 'busy';
 
