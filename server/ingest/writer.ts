@@ -187,15 +187,25 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
   private async prepare(batch: Request[], rows: number, trigger: string, startedAt: number): Promise<Prepared> {
     const { claims } = this.deps;
     // Distinct keys go to the claims; a repeat within the flush follows its first occurrence.
+    // Keyed by the order id as it is (no string built per order); the rare id shared by a
+    // sale and its refund, or by two shows, goes to a second map under the whole key.
     const first = new Map<string, number>();
+    const others = new Map<string, number>();
     const candidates: [Request, Order][] = [];
     const repeats: [Request, number][] = [];
     for (const r of batch) {
       for (const o of r.orders) {
-        const key = `${o.show}\u0000${orderKey(o.order_id, o.type)}`;
-        const at = first.get(key);
+        let at = first.get(o.order_id);
+        if (at !== undefined) {
+          const seen = candidates[at]![1];
+          if (seen.show !== o.show || seen.type !== o.type) {
+            const key = `${o.show}\u0000${orderKey(o.order_id, o.type)}`;
+            at = others.get(key);
+            if (at === undefined) others.set(key, candidates.length);
+          }
+        }
         if (at === undefined) {
-          first.set(key, candidates.length);
+          if (!first.has(o.order_id)) first.set(o.order_id, candidates.length);
           candidates.push([r, o]);
         } else repeats.push([r, at]);
       }

@@ -46,24 +46,25 @@ function heldStore() {
 function memoryClaims(events: string[]): OrderClaims {
   const stored = new Set<string>();
   const held = new Set<string>();
+  const key = (o: Order) => `${o.show} ${o.order_id} ${o.type}`;
   return {
     claim: async (orders) => {
       events.push(`claim ${orders.map((o) => o.order_id).join(',')}`);
       return orders.map((o): Verdict => {
-        if (stored.has(o.order_id)) return 'duplicate';
-        if (held.has(o.order_id)) return 'busy';
-        held.add(o.order_id);
+        if (stored.has(key(o))) return 'duplicate';
+        if (held.has(key(o))) return 'busy';
+        held.add(key(o));
         return 'new';
       });
     },
     commit: async (orders) => {
       for (const o of orders) {
-        held.delete(o.order_id);
-        stored.add(o.order_id);
+        held.delete(key(o));
+        stored.add(key(o));
       }
     },
     release: async (orders) => {
-      for (const o of orders) held.delete(o.order_id);
+      for (const o of orders) held.delete(key(o));
     },
   };
 }
@@ -115,6 +116,18 @@ describe('IngestWriter', () => {
     expect(inserts[1]!.ids).toEqual(['y']);
     inserts[1]!.release();
     await expect(resent).resolves.toEqual({ accepted: 1, duplicates: 1 });
+  });
+
+  it('tells a sale from its refund and counts each repeat within a batch once', async () => {
+    const { store, inserts, events } = heldStore();
+    const w = writer(store, memoryClaims(events));
+    const refund: Order = { ...sale('r1'), type: 'refund' };
+    const other: Order = { ...sale('r1'), show: '2014' };
+    const done = w.submit([refund, sale('r1'), refund, sale('r1'), other, other, sale('r2')]);
+    await until(() => inserts.length === 1);
+    expect(events[0]).toBe('claim r1,r1,r1,r2');
+    inserts[0]!.release();
+    await expect(done).resolves.toEqual({ accepted: 4, duplicates: 3 });
   });
 
   it('runs its barriers with no INSERT in flight, before each write', async () => {
