@@ -1,0 +1,292 @@
+/**
+ * The engine alone, on its own: `node --import tsx scripts/bench/engine-only.ts`.
+ * Inserts the bench's orders back to back into chDB with the server's schema (or a
+ * variant of it, see engineDdl), rows and INSERT settings, and reports orders/s per
+ * variant and INSERT size. Variants run interleaved, round after round, so a box
+ * that gets busier halfway hurts every variant alike; the summary is the median.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Session } from 'chdb';
+import { ORDER_COLUMNS, encodeOrders } from '../../server/store/orders.js';
+import { INSERT_SETTINGS } from '../../server/store/settings.js';
+import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
+import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
+import { engineDdl, insertSql } from './engine-schema.js';
+import { Payloads, bodyLines } from './payload.js';
+import { quantiles } from './stats.js';
+
+const HELP = `node --import tsx scripts/bench/engine-only.ts [flags]
+
+The engine's share of an INSERT: orders inserted back to back into chDB, no server.
+
+  --variants LIST  comma-separated schema variants (current): current | schema<N>,
+                   each optionally followed by -<rollup> or -by_ts to take that view
+                   or the projection off, e.g. schema2,current,current-by_ts
+  --blocks LIST    orders per INSERT, comma-separated (5000,50000)
+  --duration S     seconds per timed run (10)
+  --rounds N       rounds over every variant and block; the summary is the median (3)
+  --style S        raw (Buffer, as the server's writer) or sql (rows inline) (raw)
+  --pool N         chDB's merge pool (background_pool_size), at connect (chDB's default)
+  --batch N        orders per generated body (5000)
+  --seed N         simulator seed (1111)
+  --settle S       before each run, wait up to S seconds for the box to be idle (0)
+  --help           this text`;
+
+class FlagError extends Error {}
+
+interface Flags {
+  variants: string[];
+  blocks: number[];
+  durationMs: number;
+  rounds: number;
+  style: 'raw' | 'sql';
+  pool: number | null;
+  batch: number;
+  seed: number;
+  settleS: number;
+}
+
+function readFlags(argv: string[]): Flags | null {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        variants: { type: 'string', default: 'current' },
+        blocks: { type: 'string', default: '5000,50000' },
+        duration: { type: 'string', default: '10' },
+        rounds: { type: 'string', default: '3' },
+        style: { type: 'string', default: 'raw' },
+        pool: { type: 'string' },
+        batch: { type: 'string', default: '5000' },
+        seed: { type: 'string', default: '1111' },
+        settle: { type: 'string', default: '0' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new FlagError((err as Error).message.split('\n')[0]!);
+  }
+  if (values.help) return null;
+  const int = (name: string, raw = String(values[name])): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new FlagError(`--${name} must be a positive integer, got "${raw}"`);
+    return n;
+  };
+  const variants = String(values.variants).split(',');
+  for (const v of variants) {
+    try {
+      engineDdl(v);
+    } catch (err) {
+      throw new FlagError(`--variants: ${(err as Error).message}`);
+    }
+  }
+  const style = String(values.style);
+  if (style !== 'raw' && style !== 'sql') throw new FlagError(`--style must be raw or sql, got "${style}"`);
+  return {
+    variants,
+    blocks: String(values.blocks)
+      .split(',')
+      .map((b) => int('blocks', b)),
+    durationMs: int('duration') * 1000,
+    rounds: int('rounds'),
+    style,
+    pool: values.pool === undefined ? null : int('pool'),
+    batch: int('batch'),
+    seed: int('seed'),
+    settleS: values.settle === '0' ? 0 : int('settle'),
+  };
+}
+
+const ctx = { shows: DEFAULT_SHOWS.map(resolveShow), categories: new Set<string>(DEFAULT_CATEGORIES) };
+
+/** One generated body as the server's writer sends it: validated, converted and encoded by the shared code. */
+function toRows(body: string): Buffer {
+  const orders: Order[] = [];
+  for (const line of bodyLines(body)) {
+    const check = validateOrder(JSON.parse(line), ctx);
+    if (!check.ok) throw new Error(`engine: generated order rejected: ${check.message}`);
+    orders.push(check.order);
+  }
+  return encodeOrders(orders);
+}
+
+/** An INSERT joins whole generated bodies: about `block` rows. */
+function rowsPerInsert(block: number, batch: number): number {
+  return Math.max(1, Math.round(block / batch)) * batch;
+}
+
+interface Run {
+  variant: string;
+  block: number;
+  ordersPerS: number;
+  /** CPU time of the engine's threads (merges included) per order: steadier than orders/s on a shared box. */
+  cpuUsPerOrder: number;
+  /** The quickest INSERT of the run, ms: the least disturbed by other work on the box. */
+  fastest: number;
+  p50: number;
+  p95: number;
+}
+
+/** Share of the box's CPU time that was busy over the next `ms` (from /proc/stat; 0 where there is none). */
+async function busyShare(ms: number): Promise<number> {
+  const read = () => {
+    try {
+      const cpu = readFileSync('/proc/stat', 'latin1').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      return { idle: cpu[3]! + cpu[4]!, total: cpu.reduce((a, b) => a + b, 0) };
+    } catch {
+      return { idle: 0, total: 0 };
+    }
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  return b.total > a.total ? 1 - (b.idle - a.idle) / (b.total - a.total) : 0;
+}
+
+/** Waits (up to `seconds`) for a moment when other work leaves the box mostly idle. */
+async function settle(seconds: number): Promise<void> {
+  const until = performance.now() + seconds * 1000;
+  while (performance.now() < until && (await busyShare(500)) > 0.2);
+}
+
+/** CPU time the engine's threads have used so far, µs (its own counters, so the JS thread is not in it). */
+async function engineCpuUs(session: Session): Promise<number> {
+  const res = await session.queryAsync(
+    "SELECT sum(value) FROM system.events WHERE event IN ('UserTimeMicroseconds', 'SystemTimeMicroseconds')",
+    { format: 'TSV' },
+  );
+  return Number(res.text());
+}
+
+async function timedRun(session: Session, f: Flags, payloads: Buffer[], block: number, variant: string): Promise<Run> {
+  const statements = f.style === 'sql' ? payloads.map((p) => insertSql('clause', p.toString('latin1'))) : null;
+  const settings = INSERT_SETTINGS as Record<string, string | number>;
+  const ms: number[] = [];
+  const cpu = await engineCpuUs(session);
+  const started = performance.now();
+  let n = 0;
+  while (performance.now() - started < f.durationMs) {
+    const t = performance.now();
+    const i = n % payloads.length;
+    if (statements) await session.queryAsync(statements[i]!);
+    else
+      await session.insert({
+        table: 'gmv.orders',
+        columns: ORDER_COLUMNS,
+        format: 'TabSeparated',
+        settings,
+        values: payloads[i]!,
+      });
+    ms.push(performance.now() - t);
+    n++;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const used = (await engineCpuUs(session)) - cpu;
+  const stored = Number((await session.queryAsync('SELECT count() FROM gmv.orders', { format: 'TSV' })).text());
+  if (stored !== n * block) throw new Error(`engine: stored ${stored} rows, inserted ${n * block}`);
+  const q = quantiles(ms);
+  return {
+    variant,
+    block,
+    ordersPerS: (n * block) / seconds,
+    cpuUsPerOrder: used / (n * block),
+    fastest: Math.min(...ms),
+    p50: q.p50,
+    p95: q.p95,
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Medians per variant and INSERT size, and each variant against the first one of
+ * the same round: on a shared box the load drifts between rounds more than within one.
+ */
+function summarize(f: Flags, runs: Run[]): void {
+  const [base] = f.variants;
+  console.log(`median per variant and rows per INSERT: orders/s, CPU µs/order, and per round against ${base}`);
+  for (const block of f.blocks.map((b) => rowsPerInsert(b, f.batch))) {
+    const of = (variant: string) => runs.filter((r) => r.variant === variant && r.block === block);
+    const baseRuns = of(base!);
+    for (const variant of f.variants) {
+      const mine = of(variant);
+      const rate = mine.map((r, i) => r.ordersPerS / baseRuns[i]!.ordersPerS);
+      const cpu = mine.map((r, i) => r.cpuUsPerOrder / baseRuns[i]!.cpuUsPerOrder);
+      const fastest = Math.min(...mine.map((r) => r.fastest));
+      const baseFastest = Math.min(...baseRuns.map((r) => r.fastest));
+      console.log(
+        `  ${block} ${variant.padEnd(56)} ${String(Math.round(median(mine.map((r) => r.ordersPerS)))).padStart(7)} orders/s` +
+          ` ${median(mine.map((r) => r.cpuUsPerOrder)).toFixed(2)} µs/order  fastest ${fastest.toFixed(1)} ms` +
+          `   x${median(rate).toFixed(3)} rate  x${median(cpu).toFixed(3)} cpu  x${(fastest / baseFastest).toFixed(3)} fastest`,
+      );
+    }
+  }
+}
+
+async function main(f: Flags): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gmv-bench-engine-only-'));
+  const session = new Session(dir, f.pool ? { connectionArgs: [`--background_pool_size=${f.pool}`] } : {});
+  try {
+    const pool = (
+      await session.queryAsync("SELECT value FROM system.server_settings WHERE name = 'background_pool_size'", {
+        format: 'TSV',
+      })
+    ).text();
+    const largest = Math.max(...f.blocks);
+    // A pool of distinct orders, reused round-robin (a plain MergeTree keeps repeats).
+    const count = Math.max(20, Math.ceil((2 * largest) / f.batch));
+    const bodies = new Payloads(f.seed, f.batch).bodies('e', count).map(toRows);
+    const byBlock = new Map<number, Buffer[]>();
+    for (const block of f.blocks) {
+      const per = rowsPerInsert(block, f.batch) / f.batch;
+      const list: Buffer[] = [];
+      for (let i = 0; i + per <= bodies.length; i += per) list.push(Buffer.concat(bodies.slice(i, i + per)));
+      byBlock.set(block, list);
+    }
+    console.log(`engine-only: ${f.style} inserts, merge pool ${pool.trim()}, ${f.durationMs / 1000} s per run`);
+    const runs: Run[] = [];
+    for (let round = 0; round < f.rounds; round++) {
+      for (const variant of f.variants) {
+        for (const block of f.blocks) {
+          // Each run starts from an empty database, with no merges left over.
+          await session.queryAsync('DROP DATABASE IF EXISTS gmv SYNC');
+          for (const ddl of engineDdl(variant)) await session.queryAsync(ddl);
+          if (f.settleS > 0) await settle(f.settleS);
+          const per = rowsPerInsert(block, f.batch);
+          const r = await timedRun(session, f, byBlock.get(block)!, per, variant);
+          runs.push(r);
+          console.log(
+            `round ${round + 1} ${variant} ${per} rows/INSERT: ${Math.round(r.ordersPerS)} orders/s, ` +
+              `${r.cpuUsPerOrder.toFixed(2)} CPU µs/order (fastest ${r.fastest.toFixed(1)} ms, p50 ${r.p50} ms, p95 ${r.p95} ms)`,
+          );
+        }
+      }
+    }
+    summarize(f, runs);
+  } finally {
+    session.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let flags: Flags | null;
+try {
+  flags = readFlags(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof FlagError)) throw err;
+  console.error(`engine-only: ${err.message} (see --help)`);
+  process.exit(2);
+}
+if (!flags) {
+  console.log(HELP);
+} else {
+  main(flags).catch((err: unknown) => {
+    console.error(err instanceof Error ? err.stack : String(err));
+    process.exit(1);
+  });
+}
