@@ -14,7 +14,12 @@ export interface StoredBoard {
   committedAtMs: number | null;
 }
 
-/** Reads what the board needs from the rollups: the source of truth for the live state. */
+/**
+ * Reads what the board needs from the rollups: the source of truth for the live state.
+ * Whole-show sums take the coarsest rollup that holds them: channel, country and
+ * category from dims_by_minute, merchants from merchant_by_hour (24 rows a merchant
+ * a day, not 1,440).
+ */
 export async function readBoard(store: StoreHandle, show: Show): Promise<StoredBoard> {
   const { db } = store;
   const params = { show: show.id, start: Math.floor(show.startMs / 1000) };
@@ -36,17 +41,11 @@ export async function readBoard(store: StoreHandle, show: Show): Promise<StoredB
   );
 
   const dimRs = await store.query({
-    query: `SELECT 'channel' AS d, toString(channel) AS k, toString(sum(orders)), toString(sum(gmv))
-              FROM ${db}.gmv_by_minute WHERE show = {show:String} AND type = 'sale' GROUP BY k
-            UNION ALL
-            SELECT 'country', toString(country) AS k, toString(sum(orders)), toString(sum(gmv))
-              FROM ${db}.gmv_by_minute WHERE show = {show:String} AND type = 'sale' GROUP BY k
-            UNION ALL
-            SELECT 'category', toString(category) AS k, toString(sum(orders)), toString(sum(gmv))
-              FROM ${db}.gmv_by_minute WHERE show = {show:String} AND type = 'sale' GROUP BY k
+    query: `SELECT toString(dim) AS d, toString(key) AS k, toString(sum(orders)), toString(sum(gmv))
+              FROM ${db}.dims_by_minute WHERE show = {show:String} AND type = 'sale' GROUP BY d, k
             UNION ALL
             SELECT 'merchant', merchant_id AS k, toString(sum(orders)), toString(sum(gmv))
-              FROM ${db}.merchant_by_minute WHERE show = {show:String} AND type = 'sale' GROUP BY k`,
+              FROM ${db}.merchant_by_hour WHERE show = {show:String} AND type = 'sale' GROUP BY k`,
     query_params: params,
     format: 'JSONCompactEachRow',
   });

@@ -77,4 +77,18 @@ export class Layout {
   view(target: string, select: (from: string) => string): string {
     return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${this.db}.${target}_mv${this.on} TO ${this.local(target)} AS${select(this.local('orders'))}`;
   }
+
+  /**
+   * DROP statements for a rollup and the view `<name>_mv` that feeds it: the view
+   * first, so no INSERT writes to the table as it goes. On a cluster the
+   * Distributed table, then the local tables, on every node. SYNC: the disk space
+   * comes back now, not after the Atomic database's delay.
+   */
+  dropRollup(name: string): string[] {
+    return [
+      `DROP VIEW IF EXISTS ${this.db}.${name}_mv${this.on} SYNC`,
+      ...(this.cluster ? [`DROP TABLE IF EXISTS ${this.db}.${name}${this.on} SYNC`] : []),
+      `DROP TABLE IF EXISTS ${this.local(name)}${this.on} SYNC`,
+    ];
+  }
 }

@@ -61,10 +61,10 @@ describe('migrations(db, cluster)', () => {
     expect(formatted.every((f) => f.length > 0)).toBe(true);
   });
 
-  it('runs every CREATE, ALTER and TRUNCATE ON CLUSTER', () => {
+  it('runs every CREATE, ALTER, TRUNCATE and DROP ON CLUSTER', () => {
     const ddl = formatted.filter((f) => !f.startsWith('INSERT'));
     const onCluster = new RegExp(
-      `^(CREATE (DATABASE|TABLE|MATERIALIZED VIEW) IF NOT EXISTS|ALTER TABLE|TRUNCATE TABLE IF EXISTS) ${DB}(\\.\\w+)? ON CLUSTER ${CLUSTER}( |$)`,
+      `^(CREATE (DATABASE|TABLE|MATERIALIZED VIEW) IF NOT EXISTS|ALTER TABLE|TRUNCATE TABLE IF EXISTS|DROP (VIEW|TABLE) IF EXISTS) ${DB}(\\.\\w+)? ON CLUSTER ${CLUSTER}( |$)`,
     );
     for (const f of ddl) expect(f).toMatch(onCluster);
     expect(ddl.length + 3).toBe(formatted.length);
@@ -120,7 +120,10 @@ describe('migrations(db, cluster)', () => {
 
   it('has every view read orders_local and write its local rollup', () => {
     const views = formatted.filter((f) => f.startsWith('CREATE MATERIALIZED VIEW'));
-    expect(views).toHaveLength(ROLLUPS.length);
+    // The views created and not dropped again are the rollups'.
+    const created = views.map((f) => /^CREATE MATERIALIZED VIEW IF NOT EXISTS gmv\.(\w+)_mv /.exec(f)![1]);
+    const dropped = formatted.flatMap((f) => /^DROP VIEW IF EXISTS gmv\.(\w+)_mv /.exec(f)?.[1] ?? []);
+    expect(created.filter((v) => !dropped.includes(v!)).sort()).toEqual([...ROLLUPS].sort());
     for (const table of ROLLUPS) {
       const v = views.find((f) => f.startsWith(`CREATE MATERIALIZED VIEW IF NOT EXISTS gmv.${table}_mv `));
       expect(v, table).toBeDefined();
@@ -128,6 +131,16 @@ describe('migrations(db, cluster)', () => {
       expect(v).toMatch(/ FROM gmv\.orders_local /);
       expect(v).not.toMatch(/ FROM gmv\.orders /);
     }
+  });
+
+  it('drops a retired rollup on every node: its view, then the Distributed table, then the local tables', () => {
+    const drops = formatted.filter((f) => f.startsWith('DROP'));
+    expect(drops).toEqual([
+      `DROP VIEW IF EXISTS gmv.gmv_by_minute_mv ON CLUSTER ${CLUSTER} SYNC`,
+      `DROP TABLE IF EXISTS gmv.gmv_by_minute ON CLUSTER ${CLUSTER} SYNC`,
+      `DROP TABLE IF EXISTS gmv.gmv_by_minute_local ON CLUSTER ${CLUSTER} SYNC`,
+    ]);
+    expect(ROLLUPS).not.toContain('gmv_by_minute');
   });
 
   it('changes only local tables, and backfills through Distributed tables synchronously', () => {
@@ -172,9 +185,9 @@ describe('the local tables and views on one node', () => {
 
   beforeAll(async () => {
     await store.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${DB}` });
-    // The local tables, their views and the projection, as each shard holds them.
+    // The local tables, their views and the projection, as each shard holds them (retired ones dropped again).
     for (const s of migrations(DB, CLUSTER).flat()) {
-      if (/^CREATE TABLE IF NOT EXISTS gmv\.\w+_local |^CREATE MATERIALIZED VIEW|^ALTER TABLE/.test(s)) {
+      if (/^CREATE TABLE IF NOT EXISTS gmv\.\w+_local |^CREATE MATERIALIZED VIEW|^ALTER TABLE|^DROP /.test(s)) {
         await store.client.command({ query: oneNode(s) });
       }
     }
@@ -269,6 +282,8 @@ describe('the local tables and views on one node', () => {
     const clustered: StoreHandle = {
       ...store,
       cluster: CLUSTER,
+      // A cluster is reached over HTTP: no chDB raw insert.
+      rawInsert: null,
       client: {
         exec: async (p: { query: string }) => {
           execs.push(p.query);
