@@ -134,14 +134,22 @@ class Steps {
 
   keys = 0;
   private readonly all: number[] = [];
+  /** Steps over 50 ms, and how many of them the kernel preempted (another process ran meanwhile). */
+  private slow = 0;
+  private slowPreempted = 0;
 
   time(warmup: boolean, step: () => number): void {
     const cpu = process.cpuUsage();
+    const switches = process.resourceUsage().involuntaryContextSwitches;
     const t = performance.now();
     this.keys += step();
     const ms = performance.now() - t;
     const used = process.cpuUsage(cpu);
     const cpuMs = (used.user + used.system) / 1000;
+    if (!warmup && ms > 50) {
+      this.slow++;
+      if (process.resourceUsage().involuntaryContextSwitches > switches) this.slowPreempted++;
+    }
     this.totalMs += ms;
     if (warmup) {
       this.firstMs = ms;
@@ -156,7 +164,7 @@ class Steps {
   longest(): string {
     const sorted = Float64Array.from(this.all).sort();
     const p99 = sorted[Math.floor(0.99 * (sorted.length - 1))] ?? 0;
-    return `${fmt(this.maxMs, 1)} ms (CPU ${fmt(this.maxCpuMs, 1)} ms, p99 ${fmt(p99, 1)} ms)`;
+    return `${fmt(this.maxMs, 1)} ms (CPU ${fmt(this.maxCpuMs, 1)} ms, p99 ${fmt(p99, 1)} ms, ${fmt(this.slow)} over 50 ms of which ${fmt(this.slowPreempted)} preempted)`;
   }
 
   warmup(): string {
