@@ -105,23 +105,25 @@ async function serveLive(
     const cluster = nsp as unknown as Namespace;
     stopAnswers = answerSnapshotRequests(cluster, () => live.snapshot(), config.tickMs);
     // Ingest nodes' commits count on the wall like local ones; reconciliation checks them all.
-    cluster.on(CLUSTER_EVENTS.commit, (msg: { at: number; rows: CompactRow[] }) =>
-      live.applyCommitted(expandRows(msg.rows), msg.at),
-    );
+    cluster.on(CLUSTER_EVENTS.commit, (msg: { at: number; rows: CompactRow[] }) => {
+      live.applyCommitted(expandRows(msg.rows), msg.at);
+      soon();
+    });
     cluster.on(CLUSTER_EVENTS.failure, () => live.markStale());
   }
   serveSnapshots(nsp, config.tickMs, (socket) => socket.emit('snapshot', live.snapshot()));
 
   // Every broadcast message is also recorded (off this path): what the wall showed, when.
   const onAir = recordOnAir(app, show.id, log);
-  const sendTick = (): void => {
+  const sendTick = (): boolean => {
     const tick = live.nextTick();
-    if (!tick) return;
+    if (!tick) return false;
     nsp.emit('tick', onAir.record('tick', tick));
     live.noteBroadcast('tick');
+    return true;
   };
   let lastRecovery = 0;
-  const timer = setInterval(() => {
+  const broadcast = (): boolean => {
     // After a failed write, keep trying to rebuild from the store even if no order arrives.
     if (live.isStale && Date.now() - lastRecovery >= 1000) {
       lastRecovery = Date.now();
@@ -131,15 +133,33 @@ async function serveLive(
       live.needsSnapshot = false;
       nsp.emit('snapshot', onAir.record('snapshot', live.snapshot()));
       live.noteBroadcast('snapshot');
-      return;
+      return true;
     }
-    sendTick();
-  }, config.tickMs);
+    return sendTick();
+  };
+  // At most one message per TICK_MS, sent as soon as a commit changes the board (not at the next
+  // beat of a fixed timer): a commit after a quiet spell is on the boards at once; under a
+  // steady stream of commits the boards get a tick every TICK_MS. The beat keeps the heartbeat,
+  // snapshots after a rebuild and recovery going when no order arrives.
+  let lastSentAt = -Infinity;
+  let pending: NodeJS.Timeout | null = null;
+  const soon = (): void => {
+    if (pending) return;
+    const wait = Math.max(0, lastSentAt + config.tickMs - performance.now());
+    pending = setTimeout(() => {
+      pending = null;
+      if (broadcast()) lastSentAt = performance.now();
+    }, wait);
+  };
+  const beat = setInterval(soon, config.tickMs);
+  writer?.on('committed', soon);
 
   app.addHook('preClose', async () => {
     stopSlow();
     stopAnswers();
-    clearInterval(timer);
+    clearInterval(beat);
+    if (pending) clearTimeout(pending);
+    writer?.off('committed', soon);
     reconciliation.stop();
     // Orders committed while the writer drains still reach the boards.
     await writer?.drain();
