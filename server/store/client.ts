@@ -56,9 +56,7 @@ export function openStore(cfg: Pick<Config, 'clickhouse' | 'dataDir'>): StoreHan
     client = createClient({
       // chdb types the Connection against its own copy of @clickhouse/client-common;
       // the shapes are the same contract.
-      connection: connection as unknown as NonNullable<
-        Parameters<typeof createClient>[0]
-      >['connection'],
+      connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
     });
   }
   return {
