@@ -48,6 +48,13 @@ interface Request {
   reject: (e: Error) => void;
 }
 
+/**
+ * Orders waiting for the INSERT in flight that make a batch worth preparing ahead of it: an
+ * INSERT costs ~25 ms in the engine besides its rows (six views and a projection), so small
+ * batches wait and merge with what arrives meanwhile.
+ */
+const EAGER_ROWS = 20_000;
+
 /** A batch whose dedup is decided and whose INSERT body is ready. */
 interface Prepared {
   batch: Request[];
@@ -57,6 +64,8 @@ interface Prepared {
   refused: Set<Request>;
   body: Buffer;
   startedAt: number;
+  /** When the INSERT returned, epoch ms. */
+  committedAtMs: number;
   phases: FlushPhases;
 }
 
@@ -69,6 +78,8 @@ export interface WriterDeps {
   maxPending: number;
   /** Most orders written by one INSERT. */
   maxFlush: number;
+  /** Orders waiting that make a batch worth preparing while an INSERT is in flight (EAGER_ROWS). */
+  eagerRows?: number;
 }
 
 /**
@@ -88,9 +99,13 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
   private queued = 0;
   private running = false;
   private idle: (() => void)[] = [];
-  private barriers: (() => Promise<void>)[] = [];
-  /** An INSERT (and its post-commit work) is in flight. */
-  private writing = false;
+  private barriers: { needed: () => boolean; run: () => Promise<void> }[] = [];
+  /** An INSERT is in the engine. */
+  private inserting = false;
+  /** Batches inserted or being inserted whose post-commit work has not finished. */
+  private posting = 0;
+  /** Orders of the requests queued and not yet taken into a batch. */
+  private waiting = 0;
   /** Wakes the run loop, waiting on an INSERT in flight, when a request arrives. */
   private wake: (() => void) | null = null;
   readonly stats = { flushes: 0, rows: 0, duplicates: 0, failures: 0, lastFlushMs: 0 };
@@ -111,12 +126,13 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
   }
 
   /**
-   * Runs before every INSERT, with no INSERT in flight: a write waits until it
-   * resolves, and a throw refuses the batch (503). For a repair that must not
-   * race a write (the live state's rebuild after a failed INSERT).
+   * A barrier before the next INSERT whenever `needed()` says so: with no INSERT in flight and
+   * every earlier commit handed on, `run` must resolve before the write (a throw refuses the
+   * batch: 503). For a repair that must not race a write (the live state's rebuild after a
+   * failed INSERT).
    */
-  addBarrier(barrier: () => Promise<void>): void {
-    this.barriers.push(barrier);
+  addBarrier(needed: () => boolean, run: () => Promise<void>): void {
+    this.barriers.push({ needed, run });
   }
 
   submit(orders: readonly Order[]): Promise<WriteResult> {
@@ -127,6 +143,7 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
     return new Promise((resolve, reject) => {
       this.queue.push({ orders, accepted: 0, duplicates: 0, resolve, reject });
       this.queued += orders.length;
+      this.waiting += orders.length;
       this.wake?.();
       void this.run();
     });
@@ -146,19 +163,24 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
       rows += r.orders.length;
       batch.push(r);
     }
+    this.waiting -= rows;
     return { batch, rows };
   }
 
   private async run(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    // The INSERT in flight and its post-commit work; never rejects.
-    let writing: Promise<void> = Promise.resolve();
+    // Three stages, each in order: prepare (JS), INSERT (engine), post (JS). One INSERT at a time;
+    // the next starts as soon as the engine is free, while the post-commit work of the one
+    // before runs on the JS thread. Neither promise ever rejects.
+    let inserted: Promise<boolean> = Promise.resolve(true);
+    let posted: Promise<void> = Promise.resolve();
     for (;;) {
-      if (this.queue.length === 0) {
-        if (!this.writing) break;
-        // A request arriving while the INSERT is in flight is prepared at once, not after it.
-        await Promise.race([writing, new Promise<void>((wake) => (this.wake = wake))]);
+      // While an INSERT is in flight, a batch is prepared ahead only once it is worth an INSERT
+      // of its own: smaller ones wait and join what arrives meanwhile (an INSERT has a fixed cost).
+      if (this.queue.length === 0 || (this.inserting && this.waiting < (this.deps.eagerRows ?? EAGER_ROWS))) {
+        if (this.queue.length === 0 && !this.inserting && this.posting === 0) break;
+        await Promise.race([this.inserting ? inserted : posted, new Promise<void>((wake) => (this.wake = wake))]);
         this.wake = null;
         continue;
       }
@@ -174,10 +196,18 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
         continue;
       }
       const waitFrom = performance.now();
-      await writing;
+      await inserted;
       prepared.phases.waitMs = performance.now() - waitFrom;
-      this.writing = true;
-      writing = this.write(prepared).finally(() => (this.writing = false));
+      this.inserting = true;
+      this.posting++;
+      const before = posted;
+      inserted = this.insert(prepared, before).finally(() => (this.inserting = false));
+      posted = inserted
+        .then(async (ok) => {
+          await before;
+          if (ok) await this.post(prepared);
+        })
+        .finally(() => this.posting--);
     }
     this.running = false;
     for (const done of this.idle.splice(0)) done();
@@ -252,18 +282,27 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
       refused,
       body,
       startedAt,
+      committedAtMs: 0,
       phases: { prepareMs, waitMs: 0, barrierMs: 0, engineMs: 0, postMs: 0 },
     };
   }
 
-  /** The barrier, the INSERT and what follows its commit; settles every request of the batch. */
-  private async write(p: Prepared): Promise<void> {
+  /**
+   * The barriers and the INSERT. False when the batch was refused or failed (its requests are
+   * settled then); true when its rows are stored and its post-commit work is due.
+   */
+  private async insert(p: Prepared, posted: Promise<void>): Promise<boolean> {
     const { claims, store, log } = this.deps;
     const rows = p.fresh.map(([, o]) => o);
     try {
       let at = performance.now();
       try {
-        for (const barrier of this.barriers) await barrier();
+        // A barrier with work to do (a rebuild) first waits until every earlier commit has been
+        // handed on, so what it reads from the store and what it was told agree.
+        if (this.barriers.some((b) => b.needed())) {
+          await posted;
+          for (const barrier of this.barriers) await barrier.run();
+        }
       } catch (err) {
         log.error({ err: String(err) }, 'could not read the store before writing');
         await claims.release(rows, false);
@@ -283,14 +322,27 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
         }
       }
       p.phases.engineMs = performance.now() - at;
-      at = performance.now();
-      const committedAtMs = Date.now();
+      p.committedAtMs = Date.now();
+      return true;
+    } catch (err) {
+      for (const r of p.batch) r.reject(err as Error);
+      this.queued -= p.rows;
+      return false;
+    }
+  }
+
+  /** After the commit: claims noted, `committed` emitted, then every request of the batch answered. */
+  private async post(p: Prepared): Promise<void> {
+    const { claims, log } = this.deps;
+    const rows = p.fresh.map(([, o]) => o);
+    const at = performance.now();
+    try {
       await claims.commit(rows);
       for (const [r] of p.fresh) r.accepted++;
       // Stored whatever a listener does: a throwing listener must not turn "accepted" into an error.
       // Also with no rows (all duplicates): the flush went through, so writes work.
       try {
-        this.emit('committed', { orders: rows, committedAtMs });
+        this.emit('committed', { orders: rows, committedAtMs: p.committedAtMs });
       } catch (err) {
         log.error({ err: String(err) }, 'a listener of committed orders failed');
       }
@@ -300,8 +352,6 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
         if (p.refused.has(r)) r.reject(new ClaimedElsewhereError('orders in flight elsewhere'));
         else r.resolve({ accepted: r.accepted, duplicates: r.duplicates });
       }
-    } catch (err) {
-      for (const r of p.batch) r.reject(err as Error);
     } finally {
       this.queued -= p.rows;
     }

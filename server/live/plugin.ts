@@ -87,7 +87,10 @@ async function serveLive(
   if (writer) {
     writer.on('committed', ({ orders, committedAtMs }) => live.applyCommitted(orders, committedAtMs));
     writer.on('failed', () => live.markStale());
-    writer.addBarrier(() => live.ensureFresh());
+    writer.addBarrier(
+      () => live.isStale,
+      () => live.ensureFresh(),
+    );
   }
   const reconciliation = startReconciliation({
     live,

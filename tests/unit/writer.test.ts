@@ -74,8 +74,15 @@ async function until(check: () => boolean): Promise<void> {
   expect(check()).toBe(true);
 }
 
-function writer(store: StoreHandle, claims: OrderClaims): IngestWriter {
-  return new IngestWriter({ store, claims, log: pino({ level: 'silent' }), maxPending: 1000, maxFlush: 1000 });
+function writer(store: StoreHandle, claims: OrderClaims, eagerRows = 1): IngestWriter {
+  return new IngestWriter({
+    store,
+    claims,
+    log: pino({ level: 'silent' }),
+    maxPending: 1000,
+    maxFlush: 1000,
+    eagerRows,
+  });
 }
 
 describe('IngestWriter', () => {
@@ -133,9 +140,12 @@ describe('IngestWriter', () => {
   it('runs its barriers with no INSERT in flight, before each write', async () => {
     const { store, inserts, events } = heldStore();
     const w = writer(store, memoryClaims(events));
-    w.addBarrier(async () => {
-      events.push(`barrier (${inserts.filter((i) => i.ids.length > 0).length - released} in flight)`);
-    });
+    w.addBarrier(
+      () => true,
+      async () => {
+        events.push(`barrier (${inserts.filter((i) => i.ids.length > 0).length - released} in flight)`);
+      },
+    );
     let released = 0;
     const a = w.submit([sale('a')]);
     await until(() => inserts.length === 1);
@@ -148,6 +158,74 @@ describe('IngestWriter', () => {
     inserts[1]!.release();
     await b;
     expect(events.filter((e) => e.startsWith('barrier'))).toEqual(['barrier (0 in flight)', 'barrier (0 in flight)']);
+  });
+
+  it('lets a small batch wait for the INSERT in flight and join what arrives meanwhile', async () => {
+    const { store, inserts, events } = heldStore();
+    const w = writer(store, memoryClaims(events), 20_000);
+    const a = w.submit([sale('a')]);
+    await until(() => inserts.length === 1);
+    const rest = [w.submit([sale('b')]), w.submit([sale('c')])];
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events).toEqual(['claim a', 'insert a']);
+    inserts[0]!.release();
+    await a;
+    await until(() => inserts.length === 2);
+    expect(inserts[1]!.ids).toEqual(['b', 'c']);
+    inserts[1]!.release();
+    await Promise.all(rest);
+  });
+
+  it('starts the next INSERT while the one before still hands on its commit, and keeps commits in order', async () => {
+    const { store, inserts, events } = heldStore();
+    const claims = memoryClaims(events);
+    let letCommit!: () => void;
+    const commitHeld = new Promise<void>((r) => (letCommit = r));
+    const commit = claims.commit;
+    claims.commit = async (orders) => {
+      if (orders.some((o) => o.order_id === 'a')) await commitHeld;
+      await commit(orders);
+    };
+    const w = writer(store, claims);
+    const commits: string[] = [];
+    w.on('committed', (b: CommittedBatch) => commits.push(b.orders.map((o) => o.order_id).join(',')));
+    const a = w.submit([sale('a')]);
+    await until(() => inserts.length === 1);
+    const b = w.submit([sale('b')]);
+    await until(() => events.includes('claim b'));
+    inserts[0]!.release();
+    // a's commit is still being handed on, and b is already in the engine.
+    await until(() => inserts.length === 2);
+    inserts[1]!.release();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(commits).toEqual([]);
+    letCommit();
+    await Promise.all([a, b]);
+    expect(commits).toEqual(['a', 'b']);
+  });
+
+  it('runs a needed barrier only after every earlier commit was handed on', async () => {
+    const { store, inserts, events } = heldStore();
+    const w = writer(store, memoryClaims(events));
+    let stale = false;
+    w.on('committed', (b: CommittedBatch) => events.push(`committed ${b.orders.map((o) => o.order_id).join(',')}`));
+    w.addBarrier(
+      () => stale,
+      async () => {
+        events.push('rebuild');
+        stale = false;
+      },
+    );
+    const a = w.submit([sale('a')]);
+    await until(() => inserts.length === 1);
+    stale = true;
+    const b = w.submit([sale('b')]);
+    await until(() => events.includes('claim b'));
+    inserts[0]!.release();
+    await until(() => inserts.length === 2);
+    inserts[1]!.release();
+    await Promise.all([a, b]);
+    expect(events).toEqual(['claim a', 'insert a', 'claim b', 'committed a', 'rebuild', 'insert b', 'committed b']);
   });
 
   it('acknowledges nothing of a failed INSERT and reports the failure downstream', async () => {
