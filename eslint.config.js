@@ -2,6 +2,15 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Benchmarks that measure server code in process, so they may import server/ (never client/). */
+const IN_PROCESS_BENCHES = [
+  'scripts/bench/engine-*.ts',
+  'scripts/bench/seek*.ts',
+  'scripts/bench/fullday.ts',
+  'scripts/bench/parse.ts',
+  'scripts/bench/dedup.ts',
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'bench/results/**', 'test-results/**'] },
   js.configs.recommended,
@@ -39,13 +48,15 @@ export default tseslint.config(
   {
     // Scripts are outside clients: they speak HTTP and import only shared/.
     files: ['scripts/**/*.ts'],
-    ignores: ['scripts/bench/engine-*.ts', 'scripts/bench/seek*.ts', 'scripts/bench/fullday.ts'],
+    ignores: IN_PROCESS_BENCHES,
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/server/**', '**/client/**'] }] },
   },
   {
-    // The raw-engine measurement runs the server's own schema and row format, and the seek
-    // bench the replay's own seek in-process (server time, no socket), on purpose.
-    files: ['scripts/bench/engine-*.ts', 'scripts/bench/seek*.ts', 'scripts/bench/fullday.ts'],
+    // In process, on purpose: the engine benches (engine-*.ts, with engine-only and engine-reads,
+    // and fullday.ts) run the server's own schema, row format, settings and reads; the seek bench
+    // the replay's own seek (server time, no socket); bench:parse the ingest decoder; bench:dedup
+    // the fingerprint set.
+    files: IN_PROCESS_BENCHES,
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/client/**'] }] },
   },
   {

@@ -10,7 +10,6 @@ import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 // In-process on purpose, like the seek bench: the set itself is what is measured.
-// eslint-disable-next-line no-restricted-imports
 import { FingerprintSet, orderFingerprintInto } from '../../server/domain/fingerprints.js';
 import { mixSeed } from '../../shared/sim/random.js';
 

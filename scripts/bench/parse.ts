@@ -10,7 +10,6 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { DEFAULT_CATEGORIES, type ValidationContext } from '../../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import { DayGenerator } from '../../shared/sim/generate.js';
-// eslint-disable-next-line no-restricted-imports -- measures the server's own decoder in process, as bench:seek does
 import { decodeOrders, decodeOrdersText, type DecodedBatch } from '../../server/ingest/batch.js';
 
 const HELP = `usage: npm run bench:parse -- [--lines N] [--batch N] [--rounds N] [--seed N]
