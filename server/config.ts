@@ -197,7 +197,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyBytes: int(env, 'MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     batchLines: int(env, 'MAX_BATCH_LINES', 50_000, 1, 500_000),
     lineBytes: int(env, 'MAX_LINE_BYTES', 4096, 256, 65536),
-    pendingOrders: int(env, 'MAX_PENDING_ORDERS', 150_000, 1000, 10_000_000),
+    pendingOrders: int(env, 'MAX_PENDING_ORDERS', 300_000, 1000, 10_000_000),
     flushOrders: int(env, 'MAX_FLUSH_ORDERS', 200_000, 100, 1_000_000),
   };
   // A batch larger than the queue could never be admitted: it would get 503 forever.
