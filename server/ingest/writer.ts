@@ -50,7 +50,7 @@ interface Request {
 
 /**
  * Orders waiting for the INSERT in flight that make a batch worth preparing ahead of it: an
- * INSERT costs ~25 ms in the engine besides its rows (six views and a projection), so small
+ * INSERT costs ~25 ms in the engine besides its rows (five views and a projection), so small
  * batches wait and merge with what arrives meanwhile.
  */
 const EAGER_ROWS = 20_000;
