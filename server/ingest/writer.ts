@@ -207,6 +207,7 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
           await before;
           if (ok) await this.post(prepared);
         })
+        .catch((err: unknown) => this.deps.log.error({ err: String(err) }, 'writer post stage'))
         .finally(() => this.posting--);
     }
     this.running = false;
@@ -271,8 +272,18 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
         else unowned.push(o);
       } else if (verdicts[i] === 'duplicate' && r) r.duplicates++;
     });
-    if (unowned.length > 0) await claims.release(unowned, false);
-    const body = encodeOrders(fresh.map(([, o]) => o));
+    let body: Buffer;
+    try {
+      if (unowned.length > 0) await claims.release(unowned, false);
+      body = encodeOrders(fresh.map(([, o]) => o));
+    } catch (err) {
+      // Nothing of this batch will be written: what it holds must not stay busy.
+      await claims.release(
+        fresh.map(([, o]) => o),
+        false,
+      );
+      throw err;
+    }
     const prepareMs = performance.now() - startedAt;
     return {
       batch,
@@ -315,9 +326,11 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
           await insertTsv(store, 'orders', ORDER_COLUMNS, p.body, 'gmv-flush');
         } catch (err) {
           this.stats.failures++;
-          await claims.release(rows, true);
-          this.emit('failed', new Set(p.batch.flatMap((r) => r.orders.map((o) => o.show))));
           log.error({ err: String(err), rows: rows.length }, 'insert failed; nothing in this flush acknowledged');
+          this.tell('failed', new Set(p.batch.flatMap((r) => r.orders.map((o) => o.show))));
+          await claims
+            .release(rows, true)
+            .catch((e: unknown) => log.error({ err: String(e) }, 'could not release the claims of a failed INSERT'));
           throw new StoreUnavailableError('store unavailable');
         }
       }
@@ -331,29 +344,41 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
     }
   }
 
-  /** After the commit: claims noted, `committed` emitted, then every request of the batch answered. */
+  /** After the commit: claims noted, `committed` emitted, then every request of the batch answered. Never throws. */
   private async post(p: Prepared): Promise<void> {
     const { claims, log } = this.deps;
     const rows = p.fresh.map(([, o]) => o);
     const at = performance.now();
     try {
-      await claims.commit(rows);
+      // The rows are stored whatever happens here: the requests are answered as accepted.
+      await claims.commit(rows).catch((err: unknown) => log.error({ err: String(err) }, 'could not note a commit'));
       for (const [r] of p.fresh) r.accepted++;
-      // Stored whatever a listener does: a throwing listener must not turn "accepted" into an error.
       // Also with no rows (all duplicates): the flush went through, so writes work.
-      try {
-        this.emit('committed', { orders: rows, committedAtMs: p.committedAtMs });
-      } catch (err) {
-        log.error({ err: String(err) }, 'a listener of committed orders failed');
-      }
+      this.tell('committed', { orders: rows, committedAtMs: p.committedAtMs });
       p.phases.postMs = performance.now() - at;
       this.report(p, rows.length);
+    } catch (err) {
+      log.error({ err: String(err) }, 'after a commit');
+    } finally {
       for (const r of p.batch) {
         if (p.refused.has(r)) r.reject(new ClaimedElsewhereError('orders in flight elsewhere'));
         else r.resolve({ accepted: r.accepted, duplicates: r.duplicates });
       }
-    } finally {
       this.queued -= p.rows;
+    }
+  }
+
+  /**
+   * Emits to every listener, each on its own: one that throws neither stops the others
+   * (the live state must hear of every commit and failure) nor reaches the writer.
+   */
+  private tell<K extends 'committed' | 'failed'>(event: K, ...args: WriterEvents[K]): void {
+    for (const listener of this.listeners(event) as ((...a: WriterEvents[K]) => void)[]) {
+      try {
+        listener(...args);
+      } catch (err) {
+        this.deps.log.error({ err: String(err), event }, 'a listener of the writer failed');
+      }
     }
   }
 

@@ -128,7 +128,9 @@ async function serveLive(
   let lastRecovery = 0;
   const broadcast = (): boolean => {
     // After a failed write, keep trying to rebuild from the store even if no order arrives.
-    if (live.isStale && Date.now() - lastRecovery >= 1000) {
+    // Only while the local writer is idle: otherwise its barrier rebuilds before the next INSERT,
+    // with nothing in the engine and every earlier commit handed on.
+    if (live.isStale && !writer?.busy && Date.now() - lastRecovery >= 1000) {
       lastRecovery = Date.now();
       live.ensureFresh().catch((err: unknown) => log.warn({ err: String(err) }, 'store still unavailable'));
     }

@@ -150,7 +150,9 @@ export class LiveService {
     this.board.apply(mine, committedAtMs);
     // Bounded: a node that never broadcasts (no board loop) must not grow it forever.
     if (mine.length > 0 && this.unshown.length < 10_000) this.unshown.push(performance.now());
-    this.setHealthy(true);
+    // A commit proves writes work, unless a later failure already made the state stale (a
+    // pipelined writer hands on one batch's commit after the next batch's failure).
+    if (!this.stale) this.setHealthy(true);
     // Only an order older than what was already seen can move a crossing earlier.
     let minTs = Infinity;
     for (const o of mine) if (o.type === 'sale' && o.ts < minTs) minTs = o.ts;

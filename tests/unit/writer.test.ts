@@ -228,6 +228,34 @@ describe('IngestWriter', () => {
     expect(events).toEqual(['claim a', 'insert a', 'claim b', 'committed a', 'rebuild', 'insert b', 'committed b']);
   });
 
+  it('answers stored orders as accepted and keeps writing when noting a commit fails', async () => {
+    const { store, inserts, events } = heldStore();
+    const claims = memoryClaims(events);
+    const commit = claims.commit;
+    claims.commit = async (orders) => {
+      await commit(orders);
+      if (orders.some((o) => o.order_id === 'a')) throw new Error('registry gone');
+    };
+    const w = writer(store, claims);
+    w.on('committed', () => {
+      throw new Error('a listener broke');
+    });
+    const seen: string[] = [];
+    w.on('committed', (b: CommittedBatch) => seen.push(b.orders.map((o) => o.order_id).join(',')));
+    const a = w.submit([sale('a')]);
+    await until(() => inserts.length === 1);
+    inserts[0]!.release();
+    await expect(a).resolves.toEqual({ accepted: 1, duplicates: 0 });
+    const b = w.submit([sale('b')]);
+    await until(() => inserts.length === 2);
+    inserts[1]!.release();
+    await expect(b).resolves.toEqual({ accepted: 1, duplicates: 0 });
+    // A throwing listener does not keep the others from hearing of each commit.
+    expect(seen).toEqual(['a', 'b']);
+    await w.drain();
+    expect(w.pending).toBe(0);
+  });
+
   it('acknowledges nothing of a failed INSERT and reports the failure downstream', async () => {
     const { store, inserts, events } = heldStore();
     const w = writer(store, memoryClaims(events));
