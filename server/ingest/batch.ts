@@ -1,6 +1,14 @@
 import { validateOrder, type Order, type Rejection, type ValidationContext } from '../../shared/order.js';
 import { compileFastContext, fastOrder } from './fast-path.js';
-import { parseJsonBody, parseNdjson, type BatchParse, type ParseLimits } from './parse.js';
+import {
+  isTooLong,
+  lineTooLong,
+  parseJsonBody,
+  parseNdjson,
+  tooManyLines,
+  type BatchParse,
+  type ParseLimits,
+} from './parse.js';
 
 /** A request body decoded and validated: the orders to write and the lines refused, by line. */
 export type DecodedBatch =
@@ -80,13 +88,7 @@ export function decodeNdjson(body: Buffer, limits: ParseLimits, ctx: ValidationC
       text = body.toString('utf8', from, end);
       if (text.trim() === '') continue;
     }
-    if (++nonEmpty > limits.batchLines) {
-      return {
-        ok: false,
-        code: 'GMV_ERR_TOO_MANY_LINES',
-        message: `a batch may hold at most ${limits.batchLines} orders`,
-      };
-    }
+    if (++nonEmpty > limits.batchLines) return tooManyLines(limits);
     // The fast path reads ASCII only, where bytes and UTF-8 bytes of the text are the same count.
     if (text === undefined && end - from <= limits.lineBytes) {
       const order = fastOrder(body, p, end, fastCtx);
@@ -99,15 +101,9 @@ export function decodeNdjson(body: Buffer, limits: ParseLimits, ctx: ValidationC
     }
 
     text ??= body.toString('utf8', from, end);
-    // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only count bytes when it matters.
-    if (text.length > limits.lineBytes / 3 && Buffer.byteLength(text) > limits.lineBytes) {
+    if (isTooLong(text, limits)) {
       tooLong = true;
-      rejected.push({
-        line,
-        field: null,
-        code: 'GMV_ERR_LINE_TOO_LONG',
-        message: `line is longer than ${limits.lineBytes} bytes`,
-      });
+      rejected.push(lineTooLong(line, limits));
       continue;
     }
     let value: unknown;

@@ -32,20 +32,10 @@ export function parseNdjson(body: string, limits: ParseLimits): BatchParse {
     if (text.endsWith('\r')) text = text.slice(0, -1);
     if (text.trim() === '') continue;
     if (++nonEmpty > limits.batchLines) {
-      return {
-        ok: false,
-        code: 'GMV_ERR_TOO_MANY_LINES',
-        message: `a batch may hold at most ${limits.batchLines} orders`,
-      };
+      return tooManyLines(limits);
     }
-    // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only count bytes when it matters.
-    if (text.length > limits.lineBytes / 3 && Buffer.byteLength(text) > limits.lineBytes) {
-      rejected.push({
-        line,
-        field: null,
-        code: 'GMV_ERR_LINE_TOO_LONG',
-        message: `line is longer than ${limits.lineBytes} bytes`,
-      });
+    if (isTooLong(text, limits)) {
+      rejected.push(lineTooLong(line, limits));
       continue;
     }
     try {
@@ -72,11 +62,22 @@ export function parseJsonBody(body: string, limits: ParseLimits): BatchParse {
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0) return { ok: false, code: 'GMV_ERR_BODY_EMPTY', message: 'the array holds no orders' };
   if (list.length > limits.batchLines) {
-    return {
-      ok: false,
-      code: 'GMV_ERR_TOO_MANY_LINES',
-      message: `a batch may hold at most ${limits.batchLines} orders`,
-    };
+    return tooManyLines(limits);
   }
   return { ok: true, items: list.map((v, i) => ({ line: i + 1, value: v })), rejected: [] };
+}
+
+/** The whole-body refusal for more than `limits.batchLines` orders. */
+export function tooManyLines(limits: ParseLimits): BatchParse & { ok: false } {
+  return { ok: false, code: 'GMV_ERR_TOO_MANY_LINES', message: `a batch may hold at most ${limits.batchLines} orders` };
+}
+
+/** Whether a line's UTF-8 bytes pass `limits.lineBytes` (1 to 3 bytes per UTF-16 unit: counted only when it matters). */
+export function isTooLong(text: string, limits: ParseLimits): boolean {
+  return text.length > limits.lineBytes / 3 && Buffer.byteLength(text) > limits.lineBytes;
+}
+
+/** The rejection of a line longer than `limits.lineBytes`. */
+export function lineTooLong(line: number, limits: ParseLimits): Rejection {
+  return { line, field: null, code: 'GMV_ERR_LINE_TOO_LONG', message: `line is longer than ${limits.lineBytes} bytes` };
 }
