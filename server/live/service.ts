@@ -172,13 +172,7 @@ export class LiveService {
     if (this.milestones.onlyRevisions(gross)) {
       const wait = this.lastMilestoneCheck + MILESTONE_REVISION_MS - performance.now();
       if (wait > 0) {
-        if (this.milestones.hasRevisions(gross)) {
-          this.milestoneTimer = setTimeout(() => {
-            this.milestoneTimer = null;
-            this.checkMilestones();
-          }, wait);
-          this.milestoneTimer.unref();
-        }
+        if (this.milestones.hasRevisions(gross)) this.checkMilestonesIn(wait);
         return;
       }
     }
@@ -205,13 +199,18 @@ export class LiveService {
         this.checkingMilestones = false;
         // Orders may have crossed another milestone meanwhile, or a look found nothing yet.
         if (this.healthy && this.milestones.pending(this.board.grossFen(), false).length > 0) {
-          this.milestoneTimer = setTimeout(() => {
-            this.milestoneTimer = null;
-            this.checkMilestones();
-          }, 100);
-          this.milestoneTimer.unref();
+          this.checkMilestonesIn(100);
         }
       });
+  }
+
+  /** One later look at the milestones (at most one is ever scheduled). */
+  private checkMilestonesIn(ms: number): void {
+    this.milestoneTimer = setTimeout(() => {
+      this.milestoneTimer = null;
+      this.checkMilestones();
+    }, ms);
+    this.milestoneTimer.unref();
   }
 
   private frame(asOfMs: number): FrameSource {
