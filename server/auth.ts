@@ -17,14 +17,23 @@ export class TokenSet {
 
   /** True when the Authorization header carries one of the tokens. */
   allows(header: string | undefined): boolean {
-    if (!header) return false;
+    return this.identify(header) !== null;
+  }
+
+  /**
+   * Who the Authorization header authenticates: the SHA-256 (hex) of the token it carries
+   * when that is one of the tokens, else null. The same for every spelling of the header
+   * that authenticates (`Bearer`, `bearer`, `BEARER`), and never the token itself.
+   */
+  identify(header: string | undefined): string | null {
+    if (!header) return null;
     const m = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header);
-    if (!m) return false;
+    if (!m) return null;
     const d = digest(m[1]!);
     let ok = false;
     // Compare against every token so timing does not reveal which one matched.
     for (const t of this.digests) ok = timingSafeEqual(t, d) || ok;
-    return ok;
+    return ok ? d.toString('hex') : null;
   }
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenSet } from '../auth.js';
 import type { Config } from '../config.js';
@@ -50,10 +49,11 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
         rateLimit: {
           max: config.rateLimits.ingestPerMin,
           timeWindow: 60_000,
-          // Per sender: the bearer token (hashed, never kept as is), or the address without one.
+          // Per sender: the token the header authenticates (its SHA-256, never the token or the
+          // header as sent, so `Bearer X` and `bearer X` share one bucket), or the address without one.
           keyGenerator: (req: FastifyRequest) => {
-            const auth = req.headers.authorization;
-            return auth ? `token:${createHash('sha256').update(auth).digest('hex')}` : `ip:${req.ip}`;
+            const id = tokens.identify(req.headers.authorization);
+            return id ? `token:${id}` : `ip:${req.ip}`;
           },
         },
       },

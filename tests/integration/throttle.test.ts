@@ -6,6 +6,7 @@ import { ndjson, order } from '../fixtures/orders.js';
 import { TOKEN, tempDir } from '../fixtures/server.js';
 
 const OTHER_TOKEN = 'other-token-0123456789abcdef';
+const THIRD_TOKEN = 'third-token-0123456789abcdef';
 const REQUEST_TIMEOUT_MS = 1000;
 
 const dir = tempDir('throttle');
@@ -13,7 +14,7 @@ let app: FastifyInstance;
 let port: number;
 beforeAll(async () => {
   ({ app } = await startApp(dir.path, {
-    INGEST_TOKENS: `${TOKEN},${OTHER_TOKEN}`,
+    INGEST_TOKENS: `${TOKEN},${OTHER_TOKEN},${THIRD_TOKEN}`,
     RATE_LIMIT_INGEST_PER_MIN: '5',
     RATE_LIMIT_READ_PER_MIN: '8',
     REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
@@ -43,6 +44,17 @@ describe('rate limits', () => {
     });
     // Another sender, from the same address, still gets through.
     expect((await post(OTHER_TOKEN, 7)).statusCode).toBe(200);
+  });
+
+  it('counts every spelling of one token against one ingest bucket', async () => {
+    // The scheme is case-insensitive (RFC 9110), so each of these authenticates as THIRD_TOKEN.
+    const spellings = ['Bearer', 'bearer', 'BEARER', 'bEaReR', 'Bearer', 'bearer'];
+    const codes: number[] = [];
+    for (const [i, scheme] of spellings.entries()) {
+      const res = await injectOrders(app, ndjson([order(20 + i)]), { authorization: `${scheme} ${THIRD_TOKEN}` });
+      codes.push(res.statusCode);
+    }
+    expect(codes).toEqual([200, 200, 200, 200, 200, 429]);
   });
 
   it('limits the read API per address', async () => {
