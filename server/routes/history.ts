@@ -262,7 +262,7 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config }> = async (app,
         } else {
           const { dimension } = req.query;
           if (!dimension) throw new Errors.REQUEST_INVALID('dimension is required when kind is breakdown');
-          q = breakdownExport(app.store, show.id, r, dimension, req.query.limit ?? MAX_SERIES_ROWS);
+          q = breakdownExport(app.store, show.id, r, dimension, req.query.limit ?? MAX_SERIES_ROWS, format);
           name = dimension;
         }
         const stream = await runExport(app.store, q, format);

@@ -19,6 +19,17 @@ const TIME: Record<ExportFormat, string> = {
 };
 const FORMAT: Record<ExportFormat, string> = { csv: 'CSVWithNames', parquet: 'Parquet' };
 
+/**
+ * A text cell of a CSV export, neutralised against formula injection (OWASP): a value starting
+ * with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a spreadsheet shows
+ * it as text instead of running it. The rule is by type: every String column of a CSV export
+ * goes through this; numbers (orders, gmv, netGmv…) are UInt and Decimal columns, never touched,
+ * so `-12.50` stays a number. ClickHouse's CSV quotes every String cell (`"` doubled inside).
+ */
+function csvText(expr: string): string {
+  return `if(substring(${expr}, 1, 1) IN ('=', '+', '-', '@', '\\t', '\\r'), concat('''', ${expr}), ${expr})`;
+}
+
 /** Settings of an export: the read settings, decimals printed with their two places. */
 const EXPORT_SETTINGS: ClickHouseSettings = {
   ...QUERY_SETTINGS,
@@ -35,8 +46,9 @@ export function seriesExport(
   format: ExportFormat,
 ): BoundQuery {
   const q = seriesQuery(store, show, range, step);
+  const time = format === 'csv' ? csvText(TIME.csv) : TIME.parquet;
   return {
-    query: `SELECT ${TIME[format]} AS t, so AS orders, sg AS gmv, ro AS refunds, rg AS refundGmv, ng AS netGmv
+    query: `SELECT ${time} AS t, so AS orders, sg AS gmv, ro AS refunds, rg AS refundGmv, ng AS netGmv
             FROM (${q.query}) ORDER BY b`,
     query_params: q.query_params,
   };
@@ -49,15 +61,18 @@ export function breakdownExport(
   range: Range,
   dimension: Dimension,
   limit: number,
+  format: ExportFormat,
 ): BoundQuery {
+  const text = format === 'csv' ? csvText : (expr: string) => expr;
   // Null when nothing can be summed (merchants within one minute): a file with only its header.
   const q = dimensionQuery(store, show, range, [dimension]) ?? {
     query: "SELECT '' AS d, '' AS k, toUInt64(0) AS orders, toDecimal128(0, 2) AS gmv WHERE 0",
     query_params: {},
   };
   return {
-    query: `SELECT d AS dimension, k AS key, orders, gmv FROM (${q.query})
-            ORDER BY gmv DESC, key LIMIT {limit:UInt32}`,
+    // Ties are ordered by the key as stored, the order /breakdowns gives.
+    query: `SELECT ${text('d')} AS dimension, ${text('k')} AS key, orders, gmv FROM (${q.query})
+            ORDER BY gmv DESC, k LIMIT {limit:UInt32}`,
     query_params: { ...q.query_params, limit },
   };
 }
