@@ -1,5 +1,5 @@
 import { COUNTRY_CODES } from './countries.js';
-import { convertFen, parseAmount } from './money.js';
+import { convertFen, parseAmount, type AmountParse } from './money.js';
 import { findShow, type Show } from './show.js';
 import { parseTimestamp } from './time.js';
 
@@ -53,6 +53,19 @@ export interface ValidationContext {
   categories: ReadonlySet<string>;
 }
 
+/**
+ * What JSON.parse drops of an order object's text and validateOrder needs: whether a key was
+ * written twice (JSON.parse keeps the last value; a proxy or logger may keep the first) and
+ * the literal text of an amount sent as a JSON number (JSON.parse makes it a double).
+ * Read by `scanOrderSources` (server/ingest/parse.ts).
+ */
+export interface OrderSource {
+  /** The first key that appears a second time, decoded (`"am\u006funt"` is `amount`), or null. */
+  duplicate: string | null;
+  /** The text of the amount when it is a JSON number, as written (`19.99`, `1e3`), or null. */
+  amount: string | null;
+}
+
 export type OrderCheck =
   { ok: true; order: Order } | { ok: false; field: string | null; code: string; message: string };
 
@@ -73,10 +86,19 @@ function bad(field: string | null, code: string, message: string): OrderCheck {
   return { ok: false, field, code, message };
 }
 
-/** Validates one decoded order object. The first problem found is reported. */
-export function validateOrder(raw: unknown, ctx: ValidationContext): OrderCheck {
+/**
+ * Validates one decoded order object. The first problem found is reported. `source` is what the
+ * order's JSON text says beyond its value (see OrderSource): the ingest path always passes it, and
+ * a JSON number amount is then read from its literal text, never from the double. Without it (an
+ * object built in code) a number amount is read from its shortest round-trip text.
+ */
+export function validateOrder(raw: unknown, ctx: ValidationContext, source?: OrderSource | null): OrderCheck {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return bad(null, 'GMV_ERR_LINE_NOT_OBJECT', 'each order must be a JSON object');
+  }
+  if (source?.duplicate != null) {
+    const key = printable(source.duplicate);
+    return bad(source.duplicate, 'GMV_ERR_FIELD_DUPLICATE', `field "${key}" appears more than once`);
   }
   const o = raw as Record<string, unknown>;
   for (const key of Object.keys(o)) {
@@ -104,7 +126,8 @@ export function validateOrder(raw: unknown, ctx: ValidationContext): OrderCheck 
   if (!show) return bad('ts', 'GMV_ERR_TS_OUTSIDE_SHOW', 'ts is outside every configured show window');
 
   if (amount === undefined) return bad('amount', 'GMV_ERR_FIELD_REQUIRED', 'amount is required');
-  const a = parseAmount(amount);
+  // With a source a number amount has its literal there; were it missing, '' is refused, never read as a double.
+  const a = typeof amount === 'number' && source ? amountLiteral(source.amount ?? '') : parseAmount(amount);
   if (!a.ok) return bad('amount', a.code, a.message);
 
   if (currency === undefined) return bad('currency', 'GMV_ERR_FIELD_REQUIRED', 'currency is required');
@@ -159,6 +182,22 @@ export function validateOrder(raw: unknown, ctx: ValidationContext): OrderCheck 
       merchant_id,
     },
   };
+}
+
+/**
+ * The amount of a JSON number read from its literal text (JSON grammar: `-?int frac? exp?`), by
+ * the rules of a decimal string: at most two decimals, no exponent, so `19.999999999999999999`
+ * is too precise and `0.1e1` malformed, where the double would read 20.00 and 1.00.
+ */
+function amountLiteral(text: string): AmountParse {
+  if (!text.startsWith('-') && /[eE]/.test(text)) {
+    return {
+      ok: false,
+      code: 'GMV_ERR_AMOUNT_FORMAT',
+      message: 'amount must be written without an exponent: 123 or 123.45',
+    };
+  }
+  return parseAmount(text);
 }
 
 /** Keeps echoed input short and printable in error messages. */

@@ -4,6 +4,7 @@ import {
   isTooLong,
   lineTooLong,
   parseJsonBody,
+  parseLine,
   parseNdjson,
   tooManyLines,
   type BatchParse,
@@ -30,7 +31,8 @@ const OPEN_BRACE = 0x7b;
 /**
  * Decodes a request body as the route answers it: NDJSON (content type application/x-ndjson)
  * line by line, ordinary lines on the fast path and every other line through the reference
- * code (utf8, JSON.parse, validateOrder); any other type as one JSON document.
+ * code (utf8, parseLine: JSON.parse and the scan for duplicate keys and number literals,
+ * validateOrder); any other type as one JSON document.
  */
 export function decodeOrders(
   body: Buffer,
@@ -48,7 +50,7 @@ export function validateItems(parsed: BatchParse, ctx: ValidationContext): Decod
   const rejected: Rejection[] = parsed.rejected;
   const orders: Order[] = [];
   for (const item of parsed.items) {
-    const check = validateOrder(item.value, ctx);
+    const check = validateOrder(item.value, ctx, item.source);
     if (check.ok) orders.push(check.order);
     else rejected.push({ line: item.line, field: check.field, code: check.code, message: check.message });
   }
@@ -106,15 +108,13 @@ export function decodeNdjson(body: Buffer, limits: ParseLimits, ctx: ValidationC
       rejected.push(lineTooLong(line, limits));
       continue;
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      rejected.push({ line, field: null, code: 'GMV_ERR_LINE_JSON', message: 'line is not valid JSON' });
+    const item = parseLine(text, line);
+    if ('code' in item) {
+      rejected.push(item);
       continue;
     }
     parsedLines++;
-    const check = validateOrder(value, ctx);
+    const check = validateOrder(item.value, ctx, item.source);
     if (check.ok) orders.push(check.order);
     else rejected.push({ line, field: check.field, code: check.code, message: check.message });
   }

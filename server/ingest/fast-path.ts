@@ -6,10 +6,12 @@ import { findShow, type Show } from '../../shared/show.js';
 /*
  * A byte-level reading of the ordinary NDJSON order line: a flat object of known keys,
  * each at most once, every value a string of printable ASCII without escapes. Such a
- * line means exactly what JSON.parse + validateOrder would make of it, so when every
- * check passes here the Order is theirs. Anything else, including every line that
- * would be rejected, returns null and goes through the reference code, which stays
- * the one place rejections come from.
+ * line means exactly what the reference code (parseLine + validateOrder) would make of
+ * it, so when every check passes here the Order is theirs. Anything else, including every
+ * line that would be rejected, returns null and goes through the reference code, which
+ * stays the one place rejections come from: a key written twice (GMV_ERR_FIELD_DUPLICATE
+ * there; here the field's span is already taken, no allocation) and an amount sent as a
+ * JSON number (read there from its literal text) are among them.
  */
 
 /** A value the fast path recognises, with the one string every order carrying it shares. */

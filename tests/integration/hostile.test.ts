@@ -57,6 +57,11 @@ describe('hostile input', () => {
       JSON.stringify({ ...order(23), category: `cat-${'x'.repeat(20)}` }),
       JSON.stringify({ ...order(24), channel: 'tv' }),
       '{"order_id":"truncated","ts":"2015-11-11T00:00:00+08:00","amo',
+      // Strict JSON: a key twice (JSON.parse would keep the last), amounts as numbers a double would round.
+      JSON.stringify(order(25)).replace('{', '{"amount":"1.00",'),
+      JSON.stringify(order(26)).replace(/}$/, ',"am\\u006funt":"999999.00"}'),
+      JSON.stringify({ ...order(27), amount: 1 }).replace('"amount":1', '"amount":19.999999999999999999'),
+      JSON.stringify({ ...order(28), amount: 1 }).replace('"amount":1', '"amount":0.1e1'),
     ];
     const res = await post(lines.join('\n'));
     expect(res.statusCode).toBe(200);
@@ -80,6 +85,10 @@ describe('hostile input', () => {
       [15, 'category', 'GMV_ERR_CATEGORY_UNKNOWN'],
       [16, 'channel', 'GMV_ERR_CHANNEL_UNKNOWN'],
       [17, null, 'GMV_ERR_LINE_JSON'],
+      [18, 'amount', 'GMV_ERR_FIELD_DUPLICATE'],
+      [19, 'amount', 'GMV_ERR_FIELD_DUPLICATE'],
+      [20, 'amount', 'GMV_ERR_AMOUNT_PRECISION'],
+      [21, 'amount', 'GMV_ERR_AMOUNT_FORMAT'],
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(await totals()).toEqual(before);

@@ -18,7 +18,10 @@ const NDJSON = 'application/x-ndjson';
 
 type Answer = { ok: true; orders: Order[]; rejected: Rejection[] } | Extract<DecodedBatch, { ok: false }>;
 
-/** The route's answer before the fast path: fastify's utf8 text, parseNdjson/parseJsonBody, validateOrder, sort. */
+/**
+ * The route's answer before the fast path: fastify's utf8 text, parseNdjson/parseJsonBody (JSON.parse and the
+ * scan for repeated keys and number literals), validateOrder, sort.
+ */
 function before(body: Buffer, contentType: string, limits: ParseLimits): Answer {
   const text = body.toString('utf8');
   const ndjson = contentType.toLowerCase().startsWith('application/x-ndjson');
@@ -27,7 +30,7 @@ function before(body: Buffer, contentType: string, limits: ParseLimits): Answer 
   const rejected = parsed.rejected;
   const orders: Order[] = [];
   for (const item of parsed.items) {
-    const check = validateOrder(item.value, ctx);
+    const check = validateOrder(item.value, ctx, item.source);
     if (check.ok) orders.push(check.order);
     else rejected.push({ line: item.line, field: check.field, code: check.code, message: check.message });
   }
@@ -159,6 +162,40 @@ const edgeAmount = fc.constantFrom(
   '1,5',
   '',
 );
+/** Amounts as JSON numbers: read from their text, never the double (2 decimals at most, no exponent). */
+const numberAmount = fc.oneof(
+  simAmount,
+  fc.constantFrom(
+    '19.99',
+    '20',
+    '0.10',
+    '1.50',
+    '19.990',
+    '19.999',
+    '19.999999999999999999',
+    '0.30000000000000004',
+    '0.1e1',
+    '1e3',
+    '1E3',
+    '1e+2',
+    '1.5e2',
+    '100e-2',
+    '1.0e0',
+    '-0',
+    '-0.0',
+    '-0.00',
+    '0.00',
+    '-1e3',
+    '10000000.00',
+    '10000000.001',
+    '10000000.01',
+    '12345678901234567890',
+    '999999999999999.99',
+  ),
+  fc.stringMatching(/^-?(0|[1-9][0-9]{0,16})(\.[0-9]{1,20})?([eE][+-]?[0-9]{1,3})?$/),
+  // Not JSON: leading zeros, a bare dot, a plus sign.
+  fc.constantFrom('007', '-01', '00.5', '.5', '1.', '+1', '0x10'),
+);
 const NON_STRINGS = fc.constantFrom('42', 'null', 'true', '["a"]', '{"a":"b"}', '{}', '[]');
 const enumOf = (valid: readonly string[]) => str(fc.constantFrom(...valid));
 
@@ -181,6 +218,7 @@ const FIELDS = {
     hostile: fc.oneof(
       str(edgeAmount),
       fc.constantFrom('12.5', '100', '0', '-5', '12.345', '1e-7', '1e21', '10000000', '0.1'),
+      numberAmount,
       NON_STRINGS,
     ),
   },
@@ -298,7 +336,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     const c = line.charCodeAt(i);
     return `${line.slice(0, i)}\\u${c.toString(16).padStart(4, '0')}${line.slice(i + 1)}`;
   }),
-  // A second value for a known key (JSON.parse keeps the last), or an unknown key.
+  // A second value for a known key (refused as a repeated key; JSON.parse would keep the last), or an unknown key.
   fc
     .tuple(
       fc.constantFrom(...SIM_KEYS, 'foo', '__proto__', 'constructor', 'Order_id', 'ts ', 'order_id\u0000'),
@@ -314,6 +352,44 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
         ? `${line.slice(0, open + 1)}${pair},${line.slice(open + 1)}`
         : `${line.slice(0, close)},${pair}${line.slice(close)}`;
     }),
+  // A pair of the line written again: the same value or another, the key as is or spelled with an escape
+  // ("am\u006funt" is "amount" to JSON), next to the first, at the start or at the end.
+  fc
+    .tuple(
+      fc.nat(),
+      fc.option(fc.oneof(...Object.values(FIELDS).flatMap((f) => [f.valid, f.hostile])), { nil: undefined }),
+      fc.option(fc.tuple(fc.nat(), fc.boolean()), { nil: undefined }),
+      fc.constantFrom('next', 'start', 'end'),
+    )
+    .map(([n, other, escape, where]): Mutation => (line) => {
+      const pairs = [...line.matchAll(/"([a-z_]+)"[ \t]*:[ \t]*("[^"\\]*"|[-+0-9.eE]+)/g)];
+      const p = pairs[n % Math.max(1, pairs.length)];
+      if (!p) return line;
+      let key = p[1]!;
+      if (escape) {
+        const [at, upper] = escape;
+        const i = at % key.length;
+        const hex = key.charCodeAt(i).toString(16).padStart(4, '0');
+        key = `${key.slice(0, i)}\\u${upper ? hex.toUpperCase() : hex}${key.slice(i + 1)}`;
+      }
+      const pair = `"${key}":${other ?? p[2]}`;
+      if (where === 'next') {
+        const after = p.index + p[0].length;
+        return `${line.slice(0, after)},${pair}${line.slice(after)}`;
+      }
+      const open = line.indexOf('{');
+      const close = line.lastIndexOf('}');
+      if (open < 0 || close < 0) return line;
+      return where === 'start'
+        ? `${line.slice(0, open + 1)}${pair},${line.slice(open + 1)}`
+        : `${line.slice(0, close)},${pair}${line.slice(close)}`;
+    }),
+  // An amount sent as a JSON number.
+  numberAmount.map(
+    (value): Mutation =>
+      (line) =>
+        line.replace(/("amount"\s*:\s*)"[^"]*"/, `$1${value}`),
+  ),
   // Nested or non-string values in place of a string.
   fc.tuple(fc.constantFrom(...SIM_KEYS), fc.constantFrom('{"a":"b"}', '["x"]', 'null', 'true', '1', '{}')).map(
     ([key, value]): Mutation =>
@@ -362,6 +438,11 @@ const lineArb: fc.Arbitrary<string> = fc.oneof(
       .tuple(fc.oneof(renderedOrder, fc.constantFrom(...simLines)), fc.array(mutation, { minLength: 1, maxLength: 2 }))
       .map(([line, ms]) => ms.reduce((l, m) => m(l), line)),
   },
+  // Simulator lines with the amount sent as a JSON number: valid, read off the fast path.
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(...simLines).map((line) => line.replace(/("amount":)"([0-9.]+)"/, '$1$2')),
+  },
   { weight: 1, arbitrary: fc.constantFrom(...BLANK) },
   { weight: 1, arbitrary: fc.constantFrom(...JUNK) },
 );
@@ -405,11 +486,13 @@ describe('decodeOrders matches the reference composition', () => {
     let lines = 0;
     let fast = 0;
     let accepted = 0;
+    const codes = new Map<string, number>();
     fc.assert(
       fc.property(bodyArb, ({ body, lines: n, limits }) => {
         lines += n;
         const r = decodeOrders(body, NDJSON, limits, ctx);
         if (r.ok) accepted += r.orders.length;
+        if (r.ok) for (const { code } of r.rejected) codes.set(code, (codes.get(code) ?? 0) + 1);
         fast += same(body, NDJSON, limits);
       }),
       { numRuns: 2000, seed: 20151111 },
@@ -418,6 +501,11 @@ describe('decodeOrders matches the reference composition', () => {
     // The mix exercises both roads: plenty of lines on the fast path and plenty accepted off it.
     expect(fast).toBeGreaterThan(lines * 0.25);
     expect(accepted - fast).toBeGreaterThan(lines * 0.02);
+    // And the strict rules: repeated keys, amounts as numbers with an exponent or too many decimals.
+    expect(codes.get('GMV_ERR_FIELD_DUPLICATE')).toBeGreaterThan(lines * 0.01);
+    expect((codes.get('GMV_ERR_AMOUNT_FORMAT') ?? 0) + (codes.get('GMV_ERR_AMOUNT_PRECISION') ?? 0)).toBeGreaterThan(
+      lines * 0.005,
+    );
   }, 300_000);
 
   it('gives the same answer for application/json bodies, which keep the reference path', () => {
@@ -491,10 +579,17 @@ describe('decodeOrders examples', () => {
     expect(r).toStrictEqual({ ok: true, orders: [order(sim)], rejected: [], fast: 0 });
   });
 
-  it('takes the last of two values for one key, as JSON.parse does', () => {
+  it('refuses a key written twice, which JSON.parse would read as its last value', () => {
     const twice = sim.replace('{', '{"amount":"1.00",');
-    const r = decodeOrders(ndjson([twice]), NDJSON, LIMITS, ctx);
-    expect(r).toStrictEqual({ ok: true, orders: [order(sim)], rejected: [], fast: 0 });
+    const r = decodeOrders(ndjson([sim, twice]), NDJSON, LIMITS, ctx);
+    expect(r).toStrictEqual({
+      ok: true,
+      orders: [order(sim)],
+      rejected: [
+        { line: 2, field: 'amount', code: 'GMV_ERR_FIELD_DUPLICATE', message: 'field "amount" appears more than once' },
+      ],
+      fast: 1,
+    });
   });
 
   it('leaves an amount sent as a JSON number and ts as epoch ms to the reference code', () => {
