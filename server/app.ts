@@ -16,7 +16,7 @@ import metricsPlugin from './metrics.js';
 import { historyRoutes } from './routes/history.js';
 import replayPlugin from './replay/plugin.js';
 import { ingestRoutes } from './routes/ingest.js';
-import { healthRoutes, readRoutes } from './routes/read.js';
+import { healthRoutes, readRoutes, seriesChunkRoutes } from './routes/read.js';
 import securityPlugin, { SCREEN_PATHS } from './security.js';
 import storePlugin from './store/plugin.js';
 import telemetryPlugin from './telemetry.js';
@@ -140,6 +140,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   if (config.role === 'all') await app.register(replayPlugin, { config });
   await app.register(healthRoutes, { config });
   await app.register(readRoutes, { config });
+  await app.register(seriesChunkRoutes, { config });
   // History reads the store: a push node has none (a balancer sends /api/v1/shows… elsewhere).
   if (config.role !== 'push') await app.register(historyRoutes, { config });
   if (config.role !== 'push') await app.register(ingestRoutes, { config });

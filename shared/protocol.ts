@@ -2,7 +2,7 @@
  * The live wire protocol between the server and every board, shared by both
  * sides. Bump PROTOCOL_VERSION on any incompatible change.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** socket.io namespace of the live board. */
 export const LIVE_NAMESPACE = '/live';
@@ -125,11 +125,40 @@ interface StateBase {
   ordersPerArc: number;
 }
 
+/** Seconds per chunk of the live series served over HTTP (SERIES_CHUNK_PATH). */
+export const SERIES_CHUNK_SECONDS = 3600;
+
+/** GET `${SERIES_CHUNK_PATH}/<chunk>`: one chunk of the live show's gross series (ETag, 304 when unchanged). */
+export const SERIES_CHUNK_PATH = '/api/v1/live/series';
+
+/**
+ * Where the seconds a snapshot leaves out are: the live show's snapshot carries only its recent
+ * seconds, so it costs the same at 00:01 and at 23:59; the older ones come in chunks over HTTP.
+ */
+export interface SeriesHistory {
+  /** The snapshot's `series` holds every non-empty second from this one on. */
+  before: number;
+  /** Seconds per chunk: chunk i holds seconds [i * chunkSeconds, (i + 1) * chunkSeconds). */
+  chunkSeconds: number;
+  /** The chunks with seconds before `before` that hold any order, ascending. */
+  chunks: number[];
+}
+
+/** One chunk of the gross series. Gross seconds only ever grow: a client keeps the larger of two values. */
+export interface SeriesChunk {
+  show: string;
+  chunk: number;
+  /** Non-empty seconds of the chunk, ascending. */
+  series: SeriesPoint[];
+}
+
 /** The whole board state: sent on connect, on reconnect and on request. */
 export interface Snapshot extends StateBase {
   show: ShowInfo;
-  /** Every non-empty second of the gross series so far, ascending. */
+  /** The non-empty seconds of the gross series, ascending: all of them, or from `history.before` on. */
   series: SeriesPoint[];
+  /** Absent or null: `series` is complete (replays). Else where the older seconds are. */
+  history?: SeriesHistory | null;
   lastYear: LastYear | null;
 }
 

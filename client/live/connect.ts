@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
-import { LIVE_NAMESPACE } from '../../shared/protocol.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.js';
+import { LIVE_NAMESPACE, PROTOCOL_VERSION, SERIES_CHUNK_PATH } from '../../shared/protocol.js';
+import type { ClientToServerEvents, SeriesChunk, ServerToClientEvents, Snapshot } from '../../shared/protocol.js';
 import { createLiveStore } from './store.js';
 import type { LiveStore } from './store.js';
 
@@ -14,6 +14,60 @@ export function socketOptions(search: string): Partial<ManagerOptions & SocketOp
     transports: ['websocket', 'polling'],
     ...(token ? { auth: { token } } : {}),
   };
+}
+
+/** A chunk that could not be fetched is tried again this much later, a few times. */
+const CHUNK_RETRY_MS = 5000;
+const CHUNK_ATTEMPTS = 3;
+
+/**
+ * Fetches the chunks of the series a snapshot left out and hands them to the store. The
+ * server sends an ETag and `no-cache`: after a reconnect the browser revalidates (304) instead
+ * of downloading again. `busy` holds the chunks already on their way.
+ */
+async function loadHistory(snapshot: Snapshot, search: string, store: LiveStore, busy: Set<number>): Promise<void> {
+  const token = new URLSearchParams(search).get('token');
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  for (const chunk of snapshot.history?.chunks ?? []) {
+    if (busy.has(chunk)) continue;
+    busy.add(chunk);
+    try {
+      for (let attempt = 1; attempt <= CHUNK_ATTEMPTS; attempt++) {
+        try {
+          const res = await fetch(`${SERIES_CHUNK_PATH}/${chunk}`, { headers });
+          if (res.ok) {
+            const body = (await res.json()) as SeriesChunk;
+            store.dispatch({ type: 'history', show: body.show, series: body.series });
+            break;
+          }
+        } catch {
+          // offline for a moment: try again below
+        }
+        if (attempt < CHUNK_ATTEMPTS) await new Promise((r) => setTimeout(r, CHUNK_RETRY_MS));
+      }
+    } finally {
+      busy.delete(chunk);
+    }
+  }
+}
+
+/**
+ * A server speaking another protocol version was deployed: this page is out of date. A screen
+ * on a wall has nobody to press reload, so it reloads itself, each screen at a random moment
+ * within half a minute (not a thousand at once), and at most once in five minutes (a server
+ * older than the page must not make it reload forever).
+ */
+function reloadSoon(): void {
+  if (typeof window === 'undefined') return;
+  const KEY = 'gmv-live:reloaded-at';
+  try {
+    const last = Number(window.sessionStorage.getItem(KEY) ?? 0);
+    if (Date.now() - last < 5 * 60_000) return;
+    window.sessionStorage.setItem(KEY, String(Date.now()));
+  } catch {
+    return; // no storage: stay on the "board out of date" mark rather than risk a loop
+  }
+  setTimeout(() => window.location.reload(), 5000 + Math.random() * 25_000);
 }
 
 /** When the server refuses or drops us on purpose socket.io stops retrying; a board on a wall must not. */
@@ -56,7 +110,15 @@ export function connectBoard<S extends ServerToClientEvents, C extends ClientToS
     store.dispatch({ type: 'disconnected' });
     if (!board.active) retryLater();
   });
-  board.on('snapshot', (snapshot) => store.dispatch({ type: 'snapshot', snapshot, atMs: Date.now() }));
+  const loading = new Set<number>();
+  board.on('snapshot', (snapshot) => {
+    store.dispatch({ type: 'snapshot', snapshot, atMs: Date.now() });
+    if (snapshot.v !== PROTOCOL_VERSION) {
+      reloadSoon();
+      return;
+    }
+    if (snapshot.history && snapshot.history.chunks.length > 0) void loadHistory(snapshot, search, store, loading);
+  });
   board.on('tick', (tick) => store.dispatch({ type: 'tick', tick, atMs: Date.now() }));
 
   return {

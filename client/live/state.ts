@@ -73,7 +73,9 @@ export type LiveAction =
   /** A new stream starts on the same link (a replay joined or moved): its next snapshot wins whatever its seq. */
   | { type: 'restarted' }
   | { type: 'snapshot'; snapshot: Snapshot; atMs: number }
-  | { type: 'tick'; tick: Tick; atMs: number };
+  | { type: 'tick'; tick: Tick; atMs: number }
+  /** Older seconds of the live series, fetched over HTTP after a snapshot that left them out. */
+  | { type: 'history'; show: string; series: SeriesPoint[] };
 
 /** A reducer step: the next state and whether the client must ask for a snapshot. */
 export interface Step {
@@ -116,6 +118,9 @@ export function reduceLive(state: LiveState, action: LiveAction): Step {
       return keep(applySnapshot(state, action.snapshot, action.atMs));
     case 'tick':
       return applyTick(state, action.tick, action.atMs);
+    case 'history':
+      if (state.show?.id !== action.show) return keep(state);
+      return keep({ ...state, series: mergeLarger(state.series, clipSeries(action.series, showSeconds(state.show))) });
   }
 }
 
@@ -134,7 +139,7 @@ function applySnapshot(state: LiveState, s: Snapshot, atMs: number): LiveState {
     show: s.show,
     figures: figuresOf(s),
     gmvFen: parseFen(s.gross.gmv) ?? state.gmvFen,
-    series: clipSeries(s.series, showSeconds(s.show)),
+    series: snapshotSeries(state, s),
     lastYear: s.lastYear,
     // Arcs are a live effect: a snapshot starts with none.
     arcs: { seq: s.seq, arcs: [] },
@@ -196,6 +201,51 @@ function figuresOf(m: Snapshot | Tick): Figures {
 /** Length of the show in whole seconds: the series never holds more points than that. */
 function showSeconds(show: ShowInfo): number {
   return Math.max(0, Math.ceil((show.endMs - show.startMs) / 1000));
+}
+
+/**
+ * The series after a snapshot: its seconds, and when it left the older ones out (`history`),
+ * the older seconds this board already has of the same show (a reconnect keeps its curve while
+ * the chunks are revalidated).
+ */
+function snapshotSeries(state: LiveState, s: Snapshot): SeriesPoint[] {
+  const recent = clipSeries(s.series, showSeconds(s.show));
+  if (!s.history || state.show?.id !== s.show.id) return recent;
+  const before = s.history.before;
+  const older = state.series.filter((p) => p[0] < before);
+  if (older.length === 0) return recent;
+  return older.concat(recent.filter((p) => p[0] >= before));
+}
+
+/**
+ * Merges seconds fetched over HTTP: gross seconds only ever grow, so of two values for a
+ * second the larger (more orders) is the newer, whichever arrived last.
+ */
+export function mergeLarger(series: SeriesPoint[], points: readonly SeriesPoint[]): SeriesPoint[] {
+  if (points.length === 0) return series;
+  // One pass over both ascending lists: a chunk is thousands of points into a day of them.
+  const out: SeriesPoint[] = [];
+  let i = 0;
+  let j = 0;
+  let changed = false;
+  while (i < series.length || j < points.length) {
+    const a = series[i];
+    const b = points[j];
+    if (b === undefined || (a !== undefined && a[0] < b[0])) {
+      out.push(a!);
+      i++;
+    } else if (a === undefined || b[0] < a[0]) {
+      out.push(b);
+      j++;
+      changed = true;
+    } else {
+      if (b[1] > a[1]) changed = true;
+      out.push(b[1] > a[1] ? b : a);
+      i++;
+      j++;
+    }
+  }
+  return changed ? out : series;
 }
 
 /** Points of the show's own seconds (the grace before and after it is not drawn). */

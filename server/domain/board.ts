@@ -1,7 +1,15 @@
 import type { Order } from '../../shared/order.js';
 import { formatFen } from '../../shared/money.js';
 import { merchantHub } from '../../shared/geo.js';
-import type { Arc, BreakdownRow, Breakdowns, Rate, SeriesPoint, TotalsPart } from '../../shared/protocol.js';
+import {
+  SERIES_CHUNK_SECONDS,
+  type Arc,
+  type BreakdownRow,
+  type Breakdowns,
+  type Rate,
+  type SeriesPoint,
+  type TotalsPart,
+} from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 
 interface Tally {
@@ -44,6 +52,8 @@ export class LiveBoard {
   /** Index of second 0 in the series arrays (the grace period comes first). */
   private readonly offset: number;
   private changed = new Set<number>();
+  /** Per chunk of the show's seconds (SERIES_CHUNK_SECONDS), bumped whenever one of its seconds changes. */
+  private readonly chunkVersions: Uint32Array;
   private readonly dims: Record<keyof Breakdowns, Map<string, Tally>> = {
     channel: new Map(),
     country: new Map(),
@@ -64,6 +74,7 @@ export class LiveBoard {
     const len = Math.ceil((show.endMs - show.startMs) / 1000) + 2 * show.graceSeconds;
     this.seriesOrders = new Float64Array(len);
     this.seriesFen = new Float64Array(len);
+    this.chunkVersions = new Uint32Array(Math.ceil(len / SERIES_CHUNK_SECONDS) + 1);
   }
 
   /** Adds committed orders of this show. */
@@ -157,11 +168,37 @@ export class LiveBoard {
     };
   }
 
-  /** Every non-empty second so far, ascending. */
-  series(): SeriesPoint[] {
+  /** Every non-empty second so far, ascending; or those in [from, to) seconds since the start. */
+  series(from = -Infinity, to = Infinity): SeriesPoint[] {
     const out: SeriesPoint[] = [];
-    for (let i = 0; i < this.seriesOrders.length; i++) {
+    const first = Math.max(0, from + this.offset);
+    const end = Math.min(this.seriesOrders.length, to + this.offset);
+    for (let i = first; i < end; i++) {
       if (this.seriesOrders[i]! > 0) out.push([i - this.offset, this.seriesOrders[i]!, this.seriesFen[i]!]);
+    }
+    return out;
+  }
+
+  /**
+   * Changes whenever a second of chunk `chunk` (seconds [chunk, chunk + 1) x SERIES_CHUNK_SECONDS
+   * since the start) changes: with the board's identity it tags a cached chunk.
+   */
+  chunkVersion(chunk: number): number {
+    return this.chunkVersions[chunk] ?? 0;
+  }
+
+  /** The chunks with any non-empty second before `before` (seconds since the start; not the grace before it). */
+  chunksBefore(before: number): number[] {
+    const out: number[] = [];
+    const end = Math.min(before, this.seriesOrders.length - this.offset);
+    for (let c = 0; c * SERIES_CHUNK_SECONDS < end; c++) {
+      const stop = Math.min(end, (c + 1) * SERIES_CHUNK_SECONDS) + this.offset;
+      for (let i = c * SERIES_CHUNK_SECONDS + this.offset; i < stop; i++) {
+        if (this.seriesOrders[i]! > 0) {
+          out.push(c);
+          break;
+        }
+      }
     }
     return out;
   }
@@ -213,6 +250,7 @@ export class LiveBoard {
     this.seriesOrders[i]! += orders;
     this.seriesFen[i]! += fen;
     this.changed.add(i);
+    if (second >= 0) this.chunkVersions[Math.floor(second / SERIES_CHUNK_SECONDS)]!++;
     // Ties go to the earliest second, so the peak does not depend on arrival order
     // (late events) and a rebuild from the rollups gives the same answer.
     const n = this.seriesOrders[i]!;

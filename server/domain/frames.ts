@@ -1,10 +1,12 @@
 import { decimalToFen, formatFen } from '../../shared/money.js';
 import {
   PROTOCOL_VERSION,
+  SERIES_CHUNK_SECONDS,
   type Arc,
   type LastYear,
   type Milestone,
   type Pace,
+  type SeriesHistory,
   type SeriesPoint,
   type ShowInfo,
   type Snapshot,
@@ -99,9 +101,25 @@ function state(src: FrameSource): Omit<Tick, 'show' | 'series' | 'arcs' | 'order
   };
 }
 
-/** The whole board state. Arcs are a live effect: a snapshot starts with none. */
-function buildSnapshot(src: FrameSource, show: ShowInfo, lastYear: LastYear | null): Snapshot {
-  return { ...state(src), show, series: src.board.series(), arcs: [], ordersPerArc: 0, lastYear };
+/**
+ * The whole board state. Arcs are a live effect: a snapshot starts with none. With
+ * `recentFrom` the series starts at that second and `history` lists the chunks of the
+ * seconds before it.
+ */
+function buildSnapshot(
+  src: FrameSource,
+  show: ShowInfo,
+  lastYear: LastYear | null,
+  recentFrom: number | null,
+): Snapshot {
+  const base = { ...state(src), show, arcs: [], ordersPerArc: 0, lastYear };
+  if (recentFrom === null || recentFrom <= 0) return { ...base, series: src.board.series() };
+  const history: SeriesHistory = {
+    before: recentFrom,
+    chunkSeconds: SERIES_CHUNK_SECONDS,
+    chunks: src.board.chunksBefore(recentFrom),
+  };
+  return { ...base, series: src.board.series(recentFrom), history };
 }
 
 /** A tick: absolute state plus the seconds changed since the previous message. */
@@ -134,8 +152,11 @@ export function frameSource(
   return { board, seq: at.seq, asOfMs: at.asOfMs, healthy: at.healthy, of, milestones };
 }
 
-/** The snapshot of a show's frame: the board state with the show's info and last year's day. */
-export function showSnapshot(src: FrameSource, clock: ShowInfo['clock']): Snapshot {
+/**
+ * The snapshot of a show's frame: the board state with the show's info and last year's day.
+ * With `recentFrom` (seconds since the start) only the seconds from there on are in it.
+ */
+export function showSnapshot(src: FrameSource, clock: ShowInfo['clock'], recentFrom: number | null = null): Snapshot {
   const { of } = src;
-  return buildSnapshot(src, showInfo(of.show, clock), lastYearWire(of.lastYearShow, of.lastYear));
+  return buildSnapshot(src, showInfo(of.show, clock), lastYearWire(of.lastYearShow, of.lastYear), recentFrom);
 }

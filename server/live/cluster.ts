@@ -17,7 +17,18 @@ export const CLUSTER_EVENTS = {
   commit: 'gmv:commit',
   /** ingest → live: an INSERT failed and may have landed in part. */
   failure: 'gmv:failure',
+  /** push → live: a board asked for a chunk of the series. */
+  chunkRequest: 'gmv:chunk-request',
+  /** live → every node: a chunk of the series, encoded (one answer serves every node that asked). */
+  chunk: 'gmv:chunk',
 } as const;
+
+/** A chunk of the live series as the live node encoded it (LiveService.seriesChunk); body null: no such chunk. */
+export interface ChunkAnswer {
+  chunk: number;
+  etag: string;
+  body: string | null;
+}
 
 /**
  * What LiveService.applyCommitted reads of an order, as a tuple: show, refund (0/1), ts,
@@ -97,12 +108,15 @@ export function answerSnapshotRequests(nsp: Namespace, snapshot: () => Snapshot,
   };
 }
 
+/** Counts the answers from the live node this process received, in arrival order. */
+let arrivals = 0;
+
 /**
  * Push node: the live node's snapshot, asked for on demand and kept for one tick interval, so
  * a reconnect storm costs one request. Every answer the live node broadcasts refreshes it.
  */
 export class RemoteSnapshots {
-  private latest: { snapshot: Snapshot; atMs: number } | null = null;
+  private latest: { snapshot: Snapshot; atMs: number; arrival: number } | null = null;
   private waiting: { resolve: (s: Snapshot) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
   private askedAt = 0;
 
@@ -113,6 +127,11 @@ export class RemoteSnapshots {
     private readonly log: Logger,
   ) {
     nsp.on(CLUSTER_EVENTS.snapshot, (s: Snapshot) => this.receive(s));
+  }
+
+  /** Where the last answer stands among every answer this node received (see RemoteChunks), or null. */
+  get lastArrival(): number | null {
+    return this.latest?.arrival ?? null;
   }
 
   /** When the last answer arrived (ms since epoch), or null: readiness uses it. */
@@ -149,7 +168,7 @@ export class RemoteSnapshots {
   private receive(s: Snapshot): void {
     // An older answer crossing a newer one must not win.
     if (this.latest && s.seq < this.latest.snapshot.seq) return;
-    this.latest = { snapshot: s, atMs: Date.now() };
+    this.latest = { snapshot: s, atMs: Date.now(), arrival: ++arrivals };
     const waiting = this.waiting;
     this.waiting = [];
     for (const w of waiting) {
@@ -164,5 +183,93 @@ export class RemoteSnapshots {
       clearTimeout(w.timer);
       w.reject(new Error('closing'));
     }
+  }
+}
+
+/**
+ * Live node: answers chunk requests of push nodes, at most one answer per chunk per tick
+ * interval (requests in between share the next), broadcast to every node.
+ */
+export function answerChunkRequests(
+  nsp: Namespace,
+  chunk: (i: number) => { etag: string; body: string } | null,
+  tickMs: number,
+): () => void {
+  const timers = new Map<number, NodeJS.Timeout>();
+  const lastAt = new Map<number, number>();
+  const send = (i: number) => {
+    timers.delete(i);
+    lastAt.set(i, Date.now());
+    const encoded = chunk(i);
+    const answer: ChunkAnswer = { chunk: i, etag: encoded?.etag ?? '', body: encoded?.body ?? null };
+    nsp.serverSideEmit(CLUSTER_EVENTS.chunk, answer);
+  };
+  nsp.on(CLUSTER_EVENTS.chunkRequest, (i: unknown) => {
+    // Chunks of a day: a few dozen at most; anything else is not a chunk.
+    if (!Number.isInteger(i) || (i as number) < 0 || (i as number) > 10_000 || timers.has(i as number)) return;
+    const wait = (lastAt.get(i as number) ?? 0) + tickMs - Date.now();
+    if (wait <= 0) send(i as number);
+    else
+      timers.set(
+        i as number,
+        setTimeout(() => send(i as number), wait),
+      );
+  });
+  return () => {
+    for (const t of timers.values()) clearTimeout(t);
+    timers.clear();
+  };
+}
+
+/**
+ * Push node: chunks of the live node's series. A kept answer serves a board only if it came
+ * after the newest snapshot this node has handed out (answers arrive in the order the live node
+ * sent them), so a board never gets a chunk older than its snapshot: later changes reach it in ticks.
+ */
+export class RemoteChunks {
+  private answers = new Map<number, { answer: ChunkAnswer; arrival: number }>();
+  private waiting = new Map<number, { resolve: (a: ChunkAnswer) => void; reject: (e: Error) => void }[]>();
+
+  constructor(
+    private readonly nsp: Namespace,
+    private readonly snapshotArrival: () => number | null,
+    private readonly timeoutMs: number,
+  ) {
+    nsp.on(CLUSTER_EVENTS.chunk, (a: ChunkAnswer) => this.receive(a));
+  }
+
+  get(chunk: number): Promise<ChunkAnswer> {
+    const kept = this.answers.get(chunk);
+    const snapshot = this.snapshotArrival();
+    if (kept && snapshot !== null && kept.arrival > snapshot) return Promise.resolve(kept.answer);
+    return new Promise((resolve, reject) => {
+      const list = this.waiting.get(chunk) ?? [];
+      if (list.length === 0) this.nsp.serverSideEmit(CLUSTER_EVENTS.chunkRequest, chunk);
+      const entry = { resolve, reject };
+      list.push(entry);
+      this.waiting.set(chunk, list);
+      setTimeout(() => {
+        const now = this.waiting.get(chunk);
+        if (!now?.includes(entry)) return;
+        this.waiting.set(
+          chunk,
+          now.filter((w) => w !== entry),
+        );
+        reject(new Error('the live node did not answer'));
+      }, this.timeoutMs).unref();
+    });
+  }
+
+  private receive(a: ChunkAnswer): void {
+    if (!Number.isInteger(a?.chunk)) return;
+    this.answers.set(a.chunk, { answer: a, arrival: ++arrivals });
+    const list = this.waiting.get(a.chunk) ?? [];
+    this.waiting.delete(a.chunk);
+    for (const w of list) w.resolve(a);
+  }
+
+  close(): void {
+    for (const list of this.waiting.values()) for (const w of list) w.reject(new Error('closing'));
+    this.waiting.clear();
   }
 }

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { Server, type Namespace } from 'socket.io';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
-import { CLUSTER_EVENTS, answerSnapshotRequests, expandRows, type CompactRow } from './cluster.js';
+import { CLUSTER_EVENTS, answerChunkRequests, answerSnapshotRequests, expandRows, type CompactRow } from './cluster.js';
 import { takeLiveLease } from './lease.js';
 import { servePush } from './push.js';
 import { recordOnAir } from './record.js';
@@ -106,7 +106,12 @@ async function serveLive(
   let stopAnswers = () => {};
   if (app.relay) {
     const cluster = nsp as unknown as Namespace;
-    stopAnswers = answerSnapshotRequests(cluster, () => live.snapshot(), config.tickMs);
+    const stopSnapshotAnswers = answerSnapshotRequests(cluster, () => live.snapshot(), config.tickMs);
+    const stopChunkAnswers = answerChunkRequests(cluster, (i) => live.seriesChunk(i), config.tickMs);
+    stopAnswers = () => {
+      stopSnapshotAnswers();
+      stopChunkAnswers();
+    };
     // Ingest nodes' commits count on the wall like local ones; reconciliation checks them all.
     cluster.on(CLUSTER_EVENTS.commit, (msg: { at: number; rows: CompactRow[] }) => {
       live.applyCommitted(expandRows(msg.rows), msg.at);
@@ -114,7 +119,12 @@ async function serveLive(
     });
     cluster.on(CLUSTER_EVENTS.failure, () => live.markStale());
   }
-  serveSnapshots(nsp, config.tickMs, (socket) => socket.emit('snapshot', live.snapshot()));
+  const stopSnapshots = serveSnapshots(
+    nsp,
+    config.tickMs,
+    () => live.snapshot(),
+    (err) => log.warn({ err: String(err) }, 'no snapshot for a board'),
+  );
 
   // Every broadcast message is also recorded (off this path): what the wall showed, when.
   const onAir = recordOnAir(app, show.id, log);
@@ -162,6 +172,7 @@ async function serveLive(
   app.addHook('preClose', async () => {
     stopSlow();
     stopAnswers();
+    stopSnapshots();
     clearInterval(beat);
     if (pending) clearTimeout(pending);
     writer?.off('committed', soon);

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Namespace } from 'socket.io';
 import type { Config } from '../config.js';
-import { RemoteSnapshots } from './cluster.js';
+import { RemoteChunks, RemoteSnapshots } from './cluster.js';
 import type { LiveNamespace } from './plugin.js';
 import { serveSnapshots } from './resync.js';
 
@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The live node's snapshots, on a push node (ROLE=push). */
     remoteSnapshots: RemoteSnapshots;
+    /** The live node's series chunks, on a push node (ROLE=push). */
+    remoteChunks: RemoteChunks;
   }
 }
 
@@ -28,12 +30,17 @@ export function servePush(
 ): () => void {
   const snapshots = new RemoteSnapshots(nsp as unknown as Namespace, config.tickMs, SNAPSHOT_TIMEOUT_MS, log);
   app.decorate('remoteSnapshots', snapshots);
-  serveSnapshots(nsp, config.tickMs, (socket) => {
-    void snapshots.get().then(
-      (s) => socket.connected && socket.emit('snapshot', s),
-      // The client asks again (resync) on the next tick it cannot place.
-      (err: unknown) => log.warn({ err: String(err) }, 'no snapshot for a board'),
-    );
-  });
-  return () => snapshots.close();
+  const chunks = new RemoteChunks(nsp as unknown as Namespace, () => snapshots.lastArrival, SNAPSHOT_TIMEOUT_MS);
+  app.decorate('remoteChunks', chunks);
+  const stopSnapshots = serveSnapshots(
+    nsp,
+    config.tickMs,
+    () => snapshots.get(),
+    (err) => log.warn({ err: String(err) }, 'no snapshot for a board'),
+  );
+  return () => {
+    stopSnapshots();
+    snapshots.close();
+    chunks.close();
+  };
 }

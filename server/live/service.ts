@@ -1,6 +1,12 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { Order } from '../../shared/order.js';
-import type { Snapshot, Tick, TotalsResponse } from '../../shared/protocol.js';
+import {
+  SERIES_CHUNK_SECONDS,
+  type SeriesChunk,
+  type Snapshot,
+  type Tick,
+  type TotalsResponse,
+} from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 import { LiveBoard } from '../domain/board.js';
 import { LastYearCurve } from '../domain/comparison.js';
@@ -12,6 +18,17 @@ import { exactCrossing } from '../store/crossing.js';
 import { Telemetry } from '../telemetry.js';
 
 const HEARTBEAT_MS = 1000;
+/**
+ * Seconds of the series a snapshot carries (before the show clock); the older ones are served
+ * in chunks over HTTP, so a snapshot costs the same at 00:01 and at 23:59.
+ */
+export const RECENT_SECONDS = 300;
+
+/** A chunk of the series, encoded once per change and served to every board that asks. */
+export interface EncodedChunk {
+  etag: string;
+  body: string;
+}
 /** Most often a crossing already on screen is looked up again while late sales arrive. */
 const MILESTONE_REVISION_MS = 1000;
 
@@ -43,6 +60,15 @@ export class LiveService {
   private milestoneTimer: NodeJS.Timeout | null = null;
   /** When each commit not yet broadcast was applied (performance.now()), for the accept→tick lag. */
   private unshown: number[] = [];
+  /** The last snapshot built and what it was built from: every board asking meanwhile shares it. */
+  private lastSnapshot: { key: string; snapshot: Snapshot } | null = null;
+  /** Bumped when last year's day is read again: part of what a cached snapshot depends on. */
+  private lastYearReads = 0;
+  /** Encoded series chunks, by chunk; valid while the board and the chunk's version are the same. */
+  private chunks = new Map<number, { board: LiveBoard; version: number; encoded: EncodedChunk }>();
+  /** Tells this process's chunks from another's (ETags outlive a restart in browsers). */
+  private readonly bootId = Date.now().toString(36);
+  private boards = 0;
 
   constructor(
     readonly show: Show,
@@ -63,6 +89,7 @@ export class LiveService {
     if (!this.lastYearShow) return;
     const curve = new LastYearCurve(await readSecondsFen(this.store, this.lastYearShow));
     this.lastYear = curve.totalFen > 0 ? curve : null;
+    this.lastYearReads++;
     this.milestones = new Milestones(this.show.milestones, this.lastYear?.totalFen ?? null);
     this.needsSnapshot = true;
     this.checkMilestones();
@@ -102,6 +129,7 @@ export class LiveService {
     board.committedAtMs = stored.committedAtMs;
     board.version = this.board.version + 1;
     this.board = board;
+    this.boards++;
     // Marked stale meanwhile (a write failed on another node, say): what was read may predate
     // it, and its repair has not run. Stay stale: ensureFresh rebuilds again.
     this.stale = this.staleMarks !== marks;
@@ -222,8 +250,43 @@ export class LiveService {
     return this.clock === 'events' ? (this.board.newestEventMs ?? this.show.startMs) : Date.now();
   }
 
+  /**
+   * The whole state for a board: its recent seconds, and where the older ones are (seriesChunk).
+   * Built once per seq and board change, however many boards ask: the same object each time.
+   */
   snapshot(): Snapshot {
-    return showSnapshot(this.frame(this.clockMs()), this.clock);
+    const key = `${this.seq}:${this.boards}:${this.board.version}:${this.healthy}:${this.lastYearReads}`;
+    if (this.lastSnapshot?.key === key) return this.lastSnapshot.snapshot;
+    const clockMs = this.clockMs();
+    const recentFrom = Math.floor((clockMs - this.show.startMs) / 1000) - RECENT_SECONDS;
+    const snapshot = showSnapshot(this.frame(clockMs), this.clock, recentFrom);
+    this.lastSnapshot = { key, snapshot };
+    return snapshot;
+  }
+
+  /**
+   * One chunk of the gross series (SERIES_CHUNK_SECONDS seconds from `chunk` x that), encoded
+   * once per change of its seconds; null outside the show.
+   */
+  seriesChunk(chunk: number): EncodedChunk | null {
+    const seconds = Math.ceil((this.show.endMs - this.show.startMs) / 1000);
+    if (!Number.isInteger(chunk) || chunk < 0 || chunk * SERIES_CHUNK_SECONDS >= seconds) return null;
+    const board = this.board;
+    const version = board.chunkVersion(chunk);
+    const cached = this.chunks.get(chunk);
+    if (cached && cached.board === board && cached.version === version) return cached.encoded;
+    const from = chunk * SERIES_CHUNK_SECONDS;
+    const body: SeriesChunk = {
+      show: this.show.id,
+      chunk,
+      series: board.series(from, Math.min(seconds, from + SERIES_CHUNK_SECONDS)),
+    };
+    const encoded = {
+      etag: `"${this.show.id}-${this.bootId}-${this.boards}-${chunk}-${version}"`,
+      body: JSON.stringify(body),
+    };
+    this.chunks.set(chunk, { board, version, encoded });
+    return encoded;
   }
 
   /**

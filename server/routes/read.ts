@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { formatFen } from '../../shared/money.js';
-import type { TotalsResponse } from '../../shared/protocol.js';
+import { SERIES_CHUNK_PATH, type TotalsResponse } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
 import { totalsOf } from '../live/cluster.js';
@@ -73,6 +73,44 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
         gross: { gmv: formatFen(t.saleFen), orders: t.saleOrders },
         net: { gmv: formatFen(t.saleFen - t.refundFen), orders: t.saleOrders - t.refundOrders },
       };
+    },
+  );
+};
+
+/**
+ * The live show's gross series in chunks of SERIES_CHUNK_SECONDS (a snapshot carries only its
+ * recent seconds). Served from the live state, encoded once per change, with an ETag: a board
+ * that reconnects revalidates its chunks (304) instead of downloading the day again.
+ */
+export const seriesChunkRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+  app.get<{ Params: { chunk: string } }>(
+    `${SERIES_CHUNK_PATH}/:chunk`,
+    {
+      config: { rateLimit: { max: config.rateLimits.readPerMin, timeWindow: 60_000 } },
+      schema: {
+        summary: "A chunk of the live show's gross series: [second, orders, gmv fen] per non-empty second",
+        tags: ['read'],
+        params: {
+          type: 'object',
+          properties: { chunk: { type: 'string', pattern: '^[0-9]{1,3}$' } },
+          required: ['chunk'],
+        },
+        querystring: { type: 'object', properties: { token: tokenParam }, additionalProperties: false },
+      },
+    },
+    async (req, reply) => {
+      const chunk = Number(req.params.chunk);
+      let encoded: { etag: string; body: string | null } | null;
+      if (app.hasDecorator('live')) encoded = app.live.seriesChunk(chunk);
+      else if (app.hasDecorator('remoteChunks')) {
+        encoded = await app.remoteChunks.get(chunk).catch(() => {
+          throw new Errors.NOT_READY('the live node does not answer');
+        });
+      } else throw new Errors.NOT_CONFIGURED('this node serves no live show');
+      if (!encoded || encoded.body === null) throw new Errors.NOT_FOUND(`${SERIES_CHUNK_PATH}/${chunk}`);
+      void reply.header('etag', encoded.etag).header('cache-control', 'no-cache');
+      if (req.headers['if-none-match'] === encoded.etag) return reply.code(304).send();
+      return reply.type('application/json; charset=utf-8').send(encoded.body);
     },
   );
 };

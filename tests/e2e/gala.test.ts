@@ -87,6 +87,27 @@ describe('the gala board in Chromium', () => {
     }
   });
 
+  it('fetches the seconds a snapshot leaves out (older than 5 minutes) as series chunks', async () => {
+    // The clock follows the newest event: at 00:20 the seconds of the first minute are history.
+    await postNdjson(stage.server.url, ndjson([order(500, { ts: '2015-11-11T00:20:00.250+08:00' })]));
+    const page = await stage.browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    page.on('pageerror', (e) => consoleErrors.push(`chunks: ${String(e)}`));
+    const chunks: { url: string; status: number; body: { series: [number, number, number][] } }[] = [];
+    page.on('response', (res) => {
+      if (!res.url().includes('/api/v1/live/series/')) return;
+      void res
+        .json()
+        .then((body: (typeof chunks)[number]['body']) => chunks.push({ url: res.url(), status: res.status(), body }));
+    });
+    await page.goto(`${stage.server.url}/`);
+    await expect.poll(() => chunks.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(chunks[0]!.url).toMatch(/\/api\/v1\/live\/series\/0$/);
+    expect(chunks[0]!.status).toBe(200);
+    // The first orders of the day (00:00:03 and 00:00:07) come in the chunk, not in the snapshot.
+    expect(chunks[0]!.body.series.map(([s]) => s)).toEqual(expect.arrayContaining([3, 7]));
+    await page.close();
+  });
+
   it('kiosk mode hides the cursor and the operator details', async () => {
     const page = await open(1920, 1080, '?kiosk=1');
     await page.locator('main.kiosk').waitFor();

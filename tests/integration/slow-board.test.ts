@@ -97,12 +97,20 @@ describe('slow boards', () => {
     await until(() => nsp.sockets.size === 2, 5_000, 'stalled board joined');
     const joinedAt = Date.now();
 
-    // Keep the boards busy: new orders every 100 ms, and the stalled board asking for snapshots
-    // (it can still write; it only never reads).
-    let next = 20_000;
+    // Keep the boards busy: every 100 ms late orders in 4,000 earlier seconds (each tick carries
+    // them all: tens of kilobytes, where snapshots carry only recent seconds), and the stalled
+    // board asking for snapshots (it can still write; it only never reads).
+    let late = 0;
     const traffic = setInterval(() => {
-      void post(spread(next, 5));
-      next += 5;
+      void post(
+        Array.from({ length: 4000 }, () => {
+          const second = late % 20_000;
+          return order(second, {
+            order_id: `late-${late++}`,
+            ts: new Date((SHOW_START_S + second) * 1000 + 500).toISOString(),
+          });
+        }),
+      );
       if (!stalled.destroyed) stalled.write(textFrame(`42${LIVE_NAMESPACE},["resync"]`));
     }, 100);
     try {

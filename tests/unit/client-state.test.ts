@@ -227,3 +227,76 @@ describe('live store', () => {
     expect(notified).toBe(2);
   });
 });
+
+describe('series history in chunks (protocol 3)', () => {
+  const history = (before: number, chunks: number[]) => ({ before, chunkSeconds: 3600, chunks });
+
+  it('fills the seconds a snapshot left out from chunks, keeping the larger value of a second', () => {
+    const snap = { ...snapshot(1, '10.00', [[4000, 5, 500]]), history: history(3900, [0, 1]) };
+    const { state } = run([
+      { type: 'connected' },
+      { type: 'snapshot', snapshot: snap, atMs: 1 },
+      {
+        type: 'history',
+        show: '2015',
+        series: [
+          [10, 2, 200],
+          [20, 1, 100],
+        ],
+      },
+      // A chunk fetched earlier (smaller values) never undoes a newer one; a chunk's copy of a
+      // recent second the snapshot already has does not either.
+      {
+        type: 'history',
+        show: '2015',
+        series: [
+          [10, 1, 100],
+          [3700, 3, 300],
+          [4000, 4, 400],
+        ],
+      },
+      { type: 'history', show: 'other', series: [[30, 9, 900]] },
+    ]);
+    expect(state.series).toEqual([
+      [10, 2, 200],
+      [20, 1, 100],
+      [3700, 3, 300],
+      [4000, 5, 500],
+    ]);
+  });
+
+  it('keeps the curve it has across a reconnect while the chunks come again', () => {
+    const first = { ...snapshot(1, '10.00', [[4000, 5, 500]]), history: history(3900, [0]) };
+    const again = {
+      ...snapshot(9, '12.00', [
+        [4000, 6, 600],
+        [4001, 1, 100],
+      ]),
+      history: history(3950, [0, 1]),
+    };
+    const { state } = run([
+      { type: 'connected' },
+      { type: 'snapshot', snapshot: first, atMs: 1 },
+      { type: 'history', show: '2015', series: [[10, 2, 200]] },
+      { type: 'disconnected' },
+      { type: 'connected' },
+      { type: 'snapshot', snapshot: again, atMs: 2 },
+    ]);
+    expect(state.series).toEqual([
+      [10, 2, 200],
+      [4000, 6, 600],
+      [4001, 1, 100],
+    ]);
+  });
+
+  it('takes a complete series (no history) as it is', () => {
+    const { state } = run([
+      { type: 'connected' },
+      { type: 'snapshot', snapshot: snapshot(1, '1.00', [[10, 2, 200]]), atMs: 1 },
+      { type: 'disconnected' },
+      { type: 'connected' },
+      { type: 'snapshot', snapshot: snapshot(2, '1.00', [[11, 1, 100]]), atMs: 2 },
+    ]);
+    expect(state.series).toEqual([[11, 1, 100]]);
+  });
+});
