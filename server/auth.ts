@@ -55,12 +55,18 @@ export class ShareLinks {
   }
 
   allows(token: string, now = Date.now()): boolean {
+    const link = this.read(token);
+    return link !== null && link.expiresAtMs > now;
+  }
+
+  /** When a link signed with this secret expires (epoch ms, expired or not); null when it is not one. */
+  read(token: string): { expiresAtMs: number } | null {
     const m = /^s1\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
-    if (!m) return false;
+    if (!m) return null;
     const exp = Number(m[1]);
     const given = Buffer.from(m[2]!);
     const want = Buffer.from(this.sign(exp));
-    return given.length === want.length && timingSafeEqual(given, want) && exp * 1000 > now;
+    return given.length === want.length && timingSafeEqual(given, want) ? { expiresAtMs: exp * 1000 } : null;
   }
 
   private sign(exp: number): string {
@@ -83,9 +89,24 @@ export class ViewerAccess {
   }
 
   /** A token from `?token=`, the socket handshake, or an `Authorization: Bearer` header. */
-  allows(token: string | undefined): boolean {
-    if (this.open) return true;
-    if (!token) return false;
-    return this.tokens.allows(`Bearer ${token}`) || (this.links?.allows(token) ?? false);
+  allows(token: string | undefined, now = Date.now()): boolean {
+    return this.admit(token, now).ok;
+  }
+
+  /**
+   * Whether a token admits a viewer, and until when: a share link until its expiry, a viewer
+   * token (or open access) for as long as the process runs, since tokens are read once at start.
+   * A refused share link that was genuine says it expired, so a screen can tell its people why.
+   */
+  admit(token: string | undefined, now = Date.now()): ViewerAdmission {
+    if (this.open) return { ok: true, expiresAtMs: null };
+    if (!token) return { ok: false, expired: false };
+    if (this.tokens.allows(`Bearer ${token}`)) return { ok: true, expiresAtMs: null };
+    const link = this.links?.read(token) ?? null;
+    if (!link) return { ok: false, expired: false };
+    return link.expiresAtMs > now ? { ok: true, expiresAtMs: link.expiresAtMs } : { ok: false, expired: true };
   }
 }
+
+/** What a viewer's token is worth: admitted until `expiresAtMs` (null: no end), or refused. */
+export type ViewerAdmission = { ok: true; expiresAtMs: number | null } | { ok: false; expired: boolean };

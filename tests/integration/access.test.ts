@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { io as connect } from 'socket.io-client';
+import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShareLinks } from '../../server/auth.js';
 import { REPLAY_NAMESPACE, REPLAY_PATH } from '../../shared/history.js';
@@ -107,6 +107,84 @@ describe('viewer access when VIEW_TOKENS and SHARE_SECRET are set', () => {
     expect(path).toBe(`/?token=${token}`);
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(590_000);
     expect(await handshake(token)).toBe('snapshot');
+  });
+
+  it('drops board and replay sockets when their share link expires, saying why, and refuses them after', async () => {
+    type Seen = { events: string[]; unauthorized: unknown[]; gone: Promise<string>; socket: Socket };
+    const open = (namespace: string, token: string, path?: string): Seen => {
+      const socket = connect(`${url}${namespace}`, {
+        transports: ['websocket'],
+        reconnection: false,
+        auth: { token },
+        ...(path ? { path } : {}),
+      });
+      const seen: Omit<Seen, 'gone'> = { events: [], unauthorized: [], socket };
+      socket.on('connect', () => seen.events.push('connect'));
+      socket.on('snapshot', () => seen.events.push('snapshot'));
+      socket.on('unauthorized', (r: unknown) => seen.unauthorized.push(r));
+      const gone = new Promise<string>((resolve) => {
+        socket.on('disconnect', (reason) => resolve(reason));
+        socket.on('connect_error', (err) => resolve(`connect_error ${err.message}`));
+      });
+      return { ...seen, gone };
+    };
+    // Expires within 1-2 s (links count whole seconds); the other link and the token last.
+    const link = new ShareLinks(SECRET).mint(2).token;
+    const lasting = new ShareLinks(SECRET).mint(3600).token;
+    const board = open(LIVE_NAMESPACE, link);
+    const replay = open(REPLAY_NAMESPACE, link, REPLAY_PATH);
+    const byLasting = open(LIVE_NAMESPACE, lasting);
+    const byToken = open(LIVE_NAMESPACE, VIEW);
+    try {
+      const expired = { code: 'GMV_ERR_VIEWER_UNAUTHORIZED', message: expect.stringMatching(/expired/), expired: true };
+      expect(await board.gone).toBe('io server disconnect');
+      expect(board.events).toEqual(['connect', 'snapshot']);
+      expect(board.unauthorized).toEqual([expired]);
+      expect(await replay.gone).toBe('io server disconnect');
+      expect(replay.events).toEqual(['connect']);
+      expect(replay.unauthorized).toEqual([expired]);
+      // Only the expired credential goes.
+      expect([byLasting.socket.connected, byToken.socket.connected]).toEqual([true, true]);
+      expect([byLasting.unauthorized, byToken.unauthorized]).toEqual([[], []]);
+      // Coming back with the same link is refused, with the reason in the error's data.
+      const again = await new Promise<{ message: string; data: unknown }>((resolve) => {
+        const socket = connect(`${url}${LIVE_NAMESPACE}`, {
+          transports: ['websocket'],
+          reconnection: false,
+          auth: { token: link },
+        });
+        socket.on('connect_error', (err) => {
+          socket.close();
+          resolve({ message: err.message, data: (err as Error & { data?: unknown }).data });
+        });
+      });
+      expect(again).toEqual({ message: 'GMV_ERR_VIEWER_UNAUTHORIZED', data: expired });
+    } finally {
+      for (const s of [board, replay, byLasting, byToken]) s.socket.close();
+    }
+  });
+
+  it('says why a handshake is refused: no valid credential, or an expired link', async () => {
+    const refusal = (token: string) =>
+      new Promise<unknown>((resolve) => {
+        const socket = connect(`${url}${LIVE_NAMESPACE}`, {
+          transports: ['websocket'],
+          reconnection: false,
+          auth: { token },
+        });
+        socket.on('connect_error', (err) => {
+          socket.close();
+          resolve((err as Error & { data?: unknown }).data);
+        });
+      });
+    expect(await refusal('wrong-token-000000000000')).toMatchObject({
+      code: 'GMV_ERR_VIEWER_UNAUTHORIZED',
+      expired: false,
+    });
+    const old = new ShareLinks(SECRET).mint(60, Date.now() - 3_600_000).token;
+    expect(await refusal(old)).toMatchObject({ code: 'GMV_ERR_VIEWER_UNAUTHORIZED', expired: true });
+    const forged = new ShareLinks('another-secret-0123456789abcdef0123').mint(60, Date.now() - 3_600_000).token;
+    expect(await refusal(forged)).toMatchObject({ code: 'GMV_ERR_VIEWER_UNAUTHORIZED', expired: false });
   });
 
   it('sends security headers with a strict content security policy', async () => {
