@@ -3,28 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { LiveBoard, top, type DimensionRow, type RollupRow } from '../../server/domain/board.js';
 import type { Channel, Order } from '../../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
+import { showOrder } from '../fixtures/orders.js';
 
 const show = resolveShow(DEFAULT_SHOWS[0]!);
 const GRACE = show.graceSeconds;
 const DAY = 86_400;
-let nextId = 0;
 
 /** A CNY order in show-second `second` (half a second in, so floor and truncation agree). */
 function order(second: number, fen: number, fields: Partial<Order> = {}): Order {
-  return {
-    show: show.id,
-    order_id: `o-${nextId++}`,
-    type: 'sale',
-    ts: show.startMs + second * 1000 + 500,
-    amount_fen: fen,
-    currency: 'CNY',
-    gmv_fen: fen,
-    country: 'CN',
-    channel: 'mobile',
-    category: 'other',
-    merchant_id: '',
-    ...fields,
-  };
+  return showOrder(show, second, fen, fields);
 }
 
 function times(n: number, make: () => Order): Order[] {

@@ -5,24 +5,12 @@ import type { StoreHandle } from '../../server/store/client.js';
 import type { Order } from '../../shared/order.js';
 import { SERIES_CHUNK_SECONDS, type SeriesChunk } from '../../shared/protocol.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
+import { showOrder } from '../fixtures/orders.js';
 
 const show = resolveShow(DEFAULT_SHOWS[0]!);
-let nextId = 0;
 
 function sale(second: number, fen = 100): Order {
-  return {
-    show: show.id,
-    order_id: `s-${nextId++}`,
-    type: 'sale',
-    ts: show.startMs + second * 1000 + 500,
-    amount_fen: fen,
-    currency: 'CNY',
-    gmv_fen: fen,
-    country: 'CN',
-    channel: 'mobile',
-    category: 'other',
-    merchant_id: 'm1',
-  };
+  return showOrder(show, second, fen, { merchant_id: 'm1' });
 }
 
 /** A live service on the events clock, never touching its store (snapshots and chunks are built from memory). */
