@@ -89,11 +89,18 @@ export function totalsOf(s: Snapshot): TotalsResponse {
  * Live node: answers snapshot requests, at most one answer per tick interval (requests in
  * between share the next one), broadcast to every node so they all refresh their caches.
  */
-export function answerSnapshotRequests(nsp: Namespace, snapshot: () => Snapshot, tickMs: number): () => void {
+export function answerSnapshotRequests(
+  nsp: Namespace,
+  snapshot: () => Snapshot,
+  tickMs: number,
+  active: () => boolean = () => true,
+): () => void {
   let lastAt = 0;
   let timer: NodeJS.Timeout | null = null;
   const send = () => {
     timer = null;
+    // A live node that lost its lease leaves the answers to the one holding it.
+    if (!active()) return;
     lastAt = Date.now();
     nsp.serverSideEmit(CLUSTER_EVENTS.snapshot, snapshot());
   };
@@ -194,11 +201,13 @@ export function answerChunkRequests(
   nsp: Namespace,
   chunk: (i: number) => { etag: string; body: string } | null,
   tickMs: number,
+  active: () => boolean = () => true,
 ): () => void {
   const timers = new Map<number, NodeJS.Timeout>();
   const lastAt = new Map<number, number>();
   const send = (i: number) => {
     timers.delete(i);
+    if (!active()) return;
     lastAt.set(i, Date.now());
     const encoded = chunk(i);
     const answer: ChunkAnswer = { chunk: i, etag: encoded?.etag ?? '', body: encoded?.body ?? null };

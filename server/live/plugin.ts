@@ -4,7 +4,7 @@ import { Server, type Namespace } from 'socket.io';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { CLUSTER_EVENTS, answerChunkRequests, answerSnapshotRequests, expandRows, type CompactRow } from './cluster.js';
-import { takeLiveLease } from './lease.js';
+import { takeLiveLease, type LiveLease } from './lease.js';
 import { servePush } from './push.js';
 import { recordOnAir } from './record.js';
 import { serveSnapshots } from './resync.js';
@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The live show's state; only on the live node (ROLE=all). */
     live: LiveService;
+    /** The live node's lease on its show, with Redis; null on a single node. Only on the live node. */
+    liveLease: LiveLease | null;
     /** Last reconciliation of the live totals against ClickHouse; only on the live node. */
     reconciliation: Reconciliation;
     io: Server<ClientToServerEvents, ServerToClientEvents>;
@@ -75,11 +77,20 @@ async function serveLive(
 ): Promise<void> {
   const show = config.shows.find((s) => s.id === config.liveShow)!;
   // Across nodes, one broadcast loop per show.
-  const releaseLease = app.relay ? await takeLiveLease(app.relay.redis, show.id, log) : async () => undefined;
+  let leaseChanged = (_held: boolean) => {};
+  const lease = app.relay ? await takeLiveLease(app.relay.redis, show.id, log, (held) => leaseChanged(held)) : null;
+  app.decorate('liveLease', lease);
   const lastYear = config.shows.find((s) => s.id === show.compareTo) ?? null;
   const live = new LiveService(show, config.clock, app.store, log, lastYear, app.telemetry);
   await live.ensureFresh();
   app.decorate('live', live);
+  leaseChanged = (held) => {
+    // Lost: another node broadcasts the show. This one reports not ready (/readyz) and sends its
+    // boards away to reconnect, through the balancer, to a node that follows the holder's ticks.
+    // Regained: every board here needs a fresh snapshot.
+    if (held) live.needsSnapshot = true;
+    else nsp.local.disconnectSockets(true);
+  };
 
   // The local writer's commits flow here, one way: applied to the board, a failure marks it
   // stale, and the next INSERT waits until the state is rebuilt (and its rollups repaired).
@@ -106,8 +117,9 @@ async function serveLive(
   let stopAnswers = () => {};
   if (app.relay) {
     const cluster = nsp as unknown as Namespace;
-    const stopSnapshotAnswers = answerSnapshotRequests(cluster, () => live.snapshot(), config.tickMs);
-    const stopChunkAnswers = answerChunkRequests(cluster, (i) => live.seriesChunk(i), config.tickMs);
+    const holding = () => !lease || lease.held;
+    const stopSnapshotAnswers = answerSnapshotRequests(cluster, () => live.snapshot(), config.tickMs, holding);
+    const stopChunkAnswers = answerChunkRequests(cluster, (i) => live.seriesChunk(i), config.tickMs, holding);
     stopAnswers = () => {
       stopSnapshotAnswers();
       stopChunkAnswers();
@@ -137,6 +149,8 @@ async function serveLive(
   };
   let lastRecovery = 0;
   const broadcast = (): boolean => {
+    // Another live node holds the show: it broadcasts, this one keeps quiet until it has the lease back.
+    if (lease && !lease.held) return false;
     // After a failed write, keep trying to rebuild from the store even if no order arrives.
     // Only while the local writer is idle: otherwise its barrier rebuilds before the next INSERT,
     // with nothing in the engine and every earlier commit handed on.
@@ -179,13 +193,13 @@ async function serveLive(
     reconciliation.stop();
     // Orders committed while the writer drains still reach the boards.
     await writer?.drain();
-    // Flush the last state to boards before sockets close.
-    sendTick();
+    // Flush the last state to boards before sockets close (unless another node broadcasts the show).
+    if (!lease || lease.held) sendTick();
     // Close sockets and the engine but leave the HTTP server to fastify.
     app.io.disconnectSockets(true);
     app.io.engine.close();
     // With Redis: stops the adapter's stream reader and tells the other nodes this one is gone.
     await nsp.adapter.close();
-    await releaseLease();
+    await lease?.release();
   });
 }

@@ -127,6 +127,9 @@ export const healthRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
       });
       return { status: 'ready', role: config.role, seq: s.seq };
     }
+    if (app.hasDecorator('liveLease') && app.liveLease && !app.liveLease.held) {
+      throw new Errors.NOT_READY('another live node holds the show');
+    }
     const ping = await app.store.client.ping();
     if (!ping.success) throw new Errors.NOT_READY('ClickHouse is unreachable');
     // Ready means reachable with the schema in place; a failing write shows in `writes`

@@ -204,6 +204,57 @@ describe('one live node and two push nodes over Redis', () => {
     );
   });
 
+  it('stops broadcasting when another node holds its lease, and comes back with fresh snapshots when it has it again', async () => {
+    const r = createClient({ url: redis.url });
+    await r.connect();
+    const mine = await r.get('gmv:{2015}:live');
+    expect(mine).not.toBeNull();
+    const here = board(live.url);
+    const elsewhere = board(pushB.url);
+    try {
+      await until(() => here.snapshots.length > 0 && elsewhere.snapshots.length > 0, 10_000, 'snapshots');
+      // Another live node holds the show (as after this one was paused past its lease).
+      await r.set('gmv:{2015}:live', 'another-live-node', { PX: 60_000 });
+      await until(() => here.disconnected, 5_000, 'the boards of the node without the lease sent away');
+      expect((await fetch(`${live.url}/readyz`)).status).toBe(503);
+      // Orders still land, but the node without the lease broadcasts nothing.
+      const quiet = elsewhere.ticks.length;
+      const seqBefore = shown(elsewhere)!.seq;
+      await post(88_001, 1);
+      await new Promise((res) => setTimeout(res, 1500));
+      expect(elsewhere.ticks.length).toBe(quiet);
+      expect(shown(elsewhere)!.seq).toBe(seqBefore);
+
+      // The other node is gone: this one takes the lease back, is ready again, and its boards
+      // (here and on push nodes) get a snapshot with everything, then ticks again.
+      const snapshotsBefore = elsewhere.snapshots.length;
+      await r.del('gmv:{2015}:live');
+      const deadline = Date.now() + 5_000;
+      while ((await fetch(`${live.url}/readyz`)).status !== 200) {
+        if (Date.now() > deadline) throw new Error('the live node did not take its lease back');
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      await until(
+        () => elsewhere.snapshots.length > snapshotsBefore,
+        5_000,
+        'a fresh snapshot after the lease came back',
+      );
+      const want = (await totals(live.url)).gross;
+      await until(() => shown(elsewhere)?.gross.orders === want.orders, 5_000, 'the push board caught up');
+      const back = board(live.url);
+      try {
+        await until(() => back.snapshots.length > 0, 5_000, 'a board on the live node again');
+        expect(back.snapshots[0]!.gross).toEqual(want);
+      } finally {
+        back.socket.close();
+      }
+    } finally {
+      here.socket.close();
+      elsewhere.socket.close();
+      await r.close();
+    }
+  });
+
   it('takes no orders on a push node', async () => {
     const res = await postNdjson(pushB.url, ndjson([order(99_999)]));
     expect(res.status).toBe(404);
