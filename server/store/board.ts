@@ -82,12 +82,13 @@ export interface StoredTotals {
   refundFen: number;
 }
 
-/** Totals of a show straight from the raw orders table (used for other shows and for checks). */
+/** Totals of a stored show (one not on air here), from the per-second rollup. */
 export async function readTotals(store: StoreHandle, showId: string): Promise<StoredTotals> {
   const rs = await store.query({
-    query: `SELECT toString(countIf(type = 'sale')) AS so, toString(sumIf(gmv, type = 'sale')) AS sf,
-                   toString(countIf(type = 'refund')) AS ro, toString(sumIf(gmv, type = 'refund')) AS rf
-            FROM ${store.db}.orders WHERE show = {show:String}`,
+    // From the per-second rollup: a few rows per second of the show, not every order.
+    query: `SELECT toString(sumIf(orders, type = 'sale')) AS so, toString(sumIf(gmv, type = 'sale')) AS sf,
+                   toString(sumIf(orders, type = 'refund')) AS ro, toString(sumIf(gmv, type = 'refund')) AS rf
+            FROM ${store.db}.gmv_by_second WHERE show = {show:String}`,
     query_params: { show: showId },
     format: 'JSONEachRow',
   });

@@ -120,16 +120,32 @@ export async function seriesRows(
  * refunds) and the first and newest event time, in one query.
  */
 export async function listShows(store: StoreHandle, shows: readonly Show[], liveShow: string): Promise<ShowSummary[]> {
+  // Counts and the first and last second from the per-second rollup (a few rows per second, not
+  // every order), then the exact first and last event within those two seconds from `orders`,
+  // through its by_ts projection: a granule each, whatever the show holds.
   const rs = await store.query({
-    query: `SELECT show, toString(count()) AS n,
-                   toString(toUnixTimestamp64Milli(min(ts))) AS first, toString(toUnixTimestamp64Milli(max(ts))) AS last
-            FROM ${store.db}.orders WHERE show IN {ids:Array(String)} GROUP BY show`,
+    query: `SELECT show, toString(sum(orders)) AS n,
+                   toString(toUnixTimestamp(min(second))) AS first, toString(toUnixTimestamp(max(second))) AS last
+            FROM ${store.db}.gmv_by_second WHERE show IN {ids:Array(String)} GROUP BY show HAVING sum(orders) > 0`,
     query_params: { ids: shows.map((s) => s.id) },
     format: 'JSONCompactEachRow',
   });
-  const stored = new Map((await rs.json<[string, string, string, string]>()).map((r) => [r[0], r]));
+  const stored = new Map<string, { n: string; first: number; last: number }>();
+  for (const [show, n, first, last] of await rs.json<[string, string, string, string]>()) {
+    const edge = async (second: string, fn: 'min' | 'max') => {
+      const r = await store.query({
+        query: `SELECT toString(toUnixTimestamp64Milli(${fn}(ts))) FROM ${store.db}.orders
+                WHERE show = {show:String}
+                  AND ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')`,
+        query_params: { show, from: Number(second) * 1000, to: (Number(second) + 1) * 1000 },
+        format: 'JSONCompactEachRow',
+      });
+      return Number((await r.json<[string]>())[0]![0]);
+    };
+    stored.set(show, { n, first: await edge(first, 'min'), last: await edge(last, 'max') });
+  }
   return shows.map((s) => {
-    const [, n, first, last] = stored.get(s.id) ?? [s.id, '0', null, null];
+    const row = stored.get(s.id);
     return {
       id: s.id,
       name: s.name,
@@ -137,9 +153,9 @@ export async function listShows(store: StoreHandle, shows: readonly Show[], live
       end: iso(s.endMs),
       timeZone: s.timeZone,
       live: s.id === liveShow,
-      orders: Number(n),
-      firstEvent: first === null ? null : iso(Number(first)),
-      lastEvent: last === null ? null : iso(Number(last)),
+      orders: Number(row?.n ?? 0),
+      firstEvent: row ? iso(row.first) : null,
+      lastEvent: row ? iso(row.last) : null,
     };
   });
 }

@@ -522,3 +522,38 @@ describe('limits and errors', () => {
     expect(doc.paths['/api/v1/totals']!.get.parameters.map((x) => x.name)).toContain('at');
   });
 });
+
+describe('reads of stored shows a viewer can ask for', () => {
+  /** Rows the engine selected while `run` ran (its own counter: SelectedRows). */
+  async function rowsRead(run: () => Promise<unknown>): Promise<number> {
+    const counter = async () =>
+      Number(
+        (
+          await rawColumn<[string]>(`SELECT toString(sum(value)) FROM system.events WHERE event = 'SelectedRows'`, {})
+        )[0]![0],
+      );
+    const before = await counter();
+    await run();
+    return (await counter()) - before;
+  }
+
+  it('answers /api/v1/shows and totals of a past show from the rollups, not by reading every order', async () => {
+    const stored = Number(
+      (
+        await rawColumn<[string]>(`SELECT toString(count()) FROM ${app.store.db}.orders WHERE show = '2014'`, {})
+      )[0]![0],
+    );
+    expect(stored).toBeGreaterThan(200_000);
+    const shows = await rowsRead(() => get<ShowSummary[]>('/api/v1/shows'));
+    const totals = await rowsRead(() => get('/api/v1/totals?show=2014'));
+    // The per-second rollup (a few rows per second: at this small scale about half as many rows as
+    // orders, at full scale a thousandth) and, for the first and last event, a granule of orders each.
+    const rollup = Number(
+      (await rawColumn<[string]>(`SELECT toString(count()) FROM ${app.store.db}.gmv_by_second`, {}))[0]![0],
+    );
+    expect(rollup).toBeLessThan(stored * 0.6);
+    // (+1,000: the rows of system.events that the counter itself reads.)
+    expect(shows).toBeLessThanOrEqual(rollup + 3 * 2 * 8192 + 1000);
+    expect(totals).toBeLessThanOrEqual(rollup + 1000);
+  });
+});
