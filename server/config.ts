@@ -46,6 +46,8 @@ export interface Config {
   limits: {
     /** Largest request body, bytes. */
     bodyBytes: number;
+    /** Most bytes of ingest bodies being received at once (a body counts MAX_BODY_BYTES until its length is known). */
+    bodyBytesInFlight: number;
     /** Most orders in one request. */
     batchLines: number;
     /** Longest NDJSON line, bytes. */
@@ -195,11 +197,16 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const limits = {
     bodyBytes: int(env, 'MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    bodyBytesInFlight: int(env, 'MAX_BODY_BYTES_IN_FLIGHT', 256 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
     batchLines: int(env, 'MAX_BATCH_LINES', 50_000, 1, 500_000),
     lineBytes: int(env, 'MAX_LINE_BYTES', 4096, 256, 65536),
     pendingOrders: int(env, 'MAX_PENDING_ORDERS', 300_000, 1000, 10_000_000),
     flushOrders: int(env, 'MAX_FLUSH_ORDERS', 200_000, 100, 1_000_000),
   };
+  // A body larger than the budget could never be admitted: it would get 503 forever.
+  if (limits.bodyBytesInFlight < limits.bodyBytes) {
+    throw new ConfigError('MAX_BODY_BYTES_IN_FLIGHT must be at least MAX_BODY_BYTES');
+  }
   // A batch larger than the queue could never be admitted: it would get 503 forever.
   if (limits.pendingOrders < limits.batchLines) {
     throw new ConfigError('MAX_PENDING_ORDERS must be at least MAX_BATCH_LINES');

@@ -13,7 +13,7 @@ declare module 'fastify' {
   }
 }
 
-const SHED_REASONS: readonly ShedReason[] = ['lag', 'queue', 'store', 'in-flight'];
+const SHED_REASONS: readonly ShedReason[] = ['lag', 'queue', 'bytes', 'store', 'in-flight'];
 
 /**
  * Prometheus metrics at GET /metrics. The figures come from the app's Telemetry

@@ -10,7 +10,7 @@ export interface IngestEvent {
 }
 
 /** Why an ingest request was answered 503 (`in-flight`: some orders are being written by another node). */
-export type ShedReason = 'lag' | 'queue' | 'store' | 'in-flight';
+export type ShedReason = 'lag' | 'queue' | 'bytes' | 'store' | 'in-flight';
 
 /** Where one flush's time went, ms. The next batch is prepared while an INSERT is in flight. */
 export interface FlushPhases {

@@ -41,6 +41,8 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
     );
   }
 
+  /** Bytes of the ingest bodies now being received and handled (see onRequest). */
+  let bodyBytesInFlight = 0;
   app.post<{ Body: Buffer }>(
     '/api/v1/orders',
     {
@@ -87,6 +89,22 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
           reply.header('retry-after', String(RETRY_AFTER_SECONDS));
           throw new Errors.OVERLOADED();
         }
+        // Bodies being received hold memory until they are parsed: bounded in bytes, whatever
+        // the number of connections. A body counts its Content-Length, or the largest a body may
+        // be when that is absent or it is compressed, until its response is sent or it is aborted.
+        const length = Number(req.headers['content-length']);
+        const identity = (req.headers['content-encoding'] ?? 'identity').toLowerCase() === 'identity';
+        const bytes =
+          identity && Number.isSafeInteger(length) && length >= 0
+            ? Math.min(length, config.limits.bodyBytes)
+            : config.limits.bodyBytes;
+        if (bodyBytesInFlight + bytes > config.limits.bodyBytesInFlight) {
+          app.telemetry.emit('shed', 'bytes');
+          reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+          throw new Errors.OVERLOADED();
+        }
+        bodyBytesInFlight += bytes;
+        reply.raw.once('close', () => (bodyBytesInFlight -= bytes));
       },
       preParsing: async (req, _reply, payload) => {
         const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
