@@ -71,6 +71,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** `npm run demo`: share of the day's orders and time compression of the simulator. */
   demo: { scale: string; speed: string };
+  /** Most live boards per node, and from one address. */
+  boardCaps: { total: number; perAddress: number };
   /** Server-driven replays: most at once, most viewers each, and how long one nobody watches lives, ms. */
   replay: { maxSessions: number; maxViewers: number; idleMs: number };
 }
@@ -252,6 +254,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 500, 600_000),
     demo: { scale: env.DEMO_SCALE || '0.005', speed: env.DEMO_SPEED || '20' },
+    boardCaps: {
+      total: int(env, 'MAX_BOARDS', 10_000, 1, 1_000_000),
+      perAddress: int(env, 'MAX_BOARDS_PER_ADDRESS', 1_500, 1, 1_000_000),
+    },
     replay: {
       maxSessions: int(env, 'MAX_REPLAYS', 16, 1, 1000),
       maxViewers: int(env, 'MAX_REPLAY_VIEWERS', 200, 1, 100_000),

@@ -11,6 +11,7 @@ import { serveSnapshots } from './resync.js';
 import { startReconciliation, type Reconciliation } from './reconcile.js';
 import { LiveService } from './service.js';
 import { viewerGate } from './viewer-gate.js';
+import { boardCaps } from './caps.js';
 import { dropSlowReaders } from './slow-readers.js';
 
 declare module 'fastify' {
@@ -48,6 +49,8 @@ export default fp<{ config: Config }>(
     const nsp = io.of(LIVE_NAMESPACE);
     // Every handshake, reconnections included, shows a viewer token when access is closed: on every node.
     nsp.use(viewerGate(app.viewers));
+    // Last: only a handshake every other check admits takes a place.
+    nsp.use(boardCaps(nsp, config.boardCaps));
     const log = app.log.child({ module: 'live' });
     const stopSlow = dropSlowReaders(nsp, config, log);
 
