@@ -96,8 +96,11 @@ export function connectBoard<S extends ServerToClientEvents, C extends ClientToS
   const board = socket as unknown as LiveSocket;
   const store = createLiveStore(() => board.emit('resync'));
   let retry: ReturnType<typeof setTimeout> | undefined;
+  // An expired share link stays expired: retrying cannot help, a new link can.
+  let expired = false;
   const retryLater = () => {
     clearTimeout(retry);
+    if (expired) return;
     retry = setTimeout(() => board.connect(), MANUAL_RETRY_MS);
   };
 
@@ -106,9 +109,17 @@ export function connectBoard<S extends ServerToClientEvents, C extends ClientToS
     store.dispatch({ type: 'disconnected' });
     if (reason === 'io server disconnect') retryLater();
   });
-  board.on('connect_error', () => {
+  board.on('connect_error', (err: Error & { data?: { message?: unknown; expired?: unknown } }) => {
     store.dispatch({ type: 'disconnected' });
+    const message = typeof err.data?.message === 'string' ? err.data.message : null;
+    if (message !== null) store.dispatch({ type: 'refused', message });
+    if (err.data?.expired === true) expired = true;
     if (!board.active) retryLater();
+  });
+  // Dropped on purpose, with the reason first (a share link that expired while on screen).
+  (board as unknown as Socket).on('unauthorized', (r: { message?: unknown; expired?: unknown }) => {
+    if (typeof r?.message === 'string') store.dispatch({ type: 'refused', message: r.message });
+    if (r?.expired === true) expired = true;
   });
   const loading = new Set<number>();
   board.on('snapshot', (snapshot) => {

@@ -42,6 +42,7 @@ export function serverClockOffsetMs(state: LiveState): number | null {
 export function connectionMark(state: LiveState, nowMs: number): ConnectionMark {
   const ageMs = dataAgeMs(state, nowMs);
   const lagMs = orderToScreenLagMs(state);
+  if (state.refusal !== null && state.link !== 'live') return { state: 'stale', label: state.refusal, ageMs, lagMs };
   if (state.link === 'connecting') return { state: 'reconnecting', label: 'connecting…', ageMs, lagMs };
   if (state.link === 'reconnecting') return { state: 'reconnecting', label: 'reconnecting…', ageMs, lagMs };
   if (state.versionMismatch) return { state: 'stale', label: 'board out of date', ageMs, lagMs };

@@ -65,6 +65,8 @@ export interface LiveState {
   streamEpoch: number;
   /** The server speaks another protocol version; its messages are ignored. */
   versionMismatch: boolean;
+  /** Why the server refused or dropped this board (an expired share link, too many boards), until a snapshot comes. */
+  refusal: string | null;
 }
 
 export type LiveAction =
@@ -74,6 +76,8 @@ export type LiveAction =
   | { type: 'restarted' }
   | { type: 'snapshot'; snapshot: Snapshot; atMs: number }
   | { type: 'tick'; tick: Tick; atMs: number }
+  /** The server refused the handshake or dropped the board, saying why. */
+  | { type: 'refused'; message: string }
   /** Older seconds of the live series, fetched over HTTP after a snapshot that left them out. */
   | { type: 'history'; show: string; series: SeriesPoint[] };
 
@@ -102,6 +106,7 @@ export const initialLiveState: LiveState = {
   freshLink: true,
   streamEpoch: 0,
   versionMismatch: false,
+  refusal: null,
 };
 
 export function reduceLive(state: LiveState, action: LiveAction): Step {
@@ -118,6 +123,9 @@ export function reduceLive(state: LiveState, action: LiveAction): Step {
       return keep(applySnapshot(state, action.snapshot, action.atMs));
     case 'tick':
       return applyTick(state, action.tick, action.atMs);
+    case 'refused':
+      // Safe mode as on any disconnect: every figure stays on screen; the mark says why.
+      return keep({ ...state, link: 'reconnecting', freshLink: true, refusal: action.message });
     case 'history':
       if (state.show?.id !== action.show) return keep(state);
       return keep({ ...state, series: mergeLarger(state.series, clipSeries(action.series, showSeconds(state.show))) });
@@ -149,6 +157,7 @@ function applySnapshot(state: LiveState, s: Snapshot, atMs: number): LiveState {
     freshLink: false,
     streamEpoch: state.freshLink ? state.streamEpoch + 1 : state.streamEpoch,
     versionMismatch: false,
+    refusal: null,
   };
 }
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBoard } from '../../client/live/connect.js';
+import { connectionMark } from '../../client/live/select.js';
 import { boardCaps, TOO_MANY_BOARDS } from '../../server/live/caps.js';
 import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import { startApp, until } from '../fixtures/app.js';
@@ -43,7 +45,23 @@ describe('board caps on a real socket.io server', () => {
     await until(() => app.io.of(LIVE_NAMESPACE).sockets.size === 1, 5_000, 'the place freed');
     const d = board();
     expect(await d.result).toBe('connected');
-    for (const s of [b, c, d]) s.socket.close();
+
+    // The reference board shows the reason on its connection mark, keeps retrying, and gets in
+    // once a place is free.
+    const screen = connectBoard(`${url}${LIVE_NAMESPACE}`, '');
+    try {
+      await until(() => screen.store.getState().refusal, 5_000, 'the refusal on the board');
+      expect(connectionMark(screen.store.getState(), Date.now()).label).toBe(
+        'at most 2 boards from one address; retrying',
+      );
+      b.socket.close();
+      await until(() => screen.store.getState().figures, 15_000, 'the board in after a retry');
+      expect(screen.store.getState().refusal).toBeNull();
+      expect(connectionMark(screen.store.getState(), Date.now()).state).toBe('live');
+    } finally {
+      screen.close();
+    }
+    for (const s of [c, d]) s.socket.close();
   });
 });
 
