@@ -176,6 +176,36 @@ export interface OrderKey {
 
 /** Ids per confirmation query: a resent 50,000-line batch makes ten modest queries, not one huge one. */
 const STORED_KEYS_CHUNK = 5_000;
+/**
+ * Most bytes of ids in one confirmation query, as they travel URL-encoded in its parameters over
+ * HTTP (a ClickHouse server refuses a URL past `http_max_uri_size`, 1 MiB by default): 5,000 ids
+ * of 64 characters that all need escaping would pass it.
+ */
+export const STORED_KEYS_PARAM_BYTES = 256 * 1024;
+
+/** The ids in groups of at most `chunk` ids and `bytes` bytes as URL-encoded array parameters. */
+export function storedKeyGroups(
+  ids: readonly string[],
+  chunk = STORED_KEYS_CHUNK,
+  bytes = STORED_KEYS_PARAM_BYTES,
+): string[][] {
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let size = 0;
+  for (const id of ids) {
+    // 'id' and a comma, each quote and comma encoded as 3 bytes.
+    const cost = encodeURIComponent(id).length + 9;
+    if (group.length > 0 && (group.length >= chunk || size + cost > bytes)) {
+      groups.push(group);
+      group = [];
+      size = 0;
+    }
+    group.push(id);
+    size += cost;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
 
 /** Which of these keys are already stored for the show (exact, from the primary key). */
 export async function storedKeys(
@@ -184,13 +214,15 @@ export async function storedKeys(
   ids: readonly string[],
   chunk = STORED_KEYS_CHUNK,
 ): Promise<OrderKey[]> {
-  const distinct = [...new Set(ids)];
   const found: OrderKey[] = [];
-  for (let at = 0; at < distinct.length; at += chunk) {
+  for (const group of storedKeyGroups([...new Set(ids)], chunk)) {
     const rs = await store.query({
       query: `SELECT DISTINCT order_id, type FROM ${store.db}.orders
               WHERE show = {show:String} AND order_id IN {ids:Array(String)}`,
-      query_params: { show, ids: distinct.slice(at, at + chunk) },
+      query_params: { show, ids: group },
+      // With a ClickHouse server the ids travel in the request body (multipart/form-data, ClickHouse
+      // 22.9 on), not in the URL that proxies and the server's http_max_uri_size limit.
+      ...(store.kind === 'server' ? { use_multipart_params: true } : {}),
       format: 'JSONEachRow',
     });
     for (const k of await rs.json<OrderKey>()) found.push(k);
