@@ -61,7 +61,7 @@ export interface Config {
   tickMs: number;
   /** Event-loop delay (p99, ms) past which ingest sheds load. */
   maxLagMs: number;
-  /** How often the live totals are checked against ClickHouse, ms. */
+  /** How often the live state is checked against ClickHouse, ms (each check holds one INSERT for one read). */
   reconcileMs: number;
   /** A board socket with more unsent bytes than this is dropped (it reconnects and resyncs). */
   maxSocketBufferBytes: number;
@@ -246,7 +246,7 @@ export function loadConfig(env: Env = process.env): Config {
     limits,
     tickMs: int(env, 'TICK_MS', 100, 100, 10_000),
     maxLagMs: int(env, 'MAX_EVENT_LOOP_LAG_MS', 1000, 50, 60_000),
-    reconcileMs: int(env, 'RECONCILE_MS', 30_000, 200, 3_600_000),
+    reconcileMs: int(env, 'RECONCILE_MS', 5_000, 200, 3_600_000),
     maxSocketBufferBytes: int(env, 'MAX_SOCKET_BUFFER_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     rateLimits: {
       ingestPerMin: int(env, 'RATE_LIMIT_INGEST_PER_MIN', 6000, 1, 10_000_000),

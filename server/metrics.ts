@@ -4,6 +4,7 @@ import { LIVE_NAMESPACE } from '../shared/protocol.js';
 import { TokenSet } from './auth.js';
 import type { Config } from './config.js';
 import { Errors } from './errors.js';
+import { FIGURES } from './live/reconcile.js';
 import type { ShedReason } from './telemetry.js';
 
 declare module 'fastify' {
@@ -99,23 +100,38 @@ export default fp<{ config: Config }>(
     });
     const checks = new Counter({
       name: 'gmv_reconcile_checks_total',
-      help: 'Completed comparisons of the live totals with ClickHouse.',
+      help: 'Completed comparisons of the live state with ClickHouse (each at a quiet point of the writer).',
       registers,
     });
     const drifts = new Counter({
       name: 'gmv_reconcile_drifts_total',
-      help: 'Comparisons that found the live totals differing from ClickHouse.',
+      help: 'Comparisons that found any figure of the live state differing from ClickHouse (a total, or a key of a breakdown).',
       registers,
     });
     const driftOrders = new Gauge({
       name: 'gmv_reconcile_drift_orders',
-      help: 'Order-count drift found by the last comparison (live minus stored, gross plus net).',
+      help: 'Order-count drift found by the last comparison (live minus stored, gross plus net; opposite differences cancel in it).',
       registers,
     });
     const driftFen = new Gauge({
       name: 'gmv_reconcile_drift_fen',
-      help: 'GMV drift found by the last comparison, fen (live minus stored, gross plus net).',
+      help: 'GMV drift found by the last comparison, fen (live minus stored, gross plus net; opposite differences cancel in it).',
       registers,
+    });
+    const figureDrift = new Gauge({
+      name: 'gmv_reconcile_figure_drift',
+      help: 'Drift of each figure found by the last comparison: live minus stored for a total (gross_*, refund_*); for a breakdown (channel_*, country_*, category_*, merchant_*) the sum over its keys of |live minus stored|. Orders, or fen.',
+      labelNames: ['figure'] as const,
+      registers,
+    });
+    new Gauge({
+      name: 'gmv_reconcile_last_check_age_seconds',
+      help: 'Seconds since the last completed comparison (since start before the first); 0 on a node without the live state.',
+      registers,
+      collect() {
+        const r = app.hasDecorator('reconciliation') ? app.reconciliation : null;
+        this.set(r ? (Date.now() - (r.checkedAtMs ?? r.startedAtMs)) / 1000 : 0);
+      },
     });
 
     const requests = new Counter({
@@ -168,6 +184,7 @@ export default fp<{ config: Config }>(
     for (const reason of SHED_REASONS) shed.inc({ reason }, 0);
     for (const kind of ['tick', 'snapshot']) broadcasts.inc({ kind }, 0);
     for (const repaired of ['true', 'false']) rebuilds.inc({ repaired }, 0);
+    for (const figure of FIGURES) figureDrift.set({ figure }, 0);
 
     const t = app.telemetry;
     t.on('ingest', (e) => {
@@ -200,7 +217,8 @@ export default fp<{ config: Config }>(
       checks.inc();
       driftOrders.set(e.driftOrders);
       driftFen.set(e.driftFen);
-      if (e.driftOrders !== 0 || e.driftFen !== 0) drifts.inc();
+      for (const [figure, value] of Object.entries(e.figures)) figureDrift.set({ figure }, value);
+      if (e.mismatched) drifts.inc();
     });
 
     const scrapers = new TokenSet([...config.metricsTokens, ...config.adminTokens]);

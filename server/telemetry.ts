@@ -51,10 +51,15 @@ export interface BroadcastEvent {
   acceptedLagMs: readonly number[];
 }
 
-/** One completed comparison of the live totals with ClickHouse. */
+/** One completed comparison of the live state with ClickHouse. */
 export interface ReconcileEvent {
+  /** Live minus stored, gross plus net (a linear sum: opposite differences cancel in it). */
   driftOrders: number;
   driftFen: number;
+  /** Some figure differed (a total, or a key of a breakdown): the comparison that decides. */
+  mismatched: boolean;
+  /** Drift per figure: live minus stored for a total; for a breakdown, the sum over its keys of |live minus stored|. */
+  figures: Readonly<Record<string, number>>;
 }
 
 /** A rebuild of the live state from the store. */

@@ -168,6 +168,11 @@ export class LiveBoard {
     };
   }
 
+  /** Every key of a breakdown with its sales, not only the top rows: for checks against the store. Read only. */
+  breakdownTallies(dimension: keyof Breakdowns): ReadonlyMap<string, Readonly<Tally>> {
+    return this.dims[dimension];
+  }
+
   /** Every non-empty second so far, ascending; or those in [from, to) seconds since the start. */
   series(from = -Infinity, to = Infinity): SeriesPoint[] {
     const out: SeriesPoint[] = [];

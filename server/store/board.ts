@@ -162,3 +162,69 @@ export async function repairRollups(store: StoreHandle, show: string): Promise<v
     });
   }
 }
+
+/** Sales of one key of a breakdown, as stored. */
+export interface StoredTally {
+  orders: number;
+  fen: number;
+}
+
+/** What reconciliation compares with the live state, read from the rollups at one moment. */
+export interface StoredFigures {
+  totals: StoredTotals;
+  /** Sales by key of channel, country and category: every key of the show. */
+  breakdowns: Record<'channel' | 'country' | 'category', Map<string, StoredTally>>;
+  /** Sales of the `top` first merchants by sales GMV (ties by id) and of every merchant in `merchants`. */
+  merchants: Map<string, StoredTally>;
+}
+
+/**
+ * The figures reconciliation checks, in one read of the rollups the live state is rebuilt
+ * from (never the raw orders): totals by type from gmv_by_second; channel, country and
+ * category from dims_by_minute; merchants from merchant_by_hour, ranked by the engine, so only
+ * the first `top` and the ones asked for come back, however many merchants sold. One query,
+ * so one round trip while the caller holds the writer at a quiet point (between two INSERTs).
+ */
+export async function readReconcileFigures(
+  store: StoreHandle,
+  showId: string,
+  top: number,
+  merchants: readonly string[],
+): Promise<StoredFigures> {
+  const { db } = store;
+  const rs = await store.query({
+    query: `SELECT 'total' AS d, toString(type) AS k, toString(sum(orders)) AS o, toString(sum(gmv)) AS g
+              FROM ${db}.gmv_by_second WHERE show = {show:String} GROUP BY type
+            UNION ALL
+            SELECT toString(dim), toString(key), toString(sum(orders)), toString(sum(gmv))
+              FROM ${db}.dims_by_minute WHERE show = {show:String} AND type = 'sale' GROUP BY dim, key
+            UNION ALL
+            SELECT 'merchant', k, toString(o), toString(g) FROM (
+              SELECT merchant_id AS k, sum(orders) AS o, sum(gmv) AS g,
+                     row_number() OVER (ORDER BY sum(gmv) DESC, merchant_id) AS r
+                FROM ${db}.merchant_by_hour WHERE show = {show:String} AND type = 'sale' GROUP BY merchant_id
+            ) WHERE r <= {top:UInt32} OR has({keys:Array(String)}, k)`,
+    query_params: { show: showId, top, keys: merchants },
+    format: 'JSONCompactEachRow',
+  });
+  const out: StoredFigures = {
+    totals: { saleOrders: 0, saleFen: 0, refundOrders: 0, refundFen: 0 },
+    breakdowns: { channel: new Map(), country: new Map(), category: new Map() },
+    merchants: new Map(),
+  };
+  for (const [d, k, o, g] of await rs.json<[string, string, string, string]>()) {
+    const orders = Number(o);
+    const fen = decimalToFen(g);
+    if (d === 'total') {
+      if (k === 'refund') {
+        out.totals.refundOrders = orders;
+        out.totals.refundFen = fen;
+      } else {
+        out.totals.saleOrders = orders;
+        out.totals.saleFen = fen;
+      }
+    } else if (d === 'merchant') out.merchants.set(k, { orders, fen });
+    else if (d === 'channel' || d === 'country' || d === 'category') out.breakdowns[d].set(k, { orders, fen });
+  }
+  return out;
+}
