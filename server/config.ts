@@ -71,6 +71,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** `npm run demo`: share of the day's orders and time compression of the simulator. */
   demo: { scale: string; speed: string };
+  /** STORE_FSYNC: ClickHouse fsyncs every part an INSERT writes before it returns (see store/durability.ts). */
+  storeFsync: boolean;
   /** Most live boards per node, and from one address. */
   boardCaps: { total: number; perAddress: number };
   /** Server-driven replays: most at once, most viewers each, and how long one nobody watches lives, ms. */
@@ -91,6 +93,14 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new ConfigError(`${name} must be 1 or 0 (true or false), got "${raw}"`);
 }
 
 function list(raw: string | undefined): string[] {
@@ -254,6 +264,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 500, 600_000),
     demo: { scale: env.DEMO_SCALE || '0.005', speed: env.DEMO_SPEED || '20' },
+    storeFsync: bool(env, 'STORE_FSYNC', false),
     boardCaps: {
       total: int(env, 'MAX_BOARDS', 10_000, 1, 1_000_000),
       perAddress: int(env, 'MAX_BOARDS_PER_ADDRESS', 1_500, 1, 1_000_000),

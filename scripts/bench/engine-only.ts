@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Session } from 'chdb';
 import { ORDER_COLUMNS, encodeOrders } from '../../server/store/orders.js';
+import { INSERTED_TABLES } from '../../server/store/durability.js';
 import { INSERT_SETTINGS } from '../../server/store/settings.js';
 import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
@@ -33,6 +34,7 @@ The engine's share of an INSERT: orders inserted back to back into chDB, no serv
   --batch N        orders per generated body (5000)
   --seed N         simulator seed (1111)
   --settle S       before each run, wait up to S seconds for the box to be idle (0)
+  --fsync          every inserted table fsyncs its parts (the server's STORE_FSYNC=1)
   --help           this text`;
 
 class FlagError extends Error {}
@@ -47,6 +49,7 @@ interface Flags {
   batch: number;
   seed: number;
   settleS: number;
+  fsync: boolean;
 }
 
 function readFlags(argv: string[]): Flags | null {
@@ -65,6 +68,7 @@ function readFlags(argv: string[]): Flags | null {
         batch: { type: 'string', default: '5000' },
         seed: { type: 'string', default: '1111' },
         settle: { type: 'string', default: '0' },
+        fsync: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -99,6 +103,7 @@ function readFlags(argv: string[]): Flags | null {
     batch: int('batch'),
     seed: int('seed'),
     settleS: values.settle === '0' ? 0 : int('settle'),
+    fsync: values.fsync === true,
   };
 }
 
@@ -248,7 +253,9 @@ async function main(f: Flags): Promise<void> {
       for (let i = 0; i + per <= bodies.length; i += per) list.push(Buffer.concat(bodies.slice(i, i + per)));
       byBlock.set(block, list);
     }
-    console.log(`engine-only: ${f.style} inserts, merge pool ${pool.trim()}, ${f.durationMs / 1000} s per run`);
+    console.log(
+      `engine-only: ${f.style} inserts, merge pool ${pool.trim()}, ${f.durationMs / 1000} s per run${f.fsync ? ', fsync' : ''}`,
+    );
     const runs: Run[] = [];
     for (let round = 0; round < f.rounds; round++) {
       for (const variant of f.variants) {
@@ -256,6 +263,13 @@ async function main(f: Flags): Promise<void> {
           // Each run starts from an empty database, with no merges left over.
           await session.queryAsync('DROP DATABASE IF EXISTS gmv SYNC');
           for (const ddl of engineDdl(variant)) await session.queryAsync(ddl);
+          if (f.fsync) {
+            for (const table of INSERTED_TABLES) {
+              await session.queryAsync(
+                `ALTER TABLE gmv.${table} MODIFY SETTING fsync_after_insert = 1, fsync_part_directory = 1`,
+              );
+            }
+          }
           if (f.settleS > 0) await settle(f.settleS);
           const per = rowsPerInsert(block, f.batch);
           const r = await timedRun(session, f, byBlock.get(block)!, per, variant);

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { openStore, type StoreHandle } from './client.js';
+import { applyDurability } from './durability.js';
 import { migrate } from './schema.js';
 
 declare module 'fastify' {
@@ -18,7 +19,8 @@ export default fp<{ config: Config }>(
     const log = app.log.child({ module: 'store' });
     try {
       const version = await migrate(store);
-      log.info({ kind: store.kind, db: store.db, version }, 'schema ready');
+      await applyDurability(store, config.storeFsync);
+      log.info({ kind: store.kind, db: store.db, version, fsync: config.storeFsync }, 'schema ready');
       app.decorate('schemaVersion', version);
     } catch (err) {
       await store.close().catch(() => undefined);
