@@ -1,8 +1,10 @@
 /**
- * Money is carried as integer fen (minor units) in JS numbers. Every value the
- * system handles stays far below 2^53 fen (about 90 trillion CNY), so integer
- * arithmetic on numbers is exact; decimal strings are parsed with integer math
- * and never through floats.
+ * Money is carried as integer fen (minor units) in JS numbers; decimal strings are
+ * parsed with integer math and never through floats. One order stays far below
+ * 2^53 fen (about 90 trillion CNY): at most MAX_ORDER_FEN at the largest rate
+ * parseRate reads, under 2^50. A sum of orders does not: enough of the largest
+ * orders pass 2^53, so totals are kept exact as split sums (SplitFen below) and
+ * as bigint where read from the store, and formatFen takes either.
  */
 
 /** Largest amount a single order may carry, in minor units (10,000,000.00). */
@@ -52,8 +54,12 @@ function fail(code: AmountErrorCode, message: string): AmountParse {
   return { ok: false, code, message };
 }
 
-/** Formats integer fen as a decimal string with exactly two decimals ("57100000000.00"). */
-export function formatFen(fen: number): string {
+/**
+ * Formats integer fen as a decimal string with exactly two decimals ("57100000000.00"). A bigint
+ * or a number past 2^53 (a sum that left the safe range, as a double) is written exactly as it is.
+ */
+export function formatFen(fen: number | bigint): string {
+  if (typeof fen === 'bigint' || Math.abs(fen) > Number.MAX_SAFE_INTEGER) return formatBigFen(BigInt(fen));
   const neg = fen < 0;
   const abs = Math.abs(fen);
   const whole = Math.floor(abs / 100);
@@ -61,14 +67,97 @@ export function formatFen(fen: number): string {
   return `${neg ? '-' : ''}${whole}.${frac < 10 ? '0' : ''}${frac}`;
 }
 
-/** Parses a decimal string with up to two decimals (as ClickHouse prints Decimal(_, 2)) into fen. */
+function formatBigFen(fen: bigint): string {
+  const neg = fen < 0n;
+  const digits = (neg ? -fen : fen).toString().padStart(3, '0');
+  return `${neg ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
+/**
+ * Parses a decimal string with up to two decimals (as ClickHouse prints Decimal(_, 2)) into fen.
+ * Throws past 2^53 fen: a sum that may get there is read with decimalToFenExact.
+ */
 export function decimalToFen(text: string): number {
+  const fen = decimalToFenExact(text);
+  if (typeof fen === 'bigint') throw new Error(`amount out of exact range: ${text}`);
+  return fen;
+}
+
+/**
+ * Parses a decimal string with up to two decimals into fen, exactly, whatever its size: a
+ * number while it is a safe integer, a bigint beyond (a sum read from the store).
+ */
+export function decimalToFenExact(text: string): number | bigint {
   const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(text.trim());
   if (!m) throw new Error(`not a decimal with at most 2 places: ${text}`);
   const frac = m[3] === undefined ? 0 : m[3].length === 1 ? Number(m[3]) * 10 : Number(m[3]);
+  // Rounding is monotonic and 2^53 is a double: past the safe range this is never a safe integer.
   const fen = Number(m[2]) * 100 + frac;
-  if (!Number.isSafeInteger(fen)) throw new Error(`amount out of exact range: ${text}`);
-  return m[1] === '-' ? -fen : fen;
+  if (Number.isSafeInteger(fen)) return m[1] === '-' ? -fen : fen;
+  const big = BigInt(m[2]!) * 100n + BigInt(frac);
+  return m[1] === '-' ? -big : big;
+}
+
+/**
+ * An exact sum of fen in two plain numbers: `hi` × 2^52 + `fen`, `fen` in [0, 2^52) between adds.
+ * Adding one order (below 2^52 fen) is a plain number add that stays exact (below 2^53); only
+ * when `fen` reaches 2^52 does carryFen move it into `hi`. BigInt only to read it (exactFen).
+ */
+export interface SplitFen {
+  hi: number;
+  fen: number;
+}
+
+/** The base of SplitFen's `hi`: 2^52. */
+export const FEN_CARRY = 2 ** 52;
+const FEN_CARRY_BIG = 1n << 52n;
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Brings `fen` back into [0, 2^52), exactly (a division and a product by a power of two). */
+export function carryFen(s: SplitFen): void {
+  const c = Math.floor(s.fen / FEN_CARRY);
+  s.hi += c;
+  s.fen -= c * FEN_CARRY;
+}
+
+/**
+ * Adds any integer amount of either sign to a split sum, exactly: a number (a safe integer, or
+ * an integer double past 2^53 at its exact value) or a bigint. The per-order hot path does
+ * without it: `s.fen += amount; if (s.fen >= FEN_CARRY) carryFen(s)`.
+ */
+export function addFen(s: SplitFen, fen: number | bigint): void {
+  if (typeof fen === 'bigint') {
+    const c = fen >> 52n;
+    s.hi += Number(c);
+    s.fen += Number(fen - (c << 52n));
+  } else {
+    const c = Math.floor(fen / FEN_CARRY);
+    s.hi += c;
+    s.fen += fen - c * FEN_CARRY;
+  }
+  carryFen(s);
+}
+
+/** a - b as a split sum, exactly. */
+export function differenceFen(a: SplitFen, b: SplitFen): SplitFen {
+  const d = { hi: a.hi - b.hi, fen: a.fen - b.fen };
+  carryFen(d);
+  return d;
+}
+
+/** The exact value of a split sum: a number while it is a safe integer, a bigint beyond. */
+export function exactFen(s: SplitFen): number | bigint {
+  if (s.hi === 0) return s.fen;
+  const v = BigInt(s.hi) * FEN_CARRY_BIG + BigInt(s.fen);
+  return v <= MAX_SAFE_BIG && v >= -MAX_SAFE_BIG ? Number(v) : v;
+}
+
+/**
+ * The double nearest a split sum (one correctly rounded add): exact while it is a safe
+ * integer, and never on the wrong side of a safe-integer threshold.
+ */
+export function nearestFen(s: SplitFen): number {
+  return s.hi * FEN_CARRY + s.fen;
 }
 
 /** Scale of exchange rates: rates are kept as integers of 1e-6. */

@@ -1,5 +1,14 @@
 import type { Order } from '../../shared/order.js';
-import { formatFen } from '../../shared/money.js';
+import {
+  FEN_CARRY,
+  addFen,
+  carryFen,
+  differenceFen,
+  exactFen,
+  formatFen,
+  nearestFen,
+  type SplitFen,
+} from '../../shared/money.js';
 import { merchantHub } from '../../shared/geo.js';
 import {
   SERIES_CHUNK_SECONDS,
@@ -12,9 +21,9 @@ import {
 } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 
-interface Tally {
+/** Orders and their exact GMV (a split sum: see SplitFen). */
+interface Tally extends SplitFen {
   orders: number;
-  fen: number;
 }
 
 /** One rolled-up row, as stored in ClickHouse (fen already converted from Decimal). */
@@ -23,14 +32,19 @@ export interface RollupRow {
   second: number;
   type: 'sale' | 'refund';
   orders: number;
+  /** The sum in fen: exact below 2^53, the nearest double beyond (`bigFen` is then set). */
   fen: number;
+  /** The exact sum, when it passed 2^53 fen: a reader of whole-show sums (readBoard) sets it. */
+  bigFen?: bigint;
 }
 
 export interface DimensionRow {
   dimension: keyof Breakdowns;
   key: string;
   orders: number;
+  /** As RollupRow's `fen` and `bigFen`. */
   fen: number;
+  bigFen?: bigint;
 }
 
 const RATE_WINDOW_SECONDS = 5;
@@ -43,10 +57,18 @@ export const ARC_BUDGET = 48;
  * The live state of one show: totals, the per-second gross series and the
  * breakdowns. Pure: it only ever advances with orders that were committed, and can
  * be rebuilt from the ClickHouse rollups at any time.
+ *
+ * Totals and breakdown tallies are exact whatever their size: split sums, where an
+ * order is one number add and a compare (a carry only every 2^52 fen). The
+ * per-second series (and the rate read from it) are doubles: exact while a second
+ * holds less than 2^53 fen (90 trillion CNY); past that each add rounds (by less
+ * than 2^-52 of the sum), never an error. A SeriesPoint's gmvFen is that double:
+ * a figure for the curve, and at or above 2^53 whenever the exact sum is, so
+ * milestone thresholds (safe integers) are found in the right second.
  */
 export class LiveBoard {
-  private sale: Tally = { orders: 0, fen: 0 };
-  private refund: Tally = { orders: 0, fen: 0 };
+  private sale: Tally = { orders: 0, hi: 0, fen: 0 };
+  private refund: Tally = { orders: 0, hi: 0, fen: 0 };
   private readonly seriesOrders: Float64Array;
   private readonly seriesFen: Float64Array;
   /** Index of second 0 in the series arrays (the grace period comes first). */
@@ -80,18 +102,24 @@ export class LiveBoard {
   /** Adds committed orders of this show. */
   apply(orders: readonly Order[], committedAtMs: number): void {
     if (orders.length === 0) return;
+    // One order's gmv_fen is below 2^50 (MAX_ORDER_FEN at the largest rate): added to a split
+    // sum below 2^52 it stays exact, and a carry brings the sum back below 2^52.
     for (const o of orders) {
       if (o.type === 'refund') {
-        this.refund.orders++;
-        this.refund.fen += o.gmv_fen;
+        const t = this.refund;
+        t.orders++;
+        t.fen += o.gmv_fen;
+        if (t.fen >= FEN_CARRY) carryFen(t);
       } else {
-        this.sale.orders++;
-        this.sale.fen += o.gmv_fen;
+        const t = this.sale;
+        t.orders++;
+        t.fen += o.gmv_fen;
+        if (t.fen >= FEN_CARRY) carryFen(t);
         this.addSecond(Math.floor((o.ts - this.show.startMs) / 1000), 1, o.gmv_fen);
-        add(this.dims.channel, o.channel, 1, o.gmv_fen);
-        add(this.dims.country, o.country, 1, o.gmv_fen);
-        add(this.dims.category, o.category, 1, o.gmv_fen);
-        if (o.merchant_id) add(this.dims.merchant, o.merchant_id, 1, o.gmv_fen);
+        count(this.dims.channel, o.channel, o.gmv_fen);
+        count(this.dims.country, o.country, o.gmv_fen);
+        count(this.dims.category, o.category, o.gmv_fen);
+        if (o.merchant_id) count(this.dims.merchant, o.merchant_id, o.gmv_fen);
         this.sampleArc(o);
       }
       if (this.newestEventMs === null || o.ts > this.newestEventMs) this.newestEventMs = o.ts;
@@ -112,10 +140,10 @@ export class LiveBoard {
     for (const r of seconds) {
       const t = r.type === 'refund' ? this.refund : this.sale;
       t.orders += r.orders;
-      t.fen += r.fen;
+      addFen(t, r.bigFen ?? r.fen);
       if (r.type === 'sale') this.addSecond(r.second, r.orders, r.fen);
     }
-    for (const d of dimensions) add(this.dims[d.dimension], d.key, d.orders, d.fen);
+    for (const d of dimensions) add(this.dims[d.dimension], d.key, d.orders, d.bigFen ?? d.fen);
     this.version++;
   }
 
@@ -123,21 +151,32 @@ export class LiveBoard {
   setBreakdown(dimension: keyof Breakdowns, rows: readonly DimensionRow[]): void {
     const map = this.dims[dimension];
     map.clear();
-    for (const d of rows) add(map, d.key, d.orders, d.fen);
+    for (const d of rows) add(map, d.key, d.orders, d.bigFen ?? d.fen);
     this.version++;
   }
 
   gross(): TotalsPart {
-    return { gmv: formatFen(this.sale.fen), orders: this.sale.orders };
+    return { gmv: formatFen(exactFen(this.sale)), orders: this.sale.orders };
   }
 
   net(): TotalsPart {
-    return { gmv: formatFen(this.sale.fen - this.refund.fen), orders: this.sale.orders - this.refund.orders };
+    return {
+      gmv: formatFen(exactFen(differenceFen(this.sale, this.refund))),
+      orders: this.sale.orders - this.refund.orders,
+    };
   }
 
-  /** Gross totals in fen, for checks against the store. */
+  /**
+   * Gross GMV in fen as the nearest double: exact below 2^53, and on the right side of any
+   * safe-integer threshold (milestones), the pace against last year's figures.
+   */
   grossFen(): number {
-    return this.sale.fen;
+    return nearestFen(this.sale);
+  }
+
+  /** Refunded GMV in fen as the nearest double (exact below 2^53), as StoredTotals has it. */
+  refundFen(): number {
+    return nearestFen(this.refund);
   }
 
   /** Pace over the last complete seconds before the show clock. */
@@ -268,17 +307,34 @@ function arcOf(o: Order): Arc {
   return [merchantHub(o.merchant_id || o.order_id), o.country];
 }
 
-function add(map: Map<string, Tally>, key: string, orders: number, fen: number): void {
+/** Counts one sale of `fen` (below 2^52) under `key`: the per-order path. */
+function count(map: Map<string, Tally>, key: string, fen: number): void {
   const t = map.get(key);
   if (t) {
-    t.orders += orders;
+    t.orders++;
     t.fen += fen;
-  } else map.set(key, { orders, fen });
+    if (t.fen >= FEN_CARRY) carryFen(t);
+  } else map.set(key, { orders: 1, hi: 0, fen });
+}
+
+/** Adds a rolled-up row of any size. */
+function add(map: Map<string, Tally>, key: string, orders: number, fen: number | bigint): void {
+  let t = map.get(key);
+  if (!t) map.set(key, (t = { orders: 0, hi: 0, fen: 0 }));
+  t.orders += orders;
+  addFen(t, fen);
+}
+
+/** A tally as top() reads it: `hi` (see SplitFen) is 0 when left out. */
+export interface RankedTally {
+  orders: number;
+  fen: number;
+  hi?: number;
 }
 
 /** The n largest entries by GMV, ties broken by key so the order is stable. */
-export function top(map: ReadonlyMap<string, Tally>, n: number): BreakdownRow[] {
-  const best: [string, Tally][] = [];
+export function top(map: ReadonlyMap<string, RankedTally>, n: number): BreakdownRow[] {
+  const best: [string, RankedTally][] = [];
   for (const entry of map) {
     if (best.length === n && !before(entry, best[n - 1]!)) continue;
     let i = best.length < n ? best.length : n - 1;
@@ -288,9 +344,13 @@ export function top(map: ReadonlyMap<string, Tally>, n: number): BreakdownRow[] 
       i--;
     }
   }
-  return best.map(([key, t]) => ({ key, orders: t.orders, gmv: formatFen(t.fen) }));
+  return best.map(([key, t]) => ({ key, orders: t.orders, gmv: formatFen(t.hi ? exactFen(t as SplitFen) : t.fen) }));
 }
 
-function before(a: [string, Tally], b: [string, Tally]): boolean {
+/** By GMV (`hi` first: `fen` is below 2^52 in a split sum), then by key. */
+function before(a: [string, RankedTally], b: [string, RankedTally]): boolean {
+  const ha = a[1].hi ?? 0;
+  const hb = b[1].hi ?? 0;
+  if (ha !== hb) return ha > hb;
   return a[1].fen > b[1].fen || (a[1].fen === b[1].fen && a[0] < b[0]);
 }

@@ -1,4 +1,4 @@
-import { decimalToFen, formatFen } from '../../shared/money.js';
+import { decimalToFenExact, formatFen } from '../../shared/money.js';
 import {
   PROTOCOL_VERSION,
   SERIES_CHUNK_SECONDS,
@@ -55,7 +55,7 @@ function lastYearWire(lastYearShow: Show | null, curve: LastYearCurve | null): L
   return {
     show: lastYearShow.id,
     name: lastYearShow.name,
-    totalGmv: formatFen(curve.totalFen),
+    totalGmv: formatFen(curve.total),
     minuteFen: curve.minutes(),
   };
 }
@@ -94,7 +94,8 @@ function state(src: FrameSource): Omit<Tick, 'show' | 'series' | 'arcs' | 'order
       src.of.show,
       b.grossFen(),
       src.asOfMs,
-      decimalToFen(rate.gmvPerSec),
+      // A pace: the nearest double will do (a second can pass 2^53 fen).
+      Number(decimalToFenExact(rate.gmvPerSec)),
       src.of.lastYear,
       src.milestones,
     ),

@@ -1,4 +1,4 @@
-import { decimalToFen, formatFen } from '../../shared/money.js';
+import { decimalToFenExact, formatFen } from '../../shared/money.js';
 import type { Milestone } from '../../shared/protocol.js';
 
 interface Tracked {
@@ -23,28 +23,27 @@ export interface PendingMilestone {
  * The show's milestones: thresholds from its config plus last year's total. A
  * milestone is crossed at the event time of the order that took gross GMV to it;
  * that time is found from the stored orders (see store), this class keeps state.
+ *
+ * Thresholds are safe integers of fen: one past 2^53 - 1 fen (90 trillion CNY; in the
+ * config, or last year's total) is left out, never tracked inexactly. Against a safe
+ * threshold the gross as the nearest double (LiveBoard.grossFen) compares exactly.
  */
 export class Milestones {
   private readonly list: Tracked[];
 
   constructor(amounts: readonly string[], lastYearTotalFen: number | null) {
-    const list: Tracked[] = amounts.map((a) => ({
-      fen: decimalToFen(a),
-      kind: 'threshold',
-      crossedAtMs: null,
-      revise: false,
-      late: 0,
-      lateMinTs: Infinity,
-    }));
-    if (lastYearTotalFen !== null && lastYearTotalFen > 0 && !list.some((m) => m.fen === lastYearTotalFen)) {
-      list.push({
-        fen: lastYearTotalFen,
-        kind: 'last-year',
-        crossedAtMs: null,
-        revise: false,
-        late: 0,
-        lateMinTs: Infinity,
-      });
+    const list: Tracked[] = [];
+    for (const a of amounts) {
+      const fen = decimalToFenExact(a);
+      if (typeof fen === 'number') list.push(tracked(fen, 'threshold'));
+    }
+    if (
+      lastYearTotalFen !== null &&
+      Number.isSafeInteger(lastYearTotalFen) &&
+      lastYearTotalFen > 0 &&
+      !list.some((m) => m.fen === lastYearTotalFen)
+    ) {
+      list.push(tracked(lastYearTotalFen, 'last-year'));
     }
     this.list = list.sort((a, b) => a.fen - b.fen);
   }
@@ -109,6 +108,10 @@ export class Milestones {
       return { amount: formatFen(m.fen), kind: m.kind, crossedAtMs: m.crossedAtMs, predictedAtMs };
     });
   }
+}
+
+function tracked(fen: number, kind: Milestone['kind']): Tracked {
+  return { fen, kind, crossedAtMs: null, revise: false, late: 0, lateMinTs: Infinity };
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { decimalToFen } from '../../shared/money.js';
 import { TOP_N, top, type LiveBoard } from '../domain/board.js';
 import type { IngestWriter } from '../ingest/writer.js';
 import type { StoreHandle } from '../store/client.js';
@@ -296,6 +295,6 @@ function tally(board: LiveBoard): StoredTotals {
     saleOrders: gross.orders,
     saleFen,
     refundOrders: gross.orders - net.orders,
-    refundFen: saleFen - decimalToFen(net.gmv),
+    refundFen: board.refundFen(),
   };
 }

@@ -13,7 +13,7 @@ import { formatFen } from '../../shared/money.js';
 import type { TotalsPart, TotalsResponse } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
-import type { StoredTotals } from '../store/board.js';
+import { totalsParts, type StoredTotals } from '../store/board.js';
 import type { StoreHandle } from '../store/client.js';
 import { breakdownExport, runExport, seriesExport, type ExportFormat } from '../store/exports.js';
 import { STEP_MS, listShows, onAirAt, seriesRows, totalsAt } from '../store/history.js';
@@ -46,10 +46,7 @@ interface ExportQuery extends RangeQuery {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function parts(t: StoredTotals): { gross: TotalsPart; net: TotalsPart } {
-  return {
-    gross: { gmv: formatFen(t.saleFen), orders: t.saleOrders },
-    net: { gmv: formatFen(t.saleFen - t.refundFen), orders: t.saleOrders - t.refundOrders },
-  };
+  return totalsParts(t);
 }
 
 /** GET /api/v1/totals?at=: totals of the stored orders with event time up to `at`, exact to the ms. */

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { formatFen } from '../../shared/money.js';
 import { SERIES_CHUNK_PATH, type TotalsResponse } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
 import { totalsOf } from '../live/cluster.js';
-import { readTotals } from '../store/board.js';
+import { readTotals, totalsParts } from '../store/board.js';
 import { totalsAtInstant } from './history.js';
 import { instantParam, showParam, tokenParam } from './params.js';
 
@@ -70,8 +69,7 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
         asOf: new Date(Math.min(Date.now(), show.endMs)).toISOString(),
         seq: 0,
         currency: 'CNY',
-        gross: { gmv: formatFen(t.saleFen), orders: t.saleOrders },
-        net: { gmv: formatFen(t.saleFen - t.refundFen), orders: t.saleOrders - t.refundOrders },
+        ...totalsParts(t),
       };
     },
   );

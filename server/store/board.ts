@@ -1,4 +1,5 @@
-import { decimalToFen } from '../../shared/money.js';
+import { decimalToFenExact, formatFen } from '../../shared/money.js';
+import type { TotalsPart } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 import type { DimensionRow, RollupRow } from '../domain/board.js';
 import type { StoreHandle } from './client.js';
@@ -6,6 +7,7 @@ import { Layout } from './layout.js';
 import { ROLLUPS } from './schema.js';
 import { insertSettings } from './settings.js';
 
+/** Whole-show sums: one past 2^53 fen carries its exact value in `bigFen` (see RollupRow). */
 export interface StoredBoard {
   seconds: RollupRow[];
   dimensions: DimensionRow[];
@@ -32,12 +34,7 @@ export async function readBoard(store: StoreHandle, show: Show): Promise<StoredB
     format: 'JSONCompactEachRow',
   });
   const seconds = (await secondsRs.json<[string, 'sale' | 'refund', string, string]>()).map(
-    ([s, type, orders, gmv]): RollupRow => ({
-      second: Number(s),
-      type,
-      orders: Number(orders),
-      fen: decimalToFen(gmv),
-    }),
+    ([s, type, orders, gmv]): RollupRow => ({ second: Number(s), type, orders: Number(orders), ...fenSum(gmv) }),
   );
 
   const dimRs = await store.query({
@@ -50,12 +47,7 @@ export async function readBoard(store: StoreHandle, show: Show): Promise<StoredB
     format: 'JSONCompactEachRow',
   });
   const dimensions = (await dimRs.json<[DimensionRow['dimension'], string, string, string]>()).map(
-    ([dimension, key, orders, gmv]): DimensionRow => ({
-      dimension,
-      key,
-      orders: Number(orders),
-      fen: decimalToFen(gmv),
-    }),
+    ([dimension, key, orders, gmv]): DimensionRow => ({ dimension, key, orders: Number(orders), ...fenSum(gmv) }),
   );
 
   const newestRs = await store.query({
@@ -75,15 +67,29 @@ export async function readBoard(store: StoreHandle, show: Show): Promise<StoredB
   };
 }
 
+/** A sum of gmv as read, never refused for its size: `fen`, and `bigFen` past 2^53 (see RollupRow). */
+function fenSum(gmv: string): { fen: number; bigFen?: bigint } {
+  const fen = decimalToFenExact(gmv);
+  return typeof fen === 'number' ? { fen } : { fen: Number(fen), bigFen: fen };
+}
+
 export interface StoredTotals {
   saleOrders: number;
+  /** Sales GMV in fen: exact below 2^53, the nearest double beyond (see ExactTotals). */
   saleFen: number;
   refundOrders: number;
   refundFen: number;
 }
 
+/** StoredTotals as read from the store: sums past 2^53 fen also exactly. */
+export interface ExactTotals extends StoredTotals {
+  /** The exact sums, set only when they passed 2^53 fen. */
+  saleBigFen?: bigint;
+  refundBigFen?: bigint;
+}
+
 /** Totals of a stored show (one not on air here), from the per-second rollup. */
-export async function readTotals(store: StoreHandle, showId: string): Promise<StoredTotals> {
+export async function readTotals(store: StoreHandle, showId: string): Promise<ExactTotals> {
   const rs = await store.query({
     // From the per-second rollup: a few rows per second of the show, not every order.
     query: `SELECT toString(sumIf(orders, type = 'sale')) AS so, toString(sumIf(gmv, type = 'sale')) AS sf,
@@ -105,16 +111,36 @@ export interface TotalsRow {
 }
 
 /** A totals row as StoredTotals; no row (nothing matched) is all zeros. */
-export function storedTotals(r: TotalsRow | undefined): StoredTotals {
-  return {
+export function storedTotals(r: TotalsRow | undefined): ExactTotals {
+  const sale = fenSum(r?.sf ?? '0');
+  const refund = fenSum(r?.rf ?? '0');
+  const t: ExactTotals = {
     saleOrders: Number(r?.so ?? 0),
-    saleFen: decimalToFen(r?.sf ?? '0'),
+    saleFen: sale.fen,
     refundOrders: Number(r?.ro ?? 0),
-    refundFen: decimalToFen(r?.rf ?? '0'),
+    refundFen: refund.fen,
+  };
+  if (sale.bigFen !== undefined) t.saleBigFen = sale.bigFen;
+  if (refund.bigFen !== undefined) t.refundBigFen = refund.bigFen;
+  return t;
+}
+
+/** Gross and net of stored totals as the API shows them, exact whatever their size. */
+export function totalsParts(t: ExactTotals): { gross: TotalsPart; net: TotalsPart } {
+  const sale = t.saleBigFen ?? t.saleFen;
+  const refund = t.refundBigFen ?? t.refundFen;
+  // Two safe sums of sales and refunds: their difference is safe too.
+  const net = typeof sale === 'number' && typeof refund === 'number' ? sale - refund : BigInt(sale) - BigInt(refund);
+  return {
+    gross: { gmv: formatFen(sale), orders: t.saleOrders },
+    net: { gmv: formatFen(net), orders: t.saleOrders - t.refundOrders },
   };
 }
 
-/** Gross fen per second since the show start, for a whole show (last year's curve). */
+/**
+ * Gross fen per second since the show start, for a whole show (last year's curve). Doubles,
+ * like the live series: exact while a second holds less than 2^53 fen, the nearest double beyond.
+ */
 export async function readSecondsFen(store: StoreHandle, show: Show): Promise<Float64Array> {
   const seconds = Math.ceil((show.endMs - show.startMs) / 1000);
   const rs = await store.query({
@@ -126,7 +152,7 @@ export async function readSecondsFen(store: StoreHandle, show: Show): Promise<Fl
     format: 'JSONCompactEachRow',
   });
   const out = new Float64Array(seconds);
-  for (const [s, gmv] of await rs.json<[string, string]>()) out[Number(s)] = decimalToFen(gmv);
+  for (const [s, gmv] of await rs.json<[string, string]>()) out[Number(s)] = Number(decimalToFenExact(gmv));
   return out;
 }
 
@@ -214,7 +240,8 @@ export async function readReconcileFigures(
   };
   for (const [d, k, o, g] of await rs.json<[string, string, string, string]>()) {
     const orders = Number(o);
-    const fen = decimalToFen(g);
+    // Past 2^53 fen the nearest double, as the live side gives it (LiveBoard.grossFen): never refused.
+    const fen = Number(decimalToFenExact(g));
     if (d === 'total') {
       if (k === 'refund') {
         out.totals.refundOrders = orders;
