@@ -26,6 +26,30 @@ export interface OrderClaims {
   commit(orders: readonly Order[]): Promise<void>;
   /** These `new` orders will not be written (their INSERT failed, or their request was refused). */
   release(orders: readonly Order[], failed: boolean): Promise<void>;
+  /**
+   * The fence, right before the INSERT of these `new` orders (the same objects `claim` decided),
+   * for claims shared by several nodes: checks that every one is still claimed by the claim that
+   * called it new and holds them while the INSERT runs, until `end()`. Rejects with
+   * ClaimLostError when one is not (taken over by another node, whose turn it is now): none of
+   * them may be written then. Absent where this process is the only writer (MemoryClaims).
+   */
+  hold?(orders: readonly Order[]): Promise<ClaimHold>;
+}
+
+/** A batch's claims, held while its INSERT runs (OrderClaims.hold). */
+export interface ClaimHold {
+  /**
+   * True while the INSERT may still be handed to the store. Asked in the same synchronous step
+   * that hands it over: false once the node may have been paused past its lease since the fence.
+   */
+  sendable(): boolean;
+  /** The INSERT settled (or was not sent): the claims are no longer held. */
+  end(): Promise<void>;
+}
+
+/** Some orders of a batch are no longer claimed by this node: nothing of the batch may be written. */
+export class ClaimLostError extends Error {
+  override name = 'ClaimLostError';
 }
 
 /** The unique key of an order within the store. */

@@ -5,7 +5,7 @@ import { orderKey } from '../domain/fingerprints.js';
 import type { StoreHandle } from '../store/client.js';
 import { encodeOrders, insertTsv, ORDER_COLUMNS } from '../store/orders.js';
 import type { FlushEvent, FlushPhases } from '../telemetry.js';
-import type { OrderClaims, Verdict } from './claims.js';
+import { ClaimLostError, type ClaimHold, type OrderClaims, type Verdict } from './claims.js';
 
 export interface WriteResult {
   accepted: number;
@@ -322,8 +322,34 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
       p.phases.barrierMs = performance.now() - at;
       at = performance.now();
       if (rows.length > 0) {
+        // Fenced (claims shared by several nodes): the orders must still be this claim's, and stay
+        // held while the INSERT runs; a batch taken over meanwhile is not written (503, sent again).
+        let hold: ClaimHold | undefined;
         try {
-          await insertTsv(store, 'orders', ORDER_COLUMNS, p.body, 'gmv-flush');
+          hold = await claims.hold?.(rows);
+        } catch (err) {
+          await claims.release(rows, false).catch(() => undefined);
+          if (err instanceof ClaimLostError) {
+            log.warn({ err: err.message }, 'orders taken over before their INSERT; the batch is not written');
+            throw new ClaimedElsewhereError(err.message);
+          }
+          log.error({ err: String(err) }, 'could not confirm the claims before writing');
+          throw new StoreUnavailableError('store unavailable');
+        }
+        // In the same synchronous step that hands the INSERT over: a node paused since the fence,
+        // past its lease, does not send it.
+        if (hold && !hold.sendable()) {
+          log.warn({ rows: rows.length }, 'claims expired before their INSERT was sent; the batch is not written');
+          await hold.end();
+          await claims.release(rows, false).catch(() => undefined);
+          throw new ClaimedElsewhereError('claims expired before the INSERT was sent');
+        }
+        try {
+          try {
+            await insertTsv(store, 'orders', ORDER_COLUMNS, p.body, 'gmv-flush');
+          } finally {
+            await hold?.end();
+          }
         } catch (err) {
           this.stats.failures++;
           log.error({ err: String(err), rows: rows.length }, 'insert failed; nothing in this flush acknowledged');
