@@ -71,6 +71,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** `npm run demo`: share of the day's orders and time compression of the simulator. */
   demo: { scale: string; speed: string };
+  /** REDIS_STREAM_MAX_BYTES: most bytes the Redis stream between nodes holds (see live/cluster.ts). */
+  redisStreamMaxBytes: number;
   /** STORE_FSYNC: ClickHouse fsyncs every part an INSERT writes before it returns (see store/durability.ts). */
   storeFsync: boolean;
   /** Most live boards per node, and from one address. */
@@ -265,6 +267,13 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 500, 600_000),
     demo: { scale: env.DEMO_SCALE || '0.005', speed: env.DEMO_SPEED || '20' },
     storeFsync: bool(env, 'STORE_FSYNC', false),
+    redisStreamMaxBytes: int(
+      env,
+      'REDIS_STREAM_MAX_BYTES',
+      256 * 1024 * 1024,
+      32 * 1024 * 1024,
+      64 * 1024 * 1024 * 1024,
+    ),
     boardCaps: {
       total: int(env, 'MAX_BOARDS', 10_000, 1, 1_000_000),
       perAddress: int(env, 'MAX_BOARDS_PER_ADDRESS', 1_500, 1, 1_000_000),

@@ -247,6 +247,11 @@ export class LiveBoard {
     return out;
   }
 
+  /** How many seconds changed since the last takeChanged. */
+  get changedSeconds(): number {
+    return this.changed.size;
+  }
+
   /** The seconds changed since the last call, with their absolute values. */
   takeChanged(): SeriesPoint[] {
     const out: SeriesPoint[] = [];

@@ -4,7 +4,7 @@ import type { Namespace } from 'socket.io';
 import { Server } from 'socket.io';
 import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
-import { CLUSTER_EVENTS, compactRows } from '../live/cluster.js';
+import { CLUSTER_EVENTS, COMMIT_ROWS_PER_MESSAGE, compactRows } from '../live/cluster.js';
 import { MemoryClaims, type OrderClaims } from './claims.js';
 import { LagGuard } from './guard.js';
 import { RedisClaims } from './redis-claims.js';
@@ -62,7 +62,13 @@ function relayToLiveNode(app: FastifyInstance, writer: IngestWriter, config: Con
   });
   writer.on('committed', ({ orders, committedAtMs }) => {
     const rows = compactRows(orders, config.liveShow);
-    if (rows.length > 0) nsp.serverSideEmit(CLUSTER_EVENTS.commit, { at: committedAtMs, rows });
+    // In pieces: each message is an entry of the Redis stream, whose bytes are bounded per entry.
+    for (let at = 0; at < rows.length; at += COMMIT_ROWS_PER_MESSAGE) {
+      nsp.serverSideEmit(CLUSTER_EVENTS.commit, {
+        at: committedAtMs,
+        rows: rows.slice(at, at + COMMIT_ROWS_PER_MESSAGE),
+      });
+    }
   });
   writer.on('failed', () => nsp.serverSideEmit(CLUSTER_EVENTS.failure));
 }

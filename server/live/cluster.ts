@@ -31,6 +31,20 @@ export interface ChunkAnswer {
 }
 
 /**
+ * Every message between nodes is an entry of the Redis stream (socket.io's streams adapter),
+ * which Redis trims by entries: with every entry bounded in bytes, so is the stream
+ * (`streamMaxLen`). The largest entries: a commit message (rows in pieces of this many, about
+ * 80 bytes each), a tick (at most MAX_TICK_SECONDS changed seconds), a series chunk (3,600 seconds).
+ */
+export const MAX_STREAM_ENTRY_BYTES = 256 * 1024;
+export const COMMIT_ROWS_PER_MESSAGE = 2000;
+
+/** Entries the stream keeps so that it holds at most `maxBytes` (REDIS_STREAM_MAX_BYTES). */
+export function streamMaxLen(maxBytes: number): number {
+  return Math.max(100, Math.floor(maxBytes / MAX_STREAM_ENTRY_BYTES));
+}
+
+/**
  * What LiveService.applyCommitted reads of an order, as a tuple: show, refund (0/1), ts,
  * gmv_fen, country, channel, category, merchant_id, and the order id only where the merchant
  * is empty (the arcs fall back on it).

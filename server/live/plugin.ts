@@ -26,6 +26,9 @@ declare module 'fastify' {
   }
 }
 
+/** Most changed seconds a tick carries; past it the boards get a snapshot (see MAX_STREAM_ENTRY_BYTES). */
+export const MAX_TICK_SECONDS = 2000;
+
 /** The board's namespace. */
 export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents>;
 
@@ -161,8 +164,11 @@ async function serveLive(
       lastRecovery = Date.now();
       live.ensureFresh().catch((err: unknown) => log.warn({ err: String(err) }, 'store still unavailable'));
     }
-    if (live.needsSnapshot) {
+    // Late orders in thousands of seconds at once: a snapshot (and the boards revalidate their
+    // series chunks) instead of a tick that large, so every message stays bounded in bytes.
+    if (live.needsSnapshot || live.board.changedSeconds > MAX_TICK_SECONDS) {
       live.needsSnapshot = false;
+      live.board.takeChanged();
       nsp.emit('snapshot', onAir.record('snapshot', live.snapshot()));
       live.noteBroadcast('snapshot');
       return true;

@@ -2,6 +2,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import fp from 'fastify-plugin';
 import { createClient } from 'redis';
 import type { Config } from '../config.js';
+import { streamMaxLen } from './cluster.js';
 
 /** A node-redis client (redis@5+, which the streams adapter drives like redis@4). */
 export type RedisClient = ReturnType<typeof createClient>;
@@ -56,6 +57,8 @@ export default fp<{ config: Config }>(
     });
     await redis.connect();
     const adapter = createAdapter(redis, {
+      // Bounded in bytes: every entry is (see MAX_STREAM_ENTRY_BYTES), and this many are kept.
+      maxLen: streamMaxLen(config.redisStreamMaxBytes),
       // Shorter than the default 5 s so that a closing node's stream reader ends soon.
       blockTimeInMs: 1000,
       heartbeatInterval: 2000,

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grossTotals, injectOrders, liveClient, parsedOrder, startApp, until } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
 import { startRedis, type RedisProcess } from '../fixtures/redis.js';
+import { createClient } from 'redis';
+import { COMMIT_ROWS_PER_MESSAGE, MAX_STREAM_ENTRY_BYTES, streamMaxLen } from '../../server/live/cluster.js';
 import { tempDir } from '../fixtures/server.js';
 
 // A live node and an ingest node over one store. In production the store is a ClickHouse
@@ -87,6 +89,43 @@ describe('an ingest node', () => {
     } finally {
       live.telemetry.off('reconcile', onReconcile);
       live.telemetry.off('rebuild', onRebuild);
+    }
+  });
+
+  it('sends a large commit to the live node in bounded pieces, and every stream entry is bounded', async () => {
+    const r = createClient({ url: redis.url });
+    await r.connect();
+    // Nodes talk over Redis pub/sub (server-side emits) and the stream (broadcasts): watch both.
+    const sub = r.duplicate();
+    await sub.connect();
+    const published: number[] = [];
+    await sub.pSubscribe('*', (message) => published.push(message.length), true);
+    try {
+      const before = (await r.xRevRange('socket.io', '+', '-', { COUNT: 1 }))[0]?.id ?? '0';
+      const board = liveClient(liveUrl);
+      await until(() => board.snapshots.length > 0, 10_000, 'a snapshot');
+      const startOrders = board.snapshots[0]!.gross.orders;
+      const batch = Array.from({ length: 9_000 }, (_, i) => order(200_000 + i));
+      const res = await injectOrders(ingest, ndjson(batch));
+      expect(res.json()).toMatchObject({ accepted: 9_000 });
+      await until(
+        () => board.ticks.some((t) => t.gross.orders === startOrders + 9_000),
+        10_000,
+        'every order on the live board',
+      );
+      board.socket.close();
+      const entries = await r.xRange('socket.io', `(${before}`, '+');
+      const sizes = entries.map((e) => Object.entries(e.message).reduce((n, [k, v]) => n + k.length + v.length, 0));
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_STREAM_ENTRY_BYTES);
+      // The commit of 9,000 rows went in several messages, none of them large.
+      expect(published.filter((n) => n > 50_000).length).toBeGreaterThanOrEqual(
+        Math.floor(9_000 / COMMIT_ROWS_PER_MESSAGE),
+      );
+      expect(Math.max(...published)).toBeLessThanOrEqual(MAX_STREAM_ENTRY_BYTES);
+      expect(streamMaxLen(256 * 1024 * 1024)).toBe(1024);
+    } finally {
+      await sub.close();
+      await r.close();
     }
   });
 
