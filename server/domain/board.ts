@@ -24,6 +24,8 @@ import type { Show } from '../../shared/show.js';
 /** Orders and their exact GMV (a split sum: see SplitFen). */
 interface Tally extends SplitFen {
   orders: number;
+  /** A merchant's tally that is among the merchant ranking's rows (see MerchantRanking). */
+  ranked?: boolean;
 }
 
 /** One rolled-up row, as stored in ClickHouse (fen already converted from Decimal). */
@@ -82,6 +84,12 @@ export class LiveBoard {
     category: new Map(),
     merchant: new Map(),
   };
+  /**
+   * The merchant ranking's rows, kept as sales arrive: a day has hundreds of thousands of
+   * merchants, and a tick must not scan them all. Tallies only grow, so a merchant enters the
+   * rows only when its own sales pass the last row's. Null: to be found by one scan.
+   */
+  private merchantRows: [string, Tally][] | null = [];
   private peak: { orders: number; second: number | null } = { orders: 0, second: null };
   newestEventMs: number | null = null;
   committedAtMs: number | null = null;
@@ -119,7 +127,7 @@ export class LiveBoard {
         count(this.dims.channel, o.channel, o.gmv_fen);
         count(this.dims.country, o.country, o.gmv_fen);
         count(this.dims.category, o.category, o.gmv_fen);
-        if (o.merchant_id) count(this.dims.merchant, o.merchant_id, o.gmv_fen);
+        if (o.merchant_id) this.rankMerchant(o.merchant_id, count(this.dims.merchant, o.merchant_id, o.gmv_fen));
         this.sampleArc(o);
       }
       if (this.newestEventMs === null || o.ts > this.newestEventMs) this.newestEventMs = o.ts;
@@ -144,6 +152,7 @@ export class LiveBoard {
       if (r.type === 'sale') this.addSecond(r.second, r.orders, r.fen);
     }
     for (const d of dimensions) add(this.dims[d.dimension], d.key, d.orders, d.bigFen ?? d.fen);
+    this.unrankMerchants();
     this.version++;
   }
 
@@ -152,7 +161,55 @@ export class LiveBoard {
     const map = this.dims[dimension];
     map.clear();
     for (const d of rows) add(map, d.key, d.orders, d.bigFen ?? d.fen);
+    if (dimension === 'merchant') this.unrankMerchants();
     this.version++;
+  }
+
+  /** A merchant's tally grew: it moves up within the rows, or enters them past the last one. */
+  private rankMerchant(key: string, t: Tally): void {
+    const rows = this.merchantRows;
+    if (rows === null) return;
+    if (!t.ranked) {
+      if (rows.length === TOP_N) {
+        const last = rows[TOP_N - 1]!;
+        if (!before([key, t], last)) return;
+        last[1].ranked = false;
+        rows.pop();
+      }
+      t.ranked = true;
+      rows.push([key, t]);
+    }
+    // Only this row grew: it can only move up.
+    let i = rows.findIndex((r) => r[0] === key);
+    while (i > 0 && before(rows[i]!, rows[i - 1]!)) {
+      [rows[i - 1], rows[i]] = [rows[i]!, rows[i - 1]!];
+      i--;
+    }
+  }
+
+  /** Rolled-up rows came in, or the breakdown was replaced: the next read finds the rows by one scan. */
+  private unrankMerchants(): void {
+    for (const [, t] of this.merchantRows ?? []) t.ranked = false;
+    this.merchantRows = null;
+  }
+
+  /** The merchant ranking's rows, found by one scan when they are not known. */
+  private merchantRanking(): BreakdownRow[] {
+    if (this.merchantRows === null) {
+      const best: [string, Tally][] = [];
+      for (const entry of this.dims.merchant) {
+        if (best.length === TOP_N && !before(entry, best[TOP_N - 1]!)) continue;
+        let i = best.length < TOP_N ? best.length : TOP_N - 1;
+        best[i] = entry;
+        while (i > 0 && before(best[i]!, best[i - 1]!)) {
+          [best[i - 1], best[i]] = [best[i]!, best[i - 1]!];
+          i--;
+        }
+      }
+      for (const [, t] of best) t.ranked = true;
+      this.merchantRows = best;
+    }
+    return this.merchantRows.map(([key, t]) => breakdownRow(key, t));
   }
 
   gross(): TotalsPart {
@@ -203,7 +260,7 @@ export class LiveBoard {
       channel: top(this.dims.channel, 3),
       country: top(this.dims.country, TOP_N),
       category: top(this.dims.category, TOP_N),
-      merchant: top(this.dims.merchant, TOP_N),
+      merchant: this.merchantRanking(),
     };
   }
 
@@ -313,13 +370,17 @@ function arcOf(o: Order): Arc {
 }
 
 /** Counts one sale of `fen` (below 2^52) under `key`: the per-order path. */
-function count(map: Map<string, Tally>, key: string, fen: number): void {
+function count(map: Map<string, Tally>, key: string, fen: number): Tally {
   const t = map.get(key);
   if (t) {
     t.orders++;
     t.fen += fen;
     if (t.fen >= FEN_CARRY) carryFen(t);
-  } else map.set(key, { orders: 1, hi: 0, fen });
+    return t;
+  }
+  const fresh = { orders: 1, hi: 0, fen };
+  map.set(key, fresh);
+  return fresh;
 }
 
 /** Adds a rolled-up row of any size. */
@@ -349,7 +410,11 @@ export function top(map: ReadonlyMap<string, RankedTally>, n: number): Breakdown
       i--;
     }
   }
-  return best.map(([key, t]) => ({ key, orders: t.orders, gmv: formatFen(t.hi ? exactFen(t as SplitFen) : t.fen) }));
+  return best.map(([key, t]) => breakdownRow(key, t));
+}
+
+function breakdownRow(key: string, t: RankedTally): BreakdownRow {
+  return { key, orders: t.orders, gmv: formatFen(t.hi ? exactFen(t as SplitFen) : t.fen) };
 }
 
 /** By GMV (`hi` first: `fen` is below 2^52 in a split sum), then by key. */

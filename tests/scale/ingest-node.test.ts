@@ -101,7 +101,7 @@ describe('an ingest node', () => {
     const published: number[] = [];
     await sub.pSubscribe('*', (message) => published.push(message.length), true);
     try {
-      const before = (await r.xRevRange('socket.io', '+', '-', { COUNT: 1 }))[0]?.id ?? '0';
+      const before = (await r.xRevRange('socket.io', '+', '-', { COUNT: 1 }))?.[0]?.id ?? '0';
       const board = liveClient(liveUrl);
       await until(() => board.snapshots.length > 0, 10_000, 'a snapshot');
       const startOrders = board.snapshots[0]!.gross.orders;
@@ -114,7 +114,7 @@ describe('an ingest node', () => {
         'every order on the live board',
       );
       board.socket.close();
-      const entries = await r.xRange('socket.io', `(${before}`, '+');
+      const entries = (await r.xRange('socket.io', `(${before}`, '+')) ?? [];
       const sizes = entries.map((e) => Object.entries(e.message).reduce((n, [k, v]) => n + k.length + v.length, 0));
       expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_STREAM_ENTRY_BYTES);
       // The commit of 9,000 rows went in several messages, none of them large.

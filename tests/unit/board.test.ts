@@ -287,3 +287,34 @@ describe('LiveBoard.load', () => {
     expect(board.net()).toEqual({ gmv: '0.50', orders: 0 });
   });
 });
+
+describe('the merchant ranking kept as sales arrive', () => {
+  it('always equals a full scan of every merchant, batch after batch, across loads of rolled-up rows', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(fc.record({ m: fc.integer({ min: 0, max: 40 }), fen: fc.integer({ min: 1, max: 5_000 }) }), {
+            maxLength: 60,
+          }),
+          { maxLength: 12 },
+        ),
+        fc.integer({ min: 0, max: 11 }),
+        (batches, loadAt) => {
+          const board = new LiveBoard(show);
+          batches.forEach((batch, i) => {
+            if (i === loadAt) {
+              // Rolled-up rows (a replay, a rebuild) make the next read scan again.
+              board.addRollups([], [{ dimension: 'merchant', key: 'm-rollup', orders: 3, fen: 7_000 }]);
+            }
+            board.apply(
+              batch.map(({ m, fen }) => order(1, fen, { merchant_id: `m${m}` })),
+              1,
+            );
+            expect(board.breakdowns().merchant).toEqual(top(board.breakdownTallies('merchant'), 10));
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
