@@ -78,7 +78,7 @@ export interface Config {
   /** Most live boards per node, and from one address. */
   boardCaps: { total: number; perAddress: number };
   /** Server-driven replays: most at once, most viewers each, and how long one nobody watches lives, ms. */
-  replay: { maxSessions: number; maxViewers: number; idleMs: number };
+  replay: { maxSessions: number; maxPerAddress: number; maxViewers: number; idleMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -280,6 +280,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     replay: {
       maxSessions: int(env, 'MAX_REPLAYS', 16, 1, 1000),
+      maxPerAddress: int(env, 'MAX_REPLAYS_PER_ADDRESS', 4, 1, 1000),
       maxViewers: int(env, 'MAX_REPLAY_VIEWERS', 200, 1, 100_000),
       idleMs: int(env, 'REPLAY_IDLE_MS', 60_000, 1000, 86_400_000),
     },

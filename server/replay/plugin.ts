@@ -110,7 +110,7 @@ export default fp<{ config: Config }>(
 
       socket.on('create', (req, ack) =>
         answer(ack, async () => {
-          const s = await service.create(req);
+          const s = await service.create(req, socket.handshake.address);
           watch(s);
           return s.status();
         }),

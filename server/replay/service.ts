@@ -11,6 +11,8 @@ import { ReplaySession, checkSpeed, type ReplayOutlet } from './session.js';
 export interface ReplayLimits {
   /** Most replays at once. */
   maxSessions: number;
+  /** Most replays created from one address that run at once: one client cannot take every slot. */
+  maxPerAddress: number;
   /** Most viewers of one replay. */
   maxViewers: number;
   /** A replay nobody watches is dropped after this long, ms. */
@@ -26,6 +28,8 @@ const DEFAULT_SPEED = 60;
  */
 export class ReplayService {
   readonly sessions = new Map<string, ReplaySession>();
+  /** The address each replay was created from. */
+  private readonly owners = new Map<string, string>();
   /** Sessions being created: they count against the limit before they exist. */
   private creating = 0;
   private readonly store: StoreHandle;
@@ -46,8 +50,17 @@ export class ReplayService {
     this.store = replayStore(store);
   }
 
-  async create(req: unknown): Promise<ReplaySession> {
+  async create(req: unknown, address = ''): Promise<ReplaySession> {
     const { show, fromMs, toMs, speed } = this.check(req);
+    // One address's replays: past its share, its own replay nobody watches gives way, or it is refused.
+    const mine = () => [...this.sessions.values()].filter((s) => this.owners.get(s.id) === address);
+    if (mine().length >= this.limits.maxPerAddress) this.dropOldestIdle(mine());
+    if (mine().length >= this.limits.maxPerAddress) {
+      throw new ReplayError(
+        'GMV_ERR_REPLAY_LIMIT',
+        `at most ${this.limits.maxPerAddress} replays from one address run at once; close one first`,
+      );
+    }
     // Full: a replay nobody watches (kept for a viewer's reconnect) gives way to one somebody asks for,
     // so replays a viewer left behind (a new replay every minute) do not lock everyone out.
     if (this.sessions.size + this.creating >= this.limits.maxSessions) this.dropOldestIdle();
@@ -60,6 +73,7 @@ export class ReplayService {
       const session = new ReplaySession(id, ctx, fromMs, toMs, speed, this.store, this.outlet(id), this.log);
       await session.start();
       this.sessions.set(id, session);
+      this.owners.set(id, address);
       this.log.info({ replay: id, show: show.id, fromMs, toMs, speed }, 'replay created');
       return session;
     } finally {
@@ -110,6 +124,7 @@ export class ReplayService {
       if (s.emptySince !== null && now - s.emptySince >= this.limits.idleMs) {
         s.close();
         this.sessions.delete(id);
+        this.owners.delete(id);
         this.log.info({ replay: id }, 'replay dropped: nobody watches');
         continue;
       }
@@ -117,14 +132,15 @@ export class ReplayService {
     }
   }
 
-  private dropOldestIdle(): void {
+  private dropOldestIdle(among: Iterable<ReplaySession> = this.sessions.values()): void {
     let oldest: ReplaySession | null = null;
-    for (const s of this.sessions.values()) {
+    for (const s of among) {
       if (s.emptySince !== null && (oldest === null || s.emptySince < oldest.emptySince!)) oldest = s;
     }
     if (!oldest) return;
     oldest.close();
     this.sessions.delete(oldest.id);
+    this.owners.delete(oldest.id);
     this.log.info({ replay: oldest.id }, 'replay dropped: nobody watches and another was asked for');
   }
 
