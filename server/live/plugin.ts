@@ -103,7 +103,8 @@ async function serveLive(
   const writer = app.hasDecorator('writer') ? app.writer : null;
   if (writer) {
     writer.on('committed', ({ orders, committedAtMs }) => live.applyCommitted(orders, committedAtMs));
-    writer.on('failed', () => live.markStale());
+    // The shows of the failed batch: each one's rollups are repaired, not only the live show's.
+    writer.on('failed', (shows) => live.markStale(shows));
     writer.addBarrier(
       () => live.isStale,
       () => live.ensureFresh(),

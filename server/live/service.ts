@@ -15,6 +15,7 @@ import { Milestones, crossingSecond } from '../domain/milestones.js';
 import type { StoreHandle } from '../store/client.js';
 import { readBoard, readSecondsFen, repairRollups } from '../store/board.js';
 import { exactCrossing } from '../store/crossing.js';
+import { clearRepairMarks, markRepairs, readRepairMarks } from '../store/repair.js';
 import { Telemetry } from '../telemetry.js';
 
 const HEARTBEAT_MS = 1000;
@@ -51,7 +52,16 @@ export class LiveService {
 
   private lastYear: LastYearCurve | null = null;
   private rebuilding: Promise<void> | null = null;
-  private repair = false;
+  /**
+   * Shows whose rollups must be derived again before the next read: `n` the markStale call that
+   * last asked (0: a mark stored by an earlier process), `atMs` when (what clearing its stored marks covers).
+   */
+  private repairs = new Map<string, { n: number; atMs: number }>();
+  /** Marks not stored yet (the write is under way, or the store was down): stored before any repair. */
+  private unstored = new Map<string, { n: number; atMs: number }>();
+  private storingMarks: Promise<void> | null = null;
+  /** Whether the marks an earlier process stored were read (by the first rebuild). */
+  private marksRead = false;
   /** Counts applied commits, so a rebuild can tell that its read is already old. */
   private commits = 0;
   private milestones: Milestones;
@@ -108,15 +118,30 @@ export class LiveService {
   private async rebuild(): Promise<void> {
     const started = performance.now();
     const marks = this.staleMarks;
-    const repaired = this.repair;
-    if (this.repair) {
+    if (!this.marksRead) {
+      // Marks an earlier process stored and never cleared: a write failed and the process
+      // stopped before the repair, or during it. Repaired before the state is first read.
+      for (const m of await readRepairMarks(this.store)) {
+        const known = this.repairs.get(m.show);
+        this.repairs.set(m.show, { n: known?.n ?? 0, atMs: Math.max(known?.atMs ?? 0, m.atMs) });
+      }
+      this.marksRead = true;
+    }
+    // Before anything else: from here on a crash leaves every mark stored, so the next start repeats the repair.
+    // (Again if a write under way ended just as another mark came.)
+    while (this.unstored.size > 0) await this.storeMarks();
+    const repaired = this.repairs.size > 0;
+    const lastYearRepaired = this.lastYearShow !== null && this.repairs.has(this.lastYearShow.id);
+    for (const [show, mark] of [...this.repairs]) {
       // A failed INSERT may have stored rows whose rollups did not land: derive them again.
-      await repairRollups(this.store, this.show.id);
-      this.repair = false;
+      // Its mark is cleared only once the refill is in, and only up to the marks the repair covers.
+      await repairRollups(this.store, show);
+      await clearRepairMarks(this.store, show, mark.atMs);
+      if (this.repairs.get(show)?.n === mark.n) this.repairs.delete(show);
     }
     // Before the read: nothing may be awaited between the read and the swap below, or a
     // commit applied meanwhile would land on the old board and be lost with it.
-    if (this.lastYear === null) await this.loadLastYear();
+    if (this.lastYear === null || lastYearRepaired) await this.loadLastYear();
     let stored;
     for (;;) {
       const commits = this.commits;
@@ -155,13 +180,38 @@ export class LiveService {
 
   /**
    * A write failed and may have landed in part, or the totals drifted from the
-   * store: re-derive the rollups from the orders and rebuild before the next write.
+   * store: re-derive the rollups of `shows` (those of the failed batch; by default
+   * the live show) from the orders and rebuild before the next write. The mark is
+   * stored at once (or, with the store down, before the repair), so a crash before
+   * the repair is done does not lose it.
    */
-  markStale(): void {
+  markStale(shows: Iterable<string> = [this.show.id]): void {
     this.stale = true;
     this.staleMarks++;
-    this.repair = true;
+    const mark = { n: this.staleMarks, atMs: Date.now() };
+    for (const show of shows) {
+      this.repairs.set(show, mark);
+      this.unstored.set(show, mark);
+    }
     this.setHealthy(false);
+    this.storeMarks().catch((err: unknown) =>
+      this.log.warn({ err: String(err) }, 'rollup repair mark not stored yet; stored before the repair'),
+    );
+  }
+
+  /** Stores every mark not stored yet: one write at a time, marks made meanwhile in the next. */
+  private storeMarks(): Promise<void> {
+    this.storingMarks ??= (async () => {
+      while (this.unstored.size > 0) {
+        const batch = [...this.unstored];
+        await markRepairs(
+          this.store,
+          batch.map(([show, m]) => ({ show, atMs: m.atMs })),
+        );
+        for (const [show, m] of batch) if (this.unstored.get(show) === m) this.unstored.delete(show);
+      }
+    })().finally(() => (this.storingMarks = null));
+    return this.storingMarks;
   }
 
   setHealthy(ok: boolean): void {

@@ -171,6 +171,21 @@ export function migrations(db: string, cluster: string | null = null): string[][
       // replays, 1 s series) would read all of dims_by_second's keys instead, ~8x the rows.
       ...t.dropRollup('gmv_by_minute'),
     ],
+    [
+      // Shows whose rollups a failed INSERT may have left short of their orders (see
+      // server/store/repair.ts): written before their repair, cleared only after it, so a
+      // crash before or during a repair repeats it at the next start.
+      ...t.table({
+        name: 'rollup_repairs',
+        columns: `(
+        show String,
+        marked_at DateTime64(3, 'UTC')
+      )`,
+        engine: 'MergeTree',
+        keys: `
+      ORDER BY (show, marked_at)`,
+      }),
+    ],
   ];
 }
 

@@ -113,15 +113,16 @@ afterAll(async () => {
 });
 
 describe('migrate() on a data directory at schema 2', () => {
-  it('applies migration 3: the duplicate rollup and its view are gone, every other rollup is fed', async () => {
+  it('applies migrations 3 and 4: the duplicate rollup and its view are gone, every other rollup is fed, the repair marks are kept', async () => {
     expect(version).toBe(migrations(store.db).length);
-    expect(version).toBe(3);
+    expect(version).toBe(4);
     const names = await tables();
     expect(names).not.toContain('gmv_by_minute');
     expect(names).not.toContain('gmv_by_minute_mv');
     for (const r of ROLLUPS) expect(names).toEqual(expect.arrayContaining([r, `${r}_mv`]));
+    expect(names).toContain('rollup_repairs');
     // Run again: nothing left to apply.
-    expect(await migrate(store)).toBe(3);
+    expect(await migrate(store)).toBe(4);
   });
 
   it('reads the live board (per-second rows and every breakdown) as the raw orders sum', async () => {

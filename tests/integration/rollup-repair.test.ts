@@ -1,0 +1,265 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
+import { openStore, type StoreHandle } from '../../server/store/client.js';
+import { clearRepairMarks, markRepairs, readRepairMarks } from '../../server/store/repair.js';
+import { ROLLUPS } from '../../server/store/schema.js';
+import { grossTotals, injectOrders, startApp, until } from '../fixtures/app.js';
+import { ndjson, order } from '../fixtures/orders.js';
+import { tempDir } from '../fixtures/server.js';
+
+const dir = tempDir('rollup-repair');
+let app: FastifyInstance;
+// No reconciliation during the file: a drift it found would repair the live show on its own.
+const ENV = { RECONCILE_MS: '3600000' };
+beforeAll(async () => {
+  ({ app } = await startApp(dir.path, ENV));
+});
+afterAll(async () => {
+  await app?.close();
+  dir.remove();
+});
+
+/** A fixture order of the 2014 show (not the live one): same fields, a year earlier. */
+function order2014(i: number): Record<string, unknown> {
+  const o = order(i);
+  return { ...o, order_id: `y-${i}`, ts: String(o.ts).replace(/^2015/, '2014') };
+}
+
+function post(orders: unknown[]) {
+  return injectOrders(app, ndjson(orders));
+}
+
+/** Makes ClickHouse refuse every INSERT into a rollup ("too many parts"), or accept them again. */
+async function failRollup(store: StoreHandle, table: string, on: boolean) {
+  await store.client.command({
+    query: `ALTER TABLE ${store.db}.${table} MODIFY SETTING parts_to_throw_insert = ${on ? 1 : 3000}`,
+  });
+}
+
+/** For each rollup: [orders, gmv] of the show as stored, and as its view derives them from the orders. */
+async function rollupSums(store: StoreHandle, show: string) {
+  const out: Record<string, { stored: string[]; derived: string[] }> = {};
+  for (const table of ROLLUPS) {
+    const viewRs = await store.query({
+      query: `SELECT as_select FROM system.tables WHERE database = {db:String} AND name = {view:String}`,
+      query_params: { db: store.db, view: `${table}_mv` },
+      format: 'JSONEachRow',
+    });
+    const [{ as_select }] = (await viewRs.json<{ as_select: string }>()) as [{ as_select: string }];
+    const sums = async (from: string) => {
+      const rs = await store.query({
+        query: `SELECT toString(sum(orders)), toString(sum(gmv)) FROM (${from}) WHERE show = {show:String}`,
+        query_params: { show },
+        format: 'JSONCompactEachRow',
+      });
+      return (await rs.json<string[]>())[0]!;
+    };
+    out[table] = { stored: await sums(`SELECT * FROM ${store.db}.${table}`), derived: await sums(as_select) };
+  }
+  return out;
+}
+
+/** Expects every rollup of the show to hold exactly what its orders give (and the show to have orders). */
+async function expectRepaired(store: StoreHandle, show: string) {
+  const sums = await rollupSums(store, show);
+  for (const [table, { stored, derived }] of Object.entries(sums)) {
+    expect(Number(derived[0]), `${show} ${table}`).toBeGreaterThan(0);
+    expect(stored, `${show} ${table}`).toEqual(derived);
+  }
+}
+
+async function repaired(store: StoreHandle, show: string): Promise<boolean> {
+  const sums = await rollupSums(store, show);
+  return Object.values(sums).every((s) => s.stored.join() === s.derived.join());
+}
+
+/** Gross sales of the live show as its orders give them. */
+async function ordersGross(store: StoreHandle): Promise<{ gmv: string; orders: number }> {
+  const rs = await store.query({
+    query: `SELECT toString(sum(gmv)) AS gmv, count() AS n FROM ${store.db}.orders WHERE show = '2015' AND type = 'sale'`,
+    format: 'JSONEachRow',
+  });
+  const [r] = await rs.json<{ gmv: string; n: string }>();
+  return { gmv: r!.gmv, orders: Number(r!.n) };
+}
+
+/** Polls an async check until it holds, or fails after `ms`. */
+async function eventually(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const shows = async (store: StoreHandle) => (await readRepairMarks(store)).map((m) => m.show);
+
+describe('rollup repair', () => {
+  it('repairs the rollups of every show of a failed INSERT, the live one and another, and clears their marks', async () => {
+    // Both shows have rollup parts already: the limit below makes the next INSERT into one throw.
+    expect((await post([...Array.from({ length: 20 }, (_, i) => order(i + 1)), order2014(1)])).statusCode).toBe(200);
+    await failRollup(app.store, 'gmv_by_second', true);
+    const batch = [order(3000), order(3001), order2014(3000), order2014(3001)];
+    expect((await post(batch)).statusCode).toBe(503);
+    // The orders landed, gmv_by_second did not: both shows are marked, in the store.
+    expect(await repaired(app.store, '2014')).toBe(false);
+    await eventually(async () => (await shows(app.store)).join() === '2014,2015', 10_000, 'both marks stored');
+
+    await failRollup(app.store, 'gmv_by_second', false);
+    // The recovery rebuild repairs both shows (no order needs to arrive) and then clears the marks.
+    await until(() => !app.live.isStale, 10_000, 'a repairing rebuild');
+    expect(await shows(app.store)).toEqual([]);
+    await expectRepaired(app.store, '2015');
+    await expectRepaired(app.store, '2014');
+    expect(await grossTotals(app)).toEqual(await ordersGross(app.store));
+  });
+
+  it('repairs, at start and before serving, the shows whose mark an earlier process stored', async () => {
+    const now = Date.now();
+    await markRepairs(app.store, [
+      { show: '2014', atMs: now },
+      { show: '2015', atMs: now },
+    ]);
+    // The rollups left wrong: 2014's per-second rows gone, a 2015 minute counted twice.
+    await app.store.client.command({
+      query: `ALTER TABLE ${app.store.db}.gmv_by_second DELETE WHERE show = '2014'`,
+      clickhouse_settings: { mutations_sync: '2' },
+    });
+    await app.store.client.command({
+      query: `INSERT INTO ${app.store.db}.dims_by_minute SELECT * FROM ${app.store.db}.dims_by_minute WHERE show = '2015'`,
+      clickhouse_settings: { async_insert: 0 },
+    });
+    await app.store.client.command({
+      query: `INSERT INTO ${app.store.db}.gmv_by_second SELECT * FROM ${app.store.db}.gmv_by_second WHERE show = '2015'`,
+      clickhouse_settings: { async_insert: 0 },
+    });
+    expect(await repaired(app.store, '2014')).toBe(false);
+    expect(await repaired(app.store, '2015')).toBe(false);
+    await app.close();
+
+    ({ app } = await startApp(dir.path, ENV));
+    // At once, with no wait: started means repaired.
+    expect(await grossTotals(app)).toEqual(await ordersGross(app.store));
+    await expectRepaired(app.store, '2015');
+    await expectRepaired(app.store, '2014');
+    expect(await shows(app.store)).toEqual([]);
+  });
+
+  it('completes at the next start a repair cut short after its delete', async () => {
+    // The first half of a repair of 2014, as a crash would leave it: its mark stored, its rollups emptied.
+    await markRepairs(app.store, [{ show: '2014', atMs: Date.now() }]);
+    for (const table of ROLLUPS) {
+      await app.store.client.command({
+        query: `ALTER TABLE ${app.store.db}.${table} DELETE WHERE show = '2014'`,
+        clickhouse_settings: { mutations_sync: '2' },
+      });
+    }
+    await app.close();
+    ({ app } = await startApp(dir.path, ENV));
+    await expectRepaired(app.store, '2014');
+    expect(await shows(app.store)).toEqual([]);
+  });
+
+  it('completes at the next start a repair whose refill failed after its delete', async () => {
+    // merchant_by_hour, the last rollup repaired, refuses inserts: the INSERT fails at its view,
+    // then every repair empties the show's merchant_by_hour and fails to refill it.
+    await failRollup(app.store, 'merchant_by_hour', true);
+    expect((await post([order(4000), order(4001)])).statusCode).toBe(503);
+    await eventually(
+      async () => {
+        const rs = await app.store.query({
+          query: `SELECT count() AS n FROM ${app.store.db}.merchant_by_hour WHERE show = '2015'`,
+          format: 'JSONEachRow',
+        });
+        return Number((await rs.json<{ n: string }>())[0]!.n) === 0;
+      },
+      10_000,
+      'a repair emptied merchant_by_hour',
+    );
+    expect(app.live.isStale).toBe(true);
+    await app.close();
+    // The fault gone while no process runs; the mark is all that is left of the failure.
+    const store = reopen();
+    try {
+      expect(await shows(store)).toEqual(['2015']);
+      expect(await repaired(store, '2015')).toBe(false);
+      await failRollup(store, 'merchant_by_hour', false);
+    } finally {
+      await store.close();
+    }
+
+    ({ app } = await startApp(dir.path, ENV));
+    expect(await grossTotals(app)).toEqual(await ordersGross(app.store));
+    await expectRepaired(app.store, '2015');
+    await expectRepaired(app.store, '2014');
+    expect(await shows(app.store)).toEqual([]);
+  });
+
+  it('stores a mark it could not write at the failure before the repair deletes anything', async () => {
+    // The marks table refuses inserts (it holds a part: a mark of a show with no orders).
+    await markRepairs(app.store, [{ show: 'none', atMs: Date.now() }]);
+    await failRollup(app.store, 'rollup_repairs', true);
+    const client = app.store.client;
+    const command = client.command.bind(client);
+    const log: { query: string; ok: boolean }[] = [];
+    client.command = async (p) => {
+      try {
+        const r = await command(p);
+        log.push({ query: p.query, ok: true });
+        return r;
+      } catch (err) {
+        log.push({ query: p.query, ok: false });
+        throw err;
+      }
+    };
+    try {
+      await failRollup(app.store, 'gmv_by_second', true);
+      expect((await post([order(5000), order(5001)])).statusCode).toBe(503);
+      await failRollup(app.store, 'gmv_by_second', false);
+      // The rollups would take the repair now, the marks table would not: no repair may start.
+      await eventually(async () => log.filter((c) => /rollup_repairs/.test(c.query)).length >= 2, 10_000, 'retries');
+      expect(log.some((c) => /^ALTER TABLE \S+ DELETE/.test(c.query))).toBe(false);
+      expect(app.live.isStale).toBe(true);
+
+      await failRollup(app.store, 'rollup_repairs', false);
+      await until(() => !app.live.isStale, 10_000, 'a repairing rebuild');
+      const stored = log.findIndex((c) => c.ok && c.query.startsWith(`INSERT INTO ${app.store.db}.rollup_repairs`));
+      const deleted = log.findIndex((c) => /^ALTER TABLE \S+ DELETE/.test(c.query));
+      expect(stored).toBeGreaterThanOrEqual(0);
+      expect(deleted).toBeGreaterThan(stored);
+    } finally {
+      client.command = command;
+    }
+    await expectRepaired(app.store, '2015');
+    expect(await shows(app.store)).toEqual(['none']);
+    await clearRepairMarks(app.store, 'none', Date.now());
+  });
+});
+
+/** The data directory opened without the app (as after a crash, before the next start). */
+function reopen(): StoreHandle {
+  const config = loadConfig({ DATA_DIR: dir.path });
+  return openStore({ dataDir: dir.path, clickhouse: { ...config.clickhouse, url: null, cluster: null } });
+}
+
+describe('rollup repair marks on a cluster', () => {
+  it('stores a mark through the Distributed table on a quorum, and clears it on every node', async () => {
+    const sent: { query: string; clickhouse_settings?: object }[] = [];
+    const clustered = {
+      db: 'gmv',
+      cluster: 'c1',
+      client: {
+        command: async (p: (typeof sent)[number]) => {
+          sent.push(p);
+          return { query_id: '', summary: undefined };
+        },
+      },
+    } as unknown as StoreHandle;
+    await markRepairs(clustered, [{ show: '2015', atMs: 1 }]);
+    await clearRepairMarks(clustered, '2015', 1);
+    expect(sent[0]!.query).toMatch(/^INSERT INTO gmv\.rollup_repairs \(show, marked_at\)/);
+    expect(sent[0]!.clickhouse_settings).toMatchObject({ distributed_foreground_insert: 1, insert_quorum: 'auto' });
+    expect(sent[1]!.query).toMatch(/^ALTER TABLE gmv\.rollup_repairs_local ON CLUSTER c1\s+DELETE WHERE show = /);
+  });
+});
