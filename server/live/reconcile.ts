@@ -90,6 +90,11 @@ const LOGGED_DIFFERENCES = 20;
  * compared on its own: a difference in any of them is a drift, which marks the live state
  * stale (its rollups are derived again and it rebuilds) and is logged figure by figure.
  */
+/** Orders waiting to be written past which a due check waits (see `deferred`). */
+const BACKLOG_ORDERS = 50_000;
+/** The longest a check waits for a backlog to clear. */
+const BACKLOG_MAX_DEFER_MS = 60_000;
+
 export function startReconciliation(deps: ReconcileDeps): { state: Reconciliation; stop: () => void } {
   const { live, store, writer, telemetry, log } = deps;
   const state: Reconciliation = {
@@ -181,8 +186,14 @@ export function startReconciliation(deps: ReconcileDeps): { state: Reconciliatio
   // Before an INSERT: finish the check in progress (started while the writer was idle), or make
   // the one due now, with nothing in the engine and every earlier commit handed on. Never throws:
   // a barrier that throws refuses the batch.
+  // With a backlog (the gala's opening minute), a check would drain the pipelined writer and hold
+  // its next INSERT for a read while the engine is busiest: it waits until the queue is short
+  // again, but never longer than BACKLOG_MAX_DEFER_MS after the last completed check.
+  const deferred = (): boolean =>
+    (writer?.pending ?? 0) > BACKLOG_ORDERS &&
+    Date.now() - (state.checkedAtMs ?? state.startedAtMs) < BACKLOG_MAX_DEFER_MS;
   writer?.addBarrier(
-    () => !stopped && (checking !== null || (due && !live.isStale)),
+    () => !stopped && (checking !== null || (due && !live.isStale && !deferred())),
     async () => {
       if (checking) await checking;
       else if (!stopped && due && !live.isStale) await start();
