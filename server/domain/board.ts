@@ -172,7 +172,8 @@ export class LiveBoard {
     if (!t.ranked) {
       if (rows.length === TOP_N) {
         const last = rows[TOP_N - 1]!;
-        if (!before([key, t], last)) return;
+        // Most sales are of merchants far from the rows: one comparison, nothing allocated.
+        if (!ranksBefore(key, t, last[0], last[1])) return;
         last[1].ranked = false;
         rows.pop();
       }
@@ -419,8 +420,12 @@ function breakdownRow(key: string, t: RankedTally): BreakdownRow {
 
 /** By GMV (`hi` first: `fen` is below 2^52 in a split sum), then by key. */
 function before(a: [string, RankedTally], b: [string, RankedTally]): boolean {
-  const ha = a[1].hi ?? 0;
-  const hb = b[1].hi ?? 0;
+  return ranksBefore(a[0], a[1], b[0], b[1]);
+}
+
+function ranksBefore(ka: string, a: RankedTally, kb: string, b: RankedTally): boolean {
+  const ha = a.hi ?? 0;
+  const hb = b.hi ?? 0;
   if (ha !== hb) return ha > hb;
-  return a[1].fen > b[1].fen || (a[1].fen === b[1].fen && a[0] < b[0]);
+  return a.fen > b.fen || (a.fen === b.fen && ka < kb);
 }
