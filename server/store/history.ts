@@ -131,19 +131,25 @@ export async function listShows(store: StoreHandle, shows: readonly Show[], live
     format: 'JSONCompactEachRow',
   });
   const stored = new Map<string, { n: string; first: number; last: number }>();
-  for (const [show, n, first, last] of await rs.json<[string, string, string, string]>()) {
-    const edge = async (second: string, fn: 'min' | 'max') => {
+  const rows = await rs.json<[string, string, string, string]>();
+  await Promise.all(
+    rows.map(async ([show, n, first, last]) => {
+      // Both seconds in one read: the first event is the least ts of the first, the last the greatest of the last.
+      const f = Number(first) * 1000;
+      const l = Number(last) * 1000;
       const r = await store.query({
-        query: `SELECT toString(toUnixTimestamp64Milli(${fn}(ts))) FROM ${store.db}.orders
+        query: `SELECT toString(toUnixTimestamp64Milli(min(ts))), toString(toUnixTimestamp64Milli(max(ts)))
+                FROM ${store.db}.orders
                 WHERE show = {show:String}
-                  AND ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND ts < fromUnixTimestamp64Milli({to:Int64}, 'UTC')`,
-        query_params: { show, from: Number(second) * 1000, to: (Number(second) + 1) * 1000 },
+                  AND ((ts >= fromUnixTimestamp64Milli({f:Int64}, 'UTC') AND ts < fromUnixTimestamp64Milli({f1:Int64}, 'UTC'))
+                    OR (ts >= fromUnixTimestamp64Milli({l:Int64}, 'UTC') AND ts < fromUnixTimestamp64Milli({l1:Int64}, 'UTC')))`,
+        query_params: { show, f, f1: f + 1000, l, l1: l + 1000 },
         format: 'JSONCompactEachRow',
       });
-      return Number((await r.json<[string]>())[0]![0]);
-    };
-    stored.set(show, { n, first: await edge(first, 'min'), last: await edge(last, 'max') });
-  }
+      const [edges] = await r.json<[string, string]>();
+      stored.set(show, { n, first: Number(edges![0]), last: Number(edges![1]) });
+    }),
+  );
   return shows.map((s) => {
     const row = stored.get(s.id);
     return {

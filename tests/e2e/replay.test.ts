@@ -171,7 +171,10 @@ describe('/replay in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${url}/replay`);
-    await expect.poll(() => page.getByTestId('show-select').locator('option[value="2014"]').count()).toBe(1);
+    // The page loads, then asks for the shows: on a busy machine that takes more than vitest's default second.
+    await expect
+      .poll(() => page.getByTestId('show-select').locator('option[value="2014"]').count(), { timeout: 10_000 })
+      .toBe(1);
     await page.getByTestId('show-select').selectOption('2014');
     await page.getByTestId('replay-start').click();
     await expect.poll(() => page.getByTestId('replay-state').textContent(), { timeout: 20_000 }).toContain('playing');
