@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEFAULT_CATEGORIES } from '../shared/order.js';
-import { DEFAULT_SHOWS, resolveShow, type Show, type ShowConfig } from '../shared/show.js';
+import { DEFAULT_SHOWS, parseShows, type Show } from '../shared/show.js';
+import { ConfigError, readEnv, type Env } from './env.js';
+
+export { ConfigError };
 
 /** What a process does: everything, only ingest (no sockets), or only the board and sockets (no store). */
 export type Role = 'all' | 'ingest' | 'push';
 
-/** Everything the server reads from its environment. The only module that touches process.env. */
+/**
+ * Everything the server reads from its environment. The only module that touches process.env; every
+ * variable is declared in server/env.ts (EnvSchema), which says its type, default and allowed values.
+ */
 export interface Config {
   /** ROLE: `all` (one process does everything), `ingest` or `push` (scale-out; both need REDIS_URL). */
   role: Role;
@@ -81,56 +86,19 @@ export interface Config {
   replay: { maxSessions: number; maxPerAddress: number; maxViewers: number; idleMs: number };
 }
 
-type Env = Record<string, string | undefined>;
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  }
-  return n;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === '1' || raw === 'true') return true;
-  if (raw === '0' || raw === 'false') return false;
-  throw new ConfigError(`${name} must be 1 or 0 (true or false), got "${raw}"`);
-}
-
-function list(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 /** The ClickHouse connection: chDB, or a server (optionally TLS with a private CA, optionally a cluster). */
-function clickhouseConfig(env: Env, database: string): Config['clickhouse'] {
-  const url = env.CLICKHOUSE_URL || null;
-  let protocol: string | null = null;
-  if (url !== null) {
-    protocol = URL.canParse(url) ? new URL(url).protocol : null;
-    if (protocol !== 'http:' && protocol !== 'https:')
-      throw new ConfigError('CLICKHOUSE_URL must be an http:// or https:// URL');
+function clickhouseConfig(env: Env): Config['clickhouse'] {
+  const url = env.CLICKHOUSE_URL ?? null;
+  // The schema checks the scheme; the URL must also parse (no host, no URL).
+  if (url !== null && !URL.canParse(url)) throw new ConfigError('CLICKHOUSE_URL must be an http:// or https:// URL');
+  const protocol = url === null ? null : new URL(url).protocol;
+  const cluster = env.CLICKHOUSE_CLUSTER ?? null;
+  if (cluster !== null && url === null) {
+    throw new ConfigError('CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL (chDB has no cluster)');
   }
-  const cluster = env.CLICKHOUSE_CLUSTER || null;
-  if (cluster !== null) {
-    // The name goes into DDL (ON CLUSTER, Distributed(...)): a plain identifier only.
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(cluster))
-      throw new ConfigError('CLICKHOUSE_CLUSTER must be a plain identifier');
-    if (url === null) throw new ConfigError('CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL (chDB has no cluster)');
-  }
-  const pem = (name: string): Buffer | null => {
+  const pem = (name: 'CLICKHOUSE_CA_CERT' | 'CLICKHOUSE_CLIENT_CERT' | 'CLICKHOUSE_CLIENT_KEY'): Buffer | null => {
     const path = env[name];
-    if (!path) return null;
+    if (path === undefined) return null;
     if (url === null) throw new ConfigError(`${name} needs CLICKHOUSE_URL (chDB runs in process)`);
     try {
       return readFileSync(resolve(path));
@@ -148,74 +116,38 @@ function clickhouseConfig(env: Env, database: string): Config['clickhouse'] {
     throw new ConfigError('CLICKHOUSE_CA_CERT needs an https:// CLICKHOUSE_URL');
   return {
     url,
-    username: env.CLICKHOUSE_USER || 'default',
-    password: env.CLICKHOUSE_PASSWORD || '',
-    database,
+    username: env.CLICKHOUSE_USER,
+    password: env.CLICKHOUSE_PASSWORD,
+    database: env.CLICKHOUSE_DATABASE,
     cluster,
     tls: caCert === null ? null : { caCert, cert, key },
   };
 }
 
-/** Reads and checks the configuration. Throws ConfigError with a plain message on bad values. */
-export function loadConfig(env: Env = process.env): Config {
-  let shows: Show[];
+/** The shows of SHOWS_FILE (or the built-in ones), checked against the show schema. */
+function readShows(file: string | undefined): Show[] {
   try {
-    const showConfigs: unknown = env.SHOWS_FILE
-      ? JSON.parse(readFileSync(resolve(env.SHOWS_FILE), 'utf8'))
-      : DEFAULT_SHOWS;
-    if (!Array.isArray(showConfigs) || showConfigs.length === 0) throw new Error('must be a non-empty JSON array');
-    shows = (showConfigs as ShowConfig[]).map(resolveShow);
+    return parseShows(file === undefined ? DEFAULT_SHOWS : JSON.parse(readFileSync(resolve(file), 'utf8')));
   } catch (err) {
-    throw new ConfigError(`SHOWS_FILE ${env.SHOWS_FILE ?? '(built-in)'}: ${(err as Error).message}`);
+    throw new ConfigError(`SHOWS_FILE ${file ?? '(built-in)'}: ${(err as Error).message}`);
   }
-  const liveShow = env.LIVE_SHOW || shows[0]?.id || '';
+}
+
+/** Reads and checks the configuration. Throws ConfigError with one plain line on a bad value. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const env = readEnv(source);
+  const shows = readShows(env.SHOWS_FILE);
+  const liveShow = env.LIVE_SHOW ?? shows[0]!.id;
   if (!shows.some((s) => s.id === liveShow)) throw new ConfigError(`LIVE_SHOW "${liveShow}" is not a configured show`);
 
-  const clock = env.SHOW_CLOCK || 'wall';
-  if (clock !== 'wall' && clock !== 'events') throw new ConfigError(`SHOW_CLOCK must be "wall" or "events"`);
-
-  const database = env.CLICKHOUSE_DATABASE || 'gmv';
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(database)) {
-    throw new ConfigError('CLICKHOUSE_DATABASE must be a plain identifier');
-  }
-  const clickhouse = clickhouseConfig(env, database);
-  const tokens = list(env.INGEST_TOKENS);
-  const viewTokens = list(env.VIEW_TOKENS);
-  const adminTokens = list(env.ADMIN_TOKENS);
-  const metricsTokens = list(env.METRICS_TOKENS);
-  for (const [name, values] of [
-    ['INGEST_TOKENS', tokens],
-    ['VIEW_TOKENS', viewTokens],
-    ['ADMIN_TOKENS', adminTokens],
-    ['METRICS_TOKENS', metricsTokens],
-  ] as const) {
-    for (const t of values) {
-      if (t.length < 16 || !/^[\x21-\x7e]+$/.test(t)) {
-        throw new ConfigError(`each ${name} entry must be at least 16 printable characters`);
-      }
-    }
-  }
-  const ingestHmacSecrets = list(env.INGEST_HMAC_SECRETS);
-  for (const s of ingestHmacSecrets) {
-    if (s.length < 32) throw new ConfigError('each INGEST_HMAC_SECRETS entry must be at least 32 characters');
-  }
-  const shareSecret = env.SHARE_SECRET || null;
-  if (shareSecret !== null && shareSecret.length < 32)
-    throw new ConfigError('SHARE_SECRET must be at least 32 characters');
-
-  const categories = env.CATEGORIES ? list(env.CATEGORIES) : [...DEFAULT_CATEGORIES];
-  for (const c of categories) {
-    // Categories are stored and sent verbatim: keep them to a plain charset.
-    if (!/^[a-z0-9][a-z0-9_-]{0,31}$/.test(c))
-      throw new ConfigError(`CATEGORIES: "${c}" must match [a-z0-9_-], 1-32 characters`);
-  }
+  const clickhouse = clickhouseConfig(env);
   const limits = {
-    bodyBytes: int(env, 'MAX_BODY_BYTES', 16 * 1024 * 1024, 1024, 256 * 1024 * 1024),
-    bodyBytesInFlight: int(env, 'MAX_BODY_BYTES_IN_FLIGHT', 256 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
-    batchLines: int(env, 'MAX_BATCH_LINES', 50_000, 1, 500_000),
-    lineBytes: int(env, 'MAX_LINE_BYTES', 4096, 256, 65536),
-    pendingOrders: int(env, 'MAX_PENDING_ORDERS', 300_000, 1000, 10_000_000),
-    flushOrders: int(env, 'MAX_FLUSH_ORDERS', 200_000, 100, 1_000_000),
+    bodyBytes: env.MAX_BODY_BYTES,
+    bodyBytesInFlight: env.MAX_BODY_BYTES_IN_FLIGHT,
+    batchLines: env.MAX_BATCH_LINES,
+    lineBytes: env.MAX_LINE_BYTES,
+    pendingOrders: env.MAX_PENDING_ORDERS,
+    flushOrders: env.MAX_FLUSH_ORDERS,
   };
   // A body larger than the budget could never be admitted: it would get 503 forever.
   if (limits.bodyBytesInFlight < limits.bodyBytes) {
@@ -226,63 +158,45 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('MAX_PENDING_ORDERS must be at least MAX_BATCH_LINES');
   }
 
-  const role = env.ROLE || 'all';
-  if (role !== 'all' && role !== 'ingest' && role !== 'push') {
-    throw new ConfigError('ROLE must be "all", "ingest" or "push"');
-  }
-  const redisUrl = env.REDIS_URL || null;
-  if (redisUrl !== null && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
-    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
-  }
+  const role = env.ROLE;
+  const redisUrl = env.REDIS_URL ?? null;
   // Nodes of a split deployment only meet through Redis: alone they would serve nothing.
   if (role !== 'all' && redisUrl === null) throw new ConfigError(`ROLE=${role} needs REDIS_URL`);
 
   return {
     role,
     redisUrl,
-    host: env.HOST || '127.0.0.1',
-    port: int(env, 'PORT', 3000, 0, 65535),
-    logLevel: env.LOG_LEVEL || 'info',
-    dataDir: resolve(env.DATA_DIR || 'data'),
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    dataDir: resolve(env.DATA_DIR),
     clickhouse,
-    ingestTokens: tokens,
-    ingestHmacSecrets,
-    viewTokens,
-    shareSecret,
-    adminTokens,
-    metricsTokens,
+    ingestTokens: env.INGEST_TOKENS,
+    ingestHmacSecrets: env.INGEST_HMAC_SECRETS,
+    viewTokens: env.VIEW_TOKENS,
+    shareSecret: env.SHARE_SECRET ?? null,
+    adminTokens: env.ADMIN_TOKENS,
+    metricsTokens: env.METRICS_TOKENS,
     shows,
     liveShow,
-    clock,
-    categories,
+    clock: env.SHOW_CLOCK,
+    categories: env.CATEGORIES,
     limits,
-    tickMs: int(env, 'TICK_MS', 100, 100, 10_000),
-    maxLagMs: int(env, 'MAX_EVENT_LOOP_LAG_MS', 1000, 50, 60_000),
-    reconcileMs: int(env, 'RECONCILE_MS', 5_000, 200, 3_600_000),
-    maxSocketBufferBytes: int(env, 'MAX_SOCKET_BUFFER_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
-    rateLimits: {
-      ingestPerMin: int(env, 'RATE_LIMIT_INGEST_PER_MIN', 6000, 1, 10_000_000),
-      readPerMin: int(env, 'RATE_LIMIT_READ_PER_MIN', 1200, 1, 10_000_000),
-    },
-    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 500, 600_000),
-    demo: { scale: env.DEMO_SCALE || '0.005', speed: env.DEMO_SPEED || '20' },
-    storeFsync: bool(env, 'STORE_FSYNC', false),
-    redisStreamMaxBytes: int(
-      env,
-      'REDIS_STREAM_MAX_BYTES',
-      256 * 1024 * 1024,
-      32 * 1024 * 1024,
-      64 * 1024 * 1024 * 1024,
-    ),
-    boardCaps: {
-      total: int(env, 'MAX_BOARDS', 10_000, 1, 1_000_000),
-      perAddress: int(env, 'MAX_BOARDS_PER_ADDRESS', 1_500, 1, 1_000_000),
-    },
+    tickMs: env.TICK_MS,
+    maxLagMs: env.MAX_EVENT_LOOP_LAG_MS,
+    reconcileMs: env.RECONCILE_MS,
+    maxSocketBufferBytes: env.MAX_SOCKET_BUFFER_BYTES,
+    rateLimits: { ingestPerMin: env.RATE_LIMIT_INGEST_PER_MIN, readPerMin: env.RATE_LIMIT_READ_PER_MIN },
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    demo: { scale: env.DEMO_SCALE, speed: env.DEMO_SPEED },
+    storeFsync: env.STORE_FSYNC,
+    redisStreamMaxBytes: env.REDIS_STREAM_MAX_BYTES,
+    boardCaps: { total: env.MAX_BOARDS, perAddress: env.MAX_BOARDS_PER_ADDRESS },
     replay: {
-      maxSessions: int(env, 'MAX_REPLAYS', 16, 1, 1000),
-      maxPerAddress: int(env, 'MAX_REPLAYS_PER_ADDRESS', 4, 1, 1000),
-      maxViewers: int(env, 'MAX_REPLAY_VIEWERS', 200, 1, 100_000),
-      idleMs: int(env, 'REPLAY_IDLE_MS', 60_000, 1000, 86_400_000),
+      maxSessions: env.MAX_REPLAYS,
+      maxPerAddress: env.MAX_REPLAYS_PER_ADDRESS,
+      maxViewers: env.MAX_REPLAY_VIEWERS,
+      idleMs: env.REPLAY_IDLE_MS,
     },
   };
 }
