@@ -15,21 +15,40 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { flag, readFlags } from '../shared/cli/args.js';
+import { progressBar } from '../shared/cli/progress.js';
 import { finished, freePort, ready, run, type Proc } from './board/procs.js';
 import { DRAIN, PROBE, type ProbeDrain } from './board/probe.js';
 import { fixed, MB, quantile, slope, table } from './board/stats.js';
 
-const { values: flags } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '600' },
-    quick: { type: 'boolean', default: false },
-    sim: { type: 'string', default: '--year 2015 --scale 0.002 --speed 30 --from 0' },
-    'last-year': { type: 'string', default: '0.001' },
-    width: { type: 'string', default: '1920' },
-    height: { type: 'string', default: '1080' },
-    out: { type: 'string', default: 'bench/results/board-latest.json' },
+const flags = readFlags({
+  name: 'bench:board',
+  usage: 'npm run bench:board [-- flags]',
+  about:
+    'Frame times, long tasks and the JS heap of the built board in headless Chromium while the\n' +
+    'simulator streams a day into a fresh server. Needs `npm run build` first.',
+  flags: {
+    duration: flag.number({ description: 'seconds to measure', default: 600, min: 0, above: true }),
+    quick: flag.boolean({ description: '60 seconds' }),
+    sim: flag.string({
+      description: 'flags for the simulator',
+      default: '--year 2015 --scale 0.002 --speed 30 --from 0',
+      placeholder: '"FLAGS"',
+    }),
+    'last-year': flag.number({
+      description: "scale of last year's day loaded first; 0: none",
+      default: 0.001,
+      min: 0,
+      max: 1,
+    }),
+    width: flag.int({ description: 'viewport width', default: 1920, min: 100, max: 10_000 }),
+    height: flag.int({ description: 'viewport height', default: 1080, min: 100, max: 10_000 }),
+    out: flag.string({
+      description: 'the JSON report',
+      default: 'bench/results/board-latest.json',
+      placeholder: 'FILE',
+    }),
   },
 });
 
@@ -52,9 +71,8 @@ interface HeapSample {
 
 async function main(): Promise<void> {
   if (!existsSync('dist/client/index.html')) throw new Error('the board is not built: run `npm run build` first');
-  const durationS = flags.quick ? 60 : Number(flags.duration);
-  if (!(durationS > 0)) throw new Error('--duration must be a number of seconds');
-  const viewport = { width: Number(flags.width), height: Number(flags.height) };
+  const durationS = flags.quick ? 60 : flags.duration;
+  const viewport = { width: flags.width, height: flags.height };
   const dir = mkdtempSync(join(tmpdir(), 'gmv-board-bench-'));
   const token = randomBytes(16).toString('hex');
   const env = { DATA_DIR: dir, INGEST_TOKENS: token, SHOW_CLOCK: 'events', LOG_LEVEL: 'warn', HOST: '127.0.0.1' };
@@ -65,7 +83,7 @@ async function main(): Promise<void> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking'],
   });
   try {
-    const lastYear = Number(flags['last-year']);
+    const lastYear = flags['last-year'];
     if (lastYear > 0) {
       log(`loading last year's day at scale ${lastYear} ...`);
       const load = run('server/tools/load-day.ts', ['--year', '2014', '--scale', String(lastYear)], env);
@@ -122,6 +140,7 @@ async function main(): Promise<void> {
     let longTaskMs = 0;
     let maxLongTaskMs = 0;
     const started = Date.now();
+    const bar = progressBar('bench:board', durationS * 1000);
     const loadStart = loadavg()[0] ?? NaN;
     while (Date.now() - started < durationS * 1000) {
       await sleep(Math.min(SAMPLE_MS, durationS * 1000 - (Date.now() - started)));
@@ -134,9 +153,9 @@ async function main(): Promise<void> {
       samples.push({ atMin, ...(await metrics()) });
       // Once a minute, the heap after a forced GC: the clean signal for a leak (costs one short pause).
       if (samples.length % GC_EVERY_SAMPLES === 0) gcSamples.push([atMin, (await gc()).usedMb]);
-      progress((Date.now() - started) / (durationS * 1000), `${deltas.length} frames`);
+      bar.update(Date.now() - started, `${deltas.length} frames`);
     }
-    process.stderr.write(process.stderr.isTTY ? '\n' : '');
+    bar.done();
     const measuredS = (Date.now() - started) / 1000;
     const afterGcEnd = await gc();
     // Share of wall time the page's main thread was busy: the board's own cost, whatever else runs.
@@ -233,13 +252,6 @@ function sleep(ms: number): Promise<void> {
 
 function log(text: string): void {
   console.log(`board bench: ${text}`);
-}
-
-let drawn = 0;
-function progress(f: number, text: string): void {
-  if (!process.stderr.isTTY || Date.now() - drawn < 500) return;
-  drawn = Date.now();
-  process.stderr.write(`\r[${'#'.repeat(Math.round(f * 30)).padEnd(30, '.')}] ${(f * 100).toFixed(0)}% ${text}   `);
 }
 
 main().catch((err: unknown) => {

@@ -5,23 +5,28 @@
  *
  *   npm run crash-test -- [--orders 1000000] [--kills 20] [--batch 5000] [--seed 7]
  */
-import { parseArgs } from 'node:util';
+import { flag, readFlags } from '../shared/cli/args.js';
 import { crashTest } from './crash/run.js';
 
-const { values } = parseArgs({
-  options: {
-    orders: { type: 'string', default: '1000000' },
-    kills: { type: 'string', default: '20' },
-    batch: { type: 'string', default: '5000' },
-    seed: { type: 'string', default: '7' },
+const values = readFlags({
+  name: 'crash-test',
+  usage: 'npm run crash-test -- [flags]',
+  about:
+    'kill -9 of the server at random moments during a load, then a check that the stored orders\n' +
+    'equal the generated set exactly. Loopback only; stops by itself.',
+  flags: {
+    orders: flag.int({ description: 'orders to generate and send', default: 1_000_000, min: 1 }),
+    kills: flag.int({ description: 'kill -9s of the server', default: 20, min: 0 }),
+    batch: flag.int({ description: 'orders per request body', default: 5000, min: 1 }),
+    seed: flag.int({ description: 'seed of the orders and of the kill moments', default: 7, min: 0, max: 2 ** 32 - 1 }),
   },
 });
 const started = performance.now();
 const r = await crashTest({
-  orders: Number(values.orders),
-  kills: Number(values.kills),
-  batch: Number(values.batch),
-  seed: Number(values.seed),
+  orders: values.orders,
+  kills: values.kills,
+  batch: values.batch,
+  seed: values.seed,
   log: (line) => console.log(line),
 });
 const secs = ((performance.now() - started) / 1000).toFixed(0);

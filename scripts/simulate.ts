@@ -5,58 +5,79 @@
  *   tsx scripts/simulate.ts --year 2015 --scale 0.005 --speed 20 --url http://localhost:3000 --token T
  */
 import { createWriteStream } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { FlagError, flag, readFlags, secondOfDay } from '../shared/cli/args.js';
+import { progressBar } from '../shared/cli/progress.js';
+import { YEARS } from '../shared/sim/calibration.js';
 import { DAY_SECONDS } from '../shared/sim/day.js';
 import { DayGenerator } from '../shared/sim/generate.js';
 import { Sender, sleep, type SendTotals } from './sim/send.js';
 
-const { values: flags } = parseArgs({
-  options: {
-    year: { type: 'string', default: '2015' },
-    scale: { type: 'string', default: '0.001' },
-    speed: { type: 'string', default: '1' },
-    rate: { type: 'string' },
-    from: { type: 'string', default: '0' },
-    to: { type: 'string', default: String(DAY_SECONDS) },
-    seed: { type: 'string', default: '1111' },
-    out: { type: 'string' },
-    url: { type: 'string', default: 'http://127.0.0.1:3000' },
-    token: { type: 'string', default: process.env.INGEST_TOKEN ?? '' },
-    batch: { type: 'string', default: '5000' },
-    resend: { type: 'string', default: '0.005' },
-    quiet: { type: 'boolean', default: false },
+const second = secondOfDay(DAY_SECONDS);
+
+const flags = readFlags(
+  {
+    name: 'simulate',
+    usage: 'npm run simulate -- [flags]',
+    about:
+      'Streams a simulated 11.11 day of orders to the server over HTTP (or writes them as NDJSON\n' +
+      'with --out). Deterministic for a given seed.',
+    flags: {
+      year: flag.custom({
+        description: `the day to simulate: ${Object.keys(YEARS).join(', ')}`,
+        default: 2015,
+        placeholder: 'N',
+        read: (raw) => {
+          if (YEARS[Number(raw)] === undefined) {
+            throw new FlagError(`must be a calibrated year (${Object.keys(YEARS).join(', ')}), got "${raw}"`);
+          }
+          return Number(raw);
+        },
+      }),
+      scale: flag.number({ description: "share of the real day's orders", default: 0.001, min: 0, above: true }),
+      speed: flag.number({ description: 'show-seconds per wall second; 0: as fast as possible', default: 1, min: 0 }),
+      rate: flag.number({ description: 'orders per second instead of the calibrated curve', min: 0, above: true }),
+      from: flag.custom({
+        description: 'first second, hh:mm[:ss] or seconds since midnight',
+        default: 0,
+        placeholder: 'T',
+        read: second,
+      }),
+      to: flag.custom({ description: 'end, exclusive', default: DAY_SECONDS, placeholder: 'T', read: second }),
+      seed: flag.int({ description: 'simulator seed', default: 1111, min: 0, max: 2 ** 32 - 1 }),
+      out: flag.string({ description: 'write NDJSON to this file instead of sending', placeholder: 'FILE' }),
+      url: flag.string({ description: 'the server', default: 'http://127.0.0.1:3000', placeholder: 'URL' }),
+      token: flag.string({ description: 'ingest bearer token (INGEST_TOKEN)', placeholder: 'T' }),
+      batch: flag.int({ description: 'orders per request body', default: 5000, min: 1 }),
+      resend: flag.number({
+        description: 'share of batches sent twice, as a retrying client does',
+        default: 0.005,
+        min: 0,
+        max: 1,
+      }),
+      quiet: flag.boolean({ description: 'no progress bar' }),
+    },
   },
-});
-
-function num(name: keyof typeof flags): number {
-  const v = Number(flags[name]);
-  if (!Number.isFinite(v)) throw new Error(`--${name} must be a number`);
-  return v;
-}
-
-/** Accepts seconds since midnight or hh:mm[:ss]. */
-function second(name: 'from' | 'to'): number {
-  const raw = String(flags[name]);
-  const m = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(raw);
-  const s = m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0) : Number(raw);
-  if (!Number.isInteger(s) || s < 0 || s > DAY_SECONDS) throw new Error(`--${name} must be 0..86400 or hh:mm[:ss]`);
-  return s;
-}
+  process.argv.slice(2),
+  (v) => {
+    if (v.to <= v.from) throw new FlagError('--to must be after --from');
+  },
+);
 
 async function main(): Promise<void> {
   const gen = new DayGenerator({
-    year: num('year'),
-    scale: num('scale'),
-    seed: num('seed'),
-    ...(flags.rate !== undefined ? { rate: num('rate') } : {}),
+    year: flags.year,
+    scale: flags.scale,
+    seed: flags.seed,
+    ...(flags.rate !== undefined ? { rate: flags.rate } : {}),
   });
-  const from = second('from');
-  const to = second('to');
-  const speed = num('speed');
-  const batchSize = num('batch');
-  const resendShare = num('resend');
+  const { from, to, speed, batch: batchSize, resend: resendShare } = flags;
+  const token = flags.token ?? process.env.INGEST_TOKEN ?? '';
   const started = performance.now();
-  const progress = new Progress(from, to, !flags.quiet && process.stderr.isTTY === true);
+  const bar = progressBar('simulate', to - from, !flags.quiet && process.stderr.isTTY === true);
+  const progress = {
+    draw: (at: number, text: string) => bar.update(at - from, `${clock(at)} ${text}`),
+    done: bar.done,
+  };
   let generated = 0;
 
   if (flags.out) {
@@ -75,8 +96,8 @@ async function main(): Promise<void> {
     return;
   }
 
-  if (!flags.token) throw new Error('--token (or INGEST_TOKEN) is required to send orders');
-  const sender = new Sender(String(flags.url).replace(/\/$/, ''), flags.token);
+  if (!token) throw new Error('--token (or INGEST_TOKEN) is required to send orders');
+  const sender = new Sender(flags.url.replace(/\/$/, ''), token);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       progress.done();
@@ -84,7 +105,7 @@ async function main(): Promise<void> {
       process.exit(130);
     });
   }
-  const rand = mixRand(num('seed'));
+  const rand = mixRand(flags.seed);
   let pending: string[] = [];
   const flush = async () => {
     for (let i = 0; i < pending.length; i += batchSize) {
@@ -134,25 +155,8 @@ function mixRand(seed: number): () => number {
   };
 }
 
-/** A one-line progress bar on a terminal; silent otherwise. */
-class Progress {
-  private last = 0;
-  constructor(
-    private readonly from: number,
-    private readonly to: number,
-    private readonly on: boolean,
-  ) {}
-  draw(at: number, text: string): void {
-    if (!this.on || performance.now() - this.last < 200) return;
-    this.last = performance.now();
-    const f = (at - this.from) / Math.max(1, this.to - this.from);
-    const bar = '#'.repeat(Math.round(f * 30)).padEnd(30, '.');
-    const hh = new Date(at * 1000).toISOString().slice(11, 19);
-    process.stderr.write(`\r[${bar}] ${(f * 100).toFixed(1).padStart(5)}% ${hh} ${text}   `);
-  }
-  done(): void {
-    if (this.on) process.stderr.write('\n');
-  }
+function clock(second: number): string {
+  return new Date(second * 1000).toISOString().slice(11, 19);
 }
 
 main().catch((err: unknown) => {

@@ -1,9 +1,25 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { flag, readFlags } from '../shared/cli/args.js';
 import { ConfigError, loadConfig } from './config.js';
-import { runServer } from './server.js';
-import { loadDay, storedOrders } from './store/bulk.js';
+import { ENV_HELP, SERVER_FLAGS, envWith, runServer } from './server.js';
+import { storedOrders } from './store/bulk.js';
+import { loadDay } from './tools/day.js';
+
+const flags = readFlags({
+  name: 'gmv-live demo',
+  usage: 'npm run demo -- [flags]',
+  about:
+    'The server on embedded ClickHouse plus the simulator streaming an 11.11 day, time-compressed.\n' +
+    'A restart resumes the day where the stored data ends.',
+  flags: {
+    ...SERVER_FLAGS,
+    scale: flag.number({ description: "share of the day's orders (DEMO_SCALE; 0.005)", min: 0, above: true, max: 1 }),
+    speed: flag.number({ description: 'show-seconds per wall second (DEMO_SPEED; 20)', min: 0, above: true }),
+  },
+  footer: ENV_HELP,
+});
 
 /**
  * `npm run demo`: the server on embedded ClickHouse plus the simulator streaming
@@ -14,7 +30,9 @@ async function main(): Promise<void> {
   const token = randomBytes(24).toString('hex');
   const env = {
     SHOW_CLOCK: 'events',
-    ...process.env,
+    ...envWith(flags),
+    ...(flags.scale !== undefined ? { DEMO_SCALE: String(flags.scale) } : {}),
+    ...(flags.speed !== undefined ? { DEMO_SPEED: String(flags.speed) } : {}),
     INGEST_TOKENS: [process.env.INGEST_TOKENS, token].filter(Boolean).join(','),
   };
   let config;
@@ -33,9 +51,18 @@ async function main(): Promise<void> {
   const from = newest === null ? 0 : Math.max(0, Math.floor((newest - show.startMs) / 1000) + 1);
   const year = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: show.timeZone }).format(show.startMs));
   const { scale, speed } = config.demo;
-  const board = `${url.replace('127.0.0.1', 'localhost')}/`;
-  app.log.info({ url, show: show.id, from, scale, speed }, 'demo started');
-  console.log(`\ngmv-live demo: the board is at ${board}  (Ctrl-C to stop)\n`);
+  const base = url.replace('127.0.0.1', 'localhost');
+  console.log(
+    [
+      '',
+      `gmv-live demo: ${show.name}, simulated at scale ${scale} and ${speed}x speed from ${clock(from)}`,
+      `  the board        ${base}/`,
+      `  the exec screen  ${base}/exec     replays: ${base}/replay`,
+      `  post orders      POST ${base}/api/v1/orders  (Authorization: Bearer ${token})`,
+      `  Ctrl-C to stop; starting again resumes the day.`,
+      '',
+    ].join('\n'),
+  );
 
   // Last year's day, for the comparison, loaded once in bulk at the same scale.
   const lastYear = config.shows.find((s) => s.id === show.compareTo);
@@ -85,6 +112,10 @@ async function main(): Promise<void> {
     if (signal === null) app.log.info({ code }, 'simulator finished; the board stays up (Ctrl-C to stop)');
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => sim.kill('SIGTERM'));
+}
+
+function clock(second: number): string {
+  return new Date(second * 1000).toISOString().slice(11, 19);
 }
 
 void main();

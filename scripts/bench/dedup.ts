@@ -8,23 +8,11 @@
  */
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 // In-process on purpose, like the seek bench: the set itself is what is measured.
 import { FingerprintSet, orderFingerprintInto } from '../../server/domain/fingerprints.js';
+import { flag, readFlags } from '../../shared/cli/args.js';
+import { progressBar } from '../../shared/cli/progress.js';
 import { mixSeed } from '../../shared/sim/random.js';
-
-const HELP = `npm run bench:dedup [-- flags]
-
-The dedup fingerprint set (server/domain/fingerprints.ts) over a day of order keys, in
-commit-sized batches: bytes per key, the longest synchronous step, lookups per second and
-false positives on unseen keys. Run with --expose-gc (npm run does) for clean memory figures.
-
-  --keys N       keys stored (20000000; a whole day: 300000000, ~2.5 GB and several minutes)
-  --batch N      keys per claim/commit step, as MemoryClaims steps (8192)
-  --lookups N    lookups of stored keys for the hit rate (min(keys, 10000000))
-  --unseen N     lookups of never-stored keys, counting false positives (as many as --keys)
-  --seed N       key seed (1)
-  --help         this text`;
 
 interface Flags {
   keys: number;
@@ -34,44 +22,47 @@ interface Flags {
   seed: number;
 }
 
-class FlagError extends Error {}
+const COMMAND = {
+  name: 'bench:dedup',
+  usage: 'npm run bench:dedup [-- flags]',
+  about: `The dedup fingerprint set (server/domain/fingerprints.ts) over a day of order keys, in
+commit-sized batches: bytes per key, the longest synchronous step, lookups per second and
+false positives on unseen keys. Run with --expose-gc (npm run does) for clean memory figures.`,
+  flags: {
+    keys: flag.int({
+      description: 'keys stored (a whole day: 300000000, ~2.5 GB and several minutes)',
+      default: 20_000_000,
+      min: 1,
+      max: 2_000_000_000,
+    }),
+    batch: flag.int({
+      description: 'keys per claim/commit step, as MemoryClaims steps',
+      default: 8192,
+      min: 1,
+      max: 10_000_000,
+    }),
+    lookups: flag.int({
+      description: 'lookups of stored keys for the hit rate (min(keys, 10000000))',
+      min: 0,
+      max: 2_000_000_000,
+    }),
+    unseen: flag.int({
+      description: 'lookups of never-stored keys, counting false positives (as many as --keys)',
+      min: 0,
+      max: 2_000_000_000,
+    }),
+    seed: flag.int({ description: 'key seed', default: 1, min: 0, max: 2 ** 32 - 1 }),
+  },
+};
 
-function readFlags(argv: string[]): Flags | null {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        keys: { type: 'string', default: '20000000' },
-        batch: { type: 'string', default: '8192' },
-        lookups: { type: 'string' },
-        unseen: { type: 'string' },
-        seed: { type: 'string', default: '1' },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new FlagError((err as Error).message.split('\n')[0]!);
-  }
-  if (values.help) return null;
-  const int = (name: string, min: number, max: number, fallback?: number): number => {
-    const raw = values[name];
-    if (raw === undefined && fallback !== undefined) return fallback;
-    const n = Number(String(raw).replaceAll('_', ''));
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new FlagError(`--${name} must be an integer in ${min}..${max}, got "${String(raw)}"`);
-    }
-    return n;
-  };
-  const keys = int('keys', 1, 2_000_000_000);
+function readDedupFlags(): Flags {
+  const f = readFlags(COMMAND);
   return {
-    keys,
-    batch: int('batch', 1, 10_000_000),
-    lookups: int('lookups', 0, 2_000_000_000, Math.min(keys, 10_000_000)),
-    unseen: int('unseen', 0, 2_000_000_000, keys),
-    seed: int('seed', 0, 2 ** 32 - 1),
+    keys: f.keys,
+    batch: f.batch,
+    lookups: f.lookups ?? Math.min(f.keys, 10_000_000),
+    unseen: f.unseen ?? f.keys,
+    seed: f.seed,
   };
 }
 
@@ -96,17 +87,18 @@ const mb = (bytes: number) => `${fmt(bytes / 2 ** 20)} MiB`;
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A progress bar on a terminal, a line per 10 % otherwise. */
+/** A bar per phase on a terminal; every 10 % as a line otherwise (the log of a long run). */
 function progress(label: string, total: number): (done: number) => void {
+  const tty = process.stderr.isTTY === true;
+  const bar = progressBar(`bench:dedup ${label}`, total, tty);
   let shown = -1;
-  const tty = process.stderr.isTTY;
   return (done) => {
     const pct = Math.floor((done / total) * 100);
     if (pct === shown || (!tty && pct % 10 !== 0)) return;
     shown = pct;
-    if (tty) {
-      const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
-      process.stderr.write(`\r${label} [${bar}] ${pct}%${pct === 100 ? '\n' : ''}`);
-    } else process.stderr.write(`${label} ${pct}%\n`);
+    if (!tty) process.stderr.write(`${label} ${pct}%\n`);
+    bar.update(done);
+    if (done >= total) bar.done();
   };
 }
 
@@ -283,13 +275,5 @@ async function main(flags: Flags): Promise<void> {
   }
 }
 
-let flags: Flags | null;
-try {
-  flags = readFlags(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof FlagError)) throw err;
-  console.error(`bench:dedup: ${err.message} (see --help)`);
-  process.exit(2);
-}
-if (flags === null) console.log(HELP);
-else await main(flags);
+const flags = readDedupFlags();
+await main(flags);

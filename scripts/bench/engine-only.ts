@@ -8,36 +8,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Session } from 'chdb';
 import { ORDER_COLUMNS, encodeOrders } from '../../server/store/orders.js';
 import { INSERTED_TABLES } from '../../server/store/durability.js';
 import { INSERT_SETTINGS } from '../../server/store/settings.js';
+import { FlagError, flag, readFlags } from '../../shared/cli/args.js';
 import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import { engineDdl, insertSql } from './engine-schema.js';
 import { Payloads, bodyLines } from './payload.js';
 import { quantiles } from './stats.js';
-
-const HELP = `node --import tsx scripts/bench/engine-only.ts [flags]
-
-The engine's share of an INSERT: orders inserted back to back into chDB, no server.
-
-  --variants LIST  comma-separated schema variants (current): current | schema<N>,
-                   each optionally followed by -<rollup> or -by_ts to take that view
-                   or the projection off, e.g. schema2,current,current-by_ts
-  --blocks LIST    orders per INSERT, comma-separated (5000,50000)
-  --duration S     seconds per timed run (10)
-  --rounds N       rounds over every variant and block; the summary is the median (3)
-  --style S        raw (Buffer, as the server's writer) or sql (rows inline) (raw)
-  --pool N         chDB's merge pool (background_pool_size), at connect (chDB's default)
-  --batch N        orders per generated body (5000)
-  --seed N         simulator seed (1111)
-  --settle S       before each run, wait up to S seconds for the box to be idle (0)
-  --fsync          every inserted table fsyncs its parts (the server's STORE_FSYNC=1)
-  --help           this text`;
-
-class FlagError extends Error {}
 
 interface Flags {
   variants: string[];
@@ -52,58 +32,76 @@ interface Flags {
   fsync: boolean;
 }
 
-function readFlags(argv: string[]): Flags | null {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        variants: { type: 'string', default: 'current' },
-        blocks: { type: 'string', default: '5000,50000' },
-        duration: { type: 'string', default: '10' },
-        rounds: { type: 'string', default: '3' },
-        style: { type: 'string', default: 'raw' },
-        pool: { type: 'string' },
-        batch: { type: 'string', default: '5000' },
-        seed: { type: 'string', default: '1111' },
-        settle: { type: 'string', default: '0' },
-        fsync: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new FlagError((err as Error).message.split('\n')[0]!);
-  }
-  if (values.help) return null;
-  const int = (name: string, raw = String(values[name])): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n <= 0) throw new FlagError(`--${name} must be a positive integer, got "${raw}"`);
+const positiveList = (raw: string): number[] =>
+  raw.split(',').map((b) => {
+    const n = Number(b);
+    if (!Number.isInteger(n) || n <= 0) throw new FlagError(`must be positive integers, comma-separated, got "${raw}"`);
     return n;
-  };
-  const variants = String(values.variants).split(',');
-  for (const v of variants) {
-    try {
-      engineDdl(v);
-    } catch (err) {
-      throw new FlagError(`--variants: ${(err as Error).message}`);
-    }
-  }
-  const style = String(values.style);
-  if (style !== 'raw' && style !== 'sql') throw new FlagError(`--style must be raw or sql, got "${style}"`);
+  });
+
+const COMMAND = {
+  name: 'engine-only',
+  usage: 'node --import tsx scripts/bench/engine-only.ts [flags]',
+  about: "The engine's share of an INSERT: orders inserted back to back into chDB, no server.",
+  flags: {
+    variants: flag.custom({
+      description: 'schema variants, comma-separated: current | schema<N>, each optionally -<rollup> or -by_ts',
+      default: ['current'],
+      placeholder: 'LIST',
+      read: (raw) => {
+        const variants = raw.split(',');
+        for (const v of variants) {
+          try {
+            engineDdl(v);
+          } catch (err) {
+            throw new FlagError(`has a bad variant "${v}": ${(err as Error).message}`);
+          }
+        }
+        return variants;
+      },
+    }),
+    blocks: flag.custom({
+      description: 'orders per INSERT, comma-separated',
+      default: [5000, 50000],
+      placeholder: 'LIST',
+      read: positiveList,
+    }),
+    duration: flag.int({ description: 'seconds per timed run', default: 10, min: 1 }),
+    rounds: flag.int({
+      description: 'rounds over every variant and block; the summary is the median',
+      default: 3,
+      min: 1,
+    }),
+    style: flag.choice({
+      description: "raw (Buffer, as the server's writer) or sql (rows inline)",
+      choices: ['raw', 'sql'],
+      default: 'raw',
+    }),
+    pool: flag.int({ description: "chDB's merge pool (background_pool_size), at connect (chDB's default)", min: 1 }),
+    batch: flag.int({ description: 'orders per generated body', default: 5000, min: 1 }),
+    seed: flag.int({ description: 'simulator seed', default: 1111, min: 1 }),
+    settle: flag.int({
+      description: 'before each run, wait up to S seconds for the box to be idle',
+      default: 0,
+      min: 0,
+    }),
+    fsync: flag.boolean({ description: "every inserted table fsyncs its parts (the server's STORE_FSYNC=1)" }),
+  },
+};
+
+function engineFlags(): Flags {
+  const f = readFlags(COMMAND);
   return {
-    variants,
-    blocks: String(values.blocks)
-      .split(',')
-      .map((b) => int('blocks', b)),
-    durationMs: int('duration') * 1000,
-    rounds: int('rounds'),
-    style,
-    pool: values.pool === undefined ? null : int('pool'),
-    batch: int('batch'),
-    seed: int('seed'),
-    settleS: values.settle === '0' ? 0 : int('settle'),
-    fsync: values.fsync === true,
+    variants: f.variants,
+    blocks: f.blocks,
+    durationMs: f.duration * 1000,
+    rounds: f.rounds,
+    style: f.style,
+    pool: f.pool ?? null,
+    batch: f.batch,
+    seed: f.seed,
+    settleS: f.settle,
+    fsync: f.fsync,
   };
 }
 
@@ -288,19 +286,7 @@ async function main(f: Flags): Promise<void> {
   }
 }
 
-let flags: Flags | null;
-try {
-  flags = readFlags(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof FlagError)) throw err;
-  console.error(`engine-only: ${err.message} (see --help)`);
-  process.exit(2);
-}
-if (!flags) {
-  console.log(HELP);
-} else {
-  main(flags).catch((err: unknown) => {
-    console.error(err instanceof Error ? err.stack : String(err));
-    process.exit(1);
-  });
-}
+main(engineFlags()).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : String(err));
+  process.exit(1);
+});

@@ -11,20 +11,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Session } from 'chdb';
+import { flag, readFlags } from '../../shared/cli/args.js';
 import { loadConfig } from '../../server/config.js';
 import { openStore } from '../../server/store/client.js';
 import { bootstrap, migrate, migrations } from '../../server/store/schema.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import { generateDay } from './fullday.js';
-
-const HELP = `node --import tsx scripts/bench/engine-reads.ts [flags]
-
-  --scale X   share of the 2014 day's 278 M orders, 0 < X <= 1 (0.04: ~11 M)
-  --seed N    generator seed (7)
-  --schema N  build the first N migrations only (all): reads of rollups N lacks are left out
-  --help      this text`;
 
 interface Read {
   name: string;
@@ -186,42 +179,27 @@ async function main(scale: number, seed: number, schema: number | null): Promise
   }
 }
 
-function flags(): ReturnType<typeof parse> {
-  try {
-    return parse();
-  } catch (err) {
-    console.error(`engine-reads: ${(err as Error).message.split('\n')[0]} (see --help)`);
-    process.exit(2);
-  }
-}
-function parse() {
-  return parseArgs({
-    options: {
-      scale: { type: 'string', default: '0.04' },
-      seed: { type: 'string', default: '7' },
-      schema: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-}
-const { values } = flags();
-const scale = Number(values.scale);
-const seed = Number(values.seed);
-const schema = values.schema === undefined ? null : Number(values.schema);
 const steps = migrations('gmv').length;
-if (values.help) {
-  console.log(HELP);
-} else if (
-  !(scale > 0 && scale <= 1) ||
-  !Number.isInteger(seed) ||
-  (schema !== null && !(Number.isInteger(schema) && schema >= 2 && schema <= steps))
-) {
-  console.error(`engine-reads: --scale must be in (0, 1], --seed an integer, --schema 2..${steps} (see --help)`);
-  process.exit(2);
-} else {
-  main(scale, seed, schema).catch((err: unknown) => {
-    console.error(err instanceof Error ? err.stack : String(err));
-    process.exit(1);
-  });
-}
+const { scale, seed, schema } = readFlags({
+  name: 'engine-reads',
+  usage: 'node --import tsx scripts/bench/engine-reads.ts [flags]',
+  flags: {
+    scale: flag.number({
+      description: "share of the 2014 day's 278 M orders (0.04: ~11 M)",
+      default: 0.04,
+      min: 0,
+      above: true,
+      max: 1,
+    }),
+    seed: flag.int({ description: 'generator seed', default: 7, min: 0, max: 2 ** 32 - 1 }),
+    schema: flag.int({
+      description: 'build the first N migrations only (all): reads of rollups N lacks are left out',
+      min: 2,
+      max: steps,
+    }),
+  },
+});
+main(scale, seed, schema ?? null).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : String(err));
+  process.exit(1);
+});

@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import type { TotalsPart, TotalsResponse } from '../../shared/protocol.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import type { BoardProgress, BoardReport } from './gala-board.js';
-import { FlagError, GALA_HELP, GIVE_UP_MS, readGalaFlags, type GalaFlags } from './gala-flags.js';
+import { progressBar, type Progress } from '../../shared/cli/progress.js';
+import { GIVE_UP_MS, readGalaFlags, type GalaFlags } from './gala-flags.js';
 import { GalaClock, secondLags, secondQuantiles } from './gala-lag.js';
 import { galaTable, ingestChecks, mergeSenders, totalsChecks, type GalaResult } from './gala-report.js';
 import type { SenderInit, SenderProgress, SenderResult } from './gala-sender.js';
@@ -56,19 +57,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 process.once('exit', cleanup);
 
-/** One progress line on a terminal, redrawn at most five times a second; silent otherwise. */
+/** The progress bar of the current phase (generating, sending), on a terminal only. */
 const progress = {
-  on: process.stderr.isTTY === true,
-  last: 0,
+  bar: null as Progress | null,
   draw(f: number, text: string): void {
-    if (!this.on || performance.now() - this.last < 200) return;
-    this.last = performance.now();
-    const bar = '#'.repeat(Math.round(Math.min(1, f) * 30)).padEnd(30, '.');
-    process.stderr.write(`\r[${bar}] ${(Math.min(1, f) * 100).toFixed(1).padStart(5)}% ${text}   `);
+    this.bar ??= progressBar('bench:gala', 1000);
+    this.bar.update(Math.round(Math.min(1, f) * 1000), text);
   },
   done(): void {
-    if (this.on && this.last > 0) process.stderr.write('\n');
-    this.last = 0;
+    this.bar?.done();
+    this.bar = null;
   },
 };
 
@@ -104,25 +102,8 @@ async function generate(f: GalaFlags, dir: string): Promise<SegmentIndex> {
   return index;
 }
 
-/** The flags, or exit: 0 after --help, 2 with one line on a bad flag. */
-function flagsOrExit(): GalaFlags {
-  let f: GalaFlags | null;
-  try {
-    f = readGalaFlags(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof FlagError)) throw err;
-    console.error(`bench:gala: ${err.message} (see --help)`);
-    process.exit(2);
-  }
-  if (f === null) {
-    console.log(GALA_HELP);
-    process.exit(0);
-  }
-  return f;
-}
-
 async function main(): Promise<void> {
-  const f = flagsOrExit();
+  const f = readGalaFlags();
   keep = f.keepData;
   const date = new Date();
   const notes: string[] = [];

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { flag, readFlags } from '../../shared/cli/args.js';
 
 /** Everything a run is shaped by, from the command line (`--quick` picks the short durations). */
 export interface Params {
@@ -28,49 +28,49 @@ export interface Params {
   out: string;
 }
 
+export const BENCH_COMMAND = {
+  name: 'bench',
+  usage: 'npm run bench [-- flags]',
+  about:
+    'The engine alone, then the server on a fresh data dir: ingest capacity (closed loop), the sustained\n' +
+    'rate (open loop) with live clients connected, commit-to-tick latency, tick lag, and twice the\n' +
+    'sustained rate. Prints a table and writes latest.json plus a dated copy under --out.',
+  flags: {
+    quick: flag.boolean({ description: 'short runs (about 2 minutes in all)' }),
+    duration: flag.number({ description: 'seconds per sustained run (15 with --quick, else 60)', above: true, min: 0 }),
+    batch: flag.int({ description: 'orders per NDJSON body', default: 5000, min: 1 }),
+    concurrency: flag.int({ description: 'closed loop: requests in flight per load process', default: 8, min: 1 }),
+    'load-procs': flag.int({ description: 'load processes', default: 2, min: 1 }),
+    clients: flag.int({ description: 'live-board clients', default: 1000, min: 1 }),
+    'fanout-procs': flag.int({ description: 'processes holding the live clients', default: 4, min: 1 }),
+    rate: flag.number({ description: 'skip the search: one open-loop run at this many orders/s', min: 0, above: true }),
+    seed: flag.int({ description: 'simulator seed', default: 1111, min: 1 }),
+    'max-pending': flag.int({ description: "the server's MAX_PENDING_ORDERS (its default)", min: 1 }),
+    out: flag.string({ description: 'where the JSON goes', default: 'bench/results' }),
+  },
+};
+
 export function readParams(argv = process.argv.slice(2)): Params {
-  const { values: flags } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      batch: { type: 'string', default: '5000' },
-      concurrency: { type: 'string', default: '8' },
-      'load-procs': { type: 'string', default: '2' },
-      clients: { type: 'string', default: '1000' },
-      'fanout-procs': { type: 'string', default: '4' },
-      rate: { type: 'string' },
-      seed: { type: 'string', default: '1111' },
-      'max-pending': { type: 'string' },
-      out: { type: 'string', default: 'bench/results' },
-    },
-  });
-  const num = (name: keyof typeof flags, fallback?: number): number => {
-    const raw = flags[name];
-    if (raw === undefined && fallback !== undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
-    return n;
-  };
-  const quick = flags.quick === true;
+  const flags = readFlags(BENCH_COMMAND, argv);
+  const quick = flags.quick;
   return {
     mode: quick ? 'quick' : 'full',
-    batch: num('batch'),
-    loadProcs: num('load-procs'),
-    concurrency: num('concurrency'),
-    clients: num('clients'),
-    fanoutProcs: num('fanout-procs'),
-    seed: num('seed'),
+    batch: flags.batch,
+    loadProcs: flags['load-procs'],
+    concurrency: flags.concurrency,
+    clients: flags.clients,
+    fanoutProcs: flags['fanout-procs'],
+    seed: flags.seed,
     engineRunS: quick ? 5 : 20,
     capacityS: quick ? 8 : 20,
     warmupS: quick ? 2 : 5,
-    sustainedS: num('duration', quick ? 15 : 60),
+    sustainedS: flags.duration ?? (quick ? 15 : 60),
     attempts: quick ? 2 : 3,
     overloadS: quick ? 8 : 20,
     maxInFlight: 32,
     overloadInFlight: 64,
-    maxPending: flags['max-pending'] ? num('max-pending') : null,
-    fixedRate: flags.rate ? num('rate') : null,
-    out: flags.out!,
+    maxPending: flags['max-pending'] ?? null,
+    fixedRate: flags.rate ?? null,
+    out: flags.out,
   };
 }

@@ -6,52 +6,30 @@
  * into bodies of --batch lines; prints µs per order (median of --rounds after a warm-up),
  * the fast path's hit rate, and checks both give the same answer.
  */
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
+import { flag, readFlags } from '../../shared/cli/args.js';
+import { progressBar } from '../../shared/cli/progress.js';
 import { DEFAULT_CATEGORIES, type ValidationContext } from '../../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import { DayGenerator } from '../../shared/sim/generate.js';
 import { decodeOrders, decodeOrdersText, type DecodedBatch } from '../../server/ingest/batch.js';
 
-const HELP = `usage: npm run bench:parse -- [--lines N] [--batch N] [--rounds N] [--seed N]
-  --lines   simulator lines to decode per round (default 500000)
-  --batch   lines per request body (default 5000)
-  --rounds  timed rounds after one warm-up; the median is printed (default 5)
-  --seed    simulator seed (default 1111)`;
-
-function fail(message: string): never {
-  process.stderr.write(`bench:parse: ${message} (--help for usage)\n`);
-  process.exit(2);
-}
-
-let flags: { lines: string; batch: string; rounds: string; seed: string; help: boolean };
-try {
-  flags = parseArgs({
-    options: {
-      lines: { type: 'string', default: '500000' },
-      batch: { type: 'string', default: '5000' },
-      rounds: { type: 'string', default: '5' },
-      seed: { type: 'string', default: '1111' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  }).values;
-} catch (err) {
-  fail((err as Error).message);
-}
-if (flags.help) {
-  process.stdout.write(`${HELP}\n`);
-  process.exit(0);
-}
-
-function positiveInt(name: 'lines' | 'batch' | 'rounds' | 'seed', max: number): number {
-  const n = Number(flags[name]);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    fail(`--${name} must be an integer from 1 to ${max}, got "${flags[name]}"`);
-  return n;
-}
-const lines = positiveInt('lines', 5_000_000);
-const batch = positiveInt('batch', 500_000);
-const rounds = positiveInt('rounds', 100);
-const seed = positiveInt('seed', 2 ** 31 - 1);
+const { lines, batch, rounds, seed } = readFlags({
+  name: 'bench:parse',
+  usage: 'npm run bench:parse -- [flags]',
+  about: "The ingest route's decoding of NDJSON bodies in process, before and after the byte-level fast path.",
+  flags: {
+    lines: flag.int({ description: 'simulator lines to decode per round', default: 500_000, min: 1, max: 5_000_000 }),
+    batch: flag.int({ description: 'lines per request body', default: 5000, min: 1, max: 500_000 }),
+    rounds: flag.int({
+      description: 'timed rounds after one warm-up; the median is printed',
+      default: 5,
+      min: 1,
+      max: 100,
+    }),
+    seed: flag.int({ description: 'simulator seed', default: 1111, min: 1, max: 2 ** 31 - 1 }),
+  },
+});
 
 const log = (s: string): boolean => process.stderr.write(`bench:parse: ${s}\n`);
 const limits = { batchLines: Math.max(batch, 50_000), lineBytes: 4096 };
@@ -92,15 +70,16 @@ const accepted = check.reduce((n, r) => n + (r.ok ? r.orders.length : 0), 0);
 const oldMs: number[] = [];
 const newMs: number[] = [];
 const textMs: number[] = [];
+const bar = progressBar('bench:parse', rounds);
 for (let r = 0; r < rounds; r++) {
   oldMs.push(run(oldWay).ms);
   newMs.push(run(newWay).ms);
   const t = performance.now();
   for (const body of bodies) body.toString('utf8');
   textMs.push(performance.now() - t);
-  process.stderr.write(`\rbench:parse: round ${r + 1}/${rounds}`);
+  bar.update(r + 1, `round ${r + 1}/${rounds}`);
 }
-process.stderr.write('\n');
+bar.done();
 
 const usOld = (median(oldMs) * 1000) / lines;
 const usNew = (median(newMs) * 1000) / lines;

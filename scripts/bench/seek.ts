@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { flag, readFlags } from '../../shared/cli/args.js';
 import { loadConfig } from '../../server/config.js';
 import { openStore, type StoreHandle } from '../../server/store/client.js';
 import { dropShow, storedOrders } from '../../server/store/bulk.js';
@@ -22,24 +22,27 @@ import { DEFAULT_SHOWS, resolveShow, type Show } from '../../shared/show.js';
 import { engineDayCounts, generateDay } from './fullday.js';
 import { measureSeeks, type SeekReport } from './seek-measure.js';
 
-const { values: flags } = parseArgs({
-  options: {
-    scale: { type: 'string', default: '1' },
-    seed: { type: 'string', default: '7' },
-    samples: { type: 'string', default: '200' },
-    data: { type: 'string' },
-    out: { type: 'string', default: 'bench/results' },
-    'load-only': { type: 'boolean', default: false },
-    'max-threads': { type: 'string' },
-    'alone-samples': { type: 'string', default: '20' },
+const flags = readFlags({
+  name: 'bench:seek',
+  usage: 'npm run bench:seek [-- flags]',
+  about:
+    "The replay's seek over a full-scale 2014 day, made inside the engine once into a data dir that\n" +
+    'later runs reuse; N seeded random seconds each turned into the whole board state, timed.',
+  flags: {
+    scale: flag.number({ description: 'share of the 2014 day', default: 1, min: 0, above: true, max: 1 }),
+    seed: flag.int({ description: 'seed of the day and of the sampled seconds', default: 7, min: 0, max: 2 ** 32 - 1 }),
+    samples: flag.int({ description: 'random seconds to seek to', default: 200, min: 1 }),
+    data: flag.string({
+      description: 'the data dir (bench/data/fullday-2014, or day-2014-<scale>)',
+      placeholder: 'DIR',
+    }),
+    out: flag.string({ description: 'where the JSON goes', default: 'bench/results', placeholder: 'DIR' }),
+    'load-only': flag.boolean({ description: 'stop after the load' }),
+    'max-threads': flag.int({ description: "the replay's engine threads (its setting)", min: 1, max: 1024 }),
+    'alone-samples': flag.int({ description: 'seeks timed alone, one part at a time', default: 20, min: 0 }),
   },
 });
-const scale = Number(flags.scale);
-const seed = Number(flags.seed);
-const samples = Number(flags.samples);
-if (!(scale > 0 && scale <= 1) || !Number.isInteger(seed) || !(Number.isInteger(samples) && samples > 0)) {
-  throw new Error('--scale must be in (0, 1], --seed and --samples integers');
-}
+const { scale, seed, samples } = flags;
 const dataDir = resolve(flags.data ?? (scale === 1 ? 'bench/data/fullday-2014' : `bench/data/day-2014-${scale}`));
 const log = (s: string): boolean => process.stderr.write(`bench:seek: ${s}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

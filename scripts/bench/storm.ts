@@ -9,47 +9,37 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { flag, readFlags } from '../../shared/cli/args.js';
 import { GALA_TOKEN, GalaServer } from './gala-server.js';
 import { ask, killAll, readProc, startNode } from './proc.js';
 import { quantiles } from './stats.js';
 import type { StormReport } from './storm-boards.js';
 
-const HELP = `npm run bench:storm -- [flags]
-
-  --scale X       share of the 2015 day to store (0.005: 2.4 M orders)
-  --boards N      boards connecting at once (1000)
-  --resyncing M   of them asking for a resync every 100 ms (50)
-  --seconds S     length of the storm, and of the idle baseline before it (20)
-  --out DIR       where the JSON goes (bench/results)
-  --help          this text`;
-
-function flags() {
-  const { values } = parseArgs({
-    strict: true,
-    options: {
-      scale: { type: 'string', default: '0.005' },
-      boards: { type: 'string', default: '1000' },
-      resyncing: { type: 'string', default: '50' },
-      seconds: { type: 'string', default: '20' },
-      out: { type: 'string', default: 'bench/results' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) return null;
-  const num = (name: 'scale' | 'boards' | 'resyncing' | 'seconds') => {
-    const n = Number(values[name]);
-    if (!(n > 0) && !(name === 'resyncing' && n === 0)) throw new Error(`--${name} must be a positive number`);
-    return n;
-  };
-  return {
-    scale: num('scale'),
-    boards: num('boards'),
-    resyncing: num('resyncing'),
-    seconds: num('seconds'),
-    out: values.out!,
-  };
-}
+const COMMAND = {
+  name: 'bench:storm',
+  usage: 'npm run bench:storm -- [flags]',
+  about:
+    'A reconnect storm on a node holding a whole day: N boards connect at once, M of them resync\n' +
+    'every 100 ms while orders keep arriving.',
+  flags: {
+    scale: flag.number({
+      description: 'share of the 2015 day to store (0.005: 2.4 M orders)',
+      default: 0.005,
+      min: 0,
+      above: true,
+      max: 1,
+    }),
+    boards: flag.int({ description: 'boards connecting at once', default: 1000, min: 1 }),
+    resyncing: flag.int({ description: 'of them asking for a resync every 100 ms', default: 50, min: 0 }),
+    seconds: flag.number({
+      description: 'length of the storm, and of the idle baseline before it',
+      default: 20,
+      min: 0,
+      above: true,
+    }),
+    out: flag.string({ description: 'where the JSON goes', default: 'bench/results', placeholder: 'DIR' }),
+  },
+};
 
 /** Probes /healthz every 100 ms and posts 100 new orders every 200 ms, until `ms` have passed. */
 async function probe(url: string, ms: number, serverPid: number, tag: string) {
@@ -102,11 +92,7 @@ async function probe(url: string, ms: number, serverPid: number, tag: string) {
 }
 
 async function main(): Promise<void> {
-  const f = flags();
-  if (!f) {
-    console.log(HELP);
-    return;
-  }
+  const f = readFlags(COMMAND);
   const dir = mkdtempSync(join(tmpdir(), 'gmv-bench-storm-'));
   const server = new GalaServer(dir, '2015');
   try {

@@ -1,60 +1,44 @@
-import { validateOrder, type Order, type ValidationContext } from '../../shared/order.js';
-import { DAY_SECONDS } from '../../shared/sim/day.js';
-import { DayGenerator } from '../../shared/sim/generate.js';
+import type { Order } from '../../shared/order.js';
 import type { StoreHandle } from './client.js';
 import { Layout } from './layout.js';
 import { insertOrders } from './orders.js';
 import { ROLLUPS } from './schema.js';
 
-export interface DayLoad {
-  year: number;
-  scale: number;
-  seed: number;
-  /** Called after each INSERT with the orders loaded so far and the show-second reached. */
-  onProgress?: (loaded: number, second: number) => void;
+/** Orders ready to store, in time order, and the show-second they reach. */
+export interface RowChunk {
+  rows: Order[];
+  second: number;
 }
 
-export interface DayLoadResult {
-  show: string;
+export interface BulkResult {
   orders: number;
   ms: number;
 }
 
-const CHUNK = 200_000;
-
 /**
- * Loads a whole simulated day straight into ClickHouse in large INSERTs (the
- * rollups fill through the materialized views as usual). Every order passes the
- * same validation as ingest, so a loaded day is indistinguishable from a streamed one.
+ * Stores the caller's orders in large INSERTs (the rollups fill through the
+ * materialized views as usual). The rows come validated from the caller; the engine
+ * inserts one chunk on its own threads while the caller makes the next (`chunks` is
+ * pulled lazily). `onProgress` is called after each INSERT with the orders stored so far
+ * and the chunk's second.
  */
-export async function loadDay(store: StoreHandle, ctx: ValidationContext, load: DayLoad): Promise<DayLoadResult> {
+export async function insertChunks(
+  store: StoreHandle,
+  chunks: Iterable<RowChunk>,
+  onProgress?: (loaded: number, second: number) => void,
+): Promise<BulkResult> {
   const started = performance.now();
-  const gen = new DayGenerator({ year: load.year, scale: load.scale, seed: load.seed });
-  let chunk: Order[] = [];
   let loaded = 0;
-  let show = '';
-  // The engine inserts one chunk on its own threads while JS generates the next.
   let inFlight: Promise<void> = Promise.resolve();
-  for (let s = 0; s < DAY_SECONDS; s++) {
-    for (const { fields } of gen.second(s)) {
-      const check = validateOrder(fields, ctx);
-      if (!check.ok) throw new Error(`generated order ${fields.order_id} is invalid: ${check.code} ${check.message}`);
-      show = check.order.show;
-      chunk.push(check.order);
-    }
-    if (chunk.length >= CHUNK || (s === DAY_SECONDS - 1 && chunk.length > 0)) {
-      await inFlight;
-      const rows = chunk;
-      const second = s + 1;
-      chunk = [];
-      inFlight = insertOrders(store, rows).then(() => {
-        loaded += rows.length;
-        load.onProgress?.(loaded, second);
-      });
-    }
+  for (const { rows, second } of chunks) {
+    await inFlight;
+    inFlight = insertOrders(store, rows).then(() => {
+      loaded += rows.length;
+      onProgress?.(loaded, second);
+    });
   }
   await inFlight;
-  return { show, orders: loaded, ms: performance.now() - started };
+  return { orders: loaded, ms: performance.now() - started };
 }
 
 /** Number of stored orders of a show (0 when it was never loaded). */

@@ -1,32 +1,36 @@
 /**
  * Loads a previous day (2014 by default) straight into ClickHouse, for the board's
- * "against last year" and for replays. Runs on the same data as the server, so stop
- * the server first when using embedded chDB (one process per data directory).
+ * "against last year" and for replays: the simulator's rows (shared/sim), validated
+ * as ingest does, handed to the store in bulk. Runs on the same data as the server, so
+ * stop the server first when using embedded chDB (one process per data directory).
  *
  *   npm run load-day -- --year 2014 --scale 0.01 [--seed 1111] [--replace]
  */
-import { parseArgs } from 'node:util';
+import { flag, readFlags } from '../../shared/cli/args.js';
+import { progressBar } from '../../shared/cli/progress.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { dropShow, storedOrders } from '../store/bulk.js';
 import { openStore } from '../store/client.js';
-import { dropShow, loadDay, storedOrders } from '../store/bulk.js';
 import { migrate } from '../store/schema.js';
-import { progressBar } from './progress.js';
+import { loadDay } from './day.js';
+
+const flags = readFlags({
+  name: 'load-day',
+  usage: 'npm run load-day -- [flags]',
+  about:
+    "Loads a simulated day into the store, for the board's comparison with last year and for\n" +
+    'replays. Stop the server first when it runs on embedded chDB (one process per data dir).',
+  flags: {
+    year: flag.int({ description: 'the day: a year with a configured show', default: 2014, min: 2009, max: 2100 }),
+    scale: flag.number({ description: "share of the real day's orders", default: 0.01, min: 0, above: true, max: 1 }),
+    seed: flag.int({ description: 'simulator seed', default: 1111, min: 0, max: 2 ** 32 - 1 }),
+    replace: flag.boolean({ description: 'drop the show and load it again when it already holds orders' }),
+  },
+  footer: 'The store is configured from the environment as for the server (DATA_DIR, CLICKHOUSE_URL, ...).',
+});
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      year: { type: 'string', default: '2014' },
-      scale: { type: 'string', default: '0.01' },
-      seed: { type: 'string', default: '1111' },
-      replace: { type: 'boolean', default: false },
-    },
-  });
-  const year = Number(values.year);
-  const scale = Number(values.scale);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(year) || !(scale > 0 && scale <= 1) || !Number.isInteger(seed)) {
-    throw new ConfigError('--year must be a year, --scale in (0, 1], --seed an integer');
-  }
+  const { year, scale, seed } = flags;
   const config = loadConfig();
   const show = config.shows.find((s) => s.start.startsWith(String(year)));
   if (!show) throw new ConfigError(`no configured show starts in ${year}`);
@@ -35,7 +39,7 @@ async function main(): Promise<void> {
   try {
     await migrate(store);
     const existing = await storedOrders(store, show.id);
-    if (existing > 0 && !values.replace) {
+    if (existing > 0 && !flags.replace) {
       console.log(`load-day: show ${show.id} already holds ${existing} orders; use --replace to load it again`);
       return;
     }

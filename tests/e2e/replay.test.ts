@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
-import { loadDay } from '../../server/store/bulk.js';
+import { loadDay } from '../../server/tools/day.js';
 import { validateOrder } from '../../shared/order.js';
 import { REPLAY_NAMESPACE, REPLAY_PATH } from '../../shared/history.js';
 import { DEFAULT_SHOWS } from '../../shared/show.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
-import { loadDay } from '../../server/store/bulk.js';
+import { loadDay } from '../../server/tools/day.js';
 import { partialSecondQuery } from '../../server/store/history.js';
 import {
   MAX_SERIES_ROWS,

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
-import { dropShow, loadDay, storedOrders } from '../../server/store/bulk.js';
+import { dropShow, storedOrders } from '../../server/store/bulk.js';
+import { loadDay } from '../../server/tools/day.js';
 import { formatFen } from '../../shared/money.js';
 import { validateOrder } from '../../shared/order.js';
 import { DAY_SECONDS } from '../../shared/sim/day.js';

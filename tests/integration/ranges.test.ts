@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
-import { loadDay } from '../../server/store/bulk.js';
+import { loadDay } from '../../server/tools/day.js';
 import { dimensionRows, secondRows } from '../../server/store/ranges.js';
 import { decimalToFen } from '../../shared/money.js';
 import { startApp } from '../fixtures/app.js';

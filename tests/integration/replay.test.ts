@@ -5,7 +5,7 @@ import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { readContext, seekBoard } from '../../server/replay/reads.js';
-import { loadDay } from '../../server/store/bulk.js';
+import { loadDay } from '../../server/tools/day.js';
 import { REPLAY_NAMESPACE, REPLAY_PATH, type ReplayStatus } from '../../shared/history.js';
 import { decimalToFen, formatFen } from '../../shared/money.js';
 import { followsDirectly, type Snapshot, type Tick } from '../../shared/protocol.js';

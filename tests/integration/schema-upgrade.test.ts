@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import type { DimensionRow, RollupRow } from '../../server/domain/board.js';
 import { readBoard, readSecondsFen, repairRollups } from '../../server/store/board.js';
-import { loadDay } from '../../server/store/bulk.js';
+import { loadDay } from '../../server/tools/day.js';
 import { openStore, type StoreHandle } from '../../server/store/client.js';
 import { seriesRows, totalsAt } from '../../server/store/history.js';
 import { dimensionMinutes, merchantBuckets, merchantHours } from '../../server/store/minutes.js';
