@@ -149,6 +149,18 @@ export function helpText<S extends FlagSpec>(cmd: Command<S>): string {
   return lines.join('\n');
 }
 
+/** node's parseArgs messages run over several sentences and lines: one short line instead. */
+function parseArgsMessage(message: string, argv: string[]): string {
+  const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
+  if (option && message.includes('ambiguous')) {
+    const value = argv[argv.indexOf(option) + 1] ?? '';
+    return `${option} needs a value, and "${value}" looks like a flag: write ${option}=${value}`;
+  }
+  if (option && message.includes('argument missing')) return `${option} needs a value`;
+  if (option && message.startsWith('Unknown option')) return `unknown flag ${option}`;
+  return message.split('\n')[0]!.split('. ')[0]!;
+}
+
 /** Parses argv against the spec: the values, or null for `--help`; throws FlagError (one line) otherwise. */
 export function parseFlags<S extends FlagSpec>(cmd: Command<S>, argv: string[]): FlagValues<S> | null {
   const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
@@ -157,8 +169,7 @@ export function parseFlags<S extends FlagSpec>(cmd: Command<S>, argv: string[]):
   try {
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
   } catch (err) {
-    // node's messages can run on with advice over several sentences: keep the first.
-    throw new FlagError((err as Error).message.split('\n')[0]!.split('. ')[0]!);
+    throw new FlagError(parseArgsMessage((err as Error).message, argv));
   }
   if (values.help) return null;
   const out: Record<string, unknown> = {};
