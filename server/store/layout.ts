@@ -56,6 +56,31 @@ export class Layout {
   }
 
   /**
+   * CREATE TABLE statements for a table with the columns of `like` and its own engine and
+   * keys. On a cluster: the replicated local table (its replication path the one given, by
+   * default /clickhouse/tables/{shard}/<db>/<name>), then the Distributed table over it.
+   */
+  tableLike(spec: {
+    name: string;
+    like: string;
+    engine: `SummingMergeTree(${string})`;
+    keys: string;
+    /** A replication path of its own; `{uuid}`: a new one each time the table is created. */
+    path?: string;
+  }): string[] {
+    const { name, like, engine, keys } = spec;
+    if (!this.cluster)
+      return [`CREATE TABLE IF NOT EXISTS ${this.db}.${name} AS ${this.db}.${like} ENGINE = ${engine} ${keys}`];
+    const [, kind, args] = /^(\w+)\((.*)\)$/s.exec(engine)!;
+    const path = `'${spec.path ?? `/clickhouse/tables/{shard}/${this.db}/${name}`}', '{replica}'`;
+    return [
+      `CREATE TABLE IF NOT EXISTS ${this.local(name)}${this.on} AS ${this.local(like)} ENGINE = Replicated${kind}(${path}, ${args}) ${keys}`,
+      `CREATE TABLE IF NOT EXISTS ${this.db}.${name}${this.on} AS ${this.local(name)}
+      ENGINE = Distributed(${this.cluster}, ${this.db}, ${name}_local, rand())`,
+    ];
+  }
+
+  /**
    * A view's stored SELECT (`as_select`), made to read every shard: on a cluster it
    * reads this node's `orders_local`, and the same SELECT over the Distributed
    * `orders` reads all orders. Throws if the view does not read orders_local.

@@ -186,6 +186,46 @@ export function migrations(db: string, cluster: string | null = null): string[][
       ORDER BY (show, marked_at)`,
       }),
     ],
+    // Each rollup partitioned by show, so a repair can swap in a show's rows at once (see
+    // server/store/repair.ts), and its staging table `<rollup>_repair`, alike.
+    ROLLUPS.flatMap((r) => partitionByShow(t, r)),
+  ];
+}
+
+/** The sorting key of each rollup, as migrations 1 and 2 made it. */
+const ROLLUP_ORDER: Record<Rollup, string> = {
+  gmv_by_second: '(show, second, type, channel)',
+  merchant_by_minute: '(show, minute, type, merchant_id)',
+  dims_by_second: '(show, second, type, dim, key)',
+  dims_by_minute: '(show, minute, type, dim, key)',
+  merchant_by_hour: '(show, hour, type, merchant_id)',
+};
+
+/**
+ * A rollup again, partitioned by show, its rows kept (copied to `<r>_swap`, then the two
+ * exchanged: the view feeds whichever table has the name), and its staging table.
+ * Rerun from any point it ends the same: a half copy or the old table under `<r>_swap` goes
+ * first, a table already partitioned is copied once more. On a cluster the copy's replication
+ * path is new each time ({uuid}): the one it gets is then the rollup's own.
+ */
+function partitionByShow(t: Layout, r: Rollup): string[] {
+  const swap = `${r}_swap`;
+  const spec = {
+    like: r,
+    engine: 'SummingMergeTree((orders, gmv))',
+    keys: `PARTITION BY show ORDER BY ${ROLLUP_ORDER[r]}`,
+  } as const;
+  const drop = [
+    ...(t.cluster ? [`DROP TABLE IF EXISTS ${t.db}.${swap}${t.on} SYNC`] : []),
+    `DROP TABLE IF EXISTS ${t.local(swap)}${t.on} SYNC`,
+  ];
+  return [
+    ...drop,
+    ...t.tableLike({ ...spec, name: swap, path: '/clickhouse/tables/{uuid}/{shard}' }),
+    `INSERT INTO ${t.db}.${swap} SELECT * FROM ${t.db}.${r} SETTINGS ${settingsClause(insertSettings(t.cluster, { async_insert: 0 }))}`,
+    `EXCHANGE TABLES ${t.local(swap)} AND ${t.local(r)}${t.on}`,
+    ...drop,
+    ...t.tableLike({ ...spec, name: `${r}_repair` }),
   ];
 }
 
@@ -197,6 +237,7 @@ export const ROLLUPS = [
   'dims_by_minute',
   'merchant_by_hour',
 ] as const;
+export type Rollup = (typeof ROLLUPS)[number];
 
 function dimensionRollup(t: Layout, table: 'dims_by_second' | 'dims_by_minute', column: string): string[] {
   return [

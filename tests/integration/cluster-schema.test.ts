@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type StoreHandle } from '../../server/store/client.js';
-import { repairRollups } from '../../server/store/board.js';
+import { repairRollups } from '../../server/store/repair.js';
 import { loadConfig } from '../../server/config.js';
 import { dropShow } from '../../server/store/bulk.js';
 import { Layout } from '../../server/store/layout.js';
@@ -41,8 +41,9 @@ async function parsed(query: string, params: Record<string, unknown> = {}): Prom
   return row!.f;
 }
 
-const clusterDdl = [...bootstrap(DB, CLUSTER), ...migrations(DB, CLUSTER).flat()];
-const plainDdl = [...bootstrap(DB), ...migrations(DB).flat()];
+// Migrations 1 to 4 (5, which partitions the rollups by show, is checked on its own below).
+const clusterDdl = [...bootstrap(DB, CLUSTER), ...migrations(DB, CLUSTER).slice(0, 4).flat()];
+const plainDdl = [...bootstrap(DB), ...migrations(DB).slice(0, 4).flat()];
 
 /** The one-node table names of the plain schema, from its CREATE TABLE statements. */
 function plainTables(): string[] {
@@ -178,6 +179,34 @@ describe('migrations(db, cluster)', () => {
   });
 });
 
+describe('migration 5 on a cluster', () => {
+  it('partitions each local rollup by show: a copy under a new replication path, exchanged ON CLUSTER, and a staging table', async () => {
+    const formatted: string[] = [];
+    for (const s of migrations(DB, CLUSTER)[4]!) formatted.push(await parsed(s));
+    const on = `ON CLUSTER ${CLUSTER}`;
+    const engine = (path: string) =>
+      `ENGINE = ReplicatedSummingMergeTree('${path}', '{replica}', (orders, gmv)) PARTITION BY show ORDER BY (show, `;
+    const distributed = (t: string) =>
+      `CREATE TABLE IF NOT EXISTS gmv.${t} ${on} AS gmv.${t}_local ENGINE = Distributed(${CLUSTER}, gmv, ${t}_local, rand())`;
+    const drops = (r: string) => [
+      `DROP TABLE IF EXISTS gmv.${r}_swap ${on} SYNC`,
+      `DROP TABLE IF EXISTS gmv.${r}_swap_local ${on} SYNC`,
+    ];
+    const want = ROLLUPS.flatMap((r) => [
+      ...drops(r),
+      `CREATE TABLE IF NOT EXISTS gmv.${r}_swap_local ${on} AS gmv.${r}_local ${engine('/clickhouse/tables/{uuid}/{shard}')}`,
+      distributed(`${r}_swap`),
+      `INSERT INTO gmv.${r}_swap SETTINGS async_insert = 0, distributed_foreground_insert = 1, insert_quorum = 'auto'`,
+      `EXCHANGE TABLES gmv.${r}_swap_local AND gmv.${r}_local ${on}`,
+      ...drops(r),
+      `CREATE TABLE IF NOT EXISTS gmv.${r}_repair_local ${on} AS gmv.${r}_local ${engine(`/clickhouse/tables/{shard}/gmv/${r}_repair`)}`,
+      distributed(`${r}_repair`),
+    ]);
+    expect(formatted).toHaveLength(want.length);
+    for (const [i, f] of formatted.entries()) expect(f.startsWith(want[i]!), `${f}\n${want[i]}`).toBe(true);
+  });
+});
+
 describe('the local tables and views on one node', () => {
   /** A cluster statement made runnable on one node: no ON CLUSTER, no replication. */
   const oneNode = (s: string) =>
@@ -259,19 +288,40 @@ describe('the local tables and views on one node', () => {
 
     const formatted: string[] = [];
     for (const c of sent) formatted.push(await parsed(c.query));
-    const alters = formatted.filter((f) => f.startsWith('ALTER'));
+    const on = `ON CLUSTER ${CLUSTER}`;
+    // Repair: each rollup built in its staging table (through the Distributed table, from every
+    // shard's orders), then each local rollup's partition replaced on every node, once every
+    // replica holds the staging rows; the staging partitions dropped. Drop: the orders
+    // partition, then every rollup and on_air.
+    const dropStaging = ROLLUPS.map((r) => `ALTER TABLE gmv.${r}_repair_local ${on} (DROP PARTITION {show:String})`);
+    const repair = [
+      ...ROLLUPS.flatMap((r) => [
+        `ALTER TABLE gmv.${r}_repair_local ${on} (DROP PARTITION {show:String})`,
+        `INSERT INTO gmv.${r}_repair SELECT`,
+      ]),
+      ...ROLLUPS.flatMap((r) => [
+        `SYSTEM SYNC REPLICA ${on} gmv.${r}_repair_local`,
+        `ALTER TABLE gmv.${r}_local ${on} (REPLACE PARTITION {show:String} FROM gmv.${r}_repair_local)`,
+      ]),
+      ...dropStaging,
+    ];
+    for (const [i, w] of repair.entries()) expect(formatted[i]!.startsWith(w), `${formatted[i]}\n${w}`).toBe(true);
+    const drop = formatted.slice(repair.length);
+    expect(drop).toHaveLength(ROLLUPS.length + 2);
+    for (const f of drop) expect(f).toMatch(new RegExp(`^ALTER TABLE gmv\\.\\w+_local ${on} \\(`));
+    expect(drop).toContain(`ALTER TABLE gmv.orders_local ${on} (DROP PARTITION {show:String})`);
     const inserts = sent.filter((c) => c.query.startsWith('INSERT'));
-    // Repair: a delete and a refill per rollup; drop: the orders partition, then every rollup and on_air.
-    expect(alters).toHaveLength(ROLLUPS.length + 1 + ROLLUPS.length + 1);
-    for (const f of alters) expect(f).toMatch(new RegExp(`^ALTER TABLE gmv\\.\\w+_local ON CLUSTER ${CLUSTER} \\(`));
-    expect(alters).toContain(`ALTER TABLE gmv.orders_local ON CLUSTER ${CLUSTER} (DROP PARTITION {show:String})`);
     expect(inserts).toHaveLength(ROLLUPS.length);
     for (const c of inserts) {
-      expect(c.query).toMatch(/^INSERT INTO gmv\.\w+ SELECT/);
-      expect(c.query).not.toContain('_local');
+      expect(c.query).toContain(' FROM gmv.orders ');
+      expect(c.query).not.toContain('orders_local');
       expect(c.clickhouse_settings).toMatchObject({ distributed_foreground_insert: 1, insert_quorum: 'auto' });
     }
-    for (const c of sent) expect(c.query_params).toEqual({ show: '2015' });
+    for (const c of sent.slice(0, repair.length).filter((x) => / PARTITION /.test(x.query))) {
+      expect(c.clickhouse_settings).toMatchObject({ alter_sync: '2' });
+    }
+    const syncs = sent.filter((c) => c.query.startsWith('SYSTEM'));
+    for (const c of sent.filter((x) => !syncs.includes(x))) expect(c.query_params).toEqual({ show: '2015' });
   });
 
   it('inserts orders into the Distributed table and waits for every shard', async () => {

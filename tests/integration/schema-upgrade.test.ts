@@ -60,6 +60,27 @@ async function raw<T>(query: string, params: Record<string, unknown> = {}): Prom
   return rs.json<T>();
 }
 
+/** The partition key of each rollup and staging table. */
+async function partitionKeys(): Promise<Record<string, string>> {
+  const rs = await store.query({
+    query: `SELECT name, partition_key FROM system.tables WHERE database = {db:String} AND name IN {names:Array(String)}`,
+    query_params: { db: store.db, names: ROLLUPS.flatMap((r) => [r, `${r}_repair`]) },
+    format: 'JSONCompactEachRow',
+  });
+  return Object.fromEntries(await rs.json<[string, string]>());
+}
+
+/** [orders, gmv] of each rollup, by show. */
+async function rollupTotals(): Promise<Record<string, string[][]>> {
+  const out: Record<string, string[][]> = {};
+  for (const r of ROLLUPS) {
+    out[r] = await raw<string[]>(
+      `SELECT show, toString(sum(orders)), toString(sum(gmv)) FROM ${store.db}.${r} GROUP BY show ORDER BY show`,
+    );
+  }
+  return out;
+}
+
 const range = (fromMs: number, toMs: number) => ({ from: fromMs, to: toMs });
 const IN_RANGE = 'ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})';
 
@@ -113,16 +134,25 @@ afterAll(async () => {
 });
 
 describe('migrate() on a data directory at schema 2', () => {
-  it('applies migrations 3 and 4: the duplicate rollup and its view are gone, every other rollup is fed, the repair marks are kept', async () => {
+  it('applies migrations 3 to 5: the duplicate rollup and its view are gone, every other rollup is fed and partitioned by show, the repair marks are kept', async () => {
     expect(version).toBe(migrations(store.db).length);
-    expect(version).toBe(4);
+    expect(version).toBe(5);
+    expect(await partitionKeys()).toEqual(
+      Object.fromEntries(
+        ROLLUPS.flatMap((r) => [
+          [r, 'show'],
+          [`${r}_repair`, 'show'],
+        ]),
+      ),
+    );
     const names = await tables();
     expect(names).not.toContain('gmv_by_minute');
     expect(names).not.toContain('gmv_by_minute_mv');
     for (const r of ROLLUPS) expect(names).toEqual(expect.arrayContaining([r, `${r}_mv`]));
     expect(names).toContain('rollup_repairs');
+    expect(names.filter((n) => n.endsWith('_swap'))).toEqual([]);
     // Run again: nothing left to apply.
-    expect(await migrate(store)).toBe(4);
+    expect(await migrate(store)).toBe(5);
   });
 
   it('reads the live board (per-second rows and every breakdown) as the raw orders sum', async () => {
@@ -221,6 +251,19 @@ describe('migrate() on a data directory at schema 2', () => {
     expect(sum(await dimensionMinutes(store, '2014', day))).toEqual(plain);
     expect(sum(await merchantHours(store, '2014', day))).toEqual(merchants);
     expect(sum(await merchantBuckets(store, '2014', day, 15 * MINUTE))).toEqual(merchants);
+  });
+
+  it('keeps every rollup row when migration 5 is run again from any of its steps (a crash before its version was recorded)', async () => {
+    const before = await rollupTotals();
+    expect(before.gmv_by_second!.length).toBeGreaterThan(0);
+    const steps = migrations(store.db)[4]!;
+    // Stopped after the copy, after the exchange, after the first rollup, and after all of them.
+    for (const stop of [3, 4, 6, steps.length]) {
+      for (const q of [...steps.slice(0, stop), ...steps]) await store.client.command({ query: q });
+      expect(await rollupTotals(), `stopped after ${stop}`).toEqual(before);
+      expect(Object.values(await partitionKeys())).toEqual(Array(ROLLUPS.length * 2).fill('show'));
+    }
+    expect((await tables()).filter((n) => n.endsWith('_swap'))).toEqual([]);
   });
 
   it('feeds the remaining rollups from new orders, and repairs them from the orders', async () => {

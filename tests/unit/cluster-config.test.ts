@@ -22,7 +22,7 @@ const pem = (name: string, text: string) => {
 const URL = 'https://ch.example:8443';
 
 describe('migrations(db) without a cluster', () => {
-  it('is exactly the DDL existing installs applied (schemas 1 and 2), then migrations 3 and 4 as pinned', () => {
+  it('is exactly the DDL existing installs applied (schemas 1 and 2), then migrations 3 to 5 as pinned', () => {
     expect(bootstrap(plain.db)).toEqual(plain.bootstrap);
     expect(migrations(plain.db)).toEqual(plain.migrations);
     expect(migrations(plain.db, null)).toEqual(plain.migrations);
