@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { flag, readFlags } from '../shared/cli/args.js';
 import { progressBar } from '../shared/cli/progress.js';
-import { finished, freePort, ready, run, type Proc } from './board/procs.js';
+import { finished, run, type Proc } from './board/procs.js';
+import { startServer } from './bench/server.js';
 import { DRAIN, PROBE, type ProbeDrain } from './board/probe.js';
 import { fixed, MB, quantile, slope, table } from './board/stats.js';
 
@@ -89,11 +90,9 @@ async function main(): Promise<void> {
       const load = run('server/tools/load-day.ts', ['--year', '2014', '--scale', String(lastYear)], env);
       await finished(load, 'load-day');
     }
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const server = run('server/server.ts', [], { ...env, PORT: String(port) });
-    procs.push(server);
-    await ready(url, server);
+    const server = await startServer(env, { graceMs: 10_000 });
+    procs.push({ child: server.proc, output: server.output, stop: server.stop });
+    const { url } = server;
 
     const page = await browser.newPage({ viewport });
     const errors: string[] = [];

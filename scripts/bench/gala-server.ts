@@ -1,7 +1,5 @@
 import { ServerLog, type FlushSummary } from './flushes.js';
-import { freePort, startNode, waitReady } from './proc.js';
-
-type Proc = ReturnType<typeof startNode>;
+import { startServer, type BenchServer } from './server.js';
 
 export const GALA_TOKEN = 'gala-bench-token-0123456789abcdef';
 
@@ -48,8 +46,7 @@ export class GalaServer {
     summaries: [],
   };
   url = '';
-  private proc!: Proc;
-  private stopping = false;
+  private server!: BenchServer;
   /** Rejects when the server exits before stop(). */
   exited: Promise<never> = new Promise(() => undefined);
 
@@ -59,23 +56,17 @@ export class GalaServer {
   ) {}
 
   get pid(): number {
-    return this.proc.proc.pid!;
+    return this.server.pid;
   }
 
   output(): string {
-    return this.proc.output();
+    return this.server.output();
   }
 
   async start(): Promise<void> {
-    const port = await freePort();
-    this.url = `http://127.0.0.1:${port}`;
-    this.proc = startNode(
-      'server/server.ts',
-      [],
+    this.server = await startServer(
       {
         DATA_DIR: this.dataDir,
-        PORT: String(port),
-        HOST: '127.0.0.1',
         INGEST_TOKENS: GALA_TOKEN,
         LIVE_SHOW: this.liveShow,
         SHOW_CLOCK: 'events',
@@ -83,16 +74,10 @@ export class GalaServer {
         RATE_LIMIT_INGEST_PER_MIN: '10000000',
         RATE_LIMIT_READ_PER_MIN: '100000',
       },
-      (l) => this.line(l),
+      { onLine: (l) => this.line(l), readyMs: 120_000 },
     );
-    const { proc } = this.proc;
-    this.exited = new Promise((_, reject) => {
-      proc.once('exit', (code, signal) => {
-        if (!this.stopping) reject(new Error(`the server exited (${signal ?? code}) mid-run:\n${this.output()}`));
-      });
-    });
-    this.exited.catch(() => undefined);
-    await waitReady(`${this.url}/readyz`, proc, 120_000, () => this.output());
+    this.url = this.server.url;
+    this.exited = this.server.exited;
   }
 
   /** The writer's flushes that ended within [fromMs, toMs]. */
@@ -102,17 +87,7 @@ export class GalaServer {
 
   /** SIGTERM (the server finishes its in-flight batches), SIGKILL after 15 s. */
   stop(): Promise<void> {
-    this.stopping = true;
-    const { proc } = this.proc;
-    if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-      proc.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      proc.kill('SIGTERM');
-    });
+    return this.server?.stop() ?? Promise.resolve();
   }
 
   private line(text: string): void {

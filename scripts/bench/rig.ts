@@ -6,7 +6,8 @@ import { ServerLog, type FlushSummary } from './flushes.js';
 import { LoopProbe } from './loop-probe.js';
 import type { LoadCommand, LoadResult } from './load-worker.js';
 import type { Params } from './params.js';
-import { ask, freePort, readProc, startNode, waitReady } from './proc.js';
+import { ask, readProc, startNode } from './proc.js';
+import { startServer, type BenchServer } from './server.js';
 import { Sampler, type Usage } from './sampler.js';
 import { addCounts, quantiles, round, sum, type Quantiles } from './stats.js';
 
@@ -54,12 +55,11 @@ export function merged(results: LoadResult[]) {
 export class Rig {
   readonly serverLog = new ServerLog();
   private readonly dataDir: string;
-  private server!: Proc;
+  private server!: BenchServer;
   private loads: Proc[] = [];
   private sockets: Proc[] = [];
   private sampler!: Sampler;
   private probe!: LoopProbe;
-  private stopping = false;
   /** Rejects if the server exits before finish(): every phase races against it. */
   private exited: Promise<never> = new Promise(() => undefined);
   clientsConnected = 0;
@@ -72,36 +72,24 @@ export class Rig {
   }
 
   get serverPid(): number {
-    return this.server.proc.pid!;
+    return this.server.pid;
   }
 
   async start(): Promise<void> {
     const { p } = this;
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    this.server = startNode(
-      'server/server.ts',
-      [],
+    this.server = await startServer(
       {
         DATA_DIR: this.dataDir,
-        PORT: String(port),
-        HOST: '127.0.0.1',
         INGEST_TOKENS: TOKEN,
         // debug adds one line per flush (rows, ms): the writer's own account of where time goes.
         LOG_LEVEL: 'debug',
         SHOW_CLOCK: 'events',
         ...(p.maxPending ? { MAX_PENDING_ORDERS: String(p.maxPending) } : {}),
       },
-      (l) => this.serverLog.line(l),
+      { onLine: (l) => this.serverLog.line(l) },
     );
-    const server = this.server;
-    this.exited = new Promise((_, reject) => {
-      server.proc.once('exit', (code, signal) => {
-        if (!this.stopping) reject(new Error(`the server exited (${signal ?? code}) mid-run:\n${server.output()}`));
-      });
-    });
-    this.exited.catch(() => undefined);
-    await waitReady(`${url}/readyz`, this.server.proc, 60_000, this.server.output);
+    this.exited = this.server.exited;
+    const { url } = this.server;
     this.log(`server ready at ${url} (pid ${this.serverPid})`);
 
     this.loads = Array.from({ length: p.loadProcs }, (_, i) =>
@@ -120,7 +108,7 @@ export class Rig {
     const pids = (ps: Proc[]) => ps.map((x) => ({ pid: x.proc.pid! }));
     this.sampler = new Sampler(
       {
-        server: pids([this.server]),
+        server: [{ pid: this.serverPid }],
         server_js_thread: [{ pid: this.serverPid, tid: this.serverPid }],
         load: pids(this.loads),
         clients: pids(this.sockets),
@@ -253,8 +241,7 @@ export class Rig {
     );
     for (const l of this.loads) l.proc.send({ type: 'exit' });
     const rssEndMb = readProc(this.serverPid)?.rssMb ?? NaN;
-    this.stopping = true;
-    await stop(this.server);
+    await this.server.stop();
     this.remove();
     return { reports, rssEndMb };
   }
@@ -277,20 +264,6 @@ export class Rig {
   private async phase(name: string | null): Promise<void> {
     await Promise.all(this.sockets.map((f) => ask(f.proc, { type: 'phase', name }, 'phase-set', 10_000)));
   }
-}
-
-/** SIGTERM (the server drains its writer), SIGKILL after 15 s. */
-function stop(server: Proc): Promise<void> {
-  const { proc } = server;
-  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-    proc.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    proc.kill('SIGTERM');
-  });
 }
 
 /** Median request duration of the requests sent in each fifth of the run: a backlog shows as a rising line. */

@@ -1,7 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../lib/net.js';
-
-export { freePort };
 
 /** A child process of the bench, its output kept for failure messages. */
 export interface Proc {
@@ -10,7 +7,7 @@ export interface Proc {
   stop: () => Promise<void>;
 }
 
-/** Runs `node --import tsx <script> ...args` (the server, the simulator, load-day) as its own process. */
+/** Runs `node --import tsx <script> ...args` (the simulator, load-day) as its own process. */
 export function run(script: string, args: string[], env: Record<string, string>): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env },
@@ -46,19 +43,4 @@ export function finished(p: Proc, what: string): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`${what} exited with ${code}:\n${p.output()}`)),
     );
   });
-}
-
-/** Polls /readyz until the server answers, or fails after `ms`. */
-export async function ready(url: string, server: Proc, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (server.child.exitCode !== null) throw new Error(`server exited:\n${server.output()}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server not ready in ${ms / 1000} s:\n${server.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
