@@ -110,11 +110,6 @@ export function parseShows(input: unknown): Show[] {
     if (ids.has(c.id)) throw new Error(`show "${c.id}": id is used twice`);
     ids.add(c.id);
   }
-  for (const c of configs) {
-    if (c.compareTo !== undefined && (c.compareTo === c.id || !ids.has(c.compareTo))) {
-      throw new Error(`show "${c.id}": compareTo "${c.compareTo}" is not another configured show`);
-    }
-  }
   return configs.map(resolveShow);
 }
 
