@@ -13,9 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
 import { flag, readFlags } from '../../shared/cli/args.js';
-import { loadConfig } from '../../server/config.js';
-import { openStore } from '../../server/store/client.js';
-import { bootstrap, migrate, migrations } from '../../server/store/schema.js';
+import { loadConfig, openStore, bootstrap, migrate, migrations } from '../../server/tools/engine.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import { generateDay } from './fullday.js';
 

@@ -3,9 +3,7 @@
  * and INSERT settings (imported, not copied, so the two cannot drift): the engine
  * does the same work per row (the orders part, its materialized views and projection).
  */
-import { ORDER_COLUMNS } from '../../server/store/orders.js';
-import { migrations } from '../../server/store/schema.js';
-import { INSERT_SETTINGS, settingsClause } from '../../server/store/settings.js';
+import { ORDER_COLUMNS, migrations, INSERT_SETTINGS, settingsClause } from '../../server/tools/engine.js';
 
 export const ENGINE_DDL = ['CREATE DATABASE IF NOT EXISTS gmv', ...migrations('gmv').flat()];
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
-import { encodeOrders } from '../../server/store/orders.js';
+import { encodeOrders } from '../../server/tools/engine.js';
 import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import { ENGINE_DDL, insertSql, type EngineStyle } from './engine-schema.js';

@@ -13,7 +13,7 @@
  * sigma; every order is in CNY (no USD orders), and 1 % of sales get a refund
  * 60-1860 s later, within the day.
  */
-import type { StoreHandle } from '../../server/store/client.js';
+import type { StoreHandle } from '../../server/tools/engine.js';
 import { CATEGORY_MIX, COUNTRIES_AND_REGIONS, MERCHANTS, TOP_COUNTRIES, YEARS } from '../../shared/sim/calibration.js';
 import { DAY_SECONDS, countsPerSecond, dayCurve } from '../../shared/sim/day.js';
 import { COUNTRY_CODES } from '../../shared/countries.js';

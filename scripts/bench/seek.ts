@@ -13,11 +13,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { flag, readFlags } from '../../shared/cli/args.js';
-import { loadConfig } from '../../server/config.js';
-import { openStore, type StoreHandle } from '../../server/store/client.js';
-import { dropShow, storedOrders } from '../../server/store/bulk.js';
-import { migrate } from '../../server/store/schema.js';
-import { REPLAY_QUERY_SETTINGS } from '../../server/replay/reads.js';
+import {
+  loadConfig,
+  openStore,
+  type StoreHandle,
+  dropShow,
+  storedOrders,
+  migrate,
+  REPLAY_QUERY_SETTINGS,
+} from '../../server/tools/engine.js';
 import { DEFAULT_SHOWS, resolveShow, type Show } from '../../shared/show.js';
 import { engineDayCounts, generateDay } from './fullday.js';
 import { measureSeeks, type SeekReport } from './seek-measure.js';
