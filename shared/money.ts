@@ -1,6 +1,8 @@
 /**
  * Money is carried as integer fen (minor units) in JS numbers; decimal strings are
- * parsed with integer math and never through floats. One order stays far below
+ * parsed with integer math and never through floats. On the wire every amount is a
+ * decimal string of CNY with exactly two decimals, written by formatFen (the one
+ * encoder) and read by decimalToFenExact (the one decoder). One order stays far below
  * 2^53 fen (about 90 trillion CNY): at most MAX_ORDER_FEN at the largest rate
  * parseRate reads, under 2^50. A sum of orders does not: enough of the largest
  * orders pass 2^53, so totals are kept exact as split sums (SplitFen below) and
@@ -58,7 +60,7 @@ function fail(code: AmountErrorCode, message: string): AmountParse {
  * Formats integer fen as a decimal string with exactly two decimals ("57100000000.00"). A bigint
  * or a number past 2^53 (a sum that left the safe range, as a double) is written exactly as it is.
  */
-export function formatFen(fen: number | bigint): string {
+export function formatFen(fen: Fen): string {
   if (typeof fen === 'bigint' || Math.abs(fen) > Number.MAX_SAFE_INTEGER) return formatBigFen(BigInt(fen));
   const neg = fen < 0;
   const abs = Math.abs(fen);
@@ -74,8 +76,18 @@ function formatBigFen(fen: bigint): string {
 }
 
 /**
- * Parses a decimal string with up to two decimals (as ClickHouse prints Decimal(_, 2)) into fen.
- * Throws past 2^53 fen: a sum that may get there is read with decimalToFenExact.
+ * An exact amount of fen: a number while it is a safe integer, a bigint beyond (a sum of
+ * orders can pass 2^53). What the domain hands to the wire encoder, and what the client's
+ * decoder gives back.
+ */
+export type Fen = number | bigint;
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Parses a decimal string with up to two decimals into fen, for an amount known to be below
+ * 2^53 fen (one order, a test's figure); throws past it. Sums, and anything read from the
+ * wire or the store, go through decimalToFenExact.
  */
 export function decimalToFen(text: string): number {
   const fen = decimalToFenExact(text);
@@ -87,7 +99,7 @@ export function decimalToFen(text: string): number {
  * Parses a decimal string with up to two decimals into fen, exactly, whatever its size: a
  * number while it is a safe integer, a bigint beyond (a sum read from the store).
  */
-export function decimalToFenExact(text: string): number | bigint {
+export function decimalToFenExact(text: string): Fen {
   const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(text.trim());
   if (!m) throw new Error(`not a decimal with at most 2 places: ${text}`);
   const frac = m[3] === undefined ? 0 : m[3].length === 1 ? Number(m[3]) * 10 : Number(m[3]);
@@ -96,6 +108,25 @@ export function decimalToFenExact(text: string): number | bigint {
   if (Number.isSafeInteger(fen)) return m[1] === '-' ? -fen : fen;
   const big = BigInt(m[2]!) * 100n + BigInt(frac);
   return m[1] === '-' ? -big : big;
+}
+
+/** The same amount as a number while it is a safe integer, else as a bigint. */
+export function normalFen(fen: bigint): Fen {
+  return fen <= MAX_SAFE_BIG && fen >= -MAX_SAFE_BIG ? Number(fen) : fen;
+}
+
+/** a - b, exactly, whatever their size. */
+export function subtractFen(a: Fen, b: Fen): Fen {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const d = a - b;
+    if (Number.isSafeInteger(d)) return d;
+  }
+  return normalFen(BigInt(a) - BigInt(b));
+}
+
+/** The double nearest an exact amount: for chart geometry and ratios, never for a figure shown. */
+export function fenToNumber(fen: Fen): number {
+  return typeof fen === 'number' ? fen : Number(fen);
 }
 
 /**
@@ -111,7 +142,6 @@ export interface SplitFen {
 /** The base of SplitFen's `hi`: 2^52. */
 export const FEN_CARRY = 2 ** 52;
 const FEN_CARRY_BIG = 1n << 52n;
-const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Brings `fen` back into [0, 2^52), exactly (a division and a product by a power of two). */
 export function carryFen(s: SplitFen): void {
@@ -125,7 +155,7 @@ export function carryFen(s: SplitFen): void {
  * an integer double past 2^53 at its exact value) or a bigint. The per-order hot path does
  * without it: `s.fen += amount; if (s.fen >= FEN_CARRY) carryFen(s)`.
  */
-export function addFen(s: SplitFen, fen: number | bigint): void {
+export function addFen(s: SplitFen, fen: Fen): void {
   if (typeof fen === 'bigint') {
     const c = fen >> 52n;
     s.hi += Number(c);
@@ -146,10 +176,9 @@ export function differenceFen(a: SplitFen, b: SplitFen): SplitFen {
 }
 
 /** The exact value of a split sum: a number while it is a safe integer, a bigint beyond. */
-export function exactFen(s: SplitFen): number | bigint {
+export function exactFen(s: SplitFen): Fen {
   if (s.hi === 0) return s.fen;
-  const v = BigInt(s.hi) * FEN_CARRY_BIG + BigInt(s.fen);
-  return v <= MAX_SAFE_BIG && v >= -MAX_SAFE_BIG ? Number(v) : v;
+  return normalFen(BigInt(s.hi) * FEN_CARRY_BIG + BigInt(s.fen));
 }
 
 /**

@@ -1,8 +1,14 @@
 /**
  * The live wire protocol between the server and every board, shared by both
  * sides. Bump PROTOCOL_VERSION on any incompatible change.
+ *
+ * Money: every amount on the wire, in these messages and in the HTTP API, is a decimal
+ * string of CNY with exactly two decimals ("57100000000.00"): exact at any size, as orders
+ * are sent. The server writes it with formatFen from integer fen; the client reads it back
+ * into fen at its edge (client/live/decode.ts). Version 4 made the series and last
+ * year's minutes strings too (they were fen numbers).
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** socket.io namespace of the live board. */
 export const LIVE_NAMESPACE = '/live';
@@ -33,8 +39,8 @@ export interface Rate {
   peakSecond: number | null;
 }
 
-/** One second of the gross series: [seconds since show start, orders, gmv in fen]. */
-export type SeriesPoint = [second: number, orders: number, gmvFen: number];
+/** One second of the gross series: [seconds since show start, orders, gmv CNY with two decimals]. */
+export type SeriesPoint = [second: number, orders: number, gmv: string];
 
 export interface BreakdownRow {
   key: string;
@@ -92,12 +98,12 @@ export interface Pace {
  */
 export type Arc = [hub: number, country: string];
 
-/** Last year's day, for the overlay: gross GMV fen per minute since its start. */
+/** Last year's day, for the overlay: gross GMV (CNY, two decimals) per minute since its start. */
 export interface LastYear {
   show: string;
   name: string;
   totalGmv: string;
-  minuteFen: number[];
+  minuteGmv: string[];
 }
 
 interface StateBase {

@@ -1,3 +1,4 @@
+import { fenToNumber, type Fen } from '../../shared/money.js';
 import { groupDigits } from './number.js';
 
 const UNITS: readonly [number, string, string][] = [
@@ -24,7 +25,9 @@ function scaled(value: number, decimals: number, minUnit = 1e6): { n: string; un
  * A CNY amount in fen as said on air: "100 million", "1 billion", "57.1 billion".
  * Below a million the plain grouped figure ("1,000"), so small test shows still read right.
  */
-export function amountWords(fen: number, decimals = 2): string {
+export function amountWords(amount: Fen, decimals = 2): string {
+  // Words round far coarser than a double's precision: the nearest double will do.
+  const fen = fenToNumber(amount);
   const cny = Math.abs(fen) / 100;
   const sign = fen < 0 ? '-' : '';
   let s = scaled(cny, decimals);
@@ -49,8 +52,8 @@ export function compactNumber(n: number): string {
 }
 
 /** Compact CNY from fen: "¥12.3M". */
-export function compactCny(fen: number): string {
-  return `¥${compactNumber(fen / 100)}`;
+export function compactCny(fen: Fen): string {
+  return `¥${compactNumber(fenToNumber(fen) / 100)}`;
 }
 
 /** Pace against last year: "+12.3%", "−4.0%", "±0.0%"; a dash when there is nothing to compare. */

@@ -1,4 +1,4 @@
-import { decimalToFen, formatFen, parseRate, RATE_SCALE } from '../../shared/money.js';
+import { formatFen, normalFen, parseRate, RATE_SCALE, type Fen } from '../../shared/money.js';
 
 /** Puts thousands separators into a run of digits ("57100000000" → "57,100,000,000"). */
 export function groupDigits(digits: string): string {
@@ -6,32 +6,19 @@ export function groupDigits(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** Integer fen as grouped money with two decimals and a symbol ("¥57,100,000,000.00"). */
-export function formatMoney(fen: number, symbol: string): string {
+/** Integer fen as grouped money with two decimals and a symbol ("¥57,100,000,000.00"), exactly at any size. */
+export function formatMoney(fen: Fen, symbol: string): string {
   const plain = formatFen(fen);
   const neg = plain.startsWith('-');
   const [whole = '0', frac = '00'] = (neg ? plain.slice(1) : plain).split('.');
   return `${neg ? '-' : ''}${symbol}${groupDigits(whole)}.${frac}`;
 }
 
-/**
- * A decimal amount from a message as integer fen; null when it is missing or not a valid
- * amount, so a panel shows its placeholder instead of breaking.
- */
-export function fenOrNull(text: string | null | undefined): number | null {
-  if (text === null || text === undefined) return null;
-  try {
-    return decimalToFen(text);
-  } catch {
-    return null;
-  }
-}
-
-export function formatCny(fen: number): string {
+export function formatCny(fen: Fen): string {
   return formatMoney(fen, '¥');
 }
 
-export function formatUsd(fen: number): string {
+export function formatUsd(fen: Fen): string {
   return formatMoney(fen, 'US$');
 }
 
@@ -40,7 +27,7 @@ export function formatUsd(fen: number): string {
  * BigInt because fen × micro-rate passes 2^53 for gala-sized totals. Null when
  * there is no rate or it is not a valid rate string.
  */
-export function cnyToUsdFen(cnyFen: number, usdRate: string | null): number | null {
+export function cnyToUsdFen(cnyFen: Fen, usdRate: string | null): Fen | null {
   if (usdRate === null) return null;
   let micro: number;
   try {
@@ -52,7 +39,7 @@ export function cnyToUsdFen(cnyFen: number, usdRate: string | null): number | nu
   const den = BigInt(micro);
   const q = num / den;
   const r = num % den;
-  return Number(r * 2n >= den ? q + 1n : q);
+  return normalFen(r * 2n >= den ? q + 1n : q);
 }
 
 /** Whole count with separators ("1,234,567"). */

@@ -8,11 +8,12 @@ import type {
   ReplayStatus,
 } from '../../shared/history.js';
 import { connectBoard } from './connect.js';
+import { decodeReplayStatus, type FenReplayStatus } from './decode.js';
 import type { LiveStore } from './store.js';
 
 /** The replay's own state next to the board store, for the transport bar and timeline. */
 export interface ReplayStatusStore {
-  getState(): ReplayStatus | null;
+  getState(): FenReplayStatus | null;
   subscribe(listener: () => void): () => void;
 }
 
@@ -43,12 +44,12 @@ export function connectReplay(search: string = window.location.search): ReplayCo
     search,
     REPLAY_PATH,
   );
-  let status: ReplayStatus | null = null;
+  let status: FenReplayStatus | null = null;
   let joined: string | null = null;
   const listeners = new Set<() => void>();
   const rejoinFailed = new Set<(r: ReplayAck & { ok: false }) => void>();
   const setStatus = (s: ReplayStatus) => {
-    status = s;
+    status = decodeReplayStatus(s);
     for (const l of listeners) l();
   };
 

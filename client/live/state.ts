@@ -1,37 +1,19 @@
-import { decimalToFen } from '../../shared/money.js';
+import type { Fen } from '../../shared/money.js';
 import { followsDirectly, PROTOCOL_VERSION } from '../../shared/protocol.js';
-import type {
-  Arc,
-  Breakdowns,
-  LastYear,
-  Milestone,
-  Pace,
-  Rate,
-  SeriesPoint,
-  ShowInfo,
-  Snapshot,
-  Tick,
-  TotalsPart,
-} from '../../shared/protocol.js';
+import type { Arc, SeriesPoint, ShowInfo, Snapshot, Tick } from '../../shared/protocol.js';
 import { addOffsetSample, clockOffsetMs, orderToScreenLag } from './clock.js';
+import {
+  decodeFigures,
+  decodeLastYear,
+  decodeSeries,
+  type Figures,
+  type FenLastYear,
+  type FenPoint,
+} from './decode.js';
+
+export type { Figures } from './decode.js';
 
 export type Link = 'connecting' | 'live' | 'reconnecting';
-
-/** The newest absolute figures, as sent; shared by snapshots and ticks. */
-export interface Figures {
-  seq: number;
-  asOfMs: number;
-  gross: TotalsPart;
-  net: TotalsPart;
-  rate: Rate;
-  breakdowns: Breakdowns;
-  newestEventMs: number | null;
-  committedAtMs: number | null;
-  sentAtMs: number;
-  healthy: boolean;
-  pace: Pace;
-  milestones: Milestone[];
-}
 
 /** The arcs of the newest message; `seq` tells a new batch from one already drawn. */
 export interface ArcBatch {
@@ -43,11 +25,11 @@ export interface LiveState {
   link: Link;
   show: ShowInfo | null;
   figures: Figures | null;
-  /** gross.gmv in fen; kept from the last message that parsed, so a bad value never blanks the hero. */
-  gmvFen: number | null;
+  /** gross GMV in fen; kept from the last message that parsed, so a bad value never blanks the hero. */
+  gmvFen: Fen | null;
   /** Seconds 0 .. show length only: bounded by the show, whatever the server sends. */
-  series: SeriesPoint[];
-  lastYear: LastYear | null;
+  series: FenPoint[];
+  lastYear: FenLastYear | null;
   arcs: ArcBatch;
   /** Orders per arc of the last message that had arcs (heartbeats carry none). */
   ordersPerArc: number;
@@ -128,7 +110,10 @@ export function reduceLive(state: LiveState, action: LiveAction): Step {
       return keep({ ...state, link: 'reconnecting', freshLink: true, refusal: action.message });
     case 'history':
       if (state.show?.id !== action.show) return keep(state);
-      return keep({ ...state, series: mergeLarger(state.series, clipSeries(action.series, showSeconds(state.show))) });
+      return keep({
+        ...state,
+        series: mergeLarger(state.series, clipSeries(decodeSeries(action.series), showSeconds(state.show))),
+      });
   }
 }
 
@@ -141,14 +126,15 @@ function applySnapshot(state: LiveState, s: Snapshot, atMs: number): LiveState {
   const replaces =
     state.figures === null || state.freshLink || state.awaitingSnapshotSinceMs !== null || s.seq > state.figures.seq;
   if (!replaces) return state;
+  const figures = decodeFigures(s);
   return {
     ...state,
     link: 'live',
     show: s.show,
-    figures: figuresOf(s),
-    gmvFen: parseFen(s.gross.gmv) ?? state.gmvFen,
+    figures,
+    gmvFen: figures.gross.fen ?? state.gmvFen,
     series: snapshotSeries(state, s),
-    lastYear: s.lastYear,
+    lastYear: decodeLastYear(s.lastYear),
     // Arcs are a live effect: a snapshot starts with none.
     arcs: { seq: s.seq, arcs: [] },
     offsetSamples: addOffsetSample(state.offsetSamples, atMs, s.sentAtMs),
@@ -177,34 +163,18 @@ function applyTick(state: LiveState, t: Tick, atMs: number): Step {
   const offset = clockOffsetMs(offsetSamples);
   const fresh = t.committedAtMs !== null && t.committedAtMs !== last.committedAtMs && offset !== null;
   const limit = state.show === null ? 0 : showSeconds(state.show);
+  const figures = decodeFigures(t);
   return keep({
     ...state,
-    figures: figuresOf(t),
-    gmvFen: parseFen(t.gross.gmv) ?? state.gmvFen,
-    series: mergeSeries(state.series, clipSeries(t.series, limit)),
+    figures,
+    gmvFen: figures.gross.fen ?? state.gmvFen,
+    series: mergeSeries(state.series, clipSeries(decodeSeries(t.series), limit)),
     arcs: { seq: t.seq, arcs: t.arcs },
     ordersPerArc: t.arcs.length > 0 && t.ordersPerArc > 0 ? t.ordersPerArc : state.ordersPerArc,
     offsetSamples,
     lagMs: fresh ? orderToScreenLag(atMs, offset, t.committedAtMs as number) : state.lagMs,
     receivedAtMs: atMs,
   });
-}
-
-function figuresOf(m: Snapshot | Tick): Figures {
-  return {
-    seq: m.seq,
-    asOfMs: m.asOfMs,
-    gross: m.gross,
-    net: m.net,
-    rate: m.rate,
-    breakdowns: m.breakdowns,
-    newestEventMs: m.newestEventMs,
-    committedAtMs: m.committedAtMs,
-    sentAtMs: m.sentAtMs,
-    healthy: m.healthy,
-    pace: m.pace,
-    milestones: m.milestones,
-  };
 }
 
 /** Length of the show in whole seconds: the series never holds more points than that. */
@@ -217,8 +187,8 @@ function showSeconds(show: ShowInfo): number {
  * the older seconds this board already has of the same show (a reconnect keeps its curve while
  * the chunks are revalidated).
  */
-function snapshotSeries(state: LiveState, s: Snapshot): SeriesPoint[] {
-  const recent = clipSeries(s.series, showSeconds(s.show));
+function snapshotSeries(state: LiveState, s: Snapshot): FenPoint[] {
+  const recent = clipSeries(decodeSeries(s.series), showSeconds(s.show));
   if (!s.history || state.show?.id !== s.show.id) return recent;
   const before = s.history.before;
   const older = state.series.filter((p) => p[0] < before);
@@ -230,10 +200,10 @@ function snapshotSeries(state: LiveState, s: Snapshot): SeriesPoint[] {
  * Merges seconds fetched over HTTP: gross seconds only ever grow, so of two values for a
  * second the larger (more orders) is the newer, whichever arrived last.
  */
-export function mergeLarger(series: SeriesPoint[], points: readonly SeriesPoint[]): SeriesPoint[] {
+export function mergeLarger(series: FenPoint[], points: readonly FenPoint[]): FenPoint[] {
   if (points.length === 0) return series;
   // One pass over both ascending lists: a chunk is thousands of points into a day of them.
-  const out: SeriesPoint[] = [];
+  const out: FenPoint[] = [];
   let i = 0;
   let j = 0;
   let changed = false;
@@ -258,24 +228,16 @@ export function mergeLarger(series: SeriesPoint[], points: readonly SeriesPoint[
 }
 
 /** Points of the show's own seconds (the grace before and after it is not drawn). */
-export function clipSeries(points: SeriesPoint[], seconds: number): SeriesPoint[] {
+export function clipSeries(points: FenPoint[], seconds: number): FenPoint[] {
   for (const p of points) if (!(p[0] >= 0 && p[0] < seconds)) return points.filter((q) => q[0] >= 0 && q[0] < seconds);
   return points;
-}
-
-function parseFen(gmv: string): number | null {
-  try {
-    return decimalToFen(gmv);
-  } catch {
-    return null;
-  }
 }
 
 /**
  * Merges changed seconds into an ascending series: a point replaces the one of the
  * same second or is inserted in order. Returns the same array when nothing changes.
  */
-export function mergeSeries(series: SeriesPoint[], changes: readonly SeriesPoint[]): SeriesPoint[] {
+export function mergeSeries(series: FenPoint[], changes: readonly FenPoint[]): FenPoint[] {
   if (changes.length === 0) return series;
   const out = series.slice();
   for (const p of changes) {
@@ -287,14 +249,14 @@ export function mergeSeries(series: SeriesPoint[], changes: readonly SeriesPoint
 }
 
 /** First index whose second is >= `second`; ticks mostly touch the tail, so check it first. */
-function lowerBound(series: readonly SeriesPoint[], second: number): number {
+function lowerBound(series: readonly FenPoint[], second: number): number {
   const tail = series[series.length - 1];
   if (tail === undefined || tail[0] < second) return series.length;
   let lo = 0;
   let hi = series.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((series[mid] as SeriesPoint)[0] < second) lo = mid + 1;
+    if ((series[mid] as FenPoint)[0] < second) lo = mid + 1;
     else hi = mid;
   }
   return lo;

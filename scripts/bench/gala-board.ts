@@ -6,7 +6,7 @@
  * change of the gross, with the wall time it was received. Driven by gala.ts.
  */
 import { io, type Socket } from 'socket.io-client';
-import { decimalToFen } from '../../shared/money.js';
+import { decimalToFenExact } from '../../shared/money.js';
 import {
   LIVE_NAMESPACE,
   PROTOCOL_VERSION,
@@ -88,7 +88,7 @@ function show(m: Snapshot | Tick, atMs: number): void {
   const last = report.gross;
   report.gross = m.gross;
   if (last && last.orders === m.gross.orders && last.gmv === m.gross.gmv) return;
-  report.changes.push([atMs, m.gross.orders, decimalToFen(m.gross.gmv)]);
+  report.changes.push([atMs, m.gross.orders, Number(decimalToFenExact(m.gross.gmv))]);
   progress();
 }
 

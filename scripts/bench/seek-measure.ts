@@ -7,6 +7,8 @@
  */
 import type { StoreHandle } from '../../server/store/client.js';
 import { frameSource, showSnapshot } from '../../server/domain/frames.js';
+import { encodeSnapshot } from '../../server/wire.js';
+import { formatFen } from '../../shared/money.js';
 import { readContext, replayStore, seekBoard, milestonesAt, type SeekTimings } from '../../server/replay/reads.js';
 import { dimensionRows, secondRows } from '../../server/store/ranges.js';
 import { edgeAndTopMerchants, topMerchants } from '../../server/store/top.js';
@@ -79,7 +81,7 @@ export async function measureSeeks(
   if (!ctx.seconds) throw new Error('the day to seek in must be over');
   const contextMs = performance.now() - t;
   opts.log(
-    `context (crossings ${ctx.crossings.map((c) => `${c.amount}@${c.atMs === null ? '-' : new Date(c.atMs).toISOString()}`).join(', ')}) in ${Math.round(contextMs)} ms`,
+    `context (crossings ${ctx.crossings.map((c) => `${formatFen(c.fen)}@${c.atMs === null ? '-' : new Date(c.atMs).toISOString()}`).join(', ')}) in ${Math.round(contextMs)} ms`,
   );
 
   const rand = mulberry32(opts.seed);
@@ -95,7 +97,9 @@ export async function measureSeeks(
     const b = performance.now();
     const milestones = milestonesAt(ctx, atMs);
     const of = { show, lastYearShow: ctx.lastYearShow, lastYear: ctx.lastYear };
-    const snap = showSnapshot(frameSource(of, board, { seq: 1, asOfMs: atMs, healthy: true }, milestones), 'events');
+    const snap = encodeSnapshot(
+      showSnapshot(frameSource(of, board, { seq: 1, asOfMs: atMs, healthy: true }, milestones), 'events'),
+    );
     timings.build += performance.now() - b;
     return snap;
   };

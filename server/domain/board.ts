@@ -1,25 +1,9 @@
 import type { Order } from '../../shared/order.js';
-import {
-  FEN_CARRY,
-  addFen,
-  carryFen,
-  differenceFen,
-  exactFen,
-  formatFen,
-  nearestFen,
-  type SplitFen,
-} from '../../shared/money.js';
+import { FEN_CARRY, addFen, carryFen, differenceFen, exactFen, nearestFen, type SplitFen } from '../../shared/money.js';
 import { merchantHub } from '../../shared/geo.js';
-import {
-  SERIES_CHUNK_SECONDS,
-  type Arc,
-  type BreakdownRow,
-  type Breakdowns,
-  type Rate,
-  type SeriesPoint,
-  type TotalsPart,
-} from '../../shared/protocol.js';
+import { SERIES_CHUNK_SECONDS, type Arc, type Breakdowns } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
+import type { FenBreakdowns, FenPoint, FenRate, FenRow, FenTotals } from './figures.js';
 
 /** Orders and their exact GMV (a split sum: see SplitFen). */
 interface Tally extends SplitFen {
@@ -64,7 +48,7 @@ export const ARC_BUDGET = 48;
  * order is one number add and a compare (a carry only every 2^52 fen). The
  * per-second series (and the rate read from it) are doubles: exact while a second
  * holds less than 2^53 fen (90 trillion CNY); past that each add rounds (by less
- * than 2^-52 of the sum), never an error. A SeriesPoint's gmvFen is that double:
+ * than 2^-52 of the sum), never an error. A FenPoint's fen is that double:
  * a figure for the curve, and at or above 2^53 whenever the exact sum is, so
  * milestone thresholds (safe integers) are found in the right second.
  */
@@ -195,7 +179,7 @@ export class LiveBoard {
   }
 
   /** The merchant ranking's rows, found by one scan when they are not known. */
-  private merchantRanking(): BreakdownRow[] {
+  private merchantRanking(): FenRow[] {
     if (this.merchantRows === null) {
       const best: [string, Tally][] = [];
       for (const entry of this.dims.merchant) {
@@ -213,15 +197,14 @@ export class LiveBoard {
     return this.merchantRows.map(([key, t]) => breakdownRow(key, t));
   }
 
-  gross(): TotalsPart {
-    return { gmv: formatFen(exactFen(this.sale)), orders: this.sale.orders };
+  /** Sales, exactly. */
+  gross(): FenTotals {
+    return { orders: this.sale.orders, fen: exactFen(this.sale) };
   }
 
-  net(): TotalsPart {
-    return {
-      gmv: formatFen(exactFen(differenceFen(this.sale, this.refund))),
-      orders: this.sale.orders - this.refund.orders,
-    };
+  /** Sales minus refunds, exactly. */
+  net(): FenTotals {
+    return { orders: this.sale.orders - this.refund.orders, fen: exactFen(differenceFen(this.sale, this.refund)) };
   }
 
   /**
@@ -238,7 +221,7 @@ export class LiveBoard {
   }
 
   /** Pace over the last complete seconds before the show clock. */
-  rate(clockMs: number): Rate {
+  rate(clockMs: number): FenRate {
     const now = Math.floor((clockMs - this.show.startMs) / 1000);
     let orders = 0;
     let fen = 0;
@@ -250,13 +233,13 @@ export class LiveBoard {
     }
     return {
       ordersPerSec: Math.round((orders * 10) / RATE_WINDOW_SECONDS) / 10,
-      gmvPerSec: formatFen(Math.round(fen / RATE_WINDOW_SECONDS)),
+      fenPerSec: Math.round(fen / RATE_WINDOW_SECONDS),
       peakOrdersPerSec: this.peak.orders,
       peakSecond: this.peak.second,
     };
   }
 
-  breakdowns(): Breakdowns {
+  breakdowns(): FenBreakdowns {
     return {
       channel: top(this.dims.channel, 3),
       country: top(this.dims.country, TOP_N),
@@ -271,8 +254,8 @@ export class LiveBoard {
   }
 
   /** Every non-empty second so far, ascending; or those in [from, to) seconds since the start. */
-  series(from = -Infinity, to = Infinity): SeriesPoint[] {
-    const out: SeriesPoint[] = [];
+  series(from = -Infinity, to = Infinity): FenPoint[] {
+    const out: FenPoint[] = [];
     const first = Math.max(0, from + this.offset);
     const end = Math.min(this.seriesOrders.length, to + this.offset);
     for (let i = first; i < end; i++) {
@@ -311,8 +294,8 @@ export class LiveBoard {
   }
 
   /** The seconds changed since the last call, with their absolute values. */
-  takeChanged(): SeriesPoint[] {
-    const out: SeriesPoint[] = [];
+  takeChanged(): FenPoint[] {
+    const out: FenPoint[] = [];
     for (const i of [...this.changed].sort((a, b) => a - b)) {
       out.push([i - this.offset, this.seriesOrders[i]!, this.seriesFen[i]!]);
     }
@@ -400,7 +383,7 @@ export interface RankedTally {
 }
 
 /** The n largest entries by GMV, ties broken by key so the order is stable. */
-export function top(map: ReadonlyMap<string, RankedTally>, n: number): BreakdownRow[] {
+export function top(map: ReadonlyMap<string, RankedTally>, n: number): FenRow[] {
   const best: [string, RankedTally][] = [];
   for (const entry of map) {
     if (best.length === n && !before(entry, best[n - 1]!)) continue;
@@ -414,8 +397,8 @@ export function top(map: ReadonlyMap<string, RankedTally>, n: number): Breakdown
   return best.map(([key, t]) => breakdownRow(key, t));
 }
 
-function breakdownRow(key: string, t: RankedTally): BreakdownRow {
-  return { key, orders: t.orders, gmv: formatFen(t.hi ? exactFen(t as SplitFen) : t.fen) };
+function breakdownRow(key: string, t: RankedTally): FenRow {
+  return { key, orders: t.orders, fen: t.hi ? exactFen(t as SplitFen) : t.fen };
 }
 
 /** By GMV (`hi` first: `fen` is below 2^52 in a split sum), then by key. */

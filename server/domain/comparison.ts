@@ -1,5 +1,5 @@
-import { addFen, differenceFen, exactFen, formatFen, nearestFen, type SplitFen } from '../../shared/money.js';
-import type { Pace } from '../../shared/protocol.js';
+import { addFen, differenceFen, exactFen, nearestFen, type Fen, type SplitFen } from '../../shared/money.js';
+import type { FenPace } from './figures.js';
 
 /**
  * Last year's day on the same seconds-since-start axis: its cumulative gross by
@@ -17,7 +17,7 @@ export class LastYearCurve {
   /** Last year's gross as the nearest double (exact below 2^53 fen). */
   readonly totalFen: number;
   /** Last year's gross, exactly. */
-  readonly total: number | bigint;
+  readonly total: Fen;
 
   /** `fenBySecond[i]` is last year's gross in second i since its start (an integer, of any size). */
   constructor(fenBySecond: ArrayLike<number>) {
@@ -45,15 +45,15 @@ export class LastYearCurve {
     return nearestFen(this.sumTo(s));
   }
 
-  pace(elapsedSecond: number, grossFen: number): Pace {
+  pace(elapsedSecond: number, grossFen: number): FenPace {
     const then = this.sumTo(elapsedSecond);
     const thenFen = nearestFen(then);
-    if (thenFen <= 0) return { vsLastYearPct: null, projectedGmv: null, lastYearSoFar: null };
+    if (thenFen <= 0) return NO_PACE;
     const ratio = grossFen / thenFen;
     return {
       vsLastYearPct: Math.round((ratio - 1) * 1000) / 10,
-      projectedGmv: formatFen(Math.round(this.totalFen * ratio)),
-      lastYearSoFar: formatFen(exactFen(then)),
+      projectedFen: Math.round(this.totalFen * ratio),
+      lastYearSoFarFen: exactFen(then),
     };
   }
 
@@ -69,4 +69,4 @@ export class LastYearCurve {
   }
 }
 
-export const NO_PACE: Pace = { vsLastYearPct: null, projectedGmv: null, lastYearSoFar: null };
+export const NO_PACE: FenPace = { vsLastYearPct: null, projectedFen: null, lastYearSoFarFen: null };

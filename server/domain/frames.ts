@@ -1,26 +1,15 @@
-import { decimalToFenExact, formatFen } from '../../shared/money.js';
-import {
-  PROTOCOL_VERSION,
-  SERIES_CHUNK_SECONDS,
-  type Arc,
-  type LastYear,
-  type Milestone,
-  type Pace,
-  type SeriesHistory,
-  type SeriesPoint,
-  type ShowInfo,
-  type Snapshot,
-  type Tick,
-} from '../../shared/protocol.js';
+import { SERIES_CHUNK_SECONDS, type Arc, type SeriesHistory, type ShowInfo } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 import type { LiveBoard } from './board.js';
 import { NO_PACE, type LastYearCurve } from './comparison.js';
+import type { BoardFrame, FenLastYear, FenMilestone, FenPace, FenPoint, SnapshotFrame, TickFrame } from './figures.js';
 import type { Milestones } from './milestones.js';
 
 /**
  * What a board message is made of: the live show and every replay assemble their
- * Snapshot and Tick messages through the functions below (from `frameSource`), so
- * both send exactly the same shape and the same board components draw them.
+ * snapshot and tick frames through the functions below (from `frameSource`), so both
+ * send exactly the same shape and the same board components draw them. Frames are in
+ * fen; server/wire.ts encodes them into Snapshot and Tick messages.
  */
 export interface FrameSource {
   board: LiveBoard;
@@ -41,7 +30,7 @@ function paceAndMilestones(
   gmvPerSecFen: number,
   lastYear: LastYearCurve | null,
   milestones: Milestones,
-): { pace: Pace; milestones: Milestone[] } {
+): { pace: FenPace; milestones: FenMilestone[] } {
   const elapsed = Math.floor((asOfMs - show.startMs) / 1000);
   return {
     pace: lastYear ? lastYear.pace(elapsed, grossFen) : NO_PACE,
@@ -49,15 +38,10 @@ function paceAndMilestones(
   };
 }
 
-/** Last year's day in wire form (null when there is none or it is empty). */
-function lastYearWire(lastYearShow: Show | null, curve: LastYearCurve | null): LastYear | null {
+/** Last year's day (null when there is none or it is empty). */
+function lastYearOf(lastYearShow: Show | null, curve: LastYearCurve | null): FenLastYear | null {
   if (!curve || !lastYearShow) return null;
-  return {
-    show: lastYearShow.id,
-    name: lastYearShow.name,
-    totalGmv: formatFen(curve.total),
-    minuteFen: curve.minutes(),
-  };
+  return { show: lastYearShow.id, name: lastYearShow.name, totalFen: curve.total, minuteFen: curve.minutes() };
 }
 
 function showInfo(show: Show, clock: ShowInfo['clock']): ShowInfo {
@@ -75,11 +59,10 @@ function showInfo(show: Show, clock: ShowInfo['clock']): ShowInfo {
   };
 }
 
-function state(src: FrameSource): Omit<Tick, 'show' | 'series' | 'arcs' | 'ordersPerArc'> {
+function state(src: FrameSource): Omit<BoardFrame, 'arcs' | 'ordersPerArc'> {
   const b = src.board;
   const rate = b.rate(src.asOfMs);
   return {
-    v: PROTOCOL_VERSION,
     seq: src.seq,
     asOfMs: src.asOfMs,
     gross: b.gross(),
@@ -88,17 +71,8 @@ function state(src: FrameSource): Omit<Tick, 'show' | 'series' | 'arcs' | 'order
     breakdowns: b.breakdowns(),
     newestEventMs: b.newestEventMs,
     committedAtMs: b.committedAtMs,
-    sentAtMs: Date.now(),
     healthy: src.healthy,
-    ...paceAndMilestones(
-      src.of.show,
-      b.grossFen(),
-      src.asOfMs,
-      // A pace: the nearest double will do (a second can pass 2^53 fen).
-      Number(decimalToFenExact(rate.gmvPerSec)),
-      src.of.lastYear,
-      src.milestones,
-    ),
+    ...paceAndMilestones(src.of.show, b.grossFen(), src.asOfMs, rate.fenPerSec, src.of.lastYear, src.milestones),
   };
 }
 
@@ -110,9 +84,9 @@ function state(src: FrameSource): Omit<Tick, 'show' | 'series' | 'arcs' | 'order
 function buildSnapshot(
   src: FrameSource,
   show: ShowInfo,
-  lastYear: LastYear | null,
+  lastYear: FenLastYear | null,
   recentFrom: number | null,
-): Snapshot {
+): SnapshotFrame {
   const base = { ...state(src), show, arcs: [], ordersPerArc: 0, lastYear };
   if (recentFrom === null || recentFrom <= 0) return { ...base, series: src.board.series() };
   const history: SeriesHistory = {
@@ -127,9 +101,9 @@ function buildSnapshot(
 export function buildTick(
   src: FrameSource,
   showId: string,
-  series: SeriesPoint[],
+  series: FenPoint[],
   arcs: { arcs: Arc[]; ordersPerArc: number },
-): Tick {
+): TickFrame {
   return { ...state(src), show: showId, series, ...arcs };
 }
 
@@ -157,7 +131,11 @@ export function frameSource(
  * The snapshot of a show's frame: the board state with the show's info and last year's day.
  * With `recentFrom` (seconds since the start) only the seconds from there on are in it.
  */
-export function showSnapshot(src: FrameSource, clock: ShowInfo['clock'], recentFrom: number | null = null): Snapshot {
+export function showSnapshot(
+  src: FrameSource,
+  clock: ShowInfo['clock'],
+  recentFrom: number | null = null,
+): SnapshotFrame {
   const { of } = src;
-  return buildSnapshot(src, showInfo(of.show, clock), lastYearWire(of.lastYearShow, of.lastYear), recentFrom);
+  return buildSnapshot(src, showInfo(of.show, clock), lastYearOf(of.lastYearShow, of.lastYear), recentFrom);
 }

@@ -1,5 +1,6 @@
-import { decimalToFenExact, formatFen } from '../../shared/money.js';
+import { decimalToFenExact } from '../../shared/money.js';
 import type { Milestone } from '../../shared/protocol.js';
+import type { FenMilestone } from './figures.js';
 
 interface Tracked {
   fen: number;
@@ -95,8 +96,8 @@ export class Milestones {
     for (const m of this.list) m.crossedAtMs = null;
   }
 
-  /** Wire form; the next uncrossed milestone gets a prediction at the current pace. */
-  state(grossFen: number, fenPerSec: number, clockMs: number): Milestone[] {
+  /** Every milestone as it stands; the next uncrossed one gets a prediction at the current pace. */
+  state(grossFen: number, fenPerSec: number, clockMs: number): FenMilestone[] {
     let predicted = false;
     return this.list.map((m) => {
       let predictedAtMs: number | null = null;
@@ -105,7 +106,7 @@ export class Milestones {
         if (fenPerSec > 0 && m.fen > grossFen)
           predictedAtMs = clockMs + Math.round(((m.fen - grossFen) / fenPerSec) * 1000);
       }
-      return { amount: formatFen(m.fen), kind: m.kind, crossedAtMs: m.crossedAtMs, predictedAtMs };
+      return { fen: m.fen, kind: m.kind, crossedAtMs: m.crossedAtMs, predictedAtMs };
     });
   }
 }

@@ -17,6 +17,7 @@ import { readBoard, readSecondsFen, repairRollups } from '../store/board.js';
 import { exactCrossing } from '../store/crossing.js';
 import { clearRepairMarks, markRepairs, readRepairMarks } from '../store/repair.js';
 import { Telemetry } from '../telemetry.js';
+import { encodePart, encodeSeries, encodeSnapshot, encodeTick, totalsResponse } from '../wire.js';
 
 const HEARTBEAT_MS = 1000;
 /**
@@ -167,7 +168,7 @@ export class LiveService {
       {
         show: this.show.id,
         orders: board.gross().orders,
-        gmv: board.gross().gmv,
+        gmv: encodePart(board.gross()).gmv,
         ms: Math.round(performance.now() - started),
       },
       'live state rebuilt from store',
@@ -309,7 +310,7 @@ export class LiveService {
     if (this.lastSnapshot?.key === key) return this.lastSnapshot.snapshot;
     const clockMs = this.clockMs();
     const recentFrom = Math.floor((clockMs - this.show.startMs) / 1000) - RECENT_SECONDS;
-    const snapshot = showSnapshot(this.frame(clockMs), this.clock, recentFrom);
+    const snapshot = encodeSnapshot(showSnapshot(this.frame(clockMs), this.clock, recentFrom));
     this.lastSnapshot = { key, snapshot };
     return snapshot;
   }
@@ -329,7 +330,7 @@ export class LiveService {
     const body: SeriesChunk = {
       show: this.show.id,
       chunk,
-      series: board.series(from, Math.min(seconds, from + SERIES_CHUNK_SECONDS)),
+      series: encodeSeries(board.series(from, Math.min(seconds, from + SERIES_CHUNK_SECONDS))),
     };
     const encoded = {
       etag: `"${this.show.id}-${this.bootId}-${this.boards}-${chunk}-${version}"`,
@@ -349,7 +350,7 @@ export class LiveService {
     this.sentVersion = b.version;
     this.sentAtMs = now;
     this.seq++;
-    return buildTick(this.frame(this.clockMs()), this.show.id, b.takeChanged(), b.takeArcs());
+    return encodeTick(buildTick(this.frame(this.clockMs()), this.show.id, b.takeChanged(), b.takeArcs()));
   }
 
   /**
@@ -364,13 +365,7 @@ export class LiveService {
   }
 
   totals(): TotalsResponse {
-    return {
-      show: this.show.id,
-      asOf: new Date(this.clockMs()).toISOString(),
-      seq: this.seq,
-      currency: 'CNY',
-      gross: this.board.gross(),
-      net: this.board.net(),
-    };
+    const gross = encodePart(this.board.gross());
+    return totalsResponse(this.show.id, this.clockMs(), this.seq, { gross, net: encodePart(this.board.net()) });
   }
 }

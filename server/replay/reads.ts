@@ -4,7 +4,6 @@ import { LiveBoard, TOP_N, type DimensionRow, type RollupRow } from '../domain/b
 import { MinutePrefix } from '../domain/prefix.js';
 import { LastYearCurve } from '../domain/comparison.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
-import { decimalToFen } from '../../shared/money.js';
 import type { StoreHandle } from '../store/client.js';
 import { readSecondsFen } from '../store/board.js';
 import { exactCrossing } from '../store/crossing.js';
@@ -34,7 +33,6 @@ export function replayStore(store: StoreHandle, settings: ClickHouseSettings = R
 /** A milestone of the show and when the stored orders crossed it (null: they never did). */
 export interface Crossing {
   fen: number;
-  amount: string;
   kind: 'threshold' | 'last-year';
   atMs: number | null;
 }
@@ -88,10 +86,9 @@ export async function readContext(
   }
   const crossings: Crossing[] = [];
   for (const m of list) {
-    const target = decimalToFen(m.amount);
-    const at = crossingSecond(fen, target);
-    const atMs = at ? await exactCrossing(store, show, at.index + first, at.before, target) : null;
-    crossings.push({ fen: target, amount: m.amount, kind: m.kind, atMs });
+    const at = crossingSecond(fen, m.fen);
+    const atMs = at ? await exactCrossing(store, show, at.index + first, at.before, m.fen) : null;
+    crossings.push({ fen: m.fen, kind: m.kind, atMs });
   }
   if (now < windowEndMs(show))
     return { show, lastYearShow, lastYear, crossings, seconds: null, minutes: null, merchants: null };

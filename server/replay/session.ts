@@ -5,6 +5,8 @@ import type { Snapshot, Tick } from '../../shared/protocol.js';
 import type { LiveBoard } from '../domain/board.js';
 import { buildTick, frameSource, showSnapshot, type FrameSource } from '../domain/frames.js';
 import type { StoreHandle } from '../store/client.js';
+import { formatFen } from '../../shared/money.js';
+import { encodeSnapshot, encodeTick } from '../wire.js';
 import { advanceBoard, milestonesAt, seekBoard, type ReplayContext } from './reads.js';
 import { ReplayError } from './errors.js';
 
@@ -87,13 +89,13 @@ export class ReplaySession {
       viewers: this.viewers.size,
       bookmarks: this.ctx.crossings
         .filter((c) => c.atMs !== null && c.atMs >= this.fromMs && c.atMs < this.toMs)
-        .map((c) => ({ amount: c.amount, kind: c.kind, atMs: c.atMs! })),
+        .map((c) => ({ amount: formatFen(c.fen), kind: c.kind, atMs: c.atMs! })),
     };
   }
 
   /** The board at the current position with the current seq: what a joining or resyncing viewer gets. */
   snapshot(): Snapshot {
-    return showSnapshot(this.source(), 'events');
+    return encodeSnapshot(showSnapshot(this.source(), 'events'));
   }
 
   broadcastStatus(now = Date.now()): void {
@@ -240,7 +242,8 @@ export class ReplaySession {
     if (!this.board) return;
     this.seq++;
     this.lastSentMs = now;
-    this.out.tick(buildTick(this.source(), this.ctx.show.id, this.board.takeChanged(), { arcs: [], ordersPerArc: 0 }));
+    const changed = this.board.takeChanged();
+    this.out.tick(encodeTick(buildTick(this.source(), this.ctx.show.id, changed, { arcs: [], ordersPerArc: 0 })));
   }
 
   private source(): FrameSource {

@@ -1,11 +1,9 @@
-import { decimalToFenExact, formatFen } from '../../shared/money.js';
-import type { TotalsPart } from '../../shared/protocol.js';
+import { decimalToFenExact } from '../../shared/money.js';
 import type { Show } from '../../shared/show.js';
 import type { DimensionRow, RollupRow } from '../domain/board.js';
+import type { FenTotals } from '../domain/figures.js';
+import { encodeSalesRefunds } from '../wire.js';
 import type { StoreHandle } from './client.js';
-import { Layout } from './layout.js';
-import { ROLLUPS } from './schema.js';
-import { insertSettings } from './settings.js';
 
 /** Whole-show sums: one past 2^53 fen carries its exact value in `bigFen` (see RollupRow). */
 export interface StoredBoard {
@@ -67,8 +65,11 @@ export async function readBoard(store: StoreHandle, show: Show): Promise<StoredB
   };
 }
 
-/** A sum of gmv as read, never refused for its size: `fen`, and `bigFen` past 2^53 (see RollupRow). */
-function fenSum(gmv: string): { fen: number; bigFen?: bigint } {
+/**
+ * A sum of gmv as ClickHouse prints it, never refused for its size: `fen`, and `bigFen` past
+ * 2^53 (see RollupRow). Every reader of the store reads its sums through it.
+ */
+export function fenSum(gmv: string): { fen: number; bigFen?: bigint } {
   const fen = decimalToFenExact(gmv);
   return typeof fen === 'number' ? { fen } : { fen: Number(fen), bigFen: fen };
 }
@@ -125,15 +126,17 @@ export function storedTotals(r: TotalsRow | undefined): ExactTotals {
   return t;
 }
 
-/** Gross and net of stored totals as the API shows them, exact whatever their size. */
-export function totalsParts(t: ExactTotals): { gross: TotalsPart; net: TotalsPart } {
-  const sale = t.saleBigFen ?? t.saleFen;
-  const refund = t.refundBigFen ?? t.refundFen;
-  // Two safe sums of sales and refunds: their difference is safe too.
-  const net = typeof sale === 'number' && typeof refund === 'number' ? sale - refund : BigInt(sale) - BigInt(refund);
+/** @deprecated use salesAndRefunds, then encodeSalesRefunds (server/wire.ts) where the response is built. */
+export function totalsParts(t: ExactTotals): ReturnType<typeof encodeSalesRefunds> {
+  const { sales, refunds } = salesAndRefunds(t);
+  return encodeSalesRefunds(sales, refunds);
+}
+
+/** Sales and refunds of stored totals, exact whatever their size. */
+export function salesAndRefunds(t: ExactTotals): { sales: FenTotals; refunds: FenTotals } {
   return {
-    gross: { gmv: formatFen(sale), orders: t.saleOrders },
-    net: { gmv: formatFen(net), orders: t.saleOrders - t.refundOrders },
+    sales: { orders: t.saleOrders, fen: t.saleBigFen ?? t.saleFen },
+    refunds: { orders: t.refundOrders, fen: t.refundBigFen ?? t.refundFen },
   };
 }
 
@@ -156,38 +159,8 @@ export async function readSecondsFen(store: StoreHandle, show: Show): Promise<Fl
   return out;
 }
 
-/**
- * Derives a show's rollups again from its orders. Materialized views are not
- * transactional with the INSERT into orders: after a failed write the orders may
- * hold rows whose rollups never landed. On a cluster the rollups are emptied on
- * every shard and refilled through the Distributed tables from every shard's orders.
- */
-export async function repairRollups(store: StoreHandle, show: string): Promise<void> {
-  const { client, db } = store;
-  const layout = new Layout(db, store.cluster);
-  const sync = { mutations_sync: '2' };
-  for (const table of ROLLUPS) {
-    const view = `${table}_mv`;
-    await client.command({
-      query: `ALTER TABLE ${layout.mutable(table)} DELETE WHERE show = {show:String}`,
-      query_params: { show },
-      clickhouse_settings: sync,
-    });
-    // The view's own SELECT, run over the stored orders of this show.
-    const rs = await store.query({
-      query: `SELECT as_select FROM system.tables WHERE database = {db:String} AND name = {view:String}`,
-      query_params: { db, view },
-      format: 'JSONEachRow',
-    });
-    const [row] = await rs.json<{ as_select: string }>();
-    if (!row) throw new Error(`view ${view} not found`);
-    await client.command({
-      query: `INSERT INTO ${db}.${table} SELECT * FROM (${layout.acrossShards(row.as_select)}) WHERE show = {show:String}`,
-      query_params: { show },
-      clickhouse_settings: insertSettings(store.cluster, { async_insert: 0 }),
-    });
-  }
-}
+/** Moved to repair.ts (built, then swapped in); here for its older importers. */
+export { repairRollups } from './repair.js';
 
 /** Sales of one key of a breakdown, as stored. */
 export interface StoredTally {

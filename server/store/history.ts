@@ -1,9 +1,9 @@
-import { decimalToFen } from '../../shared/money.js';
+import type { Fen } from '../../shared/money.js';
 import type { SeriesStep, ShowSummary } from '../../shared/history.js';
 import type { Show } from '../../shared/show.js';
 import type { StoreHandle } from './client.js';
 import { wholeSeconds, type BoundQuery, type Range } from './ranges.js';
-import { storedTotals, type StoredTotals, type TotalsRow } from './board.js';
+import { fenSum, storedTotals, type ExactTotals, type TotalsRow } from './board.js';
 
 const SECOND = 1000;
 
@@ -28,7 +28,7 @@ const BUCKET: Record<SeriesStep, string> = {
  * the orders of at's own second (ts ≤ at) from `orders`, read through its `by_ts`
  * projection (one granule, not the show).
  */
-export async function totalsAt(store: StoreHandle, show: string, atMs: number): Promise<StoredTotals> {
+export async function totalsAt(store: StoreHandle, show: string, atMs: number): Promise<ExactTotals> {
   const q = totalsAtQuery(store, show, atMs);
   const rs = await store.query({ ...q, format: 'JSONEachRow' });
   const [r] = await rs.json<TotalsRow>();
@@ -83,13 +83,19 @@ export function seriesQuery(store: StoreHandle, show: Show, range: Range, step: 
   };
 }
 
-/** One step of a series, money in fen. */
+/** One step of a series, money in fen, exactly (a bigint past 2^53). */
 export interface SeriesBucket {
   startMs: number;
   orders: number;
-  fen: number;
+  fen: Fen;
   refunds: number;
-  refundFen: number;
+  refundFen: Fen;
+}
+
+/** A sum as read, exactly. */
+function exact(gmv: string): Fen {
+  const s = fenSum(gmv);
+  return s.bigFen ?? s.fen;
 }
 
 /** Sales and refunds per step over a range of event time, from gmv_by_second. */
@@ -109,9 +115,9 @@ export async function seriesRows(
   return (await rs.json<[string, string, string, string, string]>()).map(([b, o, g, ro, rg]) => ({
     startMs: Number(b) * SECOND,
     orders: Number(o),
-    fen: decimalToFen(g),
+    fen: exact(g),
     refunds: Number(ro),
-    refundFen: decimalToFen(rg),
+    refundFen: exact(rg),
   }));
 }
 
@@ -175,9 +181,9 @@ export interface OnAirRow {
   sentAtMs: number;
   asOfMs: number;
   grossOrders: number;
-  grossFen: number;
+  grossFen: Fen;
   netOrders: number;
-  netFen: number;
+  netFen: Fen;
 }
 
 /** The last message broadcast for a show at or before `atMs` (wall time), or null. */
@@ -200,8 +206,8 @@ export async function onAirAt(store: StoreHandle, show: string, atMs: number): P
     sentAtMs: Number(r[2]),
     asOfMs: Number(r[3]),
     grossOrders: Number(r[4]),
-    grossFen: decimalToFen(r[5]),
+    grossFen: exact(r[5]),
     netOrders: Number(r[6]),
-    netFen: decimalToFen(r[7]),
+    netFen: exact(r[7]),
   };
 }

@@ -1,5 +1,5 @@
-import { decimalToFen } from '../../shared/money.js';
 import type { DimensionRow } from '../domain/board.js';
+import { fenSum } from './board.js';
 import type { StoreHandle } from './client.js';
 import type { Range } from './ranges.js';
 
@@ -35,7 +35,7 @@ export async function dimensionMinutes(store: StoreHandle, show: string, range: 
       dimension,
       key,
       orders: Number(orders),
-      fen: decimalToFen(gmv),
+      ...fenSum(gmv),
     }),
   );
 }
@@ -60,7 +60,7 @@ export async function merchantHours(store: StoreHandle, show: string, range: Ran
     dimension: 'merchant',
     key,
     orders: Number(orders),
-    fen: decimalToFen(gmv),
+    ...fenSum(gmv),
   }));
 }
 
@@ -94,6 +94,6 @@ export async function merchantBuckets(
     dimension: 'merchant',
     key,
     orders: Number(orders),
-    fen: decimalToFen(gmv),
+    ...fenSum(gmv),
   }));
 }

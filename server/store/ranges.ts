@@ -1,7 +1,7 @@
-import { decimalToFen } from '../../shared/money.js';
 import type { Dimension } from '../../shared/history.js';
 import type { Show } from '../../shared/show.js';
 import type { DimensionRow, RollupRow } from '../domain/board.js';
+import { fenSum } from './board.js';
 import type { StoreHandle } from './client.js';
 
 /** A range of event time, epoch ms, [fromMs, toMs). Bounds are whole seconds. */
@@ -137,7 +137,7 @@ export async function dimensionRows(
     dimension,
     key,
     orders: Number(orders),
-    fen: decimalToFen(gmv),
+    ...fenSum(gmv),
   }));
 }
 
@@ -163,6 +163,6 @@ export async function secondRows(store: StoreHandle, show: Show, range: Range): 
     second: Number(s),
     type,
     orders: Number(orders),
-    fen: decimalToFen(gmv),
+    ...fenSum(gmv),
   }));
 }

@@ -1,5 +1,5 @@
-import { decimalToFen } from '../../shared/money.js';
 import type { DimensionRow } from '../domain/board.js';
+import { fenSum } from './board.js';
 import type { StoreHandle } from './client.js';
 import { merchantRange, splitRange, wholeSeconds, type Range } from './ranges.js';
 
@@ -60,7 +60,7 @@ function rows(list: [DimensionRow['dimension'], string, string, string][]): Dime
     dimension,
     key,
     orders: Number(orders),
-    fen: decimalToFen(gmv),
+    ...fenSum(gmv),
   }));
 }
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFen } from '../../shared/money.js';
 import type { Snapshot } from '../../shared/protocol.js';
@@ -10,7 +10,7 @@ import { ndjson } from '../fixtures/orders.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('milestones');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 const T0_2015 = Date.parse('2015-11-11T00:00:00+08:00');
 const T0_2014 = Date.parse('2014-11-11T00:00:00+08:00');
@@ -47,7 +47,7 @@ describe('milestones and pace on real chDB', () => {
     await post([sale('a-1', T0_2015 + 5_000, '200.00'), sale('a-2', T0_2015 + 20_900, '300.00')]);
     const snap = app.live.snapshot();
     expect(snap.lastYear).toMatchObject({ show: '2014', totalGmv: '3000.00' });
-    expect(snap.lastYear!.minuteFen.slice(0, 2)).toEqual([100_000, 200_000]);
+    expect(snap.lastYear!.minuteGmv.slice(0, 2)).toEqual(['1000.00', '2000.00']);
     expect(snap.pace).toEqual({ vsLastYearPct: -50, projectedGmv: '1500.00', lastYearSoFar: '1000.00' });
     expect(snap.milestones.map((m) => [m.amount, m.kind])).toEqual([
       ['1000.00', 'threshold'],

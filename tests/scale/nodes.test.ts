@@ -12,6 +12,7 @@ import {
   type ReplayServerToClientEvents,
   type ReplayStatus,
 } from '../../shared/history.js';
+import { formatFen } from '../../shared/money.js';
 import { LIVE_NAMESPACE, type Snapshot, type Tick } from '../../shared/protocol.js';
 import { until, type LiveSocket } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
@@ -62,7 +63,11 @@ function board(url: string): Board {
 }
 
 /** What the board shows now. */
-const shown = (b: Board) => b.store.getState().figures;
+/** A board's figures with its gross as the wire writes it, to compare with the totals answer. */
+const shown = (b: Board) => {
+  const f = b.store.getState().figures;
+  return f && { ...f, gross: { orders: f.gross.orders, gmv: f.gross.fen === null ? null : formatFen(f.gross.fen) } };
+};
 
 async function totals(url: string): Promise<{ seq: number; gross: { gmv: string; orders: number } }> {
   const res = await fetch(`${url}/api/v1/totals?token=${VIEW}`);

@@ -48,13 +48,13 @@ function rollup(orders: readonly Order[]): { seconds: RollupRow[]; dimensions: D
 describe('LiveBoard totals', () => {
   it('starts at zero with no series, rate or rankings', () => {
     const board = new LiveBoard(show);
-    expect(board.gross()).toEqual({ gmv: '0.00', orders: 0 });
-    expect(board.net()).toEqual({ gmv: '0.00', orders: 0 });
+    expect(board.gross()).toEqual({ fen: 0, orders: 0 });
+    expect(board.net()).toEqual({ fen: 0, orders: 0 });
     expect(board.series()).toEqual([]);
     expect(board.takeChanged()).toEqual([]);
     expect(board.rate(show.startMs + 10_000)).toEqual({
       ordersPerSec: 0,
-      gmvPerSec: '0.00',
+      fenPerSec: 0,
       peakOrdersPerSec: 0,
       peakSecond: null,
     });
@@ -65,22 +65,22 @@ describe('LiveBoard totals', () => {
   it('counts a refund against net only', () => {
     const board = new LiveBoard(show);
     board.apply([order(1, 10_000), order(2, 5_000), order(3, 3_000, { type: 'refund' })], 1);
-    expect(board.gross()).toEqual({ gmv: '150.00', orders: 2 });
+    expect(board.gross()).toEqual({ fen: 15000, orders: 2 });
     expect(board.grossFen()).toBe(15_000);
-    expect(board.net()).toEqual({ gmv: '120.00', orders: 1 });
+    expect(board.net()).toEqual({ fen: 12000, orders: 1 });
   });
 
   it('lets net go below zero when refunds outweigh sales', () => {
     const board = new LiveBoard(show);
     board.apply([order(1, 100), order(9, 250, { type: 'refund' })], 1);
-    expect(board.net()).toEqual({ gmv: '-1.50', orders: 0 });
+    expect(board.net()).toEqual({ fen: -150, orders: 0 });
   });
 
   it('keeps refunds out of the series and the rankings', () => {
     const board = new LiveBoard(show);
     board.apply([order(1, 100), order(2, 900, { type: 'refund', country: 'US', merchant_id: 'm1' })], 1);
     expect(board.series()).toEqual([[1, 1, 100]]);
-    expect(board.breakdowns().country).toEqual([{ key: 'CN', orders: 1, gmv: '1.00' }]);
+    expect(board.breakdowns().country).toEqual([{ key: 'CN', orders: 1, fen: 100 }]);
     expect(board.breakdowns().merchant).toEqual([]);
   });
 
@@ -129,7 +129,7 @@ describe('LiveBoard series', () => {
     const board = new LiveBoard(show);
     board.apply([order(0, 1, { ts: show.startMs - GRACE * 1000 - 1 }), order(DAY + GRACE, 2)], 1);
     expect(board.series()).toEqual([]);
-    expect(board.gross()).toEqual({ gmv: '0.03', orders: 2 });
+    expect(board.gross()).toEqual({ fen: 3, orders: 2 });
   });
 
   it('hands out each changed second once, ascending, with its absolute values', () => {
@@ -165,7 +165,7 @@ describe('LiveBoard rate and peak', () => {
       1,
     );
     // 13 orders and 13,013 fen over seconds 5..9: 2.6/s and 2,602.6 fen/s.
-    const expected = { ordersPerSec: 2.6, gmvPerSec: '26.03', peakOrdersPerSec: 100, peakSecond: 4 };
+    const expected = { ordersPerSec: 2.6, fenPerSec: 2603, peakOrdersPerSec: 100, peakSecond: 4 };
     expect(board.rate(show.startMs + 10_000)).toEqual(expected);
     expect(board.rate(show.startMs + 10_999)).toEqual(expected);
     expect(board.rate(show.startMs + 11_000).ordersPerSec).toBe(12.4); // 62 orders over 6..10
@@ -177,10 +177,10 @@ describe('LiveBoard rate and peak', () => {
       times(10, () => order(-2, 100)),
       1,
     );
-    expect(board.rate(show.startMs)).toMatchObject({ ordersPerSec: 2, gmvPerSec: '2.00', peakSecond: -2 });
+    expect(board.rate(show.startMs)).toMatchObject({ ordersPerSec: 2, fenPerSec: 200, peakSecond: -2 });
     expect(board.rate(show.endMs + 10 * GRACE * 1000)).toEqual({
       ordersPerSec: 0,
-      gmvPerSec: '0.00',
+      fenPerSec: 0,
       peakOrdersPerSec: 10,
       peakSecond: -2,
     });
@@ -209,9 +209,9 @@ describe('LiveBoard breakdowns', () => {
     );
     const { country, channel, merchant } = board.breakdowns();
     expect(country.map((r) => r.key)).toEqual(['JP', 'KR', 'DE', 'MY', 'FR', 'HK', 'US', 'CA', 'GB', 'SG']);
-    expect(country[0]).toEqual({ key: 'JP', orders: 1, gmv: '9.00' });
-    expect(channel).toEqual([{ key: 'mobile', orders: 12, gmv: '55.50' }]);
-    expect(merchant).toEqual([{ key: 'm-odd', orders: 6, gmv: '33.00' }]);
+    expect(country[0]).toEqual({ key: 'JP', orders: 1, fen: 900 });
+    expect(channel).toEqual([{ key: 'mobile', orders: 12, fen: 5550 }]);
+    expect(merchant).toEqual([{ key: 'm-odd', orders: 6, fen: 3300 }]);
   });
 
   it('top() equals a full sort by GMV then key, cut to n', () => {
@@ -225,7 +225,7 @@ describe('LiveBoard breakdowns', () => {
         const expected = [...map]
           .sort(([ka, a], [kb, b]) => b.fen - a.fen || (ka < kb ? -1 : 1))
           .slice(0, n)
-          .map(([key, t]) => ({ key, orders: t.orders, gmv: `0.0${t.fen}` }));
+          .map(([key, t]) => ({ key, orders: t.orders, fen: t.fen }));
         expect(top(map, n)).toEqual(expected);
       }),
     );
@@ -284,7 +284,7 @@ describe('LiveBoard.load', () => {
     expect(board.takeChanged()).toEqual([]);
     expect(board.version).toBeGreaterThan(v0);
     expect(board.series()).toEqual([[1, 1, 100]]);
-    expect(board.net()).toEqual({ gmv: '0.50', orders: 0 });
+    expect(board.net()).toEqual({ fen: 50, orders: 0 });
   });
 });
 

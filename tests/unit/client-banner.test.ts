@@ -4,15 +4,17 @@ import { createRoot } from 'react-dom/client';
 import { describe, expect, it } from 'vitest';
 import { MilestoneBanner } from '../../client/app/milestones/MilestoneBanner.js';
 import { initialLiveState, reduceLive } from '../../client/live/state.js';
-import { PROTOCOL_VERSION, type Milestone, type Snapshot } from '../../shared/protocol.js';
+import { PROTOCOL_VERSION, type Snapshot } from '../../shared/protocol.js';
+import { decimalToFen } from '../../shared/money.js';
+import type { FenMilestone } from '../../client/live/decode.js';
 import { setupBoardDom } from '../fixtures/dom.js';
 
 setupBoardDom();
 
 const START = Date.parse('2014-11-11T00:00:00+08:00');
 const show = { startMs: START, timeZone: 'Asia/Shanghai' };
-const crossed = (amount: string, atS: number): Milestone => ({
-  amount,
+const crossed = (amount: string, atS: number): FenMilestone => ({
+  fen: decimalToFen(amount),
   kind: 'threshold',
   crossedAtMs: START + atS * 1000,
   predictedAtMs: null,
@@ -22,7 +24,7 @@ function mount() {
   const el = document.createElement('div');
   document.body.append(el);
   const root = createRoot(el);
-  const render = (milestones: Milestone[], asOfS: number, epoch: number) =>
+  const render = (milestones: FenMilestone[], asOfS: number, epoch: number) =>
     act(() => root.render(createElement(MilestoneBanner, { milestones, show, asOfMs: START + asOfS * 1000, epoch })));
   const banner = () => el.querySelector('[data-testid="milestone-banner"]')?.textContent ?? null;
   return { render, banner, unmount: () => act(() => root.unmount()) };
@@ -64,6 +66,10 @@ describe('reduceLive streamEpoch', () => {
       asOfMs: START,
       gross: { gmv: '0.00', orders: 0 },
       net: { gmv: '0.00', orders: 0 },
+      rate: { ordersPerSec: 0, gmvPerSec: '0.00', peakOrdersPerSec: 0, peakSecond: null },
+      pace: { vsLastYearPct: null, projectedGmv: null, lastYearSoFar: null },
+      breakdowns: { channel: [], country: [], category: [], merchant: [] },
+      milestones: [],
       series: [],
       sentAtMs: 1,
       lastYear: null,

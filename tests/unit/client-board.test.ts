@@ -51,8 +51,8 @@ const snapshot: Snapshot = {
     compareTo: '2014',
     clock: 'events',
   },
-  series: [[3, 7, 123_450]],
-  lastYear: { show: '2014', name: '2014', totalGmv: '57100000000.00', minuteFen: [100, 200] },
+  series: [[3, 7, '1234.50']],
+  lastYear: { show: '2014', name: '2014', totalGmv: '57100000000.00', minuteGmv: ['1.00', '2.00'] },
 };
 
 function mount(kiosk = false) {

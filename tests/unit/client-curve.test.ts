@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SeriesPoint } from '../../shared/protocol.js';
+import type { FenPoint } from '../../client/live/decode.js';
 import {
   bucketFor,
   curveModel,
@@ -8,8 +8,8 @@ import {
   timeTickStep,
 } from '../../client/charts/curve/transform.js';
 
-const flat = (seconds: number, fenPerSecond: number): SeriesPoint[] =>
-  Array.from({ length: seconds }, (_, s) => [s, 1, fenPerSecond] as SeriesPoint);
+const flat = (seconds: number, fenPerSecond: number): FenPoint[] =>
+  Array.from({ length: seconds }, (_, s) => [s, 1, fenPerSecond] as FenPoint);
 
 describe('curveModel(input)', () => {
   it('plots GMV per second in CNY for each complete second, leaving out the one still filling', () => {

@@ -14,7 +14,7 @@ const START = 1_447_171_200_000;
 setupBoardDom();
 
 /** Ten minutes in: 20 fen each second this year; last year 600 fen a minute, 1,440 minutes. */
-const series: SeriesPoint[] = Array.from({ length: 600 }, (_, s) => [s, 1, 20]);
+const series: SeriesPoint[] = Array.from({ length: 600 }, (_, s) => [s, 1, '0.20']);
 const snapshot: Snapshot = {
   v: PROTOCOL_VERSION,
   seq: 4,
@@ -55,7 +55,7 @@ const snapshot: Snapshot = {
     clock: 'events',
   },
   series,
-  lastYear: { show: '2014', name: '2014', totalGmv: '8640.00', minuteFen: Array.from({ length: 1440 }, () => 600) },
+  lastYear: { show: '2014', name: '2014', totalGmv: '8640.00', minuteGmv: Array.from({ length: 1440 }, () => '6.00') },
 };
 
 function mount(view: 'exec' | 'board', store = createLiveStore()) {

@@ -1,15 +1,16 @@
+import { decimalToFen } from '../../shared/money.js';
 import { describe, expect, it } from 'vitest';
 import { projectionBand } from '../../client/app/exec/band.js';
 import { milestoneKey, newlyCrossed } from '../../client/app/exec/notify.js';
-import type { Milestone, SeriesPoint } from '../../shared/protocol.js';
+import type { FenMilestone, FenPoint } from '../../client/live/decode.js';
 
 /** Last year: 100 fen every second of a 24-hour day, i.e. 6,000 fen a minute. */
 const LAST_YEAR_MINUTES = Array.from({ length: 1440 }, () => 6000);
 const LAST_YEAR_TOTAL = 1440 * 6000;
 
 /** This year: 200 fen/s for the first 30 minutes, then 100 fen/s, for `seconds` seconds. */
-function thisYear(seconds: number): SeriesPoint[] {
-  return Array.from({ length: seconds }, (_, s) => [s, 1, s < 1800 ? 200 : 100] as SeriesPoint);
+function thisYear(seconds: number): FenPoint[] {
+  return Array.from({ length: seconds }, (_, s) => [s, 1, s < 1800 ? 200 : 100] as FenPoint);
 }
 
 describe('projectionBand(input)', () => {
@@ -66,7 +67,7 @@ describe('projectionBand(input)', () => {
     const minutes = LAST_YEAR_MINUTES.slice();
     minutes[0] = 0;
     // Only every other second sold (200 fen each): 6,000 fen a minute, like last year.
-    const series = Array.from({ length: 300 }, (_, i) => [i * 2, 1, 200] as SeriesPoint);
+    const series = Array.from({ length: 300 }, (_, i) => [i * 2, 1, 200] as FenPoint);
     const p = projectionBand({
       series,
       lastYearMinuteFen: minutes,
@@ -105,8 +106,8 @@ describe('projectionBand(input)', () => {
 });
 
 describe('newlyCrossed(seen, milestones)', () => {
-  const m = (amount: string, crossedAtMs: number | null, kind: Milestone['kind'] = 'threshold'): Milestone => ({
-    amount,
+  const m = (amount: string, crossedAtMs: number | null, kind: FenMilestone['kind'] = 'threshold'): FenMilestone => ({
+    fen: decimalToFen(amount),
     kind,
     crossedAtMs,
     predictedAtMs: null,
@@ -121,7 +122,7 @@ describe('newlyCrossed(seen, milestones)', () => {
   it('announces each milestone once, when it is first seen crossed', () => {
     let seen = newlyCrossed(null, [m('100.00', 5), m('1000.00', null), m('500.00', null, 'last-year')]).seen;
     const second = newlyCrossed(seen, [m('100.00', 5), m('1000.00', 90), m('500.00', 70, 'last-year')]);
-    expect(second.fresh.map((x) => `${x.kind}:${x.amount}`)).toEqual(['threshold:1000.00', 'last-year:500.00']);
+    expect(second.fresh.map((x) => `${x.kind}:${x.fen}`)).toEqual(['threshold:100000', 'last-year:50000']);
     seen = second.seen;
     expect(newlyCrossed(seen, [m('100.00', 5), m('1000.00', 90), m('500.00', 70, 'last-year')]).fresh).toEqual([]);
   });

@@ -1,3 +1,5 @@
+import { formatFen } from '../../shared/money.js';
+import type { FenPoint } from '../../client/live/decode.js';
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import type { Arc, SeriesPoint, Snapshot, Tick } from '../../shared/protocol.js';
@@ -20,7 +22,8 @@ const base = {
   milestones: [],
 };
 
-function snapshot(seq: number, sentAtMs: number, series: SeriesPoint[] = []): Snapshot {
+function snapshot(seq: number, sentAtMs: number, points: [number, number, number][] = []): Snapshot {
+  const series: SeriesPoint[] = points.map(([s, n, f]) => [s, n, formatFen(f)]);
   return {
     ...base,
     seq,
@@ -41,7 +44,7 @@ function snapshot(seq: number, sentAtMs: number, series: SeriesPoint[] = []): Sn
       compareTo: '2014',
       clock: 'events',
     },
-    lastYear: { show: '2014', name: '2014', totalGmv: '9.00', minuteFen: [900] },
+    lastYear: { show: '2014', name: '2014', totalGmv: '9.00', minuteGmv: ['9.00'] },
   };
 }
 
@@ -125,7 +128,7 @@ describe('board data in the live state', () => {
       },
     ]);
     expect(state.series.map((p) => p[0])).toEqual([0, 3599]);
-    const kept: SeriesPoint[] = [[1, 1, 1]];
+    const kept: FenPoint[] = [[1, 1, 1]];
     expect(clipSeries(kept, 10)).toBe(kept);
   });
 });

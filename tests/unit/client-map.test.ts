@@ -139,12 +139,11 @@ describe('drawArcs(ctx, pool, now, style, budget)', () => {
 });
 
 describe('country heat', () => {
-  it('scales countries by GMV against the leader and ignores unknown codes and bad amounts', () => {
+  it('scales countries by GMV against the leader and ignores unknown codes', () => {
     const heat = countryHeat([
-      { key: 'CN', orders: 1, gmv: '100.00' },
-      { key: 'US', orders: 1, gmv: '25.00' },
-      { key: 'XX', orders: 1, gmv: '99.00' },
-      { key: 'JP', orders: 1, gmv: 'oops' },
+      { key: 'CN', orders: 1, fen: 10000 },
+      { key: 'US', orders: 1, fen: 2500 },
+      { key: 'XX', orders: 1, fen: 9900 },
     ]);
     expect(heat).toEqual([
       { id: '156', share: 1 },

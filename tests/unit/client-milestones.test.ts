@@ -1,5 +1,6 @@
+import { decimalToFen } from '../../shared/money.js';
 import { describe, expect, it } from 'vitest';
-import type { Milestone } from '../../shared/protocol.js';
+import type { FenMilestone } from '../../client/live/decode.js';
 import {
   advance,
   BANNER_MS,
@@ -17,8 +18,8 @@ const START = 1_447_171_200_000;
 const show = { startMs: START, timeZone: 'Asia/Shanghai' };
 const at = (h: number, m: number, s: number) => START + ((h * 60 + m) * 60 + s) * 1000;
 
-function ms(amount: string, crossedAtMs: number | null, kind: Milestone['kind'] = 'threshold'): Milestone {
-  return { amount, kind, crossedAtMs, predictedAtMs: null };
+function ms(amount: string, crossedAtMs: number | null, kind: FenMilestone['kind'] = 'threshold'): FenMilestone {
+  return { fen: decimalToFen(amount), kind, crossedAtMs, predictedAtMs: null };
 }
 
 describe('amount wording', () => {
@@ -76,8 +77,8 @@ describe('milestone banners', () => {
   it('come for crossings not seen before, and from the first snapshot only for recent ones', () => {
     const list = [ms('1000.00', at(0, 0, 5)), ms('5000.00', at(1, 0, 0)), ms('9000.00', null)];
     const now = at(1, 0, 3);
-    expect(newCrossings(list, now, new Set(), true).map((m) => m.amount)).toEqual(['5000.00']);
-    expect(newCrossings(list, now, new Set(['threshold:1000.00']), false).map((m) => m.amount)).toEqual(['5000.00']);
+    expect(newCrossings(list, now, new Set(), true).map((m) => m.fen)).toEqual([500_000]);
+    expect(newCrossings(list, now, new Set(['threshold:1000.00']), false).map((m) => m.fen)).toEqual([500_000]);
     expect(newCrossings(list, now, new Set(['threshold:1000.00', 'threshold:5000.00']), false)).toEqual([]);
   });
 

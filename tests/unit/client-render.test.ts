@@ -1,3 +1,4 @@
+import { decimalToFen } from '../../shared/money.js';
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { create as createChannels } from '../../client/charts/channels/render.js';
@@ -6,7 +7,7 @@ import { create as createCurve } from '../../client/charts/curve/render.js';
 import { curveModel } from '../../client/charts/curve/transform.js';
 import { create as createRanking, MOVE_MS } from '../../client/charts/ranking/render.js';
 import { rankRows } from '../../client/charts/ranking/transform.js';
-import type { BreakdownRow } from '../../shared/protocol.js';
+import type { FenRow } from '../../client/live/decode.js';
 
 /** jsdom does no layout: give the box the size a browser would. */
 function box(width: number, height: number): HTMLDivElement {
@@ -17,7 +18,8 @@ function box(width: number, height: number): HTMLDivElement {
   return el;
 }
 
-const rows = (pairs: [string, string][]): BreakdownRow[] => pairs.map(([key, gmv]) => ({ key, gmv, orders: 1 }));
+const rows = (pairs: [string, string][]): FenRow[] =>
+  pairs.map(([key, gmv]) => ({ key, fen: decimalToFen(gmv), orders: 1 }));
 const texts = (el: Element, sel: string) => [...el.querySelectorAll(sel)].map((n) => n.textContent);
 
 afterEach(() => document.body.replaceChildren());

@@ -1,3 +1,4 @@
+import { decodeReplayStatus } from '../../client/live/decode.js';
 // @vitest-environment jsdom
 import { act, createElement } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -52,11 +53,12 @@ function snapshotAt(asOfMs: number, seq: number): Snapshot {
 
 /** A replay connection whose server is the test: it records the controls sent. */
 function fakeConnection(status: ReplayStatus) {
+  const decoded = decodeReplayStatus(status);
   const store = createLiveStore();
   const sent: ReplayControl[] = [];
   const conn: ReplayConnection = {
     store,
-    status: { getState: () => status, subscribe: () => () => {} },
+    status: { getState: () => decoded, subscribe: () => () => {} },
     create: () => Promise.resolve({ ok: true, status }),
     join: () => Promise.resolve({ ok: true, status }),
     control: (c) => {

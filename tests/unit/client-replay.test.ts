@@ -1,3 +1,4 @@
+import { decodeReplayStatus } from '../../client/live/decode.js';
 import { describe, expect, it } from 'vitest';
 import { fractionOf, instantAt, timelineModel, timelineTicks } from '../../client/charts/timeline/transform.js';
 import { parseGoTo, zonedClock, zonedDate, zonedParts, zonedToEpoch } from '../../client/format/zoned.js';
@@ -148,7 +149,7 @@ describe('timeline transform', () => {
         { amount: '50000000000.00', kind: 'threshold', atMs: START_2014 + DAY + 1000 },
       ],
     };
-    const m = timelineModel(status, SHANGHAI, 12);
+    const m = timelineModel(decodeReplayStatus(status), SHANGHAI, 12);
     expect(m.position).toBe(0.5);
     expect(m.marks.map((k) => [k.key, k.at, k.label, k.kind])).toEqual([
       ['threshold:1000000000.00', 0.125, '¥1B', 'threshold'],

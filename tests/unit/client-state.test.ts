@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import type { SeriesPoint, Snapshot, Tick } from '../../shared/protocol.js';
+import { formatFen } from '../../shared/money.js';
+import type { FenPoint } from '../../client/live/decode.js';
+
+/** Points in fen as the wire carries them. */
+const wire = (points: FenPoint[]): SeriesPoint[] => points.map(([s, n, f]) => [s, n, formatFen(f)]);
 import { connectionMark, dataAgeMs } from '../../client/live/select.js';
 import { initialLiveState, mergeSeries, reduceLive, RESYNC_RETRY_MS } from '../../client/live/state.js';
 import type { LiveAction, LiveState } from '../../client/live/state.js';
@@ -22,7 +27,8 @@ const base: Omit<Tick, 'seq' | 'show' | 'gross' | 'series'> = {
   ordersPerArc: 0,
 };
 
-function snapshot(seq: number, gmv: string, series: SeriesPoint[] = []): Snapshot {
+function snapshot(seq: number, gmv: string, points: FenPoint[] = []): Snapshot {
+  const series = wire(points);
   return {
     ...base,
     seq,
@@ -44,8 +50,8 @@ function snapshot(seq: number, gmv: string, series: SeriesPoint[] = []): Snapsho
   };
 }
 
-function tick(seq: number, gmv: string, series: SeriesPoint[] = [], show = '2015'): Tick {
-  return { ...base, seq, show, gross: { gmv, orders: seq * 10 }, series };
+function tick(seq: number, gmv: string, points: FenPoint[] = [], show = '2015'): Tick {
+  return { ...base, seq, show, gross: { gmv, orders: seq * 10 }, series: wire(points) };
 }
 
 function run(actions: LiveAction[], from: LiveState = initialLiveState) {
@@ -192,7 +198,7 @@ describe('live state reducer', () => {
 
 describe('mergeSeries', () => {
   it('returns the same array when nothing changed and never mutates its input', () => {
-    const s: SeriesPoint[] = [[1, 1, 1]];
+    const s: FenPoint[] = [[1, 1, 1]];
     expect(mergeSeries(s, [])).toBe(s);
     const merged = mergeSeries(s, [
       [0, 9, 9],
@@ -239,23 +245,23 @@ describe('series history in chunks (protocol 3)', () => {
       {
         type: 'history',
         show: '2015',
-        series: [
+        series: wire([
           [10, 2, 200],
           [20, 1, 100],
-        ],
+        ]),
       },
       // A chunk fetched earlier (smaller values) never undoes a newer one; a chunk's copy of a
       // recent second the snapshot already has does not either.
       {
         type: 'history',
         show: '2015',
-        series: [
+        series: wire([
           [10, 1, 100],
           [3700, 3, 300],
           [4000, 4, 400],
-        ],
+        ]),
       },
-      { type: 'history', show: 'other', series: [[30, 9, 900]] },
+      { type: 'history', show: 'other', series: wire([[30, 9, 900]]) },
     ]);
     expect(state.series).toEqual([
       [10, 2, 200],
@@ -277,7 +283,7 @@ describe('series history in chunks (protocol 3)', () => {
     const { state } = run([
       { type: 'connected' },
       { type: 'snapshot', snapshot: first, atMs: 1 },
-      { type: 'history', show: '2015', series: [[10, 2, 200]] },
+      { type: 'history', show: '2015', series: wire([[10, 2, 200]]) },
       { type: 'disconnected' },
       { type: 'connected' },
       { type: 'snapshot', snapshot: again, atMs: 2 },

@@ -1,3 +1,4 @@
+import { decimalToFen } from '../../shared/money.js';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LiveService, RECENT_SECONDS } from '../../server/live/service.js';
@@ -39,7 +40,7 @@ describe('live snapshots for a whole day', () => {
     // 24 hour chunks hold the seconds before `before`.
     expect(snap.history!.chunks).toEqual(Array.from({ length: 24 }, (_, i) => i));
     let orderCount = snap.series.reduce((n, p) => n + p[1], 0);
-    let fen = snap.series.reduce((n, p) => n + p[2], 0);
+    let fen = snap.series.reduce((n, p) => n + decimalToFen(p[2]), 0);
     for (const c of snap.history!.chunks) {
       const chunk = JSON.parse(live.seriesChunk(c)!.body) as SeriesChunk;
       expect(chunk.chunk).toBe(c);
@@ -47,7 +48,7 @@ describe('live snapshots for a whole day', () => {
         expect(Math.floor(s / SERIES_CHUNK_SECONDS)).toBe(c);
         if (s >= snap.history!.before) continue;
         orderCount += o;
-        fen += f;
+        fen += decimalToFen(f);
       }
     }
     expect(orderCount).toBe(orders.length);
@@ -83,8 +84,8 @@ describe('live snapshots for a whole day', () => {
     const second = live.seriesChunk(0)!;
     expect(second.etag).not.toBe(first.etag);
     expect((JSON.parse(second.body) as SeriesChunk).series).toEqual([
-      [100, 1, 100],
-      [101, 1, 100],
+      [100, 1, '1.00'],
+      [101, 1, '1.00'],
     ]);
     expect(live.seriesChunk(-1)).toBeNull();
     expect(live.seriesChunk(24)).toBeNull();

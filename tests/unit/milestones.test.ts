@@ -14,10 +14,10 @@ describe('Milestones', () => {
   it("orders thresholds with last year's total and predicts only the next one", () => {
     const m = new Milestones(['1000.00', '50.00'], 30_000);
     const state = m.state(10_000, 100, 1_000);
-    expect(state.map((s) => [s.amount, s.kind])).toEqual([
-      ['50.00', 'threshold'],
-      ['300.00', 'last-year'],
-      ['1000.00', 'threshold'],
+    expect(state.map((s) => [s.fen, s.kind])).toEqual([
+      [5_000, 'threshold'],
+      [30_000, 'last-year'],
+      [100_000, 'threshold'],
     ]);
     // 50.00 reached but its time is not known yet: it is the "next" one and is already due.
     expect(state.map((s) => s.predictedAtMs)).toEqual([null, null, null]);
@@ -73,8 +73,8 @@ describe('LastYearCurve', () => {
 
   it('gives pace and projection against last year at the same elapsed second', () => {
     expect(curve.totalFen).toBe(1_000);
-    expect(curve.pace(2, 600)).toEqual({ vsLastYearPct: 50, projectedGmv: '15.00', lastYearSoFar: '4.00' });
-    expect(curve.pace(-1, 600)).toEqual({ vsLastYearPct: null, projectedGmv: null, lastYearSoFar: null });
+    expect(curve.pace(2, 600)).toEqual({ vsLastYearPct: 50, projectedFen: 1500, lastYearSoFarFen: 400 });
+    expect(curve.pace(-1, 600)).toEqual({ vsLastYearPct: null, projectedFen: null, lastYearSoFarFen: null });
     // Past the end of last year's day, its final total is the reference.
     expect(curve.pace(99, 1_000).vsLastYearPct).toBe(0);
   });

@@ -136,19 +136,18 @@ describe('LiveBoard past 2^53 fen', () => {
 
     const gross = BigInt(PAST) * MAX_FEN + 1n;
     expect(gross).toBeGreaterThan(1n << 53n);
-    expect(board.gross()).toEqual({ gmv: decimal(gross), orders: PAST + 1 });
-    expect(board.net()).toEqual({ gmv: decimal(gross - 2n * MAX_FEN), orders: PAST - 1 });
+    expect(board.gross()).toEqual({ fen: gross, orders: PAST + 1 });
+    expect(board.net()).toEqual({ fen: gross - 2n * MAX_FEN, orders: PAST - 1 });
     expect(board.grossFen()).toBe(Number(gross));
     expect(board.refundFen()).toBe(2 * MAX.gmv_fen);
 
-    const all = decimal(BigInt(PAST) * MAX_FEN);
     const b = board.breakdowns();
-    expect(b.channel).toEqual([{ key: 'mobile', orders: PAST + 1, gmv: decimal(gross) }]);
-    expect(b.country).toEqual([{ key: 'GB', orders: PAST + 1, gmv: decimal(gross) }]);
-    expect(b.category).toEqual([{ key: 'electronics', orders: PAST + 1, gmv: decimal(gross) }]);
+    expect(b.channel).toEqual([{ key: 'mobile', orders: PAST + 1, fen: gross }]);
+    expect(b.country).toEqual([{ key: 'GB', orders: PAST + 1, fen: gross }]);
+    expect(b.category).toEqual([{ key: 'electronics', orders: PAST + 1, fen: gross }]);
     expect(b.merchant).toEqual([
-      { key: 'm-max', orders: PAST, gmv: all },
-      { key: 'm-small', orders: 1, gmv: '0.01' },
+      { key: 'm-max', orders: PAST, fen: BigInt(PAST) * MAX_FEN },
+      { key: 'm-small', orders: 1, fen: 1 },
     ]);
 
     // The one second's figure is a double (the series and the rate are): past 2^53 fen within
@@ -160,7 +159,7 @@ describe('LiveBoard past 2^53 fen', () => {
     expect(Math.abs(fen - Number(BigInt(PAST) * MAX_FEN))).toBeLessThanOrEqual(fen * 2 ** -40);
     const rate = board.rate(MAX.ts + 1000);
     expect(rate.peakOrdersPerSec).toBe(PAST);
-    expect(BigInt(decimalToFenExact(rate.gmvPerSec))).toBeGreaterThan((1n << 53n) / 5n);
+    expect(rate.fenPerSec).toBeGreaterThan(2 ** 53 / 5);
   });
 
   it('ranks merchants past 2^53 fen by their exact sums, one fen apart', () => {
@@ -177,11 +176,11 @@ describe('LiveBoard past 2^53 fen', () => {
     // As doubles the two sums are the same number: only the exact sums tell them apart.
     expect(Number(sum)).toBe(Number(sum + 1n));
     expect(board.breakdowns().merchant).toEqual([
-      { key: 'b', orders: PAST + 1, gmv: decimal(sum + 1n) },
-      { key: 'a', orders: PAST, gmv: decimal(sum) },
+      { key: 'b', orders: PAST + 1, fen: sum + 1n },
+      { key: 'a', orders: PAST, fen: sum },
     ]);
     // A tally without the high part (as a plain map gives it) ranks as before.
-    expect(top(new Map([['x', { orders: 1, fen: 5 }]]), 3)).toEqual([{ key: 'x', orders: 1, gmv: '0.05' }]);
+    expect(top(new Map([['x', { orders: 1, fen: 5 }]]), 3)).toEqual([{ key: 'x', orders: 1, fen: 5 }]);
   });
 
   it('rebuilds the same exact state from rolled-up rows whose sums passed 2^53 fen', () => {
@@ -199,12 +198,12 @@ describe('LiveBoard past 2^53 fen', () => {
     ];
     const board = new LiveBoard(show);
     board.load(seconds, dimensions, MAX.ts);
-    expect(board.gross()).toEqual({ gmv: decimal(sum + 1n), orders: PAST + 1 });
-    expect(board.net()).toEqual({ gmv: decimal(sum + 1n - MAX_FEN), orders: PAST });
-    expect(board.breakdowns().channel).toEqual([{ key: 'mobile', orders: PAST + 1, gmv: decimal(sum + 1n) }]);
-    expect(board.breakdowns().merchant).toEqual([{ key: 'm-max', orders: PAST, gmv: decimal(sum) }]);
+    expect(board.gross()).toEqual({ fen: sum + 1n, orders: PAST + 1 });
+    expect(board.net()).toEqual({ fen: sum + 1n - MAX_FEN, orders: PAST });
+    expect(board.breakdowns().channel).toEqual([{ key: 'mobile', orders: PAST + 1, fen: sum + 1n }]);
+    expect(board.breakdowns().merchant).toEqual([{ key: 'm-max', orders: PAST, fen: sum }]);
     board.setBreakdown('merchant', [{ dimension: 'merchant', key: 'm-max', orders: PAST, ...big }]);
-    expect(board.breakdowns().merchant).toEqual([{ key: 'm-max', orders: PAST, gmv: decimal(sum) }]);
+    expect(board.breakdowns().merchant).toEqual([{ key: 'm-max', orders: PAST, fen: sum }]);
   });
 });
 
@@ -215,20 +214,20 @@ describe('last year and milestones past 2^53 fen', () => {
     expect(formatFen(curve.total)).toBe(decimal(20n * 2n ** 50n));
     expect(curve.totalFen).toBe(20 * perSecond);
     const pace = curve.pace(9, 20 * perSecond);
-    expect(pace.lastYearSoFar).toBe(decimal(10n * 2n ** 50n));
+    expect(pace.lastYearSoFarFen).toBe(10n * 2n ** 50n);
     expect(pace.vsLastYearPct).toBe(100);
-    expect(pace.projectedGmv).toBe(decimal(40n * 2n ** 50n));
+    expect(pace.projectedFen).toBe(40 * 2 ** 50);
     expect(curve.minutes()).toEqual([20 * perSecond]);
   });
 
   it('leaves out a milestone past 2^53 fen (last year, or configured) rather than throw or track it inexactly', () => {
     const m = new Milestones(['100.00', '90071992547409.92'], 2 ** 60);
-    expect(m.state(0, 0, 0).map((x) => x.amount)).toEqual(['100.00']);
+    expect(m.state(0, 0, 0).map((x) => x.fen)).toEqual([10_000]);
     // A safe threshold against a gross past 2^53, as the nearest double: reached.
     expect(m.pending(2 ** 60).map((p) => p.fen)).toEqual([10_000]);
     const safe = new Milestones([], Number.MAX_SAFE_INTEGER);
     expect(safe.state(0, 0, 0)).toEqual([
-      { amount: '90071992547409.91', kind: 'last-year', crossedAtMs: null, predictedAtMs: null },
+      { fen: Number.MAX_SAFE_INTEGER, kind: 'last-year', crossedAtMs: null, predictedAtMs: null },
     ]);
   });
 });

@@ -1,11 +1,7 @@
 import { memo } from 'react';
 import type { RankingProps } from '../../charts/ranking/Ranking.js';
-import { fenOrNull, formatCny, formatCount } from '../../format/number.js';
-
-/** An unreadable amount counts as nothing rather than breaking the card. */
-function fen(gmv: string): number {
-  return fenOrNull(gmv) ?? 0;
-}
+import { fenToNumber, formatFen, type Fen } from '../../../shared/money.js';
+import { formatCny, formatCount } from '../../format/number.js';
 
 /**
  * One dimension as rows with the exact gross and its share of the show's gross GMV
@@ -18,9 +14,10 @@ export const Breakdown = memo(function Breakdown({
   limit,
   testId,
   grossFen,
-}: RankingProps & { grossFen: number | null }) {
+}: RankingProps & { grossFen: Fen | null }) {
   const all = rows ?? [];
-  const total = grossFen ?? all.reduce((s, r) => s + fen(r.gmv), 0);
+  // Shares are proportions: the nearest doubles.
+  const total = grossFen === null ? all.reduce((s, r) => s + fenToNumber(r.fen), 0) : fenToNumber(grossFen);
   return (
     <section className="exec-card exec-breakdown" data-testid={testId}>
       <h2>{title}</h2>
@@ -29,12 +26,11 @@ export const Breakdown = memo(function Breakdown({
       ) : (
         <ol>
           {all.slice(0, limit).map((r) => {
-            const f = fen(r.gmv);
-            const share = total > 0 ? f / total : 0;
+            const share = total > 0 ? fenToNumber(r.fen) / total : 0;
             return (
-              <li key={r.key} data-key={r.key} data-gmv={r.gmv}>
+              <li key={r.key} data-key={r.key} data-gmv={formatFen(r.fen)}>
                 <span className="exec-row-name">{nameOf(r.key)}</span>
-                <span className="exec-row-value">{formatCny(f)}</span>
+                <span className="exec-row-value">{formatCny(r.fen)}</span>
                 <span className="exec-row-bar" style={{ width: `${(share * 100).toFixed(1)}%` }} aria-hidden="true" />
                 <span className="exec-row-sub">
                   {(share * 100).toFixed(1)}% · {formatCount(r.orders)} orders

@@ -1,9 +1,10 @@
 import { useMemo } from 'react';
-import type { Milestone } from '../../../shared/protocol.js';
+import type { FenMilestone } from '../../live/decode.js';
 import { formatDuration } from '../../../shared/time.js';
 import { amountWords, compactCny, formatPacePct } from '../../format/amount.js';
 import { categoryName, channelName, countryName } from '../../format/names.js';
-import { fenOrNull, formatCny, formatCount } from '../../format/number.js';
+import { fenToNumber, formatFen } from '../../../shared/money.js';
+import { formatCny, formatCount } from '../../format/number.js';
 import { zonedClock, zonedDate } from '../../format/zoned.js';
 import type { LiveStore } from '../../live/store.js';
 import { useLive } from '../../live/useLive.js';
@@ -19,9 +20,8 @@ function exactTime(ms: number, timeZone: string): string {
   return `${zonedClock(ms, timeZone)}.${String(((ms % 1000) + 1000) % 1000).padStart(3, '0')}`;
 }
 
-function milestoneName(m: Milestone): string {
-  const fen = fenOrNull(m.amount);
-  const words = fen === null ? m.amount : amountWords(fen);
+function milestoneName(m: FenMilestone): string {
+  const words = amountWords(m.fen);
   return m.kind === 'last-year' ? `last year's total (${words})` : words;
 }
 
@@ -34,19 +34,21 @@ export function ExecScreen({ store }: { store: LiveStore }) {
   const live = useLive(store);
   const { show, figures, gmvFen } = live;
   const tz = show?.timeZone ?? 'UTC';
-  const netFen = fenOrNull(figures?.net.gmv);
-  const grossFen = fenOrNull(figures?.gross.gmv);
+  const netFen = figures?.net.fen ?? null;
+  const grossFen = figures?.gross.fen ?? null;
   const elapsedSec = show !== null && figures !== null ? Math.floor((figures.asOfMs - show.startMs) / 1000) : null;
   const lastYear = live.lastYear;
-  const projectedFen = fenOrNull(figures?.pace.projectedGmv);
+  // The band is an estimate: the nearest doubles.
+  const projected = figures?.pace.projectedFen ?? null;
+  const projectedFen = projected === null ? null : fenToNumber(projected);
   const minute = elapsedSec === null ? null : Math.floor(elapsedSec / 60);
   const projection = useMemo(() => {
-    const totalFen = fenOrNull(lastYear?.totalGmv);
+    const totalFen = lastYear?.totalFen ?? null;
     if (lastYear === null || totalFen === null || elapsedSec === null) return null;
     return projectionBand({
       series: live.series,
       lastYearMinuteFen: lastYear.minuteFen,
-      lastYearTotalFen: totalFen,
+      lastYearTotalFen: fenToNumber(totalFen),
       elapsedSec,
       projectedFen,
     });
@@ -60,7 +62,7 @@ export function ExecScreen({ store }: { store: LiveStore }) {
     .sort((a, b) => (a.crossedAtMs as number) - (b.crossedAtMs as number));
   const next = (figures?.milestones ?? []).find((m) => m.crossedAtMs === null) ?? null;
   const pace = figures?.pace ?? null;
-  const lastYearSoFar = fenOrNull(pace?.lastYearSoFar);
+  const lastYearSoFar = pace?.lastYearSoFarFen ?? null;
   const b = figures?.breakdowns ?? null;
 
   return (
@@ -79,13 +81,13 @@ export function ExecScreen({ store }: { store: LiveStore }) {
       <section className="exec-card exec-figures">
         <div className="exec-figure exec-gross">
           <h2>Gross GMV</h2>
-          <output data-testid="exec-gross" data-value={figures?.gross.gmv ?? ''}>
+          <output data-testid="exec-gross" data-value={figures?.gross.fen == null ? '' : formatFen(figures.gross.fen)}>
             {gmvFen === null ? '—' : formatCny(gmvFen)}
           </output>
         </div>
         <div className="exec-figure">
           <h2>Net GMV</h2>
-          <output data-testid="exec-net" data-value={figures?.net.gmv ?? ''}>
+          <output data-testid="exec-net" data-value={netFen === null ? '' : formatFen(netFen)}>
             {netFen === null ? '—' : formatCny(netFen)}
           </output>
         </div>
@@ -156,7 +158,7 @@ export function ExecScreen({ store }: { store: LiveStore }) {
         {crossed.length === 0 && <p className="exec-muted">none crossed yet</p>}
         <ol>
           {crossed.map((m) => (
-            <li key={`${m.kind}:${m.amount}`} data-testid="exec-milestone" data-at={m.crossedAtMs ?? ''}>
+            <li key={`${m.kind}:${formatFen(m.fen)}`} data-testid="exec-milestone" data-at={m.crossedAtMs ?? ''}>
               <span>{milestoneName(m)}</span>
               <time>
                 {exactTime(m.crossedAtMs as number, tz)}

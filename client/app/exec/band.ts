@@ -1,4 +1,4 @@
-import type { SeriesPoint } from '../../../shared/protocol.js';
+import type { FenPoint } from '../../live/decode.js';
 
 /** The projected end-of-day gross with a band, fen. */
 export interface Projection {
@@ -11,7 +11,7 @@ export interface Projection {
 
 export interface ProjectionInput {
   /** This year's gross per non-empty second since the start, ascending (the live series). */
-  series: readonly SeriesPoint[];
+  series: readonly FenPoint[];
   /** Last year's gross per minute since its start. */
   lastYearMinuteFen: readonly number[];
   /** Last year's final gross, fen. */

@@ -1,10 +1,11 @@
-import type { Milestone } from '../../../shared/protocol.js';
+import { formatFen } from '../../../shared/money.js';
+import type { FenMilestone } from '../../live/decode.js';
 
 /** Milestones already seen crossed, by key; null before the first message. */
 export type SeenMilestones = ReadonlySet<string> | null;
 
-export function milestoneKey(m: Pick<Milestone, 'amount' | 'kind'>): string {
-  return `${m.kind}:${m.amount}`;
+export function milestoneKey(m: Pick<FenMilestone, 'fen' | 'kind'>): string {
+  return `${m.kind}:${formatFen(m.fen)}`;
 }
 
 /**
@@ -14,11 +15,11 @@ export function milestoneKey(m: Pick<Milestone, 'amount' | 'kind'>): string {
  */
 export function newlyCrossed(
   seen: SeenMilestones,
-  milestones: readonly Milestone[],
-): { seen: Set<string>; fresh: Milestone[] } {
+  milestones: readonly FenMilestone[],
+): { seen: Set<string>; fresh: FenMilestone[] } {
   const crossed = milestones.filter((m) => m.crossedAtMs !== null);
   const next = new Set(seen ?? []);
-  const fresh: Milestone[] = [];
+  const fresh: FenMilestone[] = [];
   for (const m of crossed) {
     const key = milestoneKey(m);
     if (next.has(key)) continue;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Milestone } from '../../../shared/protocol.js';
+import type { FenMilestone } from '../../live/decode.js';
 import { amountWords } from '../../format/amount.js';
-import { decimalToFen } from '../../../shared/money.js';
+import { formatFen } from '../../../shared/money.js';
 import { zonedClock } from '../../format/zoned.js';
 import { newlyCrossed } from './notify.js';
 import type { SeenMilestones } from './notify.js';
@@ -12,21 +12,13 @@ function currentPermission(): NotifyPermission {
   return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
 }
 
-function words(amount: string): string {
-  try {
-    return amountWords(decimalToFen(amount));
-  } catch {
-    return amount;
-  }
-}
-
 /**
  * Opt-in notifications on milestones: the permission is asked only from `ask`
  * (a button press), never on load; once granted, each milestone crossed while the
  * screen is open raises one notification. Milestones crossed before it opened are not news.
  */
 export function useMilestoneNotifications(
-  milestones: Milestone[] | null,
+  milestones: FenMilestone[] | null,
   show: { name: string; timeZone: string } | null,
 ): { permission: NotifyPermission; ask: () => void } {
   const [permission, setPermission] = useState<NotifyPermission>(currentPermission);
@@ -39,11 +31,11 @@ export function useMilestoneNotifications(
     if (fresh.length === 0 || currentPermission() !== 'granted') return;
     for (const m of fresh) {
       const at = m.crossedAtMs === null || show === null ? '' : ` at ${zonedClock(m.crossedAtMs, show.timeZone)}`;
-      const what = m.kind === 'last-year' ? `last year's total (${words(m.amount)})` : words(m.amount);
+      const what = m.kind === 'last-year' ? `last year's total (${amountWords(m.fen)})` : amountWords(m.fen);
       try {
         new Notification(`${show?.name ?? 'GMV'}: ${what} crossed`, {
           body: `Gross GMV passed ${what}${at}.`,
-          tag: m.amount,
+          tag: formatFen(m.fen),
         });
       } catch {
         // Chrome on Android grants the permission but notifies only from a service worker

@@ -1,10 +1,10 @@
 import { memo, useEffect, useRef, useState } from 'react';
-import type { Milestone } from '../../../shared/protocol.js';
+import type { FenMilestone } from '../../live/decode.js';
 import { advance, bannerText, enqueue, milestoneKey, newCrossings, NO_BANNERS } from './transform.js';
 import type { BannerQueue, ShowTimes } from './transform.js';
 
 interface Props {
-  milestones: Milestone[] | null;
+  milestones: FenMilestone[] | null;
   show: ShowTimes | null;
   asOfMs: number | null;
   /**

@@ -1,10 +1,10 @@
 import { memo, useMemo } from 'react';
-import type { Milestone } from '../../../shared/protocol.js';
+import type { FenMilestone } from '../../live/decode.js';
 import { stripItems } from './transform.js';
 import type { ShowTimes } from './transform.js';
 
 interface Props {
-  milestones: Milestone[] | null;
+  milestones: FenMilestone[] | null;
   show: ShowTimes | null;
 }
 

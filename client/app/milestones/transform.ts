@@ -1,5 +1,5 @@
-import { decimalToFen } from '../../../shared/money.js';
-import type { Milestone } from '../../../shared/protocol.js';
+import { formatFen } from '../../../shared/money.js';
+import type { FenMilestone } from '../../live/decode.js';
 import { formatDuration } from '../../../shared/time.js';
 import { amountWords, compactCny, timeOfDay } from '../../format/amount.js';
 
@@ -13,23 +13,14 @@ export const BANNER_MS = 8000;
 /** A burst of crossings (a replay, a fast simulation) queues at most this many banners. */
 export const MAX_WAITING = 3;
 
-export function milestoneKey(m: Milestone): string {
-  return `${m.kind}:${m.amount}`;
-}
-
-function fenOf(m: Milestone): number | null {
-  try {
-    return decimalToFen(m.amount);
-  } catch {
-    return null;
-  }
+export function milestoneKey(m: FenMilestone): string {
+  return `${m.kind}:${formatFen(m.fen)}`;
 }
 
 /** "10 billion", or "last year's total" for the comparison milestone. */
-export function milestoneLabel(m: Milestone): string {
+export function milestoneLabel(m: FenMilestone): string {
   if (m.kind === 'last-year') return "last year's total";
-  const fen = fenOf(m);
-  return fen === null ? m.amount : amountWords(fen);
+  return amountWords(m.fen);
 }
 
 /** Time from the show start, as announced: "00:38:28". */
@@ -38,7 +29,7 @@ export function elapsedText(atMs: number, show: ShowTimes): string {
 }
 
 /** The on-air line for a crossed milestone: "10 billion in 00:38:28", "passed last year's total at 16:31". */
-export function bannerText(m: Milestone, show: ShowTimes): string {
+export function bannerText(m: FenMilestone, show: ShowTimes): string {
   if (m.crossedAtMs === null) return '';
   if (m.kind === 'last-year') return `passed last year's total at ${timeOfDay(m.crossedAtMs, show.timeZone)}`;
   return `${milestoneLabel(m)} in ${elapsedText(m.crossedAtMs, show)}`;
@@ -50,11 +41,11 @@ export function bannerText(m: Milestone, show: ShowTimes): string {
  * board opened at noon does not celebrate midnight's milestones.
  */
 export function newCrossings(
-  next: readonly Milestone[],
+  next: readonly FenMilestone[],
   asOfMs: number,
   seen: ReadonlySet<string>,
   initial: boolean,
-): Milestone[] {
+): FenMilestone[] {
   return next.filter(
     (m) =>
       m.crossedAtMs !== null &&
@@ -101,13 +92,12 @@ export interface StripItem {
 }
 
 /** Every milestone in amount order, with when it was crossed or, for the next one, when it is expected. */
-export function stripItems(milestones: readonly Milestone[], show: ShowTimes): StripItem[] {
-  const sorted = [...milestones].sort((a, b) => (fenOf(a) ?? 0) - (fenOf(b) ?? 0));
+export function stripItems(milestones: readonly FenMilestone[], show: ShowTimes): StripItem[] {
+  const sorted = [...milestones].sort((a, b) => (a.fen < b.fen ? -1 : a.fen > b.fen ? 1 : 0));
   let nextSeen = false;
   return sorted.map((m) => {
     const key = milestoneKey(m);
-    const fen = fenOf(m);
-    const label = m.kind === 'last-year' ? `Last year ${fen === null ? '' : compactCny(fen)}` : milestoneLabel(m);
+    const label = m.kind === 'last-year' ? `Last year ${compactCny(m.fen)}` : milestoneLabel(m);
     if (m.crossedAtMs !== null) {
       const when =
         m.kind === 'last-year' ? `at ${timeOfDay(m.crossedAtMs, show.timeZone)}` : elapsedText(m.crossedAtMs, show);

@@ -1,9 +1,9 @@
 import { memo } from 'react';
-import type { SeriesPoint } from '../../../shared/protocol.js';
+import type { FenPoint } from '../../live/decode.js';
 import { Curve } from '../../charts/curve/Curve.js';
 
 interface Props {
-  series: SeriesPoint[];
+  series: FenPoint[];
   lastYearMinuteFen: number[] | null;
   lastYearName: string | null;
   elapsedSec: number | null;

@@ -1,11 +1,12 @@
+import type { Fen } from '../../../shared/money.js';
 import { memo } from 'react';
 import { formatDuration } from '../../../shared/time.js';
 import { Counter } from '../../charts/counter/Counter.js';
 import { formatUsd } from '../../format/number.js';
 
 interface Props {
-  gmvFen: number | null;
-  usdFen: number | null;
+  gmvFen: Fen | null;
+  usdFen: Fen | null;
   /** Seconds until the show starts while it has not; null once it runs. */
   startsInSec: number | null;
 }

@@ -1,22 +1,23 @@
 import { memo } from 'react';
-import type { Pace, Rate } from '../../../shared/protocol.js';
+import type { FenPace, FenRate } from '../../live/decode.js';
 import { formatDuration } from '../../../shared/time.js';
 import { compactCny, formatPacePct } from '../../format/amount.js';
-import { fenOrNull, formatCount, formatPerSec } from '../../format/number.js';
+import { formatFen } from '../../../shared/money.js';
+import { formatCount, formatPerSec } from '../../format/number.js';
 import { Stat } from './Stat.js';
 
 interface Props {
   orders: number | null;
-  rate: Rate | null;
-  pace: Pace | null;
+  rate: FenRate | null;
+  pace: FenPace | null;
   /** Whether the show compares against last year at all. */
   hasLastYear: boolean;
 }
 
 /** The row of live figures under the hero: orders, pace now, the peak so far and the pace against last year. */
 export const Kpis = memo(function Kpis({ orders, rate, pace, hasLastYear }: Props) {
-  const gmvPerSec = fenOrNull(rate?.gmvPerSec);
-  const projected = fenOrNull(pace?.projectedGmv);
+  const gmvPerSec = rate?.fenPerSec ?? null;
+  const projected = pace?.projectedFen ?? null;
   const peakAt = rate?.peakSecond ?? null;
   return (
     <div className="kpis">
@@ -36,7 +37,7 @@ export const Kpis = memo(function Kpis({ orders, rate, pace, hasLastYear }: Prop
         label="GMV / s"
         testId="gmv-per-sec"
         value={gmvPerSec === null ? null : compactCny(gmvPerSec)}
-        exact={rate?.gmvPerSec ?? null}
+        exact={gmvPerSec === null ? null : formatFen(gmvPerSec)}
       />
       <Stat
         label="Peak / s"

@@ -1,11 +1,11 @@
 import { memo } from 'react';
-import type { BreakdownRow } from '../../../shared/protocol.js';
+import type { FenRow } from '../../live/decode.js';
 import { WorldMap } from '../../charts/map/WorldMap.js';
 import { formatCount } from '../../format/number.js';
 import type { ArcBatch } from '../../live/state.js';
 
 interface Props {
-  countries: BreakdownRow[] | null;
+  countries: FenRow[] | null;
   arcs: ArcBatch;
   ordersPerArc: number;
 }

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import type { ReplayStatus } from '../../../shared/history.js';
+import type { FenReplayStatus } from '../../live/decode.js';
 import { parseGoTo } from '../../format/zoned.js';
 import { SPEED_PRESETS } from './keys.js';
 
 interface Props {
-  status: ReplayStatus;
+  status: FenReplayStatus;
   timeZone: string;
   onToggle(): void;
   onStep(seconds: number): void;

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
-import type { ReplayStatus } from '../../../shared/history.js';
 import type { ReplayStatusStore } from '../../live/connectReplay.js';
+import type { FenReplayStatus } from '../../live/decode.js';
 
-export function useReplayStatus(store: ReplayStatusStore): ReplayStatus | null {
+export function useReplayStatus(store: ReplayStatusStore): FenReplayStatus | null {
   return useSyncExternalStore(store.subscribe, store.getState, store.getState);
 }

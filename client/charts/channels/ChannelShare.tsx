@@ -1,10 +1,10 @@
 import { memo, useMemo } from 'react';
-import type { BreakdownRow } from '../../../shared/protocol.js';
+import type { FenRow } from '../../live/decode.js';
 import { useChart } from '../useChart.js';
 import { create } from './render.js';
 import { channelShares } from './transform.js';
 
-export const ChannelShares = memo(function ChannelShares({ rows }: { rows: BreakdownRow[] | null }) {
+export const ChannelShares = memo(function ChannelShares({ rows }: { rows: FenRow[] | null }) {
   const shares = useMemo(() => (rows === null ? null : channelShares(rows)), [rows]);
   const box = useChart(create, shares);
   return (

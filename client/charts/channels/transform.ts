@@ -1,5 +1,5 @@
-import { decimalToFen } from '../../../shared/money.js';
-import type { BreakdownRow } from '../../../shared/protocol.js';
+import { fenToNumber } from '../../../shared/money.js';
+import type { FenRow } from '../../live/decode.js';
 
 export const CHANNELS = ['mobile', 'pc', 'offline'] as const;
 
@@ -20,15 +20,11 @@ export interface ChannelShare {
  * swap places. Rounded by largest remainder: the shown percentages add up to
  * 100.0 exactly, as an audience will check.
  */
-export function channelShares(rows: readonly BreakdownRow[]): ChannelShare[] {
+export function channelShares(rows: readonly FenRow[]): ChannelShare[] {
   const fen = CHANNELS.map((key) => {
     const row = rows.find((r) => r.key === key);
-    if (row === undefined) return 0;
-    try {
-      return Math.max(0, decimalToFen(row.gmv));
-    } catch {
-      return 0;
-    }
+    // Shares are proportions: the nearest doubles.
+    return row === undefined ? 0 : Math.max(0, fenToNumber(row.fen));
   });
   const total = fen.reduce((s, f) => s + f, 0);
   const permille = largestRemainder(fen, total, 1000);

@@ -1,3 +1,4 @@
+import type { Fen } from '../../../shared/money.js';
 import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { formatCny } from '../../format/number.js';
 import { create } from './render.js';
@@ -5,7 +6,7 @@ import type { CounterChart } from './render.js';
 
 interface Props {
   /** Exact current GMV in fen; null before the first snapshot. */
-  targetFen: number | null;
+  targetFen: Fen | null;
 }
 
 /**

@@ -1,11 +1,12 @@
 import { select } from 'd3';
+import type { Fen } from '../../../shared/money.js';
 import { formatCny } from '../../format/number.js';
 import { INITIAL_INTERVAL_MS, nextIntervalEstimate, restAt, retarget, runDuration, valueAt } from './transform.js';
 import type { Run } from './transform.js';
 
 export interface CounterChart {
-  /** Count up toward `targetFen`; the first call shows it at once. */
-  update(targetFen: number): void;
+  /** Count up toward `targetFen`; the first call shows it at once (and any past 2^53 fen, exactly). */
+  update(targetFen: Fen): void;
   /** Refit the digits to the box. */
   resize(): void;
   destroy(): void;
@@ -37,7 +38,10 @@ export function create(el: HTMLElement): CounterChart {
 
   function draw(fen: number): void {
     shown = fen;
-    const text = formatCny(fen);
+    drawText(formatCny(fen));
+  }
+
+  function drawText(text: string): void {
     if (text === node.textContent) return;
     const refit = text.length !== (node.textContent ?? '').length;
     node.textContent = text;
@@ -66,6 +70,16 @@ export function create(el: HTMLElement): CounterChart {
 
   return {
     update(targetFen) {
+      if (typeof targetFen === 'bigint') {
+        // Past 2^53 fen a count-up in doubles would round: the exact figure, at once.
+        cancelAnimationFrame(frame);
+        frame = 0;
+        run = null;
+        shown = null;
+        target = null;
+        drawText(formatCny(targetFen));
+        return;
+      }
       if (!Number.isSafeInteger(targetFen) || targetFen === target) return;
       const now = performance.now();
       if (run === null || shown === null) {

@@ -1,11 +1,11 @@
 import { memo, useMemo, useRef } from 'react';
-import type { SeriesPoint } from '../../../shared/protocol.js';
+import type { FenPoint } from '../../live/decode.js';
 import { useChart } from '../useChart.js';
 import { create } from './render.js';
 import { curveModel } from './transform.js';
 
 interface Props {
-  series: SeriesPoint[];
+  series: FenPoint[];
   lastYearMinuteFen: number[] | null;
   /** Whole seconds since the show start on the show clock; null before the first snapshot. */
   elapsedSec: number | null;

@@ -1,4 +1,4 @@
-import type { SeriesPoint } from '../../../shared/protocol.js';
+import type { FenPoint } from '../../live/decode.js';
 
 /** One plotted point: seconds since the show start, GMV per second in CNY. */
 export interface CurvePoint {
@@ -18,7 +18,7 @@ export interface CurveModel {
 }
 
 export interface CurveInput {
-  series: readonly SeriesPoint[];
+  series: readonly FenPoint[];
   /** Last year's gross fen per minute since its start, or null without a comparison. */
   lastYearMinuteFen: readonly number[] | null;
   /** Show clock minus start, seconds (may be fractional or negative). */
@@ -56,7 +56,7 @@ export function curveModel({ series, lastYearMinuteFen, elapsedSec, maxPoints }:
   return { thisYear, lastYear, xMax, yMax: top > 0 ? top * Y_HEADROOM : 1, bucketSec };
 }
 
-function thisYearPoints(series: readonly SeriesPoint[], now: number, bucketSec: number): CurvePoint[] {
+function thisYearPoints(series: readonly FenPoint[], now: number, bucketSec: number): CurvePoint[] {
   const n = Math.ceil(now / bucketSec);
   if (n === 0) return [];
   const fen = new Float64Array(n);

@@ -1,12 +1,12 @@
 import { memo, useMemo } from 'react';
-import type { BreakdownRow } from '../../../shared/protocol.js';
+import type { FenRow } from '../../live/decode.js';
 import type { ArcBatch } from '../../live/state.js';
 import { useChart } from '../useChart.js';
 import { create } from './render.js';
 import { countryHeat } from './transform.js';
 
 interface Props {
-  countries: BreakdownRow[] | null;
+  countries: FenRow[] | null;
   arcs: ArcBatch;
 }
 

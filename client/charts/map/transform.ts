@@ -1,5 +1,5 @@
-import { decimalToFen } from '../../../shared/money.js';
-import type { BreakdownRow } from '../../../shared/protocol.js';
+import { fenToNumber } from '../../../shared/money.js';
+import type { FenRow } from '../../live/decode.js';
 import { ISO_NUMERIC } from './iso-numeric.js';
 
 /** A country's GMV as a share of the leading country's, keyed by world-atlas id. */
@@ -8,17 +8,13 @@ export interface CountryHeat {
   share: number;
 }
 
-/** Heat of the ranked buyer countries; rows with an unknown code or an unparsable amount are left out. */
-export function countryHeat(rows: readonly BreakdownRow[]): CountryHeat[] {
+/** Heat of the ranked buyer countries; rows with an unknown code are left out. */
+export function countryHeat(rows: readonly FenRow[]): CountryHeat[] {
   const fen: { id: string; fen: number }[] = [];
   for (const r of rows) {
     const id = ISO_NUMERIC.get(r.key);
     if (id === undefined) continue;
-    try {
-      fen.push({ id, fen: decimalToFen(r.gmv) });
-    } catch {
-      // A bad row must not take the map down.
-    }
+    fen.push({ id, fen: fenToNumber(r.fen) });
   }
   const max = fen.reduce((m, c) => Math.max(m, c.fen), 0);
   return max <= 0 ? [] : fen.map((c) => ({ id: c.id, share: c.fen / max }));

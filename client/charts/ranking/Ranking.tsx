@@ -1,5 +1,5 @@
 import { memo, useMemo, useRef } from 'react';
-import type { BreakdownRow } from '../../../shared/protocol.js';
+import type { FenRow } from '../../live/decode.js';
 import { useChart } from '../useChart.js';
 import { create } from './render.js';
 import { rankRows, sameRanking } from './transform.js';
@@ -8,7 +8,7 @@ import type { RankedRow } from './transform.js';
 /** One dimension's rows to list: the board's ranking chart and the exec screen's card take the same. */
 export interface RankingProps {
   title: string;
-  rows: BreakdownRow[] | null;
+  rows: FenRow[] | null;
   nameOf: (key: string) => string;
   limit: number;
   testId: string;

@@ -1,5 +1,5 @@
-import { decimalToFen } from '../../../shared/money.js';
-import type { BreakdownRow } from '../../../shared/protocol.js';
+import { fenToNumber, type Fen } from '../../../shared/money.js';
+import type { FenRow } from '../../live/decode.js';
 import { compactCny } from '../../format/amount.js';
 
 export interface RankedRow {
@@ -7,7 +7,7 @@ export interface RankedRow {
   /** Display name (text, never markup). */
   name: string;
   rank: number;
-  gmvFen: number;
+  gmvFen: Fen;
   orders: number;
   /** Bar length: share of the leader's GMV, 0..1. */
   bar: number;
@@ -16,28 +16,23 @@ export interface RankedRow {
 
 /**
  * Ranked rows, largest GMV first and ties by key, so the order is the same on
- * every board and every tick however the rows arrive. Rows whose amount does not
- * parse are left out rather than shown wrong.
+ * every board and every tick however the rows arrive (exactly, past 2^53 fen too).
  */
-export function rankRows(rows: readonly BreakdownRow[], nameOf: (key: string) => string, limit: number): RankedRow[] {
-  const parsed: { row: BreakdownRow; fen: number }[] = [];
-  for (const row of rows) {
-    try {
-      parsed.push({ row, fen: decimalToFen(row.gmv) });
-    } catch {
-      // skip the bad row
-    }
-  }
-  parsed.sort((a, b) => b.fen - a.fen || (a.row.key < b.row.key ? -1 : a.row.key > b.row.key ? 1 : 0));
+export function rankRows(rows: readonly FenRow[], nameOf: (key: string) => string, limit: number): RankedRow[] {
+  const parsed = rows.map((row) => ({ row, fen: row.fen }));
+  parsed.sort((a, b) =>
+    a.fen !== b.fen ? (b.fen > a.fen ? 1 : -1) : a.row.key < b.row.key ? -1 : a.row.key > b.row.key ? 1 : 0,
+  );
   const top = parsed.slice(0, Math.max(0, limit));
-  const max = top[0]?.fen ?? 0;
+  // Bars are geometry: the nearest doubles.
+  const max = fenToNumber(top[0]?.fen ?? 0);
   return top.map(({ row, fen }, i) => ({
     key: row.key,
     name: nameOf(row.key),
     rank: i + 1,
     gmvFen: fen,
     orders: row.orders,
-    bar: max > 0 ? Math.max(0, fen) / max : 0,
+    bar: max > 0 ? Math.max(0, fenToNumber(fen)) / max : 0,
     valueText: compactCny(fen),
   }));
 }

@@ -1,7 +1,7 @@
 import { compactCny } from '../../format/amount.js';
 import { zonedClock, zonedParts } from '../../format/zoned.js';
-import { decimalToFen } from '../../../shared/money.js';
-import type { ReplayStatus } from '../../../shared/history.js';
+import { formatFen, type Fen } from '../../../shared/money.js';
+import type { FenReplayStatus } from '../../live/decode.js';
 
 /** A milestone bookmark on the timeline. */
 export interface TimelineMark {
@@ -67,16 +67,12 @@ export function timelineTicks(fromMs: number, toMs: number, timeZone: string, ma
   return out;
 }
 
-function label(amount: string): string {
-  try {
-    return compactCny(decimalToFen(amount));
-  } catch {
-    return amount;
-  }
+function label(fen: Fen): string {
+  return compactCny(fen);
 }
 
 /** The timeline of a replay status: where the play head is, the milestone bookmarks and the hour ticks. */
-export function timelineModel(status: ReplayStatus, timeZone: string, maxTicks: number): TimelineModel {
+export function timelineModel(status: FenReplayStatus, timeZone: string, maxTicks: number): TimelineModel {
   const { fromMs, toMs } = status;
   return {
     fromMs,
@@ -85,10 +81,10 @@ export function timelineModel(status: ReplayStatus, timeZone: string, maxTicks: 
     marks: status.bookmarks
       .filter((b) => b.atMs >= fromMs && b.atMs <= toMs)
       .map((b) => ({
-        key: `${b.kind}:${b.amount}`,
+        key: `${b.kind}:${formatFen(b.fen)}`,
         at: fractionOf(b.atMs, fromMs, toMs),
         atMs: b.atMs,
-        label: b.kind === 'last-year' ? `last year ${label(b.amount)}` : label(b.amount),
+        label: b.kind === 'last-year' ? `last year ${label(b.fen)}` : label(b.fen),
         kind: b.kind,
       })),
     ticks: timelineTicks(fromMs, toMs, timeZone, maxTicks),
