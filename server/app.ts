@@ -1,27 +1,16 @@
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { Errors } from './errors.js';
-import writerPlugin from './ingest/plugin.js';
-import livePlugin from './live/plugin.js';
-import relayPlugin from './live/relay.js';
 import metricsPlugin from './metrics.js';
-import { historyRoutes } from './routes/history.js';
-import replayPlugin from './replay/plugin.js';
-import { ingestRoutes } from './routes/ingest.js';
-import { healthRoutes, readRoutes, seriesChunkRoutes } from './routes/read.js';
-import securityPlugin, { SCREEN_PATHS } from './security.js';
-import storePlugin from './store/plugin.js';
+import relayPlugin from './relay.js';
+import { ROLES, type GmvNode } from './roles.js';
+import securityPlugin from './security.js';
 import telemetryPlugin from './telemetry.js';
-
-const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
 /** Fastify's own errors, answered with our codes and words so clients see one vocabulary. */
 function translate(err: FastifyError, config: Config): { code: string; message: string } {
@@ -67,8 +56,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
-/** Builds the app: plugins, then routes. Does not listen. */
-export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+/** Builds the app: the plugins every node has, then the parts of its role (roles.ts). Does not listen. */
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<GmvNode> {
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
     // A client that trickles or stalls its upload is answered 408 and cut off after this.
@@ -130,32 +119,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(telemetryPlugin);
   await app.register(metricsPlugin, { config });
   await app.register(securityPlugin, { config });
-  // ROLE: `push` keeps no store and writes nothing; `ingest` serves no board and no sockets.
   await app.register(relayPlugin, { config });
-  if (config.role !== 'push') await app.register(storePlugin, { config });
-  // The writer first: the live state subscribes to what it commits (data flows one way).
-  if (config.role !== 'push') await app.register(writerPlugin, { config });
-  if (config.role !== 'ingest') await app.register(livePlugin, { config });
-  // Replays read the store and speak on their own socket.io server (REPLAY_PATH), on this HTTP server.
-  if (config.role === 'all') await app.register(replayPlugin, { config });
-  await app.register(healthRoutes, { config });
-  await app.register(readRoutes, { config });
-  await app.register(seriesChunkRoutes, { config });
-  // History reads the store: a push node has none (a balancer sends /api/v1/shows… elsewhere).
-  if (config.role !== 'push') await app.register(historyRoutes, { config });
-  if (config.role !== 'push') await app.register(ingestRoutes, { config });
-
-  // An ingest node serves no board.
-  if (config.role === 'ingest') return app;
-  if (existsSync(CLIENT_DIR)) {
-    await app.register(fastifyStatic, { root: CLIENT_DIR, index: 'index.html', wildcard: false });
-    // The replay and executive screens are the same page; the client picks the screen by path.
-    for (const path of SCREEN_PATHS)
-      app.get(path, { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
-  } else {
-    app.log.warn({ dir: CLIENT_DIR }, 'board not built: run `npm run build` to serve it');
-  }
-  return app;
+  return ROLES[config.role](app, config);
 }
 
 function httpError(status: number): string {

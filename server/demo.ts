@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const { url, app } = await runServer(config);
+  if (app.role !== 'all') throw new Error(`the demo runs one node that does everything, not ROLE=${app.role}`);
   const show = app.live.show;
   const newest = app.live.board.newestEventMs;
   const from = newest === null ? 0 : Math.max(0, Math.floor((newest - show.startMs) / 1000) + 1);

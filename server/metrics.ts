@@ -1,16 +1,31 @@
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { LIVE_NAMESPACE } from '../shared/protocol.js';
 import { TokenSet } from './auth.js';
 import type { Config } from './config.js';
 import { Errors } from './errors.js';
 import { FIGURES } from './live/reconcile.js';
 import type { ShedReason } from './telemetry.js';
 
+/** Readings taken at scrape time, from the parts a node has; a part it lacks reads 0. */
+export interface MetricProbes {
+  /** Board sockets connected to this node. */
+  sockets(): number;
+  /** The live state is trusted (last write succeeded). */
+  liveHealthy(): boolean;
+  /** Orders queued for the writer. */
+  pendingOrders(): number;
+  /** p99 event-loop delay as the ingest load shedder sees it, ms. */
+  loopLagMs(): number;
+  /** When the last reconciliation completed (or started, before the first), epoch ms; null: none here. */
+  lastCheckMs(): number | null;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** This app's Prometheus registry (never prom-client's global one). */
     metrics: Registry;
+    /** What each part of the node reports at scrape time: set by the parts of its role (roles.ts). */
+    probes: MetricProbes;
   }
 }
 
@@ -29,6 +44,14 @@ export default fp<{ config: Config }>(
   async (app, { config }) => {
     const registry = new Registry();
     app.decorate('metrics', registry);
+    const probes: MetricProbes = {
+      sockets: () => 0,
+      liveHealthy: () => false,
+      pendingOrders: () => 0,
+      loopLagMs: () => 0,
+      lastCheckMs: () => null,
+    };
+    app.decorate('probes', probes);
     collectDefaultMetrics({ register: registry });
     const registers = [registry];
 
@@ -129,8 +152,8 @@ export default fp<{ config: Config }>(
       help: 'Seconds since the last completed comparison (since start before the first); 0 on a node without the live state.',
       registers,
       collect() {
-        const r = app.hasDecorator('reconciliation') ? app.reconciliation : null;
-        this.set(r ? (Date.now() - (r.checkedAtMs ?? r.startedAtMs)) / 1000 : 0);
+        const at = probes.lastCheckMs();
+        this.set(at === null ? 0 : (Date.now() - at) / 1000);
       },
     });
 
@@ -145,13 +168,13 @@ export default fp<{ config: Config }>(
       requests.inc({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: reply.statusCode });
     });
 
-    // Readings taken at scrape time; each part may be absent (a node without a writer).
+    // Readings taken at scrape time from the node's parts (probes).
     new Gauge({
       name: 'gmv_live_sockets',
       help: 'Board sockets connected to this node.',
       registers,
       collect() {
-        this.set(app.hasDecorator('io') ? app.io.of(LIVE_NAMESPACE).sockets.size : 0);
+        this.set(probes.sockets());
       },
     });
     new Gauge({
@@ -159,7 +182,7 @@ export default fp<{ config: Config }>(
       help: '1 while the live state is trusted (last write succeeded), else 0.',
       registers,
       collect() {
-        this.set(app.hasDecorator('live') && app.live.healthy ? 1 : 0);
+        this.set(probes.liveHealthy() ? 1 : 0);
       },
     });
     new Gauge({
@@ -167,7 +190,7 @@ export default fp<{ config: Config }>(
       help: 'Orders queued for the writer.',
       registers,
       collect() {
-        this.set(app.hasDecorator('writer') ? app.writer.pending : 0);
+        this.set(probes.pendingOrders());
       },
     });
     new Gauge({
@@ -175,7 +198,7 @@ export default fp<{ config: Config }>(
       help: 'p99 event-loop delay over the last window, as the ingest load shedder sees it, seconds.',
       registers,
       collect() {
-        this.set(app.hasDecorator('lagGuard') ? app.lagGuard.currentLagMs / 1000 : 0);
+        this.set(probes.loopLagMs() / 1000);
       },
     });
 

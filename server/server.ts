@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyServerOptions } from 'fastify';
 import { flag, readFlags } from '../shared/cli/args.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import type { GmvNode } from './roles.js';
 
 /** Readable lines on a terminal (pino-pretty), one JSON object a line otherwise (for log shippers). */
 export function processLogger(config: Config, tty = process.stdout.isTTY === true): FastifyServerOptions['logger'] {
@@ -27,9 +28,7 @@ export const ENV_HELP =
  * The process: read config, build the app, listen, stop cleanly on signals.
  * `npm start` runs this with orders coming from outside.
  */
-export async function runServer(
-  config: Config,
-): Promise<{ app: FastifyInstance; close: () => Promise<void>; url: string }> {
+export async function runServer(config: Config): Promise<{ app: GmvNode; close: () => Promise<void>; url: string }> {
   const app = await buildApp(config, { logger: processLogger(config) });
   const url = await app.listen({ host: config.host, port: config.port });
   let closing: Promise<void> | null = null;

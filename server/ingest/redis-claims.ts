@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { Order } from '../../shared/order.js';
+import type { RedisCommands } from '../relay.js';
 import type { StoreHandle } from '../store/client.js';
 import {
   ClaimLostError,
@@ -11,11 +12,6 @@ import {
   type OrderClaims,
   type Verdict,
 } from './claims.js';
-
-/** The one Redis call the claims need (node-redis `sendCommand`), so tests and clients plug in alike. */
-export interface RedisCommands {
-  sendCommand(args: string[]): Promise<unknown>;
-}
 
 /** Options of the claim registry. */
 export interface RedisClaimsOptions {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { Namespace } from 'socket.io';
 import type { Channel, Order } from '../../shared/order.js';
-import type { Snapshot, TotalsResponse } from '../../shared/protocol.js';
+import type { ClientToServerEvents, ServerToClientEvents, Snapshot, TotalsResponse } from '../../shared/protocol.js';
 
 /**
  * Messages between nodes, sent with socket.io's `serverSideEmit` through the Redis adapter.
@@ -23,6 +23,27 @@ export const CLUSTER_EVENTS = {
   chunk: 'gmv:chunk',
 } as const;
 
+/** ingest → live: rows of a committed INSERT (in pieces of COMMIT_ROWS_PER_MESSAGE), and when. */
+export interface CommitMessage {
+  at: number;
+  rows: CompactRow[];
+}
+
+/** The messages between nodes, typed for socket.io's `serverSideEmit` and `on` (see CLUSTER_EVENTS). */
+export interface InterServerEvents {
+  [CLUSTER_EVENTS.snapshotRequest]: () => void;
+  [CLUSTER_EVENTS.snapshot]: (s: Snapshot) => void;
+  [CLUSTER_EVENTS.commit]: (msg: CommitMessage) => void;
+  /** The shows of the failed batch (each one's rollups repaired); none from an older node: the live show. */
+  [CLUSTER_EVENTS.failure]: (shows?: string[]) => void;
+  /** The chunk's index; checked on arrival, like everything that crosses the network. */
+  [CLUSTER_EVENTS.chunkRequest]: (chunk: number) => void;
+  [CLUSTER_EVENTS.chunk]: (answer: ChunkAnswer) => void;
+}
+
+/** The board's namespace, with the board's events and the messages between nodes. */
+export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
+
 /** A chunk of the live series as the live node encoded it (LiveService.seriesChunk); body null: no such chunk. */
 export interface ChunkAnswer {
   chunk: number;
@@ -30,19 +51,8 @@ export interface ChunkAnswer {
   body: string | null;
 }
 
-/**
- * Every message between nodes is an entry of the Redis stream (socket.io's streams adapter),
- * which Redis trims by entries: with every entry bounded in bytes, so is the stream
- * (`streamMaxLen`). The largest entries: a commit message (rows in pieces of this many, about
- * 80 bytes each), a tick (at most MAX_TICK_SECONDS changed seconds), a series chunk (3,600 seconds).
- */
-export const MAX_STREAM_ENTRY_BYTES = 256 * 1024;
+/** Rows per commit message, so each entry of the Redis stream stays within MAX_STREAM_ENTRY_BYTES (about 80 bytes a row). */
 export const COMMIT_ROWS_PER_MESSAGE = 2000;
-
-/** Entries the stream keeps so that it holds at most `maxBytes` (REDIS_STREAM_MAX_BYTES). */
-export function streamMaxLen(maxBytes: number): number {
-  return Math.max(100, Math.floor(maxBytes / MAX_STREAM_ENTRY_BYTES));
-}
 
 /**
  * What LiveService.applyCommitted reads of an order, as a tuple: show, refund (0/1), ts,
@@ -104,7 +114,7 @@ export function totalsOf(s: Snapshot): TotalsResponse {
  * between share the next one), broadcast to every node so they all refresh their caches.
  */
 export function answerSnapshotRequests(
-  nsp: Namespace,
+  nsp: LiveNamespace,
   snapshot: () => Snapshot,
   tickMs: number,
   active: () => boolean = () => true,
@@ -142,7 +152,7 @@ export class RemoteSnapshots {
   private askedAt = 0;
 
   constructor(
-    private readonly nsp: Namespace,
+    private readonly nsp: LiveNamespace,
     private readonly tickMs: number,
     private readonly timeoutMs: number,
     private readonly log: Logger,
@@ -212,7 +222,7 @@ export class RemoteSnapshots {
  * interval (requests in between share the next), broadcast to every node.
  */
 export function answerChunkRequests(
-  nsp: Namespace,
+  nsp: LiveNamespace,
   chunk: (i: number) => { etag: string; body: string } | null,
   tickMs: number,
   active: () => boolean = () => true,
@@ -254,7 +264,7 @@ export class RemoteChunks {
   private waiting = new Map<number, { resolve: (a: ChunkAnswer) => void; reject: (e: Error) => void }[]>();
 
   constructor(
-    private readonly nsp: Namespace,
+    private readonly nsp: LiveNamespace,
     private readonly snapshotArrival: () => number | null,
     private readonly timeoutMs: number,
   ) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import type { RedisCommands } from '../ingest/redis-claims.js';
+import type { RedisCommands } from '../relay.js';
 
 /** How long the live node's lease lasts without renewal; a node killed outright frees it after this. */
 const LEASE_MS = 5000;

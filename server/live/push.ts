@@ -1,46 +1,54 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Namespace } from 'socket.io';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { RemoteChunks, RemoteSnapshots } from './cluster.js';
-import type { LiveNamespace } from './plugin.js';
+import { RemoteChunks, RemoteSnapshots, totalsOf } from './cluster.js';
 import { serveSnapshots } from './resync.js';
+import { openBoardSockets, type BoardServer } from './sockets.js';
+import type { LiveSource } from './source.js';
 
 /** How long a push node waits for the live node's snapshot. */
 const SNAPSHOT_TIMEOUT_MS = 3000;
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The live node's snapshots, on a push node (ROLE=push). */
-    remoteSnapshots: RemoteSnapshots;
-    /** The live node's series chunks, on a push node (ROLE=push). */
-    remoteChunks: RemoteChunks;
-  }
+/** What a push node holds. */
+export interface PushPart {
+  io: BoardServer;
+  /** The live node's snapshots. */
+  remoteSnapshots: RemoteSnapshots;
+  /** The live node's series chunks. */
+  remoteChunks: RemoteChunks;
+  source: LiveSource;
 }
 
 /**
- * A push node: no store, no loop. Ticks arrive from the live node's broadcasts through the
- * adapter and reach this node's sockets untouched, so seq and payloads match every node.
- * Only snapshots (on connect and on resync) are asked of the live node.
+ * A push node (ROLE=push): no store, no loop. Ticks arrive from the live node's broadcasts
+ * through the adapter and reach this node's sockets untouched, so seq and payloads match every
+ * node. Only snapshots (on connect and on resync) and series chunks are asked of the live node.
  */
-export function servePush(
-  app: FastifyInstance,
-  nsp: LiveNamespace,
-  config: Config,
-  log: FastifyBaseLogger,
-): () => void {
-  const snapshots = new RemoteSnapshots(nsp as unknown as Namespace, config.tickMs, SNAPSHOT_TIMEOUT_MS, log);
-  app.decorate('remoteSnapshots', snapshots);
-  const chunks = new RemoteChunks(nsp as unknown as Namespace, () => snapshots.lastArrival, SNAPSHOT_TIMEOUT_MS);
-  app.decorate('remoteChunks', chunks);
+export function servePush(app: FastifyInstance, config: Config): PushPart {
+  const log = app.log.child({ module: 'live' });
+  const sockets = openBoardSockets(app, config, log);
+  const snapshots = new RemoteSnapshots(sockets.nsp, config.tickMs, SNAPSHOT_TIMEOUT_MS, log);
+  const chunks = new RemoteChunks(sockets.nsp, () => snapshots.lastArrival, SNAPSHOT_TIMEOUT_MS);
   const stopSnapshots = serveSnapshots(
-    nsp,
+    sockets.nsp,
     config.tickMs,
     () => snapshots.get(),
     (err) => log.warn({ err: String(err) }, 'no snapshot for a board'),
   );
-  return () => {
+  app.addHook('preClose', async () => {
+    sockets.stopSlow();
     stopSnapshots();
     snapshots.close();
     chunks.close();
+    await sockets.close();
+  });
+  return {
+    io: sockets.io,
+    remoteSnapshots: snapshots,
+    remoteChunks: chunks,
+    // The live node's (cached) snapshot: the same figures its boards show.
+    source: {
+      totals: async () => totalsOf(await snapshots.get()),
+      seriesChunk: (chunk) => chunks.get(chunk),
+    },
   };
 }

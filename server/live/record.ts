@@ -99,8 +99,8 @@ export class OnAirRecorder {
  * plugin's last tick (preClose) and before the store closes (onClose hooks run
  * last-registered first, and the store registered before the live plugin).
  */
-export function recordOnAir(app: FastifyInstance, show: string, log: Logger): OnAirRecorder {
-  const recorder = new OnAirRecorder(app.store, show, log);
+export function recordOnAir(app: FastifyInstance, store: StoreHandle, show: string, log: Logger): OnAirRecorder {
+  const recorder = new OnAirRecorder(store, show, log);
   app.addHook('onClose', () => recorder.close());
   return recorder;
 }

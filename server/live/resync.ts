@@ -1,9 +1,6 @@
-import type { Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../../shared/protocol.js';
-import type { LiveNamespace } from './plugin.js';
-
-/** A board's socket on the live namespace. */
-export type BoardSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+import type { Snapshot } from '../../shared/protocol.js';
+import type { LiveNamespace } from './cluster.js';
+import type { BoardSocket } from './sockets.js';
 
 /**
  * Boards asking for a snapshot within this long of each other get one message, encoded once:

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenSet } from '../auth.js';
 import type { Config } from '../config.js';
 import { Errors, RETRY_AFTER_SECONDS } from '../errors.js';
+import type { WriterPart } from '../ingest/start.js';
 import { ClaimedElsewhereError, OverloadedError, StoreUnavailableError } from '../ingest/writer.js';
 import { gunzipLimited } from '../ingest/decode.js';
 import { decodeOrders } from '../ingest/batch.js';
@@ -20,11 +21,13 @@ const rejectionSchema = {
 } as const;
 
 /** POST /api/v1/orders: validate, deduplicate, commit to ClickHouse, then answer. */
-export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> = async (
+  app,
+  { config, writer, lagGuard },
+) => {
   const tokens = new TokenSet(config.ingestTokens);
   const categories = new Set(config.categories);
   const ctx = { shows: config.shows, categories };
-  const writer = app.writer;
   const secrets = config.ingestHmacSecrets;
   const replays = new ReplayCache();
   const signatures = new WeakMap<FastifyRequest, PendingSignature>();
@@ -84,8 +87,8 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
           signatures.set(req, pending);
         }
         // Refuse before reading the body when the process is already behind.
-        if (app.lagGuard.overloaded || writer.pending >= config.limits.pendingOrders) {
-          app.telemetry.emit('shed', app.lagGuard.overloaded ? 'lag' : 'queue');
+        if (lagGuard.overloaded || writer.pending >= config.limits.pendingOrders) {
+          app.telemetry.emit('shed', lagGuard.overloaded ? 'lag' : 'queue');
           reply.header('retry-after', String(RETRY_AFTER_SECONDS));
           throw new Errors.OVERLOADED();
         }

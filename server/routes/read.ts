@@ -2,7 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { SERIES_CHUNK_PATH, type TotalsResponse } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
-import { totalsOf } from '../live/cluster.js';
+import type { LiveSource } from '../live/source.js';
+import type { StoreHandle } from '../store/client.js';
 import { readTotals, totalsParts } from '../store/board.js';
 import { totalsAtInstant } from './history.js';
 import { instantParam, showParam, tokenParam } from './params.js';
@@ -12,8 +13,17 @@ const part = {
   properties: { gmv: { type: 'string', pattern: '^-?\\d+\\.\\d{2}$' }, orders: { type: 'integer' } },
 } as const;
 
+/** What the read routes answer from: the live show's source and the store, where the node has them. */
+export interface ReadOptions {
+  config: Config;
+  /** The live show as this node serves it (null on a node that serves no board). */
+  live: LiveSource | null;
+  /** The stored shows (null on a node without a store). */
+  store: StoreHandle | null;
+}
+
 /** Read side: totals of the live show (from the live state) or of any stored show (from ClickHouse). */
-export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+export const readRoutes: FastifyPluginAsync<ReadOptions> = async (app, { config, live, store }) => {
   app.get<{ Querystring: { show?: string; at?: string } }>(
     '/api/v1/totals',
     {
@@ -48,22 +58,19 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
     async (req): Promise<TotalsResponse> => {
       if (req.query.at !== undefined) {
         // Time travel reads the store, which a push node does not have.
-        if (!app.hasDecorator('store')) throw new Errors.NOT_CONFIGURED('this node serves only the live show');
-        return totalsAtInstant(app.store, config, req.query.show, req.query.at);
+        if (!store) throw new Errors.NOT_CONFIGURED('this node serves only the live show');
+        return totalsAtInstant(store, config, req.query.show, req.query.at);
       }
       const id = req.query.show ?? config.liveShow;
-      if (id === config.liveShow && app.hasDecorator('live')) return app.live.totals();
-      if (id === config.liveShow && app.hasDecorator('remoteSnapshots')) {
-        // A push node: the live node's (cached) snapshot, the same figures its boards show.
-        const snapshot = await app.remoteSnapshots.get().catch(() => {
+      if (id === config.liveShow && live) {
+        return live.totals().catch(() => {
           throw new Errors.NOT_READY('the live node does not answer');
         });
-        return totalsOf(snapshot);
       }
       const show = config.shows.find((s) => s.id === id);
       if (!show) throw new Errors.SHOW_UNKNOWN(id);
-      if (!app.hasDecorator('store')) throw new Errors.NOT_CONFIGURED('this node serves only the live show');
-      const t = await readTotals(app.store, id);
+      if (!store) throw new Errors.NOT_CONFIGURED('this node serves only the live show');
+      const t = await readTotals(store, id);
       return {
         show: id,
         asOf: new Date(Math.min(Date.now(), show.endMs)).toISOString(),
@@ -80,7 +87,7 @@ export const readRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { 
  * recent seconds). Served from the live state, encoded once per change, with an ETag: a board
  * that reconnects revalidates its chunks (304) instead of downloading the day again.
  */
-export const seriesChunkRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+export const seriesChunkRoutes: FastifyPluginAsync<Omit<ReadOptions, 'store'>> = async (app, { config, live }) => {
   app.get<{ Params: { chunk: string } }>(
     `${SERIES_CHUNK_PATH}/:chunk`,
     {
@@ -98,13 +105,10 @@ export const seriesChunkRoutes: FastifyPluginAsync<{ config: Config }> = async (
     },
     async (req, reply) => {
       const chunk = Number(req.params.chunk);
-      let encoded: { etag: string; body: string | null } | null;
-      if (app.hasDecorator('live')) encoded = app.live.seriesChunk(chunk);
-      else if (app.hasDecorator('remoteChunks')) {
-        encoded = await app.remoteChunks.get(chunk).catch(() => {
-          throw new Errors.NOT_READY('the live node does not answer');
-        });
-      } else throw new Errors.NOT_CONFIGURED('this node serves no live show');
+      if (!live) throw new Errors.NOT_CONFIGURED('this node serves no live show');
+      const encoded = await live.seriesChunk(chunk).catch(() => {
+        throw new Errors.NOT_READY('the live node does not answer');
+      });
       if (!encoded || encoded.body === null) throw new Errors.NOT_FOUND(`${SERIES_CHUNK_PATH}/${chunk}`);
       void reply.header('etag', encoded.etag).header('cache-control', 'no-cache');
       if (req.headers['if-none-match'] === encoded.etag) return reply.code(304).send();
@@ -113,31 +117,14 @@ export const seriesChunkRoutes: FastifyPluginAsync<{ config: Config }> = async (
   );
 };
 
-/** Liveness and readiness probes. */
-export const healthRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+/** Liveness and readiness probes; `ready` is the node's own readiness (see roles.ts), throwing NOT_READY. */
+export const healthRoutes: FastifyPluginAsync<{ ready: () => Promise<Record<string, unknown>> }> = async (
+  app,
+  { ready },
+) => {
   app.get('/healthz', { schema: { summary: 'The process is up', tags: ['health'] } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { summary: 'ClickHouse reachable and schema ready', tags: ['health'] } }, async () => {
     if (app.relay && !app.relay.ready) throw new Errors.NOT_READY('Redis is unreachable');
-    if (config.role === 'push') {
-      // Ready when the live node answers: without it this node would serve no snapshot.
-      const s = await app.remoteSnapshots.get().catch(() => {
-        throw new Errors.NOT_READY('the live node does not answer');
-      });
-      return { status: 'ready', role: config.role, seq: s.seq };
-    }
-    if (app.hasDecorator('liveLease') && app.liveLease && !app.liveLease.held) {
-      throw new Errors.NOT_READY('another live node holds the show');
-    }
-    const ping = await app.store.client.ping();
-    if (!ping.success) throw new Errors.NOT_READY('ClickHouse is unreachable');
-    // Ready means reachable with the schema in place; a failing write shows in `writes`
-    // (and as 503 on ingest), so a balancer does not take the board off the air for it.
-    return {
-      status: 'ready',
-      schema: app.schemaVersion,
-      store: app.store.kind,
-      role: config.role,
-      writes: !app.hasDecorator('live') || app.live.healthy ? 'ok' : 'failing',
-    };
+    return ready();
   });
 };

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
@@ -23,7 +23,7 @@ const START = Date.UTC(2014, 10, 10, 16, 0, 0);
 /** 00:38:28 show time. */
 const TARGET = START + (38 * 60 + 28) * 1000;
 
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 let browser: Browser;
 /** Gross fen of the raw sales before each instant we look at, from the generator itself. */

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShareLinks } from '../../server/auth.js';
@@ -11,7 +11,7 @@ const VIEW = 'view-token-0123456789abcdef';
 const ADMIN = 'admin-token-0123456789abcdef';
 const SECRET = 'share-secret-0123456789abcdef0123456789';
 const dir = tempDir('access');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 beforeAll(async () => {
   ({ app, url } = await startApp(dir.path, { VIEW_TOKENS: VIEW, ADMIN_TOKENS: ADMIN, SHARE_SECRET: SECRET }));

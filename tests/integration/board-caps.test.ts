@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBoard } from '../../client/live/connect.js';
@@ -9,7 +9,7 @@ import { startApp, until } from '../fixtures/app.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('board-caps');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 beforeAll(async () => {
   ({ app, url } = await startApp(dir.path, { MAX_BOARDS: '10', MAX_BOARDS_PER_ADDRESS: '2' }));

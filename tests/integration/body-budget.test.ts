@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectOrders, startApp } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
@@ -9,7 +9,7 @@ const BODY = 64 * 1024;
 const METRICS = 'metrics-token-0123456789abcdef';
 
 const dir = tempDir('body-budget');
-let app: FastifyInstance;
+let app: AllNode;
 let port: number;
 beforeAll(async () => {
   ({ app } = await startApp(dir.path, {

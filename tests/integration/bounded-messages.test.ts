@@ -1,13 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_TICK_SECONDS } from '../../server/live/plugin.js';
+import { MAX_TICK_SECONDS } from '../../server/live/node.js';
 import { injectOrders, liveClient, startApp, until } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
 import { tempDir } from '../fixtures/server.js';
 
 const START_S = Date.parse('2015-11-11T00:00:00+08:00') / 1000;
 const dir = tempDir('bounded-messages');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 beforeAll(async () => {
   ({ app, url } = await startApp(dir.path));

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INSERTED_TABLES } from '../../server/store/durability.js';
 import { injectOrders, startApp } from '../fixtures/app.js';
@@ -6,14 +6,14 @@ import { ndjson, order } from '../fixtures/orders.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('durability');
-let app: FastifyInstance | undefined;
+let app: AllNode | undefined;
 afterAll(async () => {
   await app?.close();
   dir.remove();
 });
 
 /** The fsync settings each inserted table has, as ClickHouse reports them. */
-async function fsyncOf(a: FastifyInstance): Promise<Record<string, string>> {
+async function fsyncOf(a: AllNode): Promise<Record<string, string>> {
   const rs = await a.store.query({
     query: `SELECT name, engine_full FROM system.tables WHERE database = {db:String} AND name IN {names:Array(String)}`,
     query_params: { db: a.store.db, names: [...INSERTED_TABLES] },

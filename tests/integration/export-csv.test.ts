@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../fixtures/app.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('export-csv');
-let app: FastifyInstance;
+let app: AllNode;
 const S = Date.parse('2015-11-11T00:00:00+08:00');
 const MIN = 60_000;
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveClient, startApp, until, type LiveSocket, injectOrders } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
@@ -6,7 +6,7 @@ import { freePort, tempDir } from '../fixtures/server.js';
 
 const METRICS = 'metrics-token-0123456789abcdef';
 const dir = tempDir('faults');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 let port: number;
 beforeAll(async () => {

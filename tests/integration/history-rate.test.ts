@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../fixtures/app.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('history-rate');
-let app: FastifyInstance;
+let app: AllNode;
 beforeAll(async () => {
   ({ app } = await startApp(dir.path, { RATE_LIMIT_READ_PER_MIN: '3' }));
 });

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { loadDay } from '../../server/tools/day.js';
@@ -32,7 +32,7 @@ const IST: ShowConfig = {
   milestones: ['1000'],
   graceSeconds: 0,
 };
-let app: FastifyInstance;
+let app: AllNode;
 const S = Date.parse('2014-11-11T00:00:00+08:00');
 const H = 3_600_000;
 

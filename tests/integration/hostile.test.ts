@@ -1,13 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, injectOrders, grossTotals } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('hostile');
-let app: FastifyInstance;
+let app: AllNode;
 beforeAll(async () => {
   ({ app } = await startApp(dir.path, { MAX_BODY_BYTES: String(1024 * 1024) }));
 });

@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
 import { liveClient, startApp, until, injectOrders } from '../fixtures/app.js';
 import { TOKEN, tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('ingest');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 
 beforeAll(async () => {

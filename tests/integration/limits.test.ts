@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, injectOrders } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('limits');
-let app: FastifyInstance;
+let app: AllNode;
 beforeAll(async () => {
   ({ app } = await startApp(dir.path, { MAX_BODY_BYTES: '4096', MAX_BATCH_LINES: '5', MAX_LINE_BYTES: '300' }));
 });

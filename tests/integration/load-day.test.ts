@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { dropShow, storedOrders } from '../../server/store/bulk.js';
@@ -11,7 +11,7 @@ import { startApp } from '../fixtures/app.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('loadday');
-let app: FastifyInstance;
+let app: AllNode;
 beforeAll(async () => {
   ({ app } = await startApp(dir.path));
 });

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import metricsPlugin from '../../server/metrics.js';
@@ -10,7 +11,7 @@ import { TOKEN, tempDir } from '../fixtures/server.js';
 const METRICS = 'metrics-token-0123456789abcdef';
 const ADMIN = 'admin-token-0123456789abcdef';
 const dir = tempDir('metrics');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertOrders } from '../../server/store/orders.js';
 import { MAX_ORDER_FEN } from '../../shared/money.js';
@@ -13,7 +13,7 @@ import { tempDir } from '../fixtures/server.js';
 // largest the validator accepts (10,000,000.00 GBP, the dearest currency of the 2015 show), all
 // in one second and one merchant: the hostile case for every per-second and per-key sum.
 const dir = tempDir('money-overflow');
-let app: FastifyInstance;
+let app: AllNode;
 
 const MAX_AMOUNT = (MAX_ORDER_FEN / 100).toFixed(2);
 const TS = '2015-11-11T00:00:05.250+08:00';

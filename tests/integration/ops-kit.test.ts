@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectOrders, startApp } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
@@ -10,7 +10,7 @@ import { tempDir } from '../fixtures/server.js';
 
 const METRICS = 'metrics-token-0123456789abcdef';
 const dir = tempDir('ops-kit');
-let app: FastifyInstance;
+let app: AllNode;
 
 beforeAll(async () => {
   ({ app } = await startApp(dir.path, { METRICS_TOKENS: METRICS, RECONCILE_MS: '200' }));

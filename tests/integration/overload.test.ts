@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
@@ -6,7 +6,7 @@ import { TOKEN, tempDir } from '../fixtures/server.js';
 
 const METRICS = 'metrics-token-0123456789abcdef';
 const dir = tempDir('overload');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 beforeAll(async () => {
   ({ app, url } = await startApp(dir.path, {

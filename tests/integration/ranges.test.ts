@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { loadDay } from '../../server/tools/day.js';
@@ -8,7 +8,7 @@ import { startApp } from '../fixtures/app.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('ranges');
-let app: FastifyInstance;
+let app: AllNode;
 const config = loadConfig({});
 const show = config.shows.find((s) => s.id === '2014')!;
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
@@ -17,7 +17,7 @@ import { tempDir } from '../fixtures/server.js';
 const dir = tempDir('rebuild-race');
 const log = pino({ level: 'silent' });
 const shows = loadConfig({}).shows;
-let app: FastifyInstance;
+let app: AllNode;
 
 beforeAll(async () => {
   ({ app } = await startApp(dir.path));

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Difference } from '../../server/live/reconcile.js';
 import { readTotals } from '../../server/store/board.js';
@@ -12,7 +12,7 @@ import { tempDir } from '../fixtures/server.js';
 // a sum of the totals.
 const METRICS = 'metrics-token-0123456789abcdef';
 const dir = tempDir('reconcile');
-let app: FastifyInstance;
+let app: AllNode;
 
 beforeAll(async () => {
   ({ app } = await startApp(dir.path, {

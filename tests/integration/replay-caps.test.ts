@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPLAY_NAMESPACE, REPLAY_PATH, type ReplayAck } from '../../shared/history.js';
@@ -8,7 +8,7 @@ import { create, type ReplaySocket } from '../fixtures/replay.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('replay-caps');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 beforeAll(async () => {
   ({ app, url } = await startApp(dir.path, { MAX_REPLAYS: '8', MAX_REPLAYS_PER_ADDRESS: '2' }));

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
@@ -16,7 +16,7 @@ import { tempDir } from '../fixtures/server.js';
 // A replay session on the real store, with reads that can be held in flight: what
 // viewers see and what controls do while a frame's read has not come back yet.
 const dir = tempDir('replay-session');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 let ctx: ReplayContext;
 const T0 = Date.parse('2015-11-11T00:00:00+08:00');

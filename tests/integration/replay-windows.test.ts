@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPLAY_NAMESPACE, REPLAY_PATH } from '../../shared/history.js';
@@ -15,7 +15,7 @@ import { tempDir } from '../fixtures/server.js';
 // Finished shows whose windows are not whole hours or whole minutes: replays keep a
 // context for them, and its minute and hour buckets must still match the raw orders.
 const dir = tempDir('replay-windows');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 
 const base = DEFAULT_SHOWS[0]!;

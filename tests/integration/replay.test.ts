@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
@@ -24,7 +24,7 @@ import {
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('replay');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 const T0 = Date.parse('2014-11-11T00:00:00+08:00');
 const AT_38_28 = Date.parse('2014-11-11T00:38:28+08:00');

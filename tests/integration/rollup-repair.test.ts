@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { openStore, type StoreHandle } from '../../server/store/client.js';
@@ -9,7 +9,7 @@ import { ndjson, order } from '../fixtures/orders.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('rollup-repair');
-let app: FastifyInstance;
+let app: AllNode;
 // No reconciliation during the file: a drift it found would repair the live show on its own.
 const ENV = { RECONCILE_MS: '3600000' };
 beforeAll(async () => {

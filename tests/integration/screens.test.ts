@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../fixtures/app.js';
 import { tempDir } from '../fixtures/server.js';
 
 const VIEW = 'view-token-0123456789abcdef';
 const dir = tempDir('screens');
-let app: FastifyInstance;
+let app: AllNode;
 beforeAll(async () => {
   if (!existsSync('dist/client/index.html')) throw new Error('the board is not built: run `npm run build` first');
   ({ app } = await startApp(dir.path, { VIEW_TOKENS: VIEW }));

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, injectOrders, grossTotals } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
@@ -10,7 +10,7 @@ const OLD_SECRET = 'old-secret-0123456789abcdef0123456789';
 const NEW_SECRET = 'new-secret-0123456789abcdef0123456789';
 
 const dir = tempDir('signature');
-let app: FastifyInstance;
+let app: AllNode;
 beforeAll(async () => {
   ({ app } = await startApp(dir.path, { INGEST_HMAC_SECRETS: `${OLD_SECRET},${NEW_SECRET}` }));
 });

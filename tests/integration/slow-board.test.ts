@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket as Client } from 'socket.io-client';
 import {
@@ -19,7 +19,7 @@ const STALLED_AGENT = 'stalled-board';
 const SHOW_START_S = Date.parse('2015-11-11T00:00:00+08:00') / 1000;
 
 const dir = tempDir('slow-board');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 beforeAll(async () => {
   ({ app, url } = await startApp(dir.path, { MAX_SOCKET_BUFFER_BYTES: String(64 * 1024) }));

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPLAY_NAMESPACE, REPLAY_PATH, type ReplayAck } from '../../shared/history.js';
@@ -14,7 +14,7 @@ import { tempDir } from '../fixtures/server.js';
 type Transport = 'websocket' | 'polling';
 
 const dir = tempDir('socket-paths');
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 let closed = false;
 const sent: Record<string, unknown>[] = [];

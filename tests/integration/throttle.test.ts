@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, injectOrders } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
@@ -10,7 +10,7 @@ const THIRD_TOKEN = 'third-token-0123456789abcdef';
 const REQUEST_TIMEOUT_MS = 1000;
 
 const dir = tempDir('throttle');
-let app: FastifyInstance;
+let app: AllNode;
 let port: number;
 beforeAll(async () => {
   ({ app } = await startApp(dir.path, {

@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode, IngestNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grossTotals, injectOrders, liveClient, parsedOrder, startApp, until } from '../fixtures/app.js';
+import { grossTotals, injectOrders, liveClient, parsedOrder, startApp, startNode, until } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
 import { startRedis, type RedisProcess } from '../fixtures/redis.js';
 import { createClient } from 'redis';
-import { COMMIT_ROWS_PER_MESSAGE, MAX_STREAM_ENTRY_BYTES, streamMaxLen } from '../../server/live/cluster.js';
+import { COMMIT_ROWS_PER_MESSAGE } from '../../server/live/cluster.js';
+import { MAX_STREAM_ENTRY_BYTES, streamMaxLen } from '../../server/relay.js';
 import { tempDir } from '../fixtures/server.js';
 
 // A live node and an ingest node over one store. In production the store is a ClickHouse
@@ -12,14 +13,18 @@ import { tempDir } from '../fixtures/server.js';
 const dir = tempDir('scale-ingest');
 const METRICS = 'metrics-token-0123456789abcdef';
 let redis: RedisProcess;
-let live: FastifyInstance;
+let live: AllNode;
 let liveUrl: string;
-let ingest: FastifyInstance;
+let ingest: IngestNode;
 
 beforeAll(async () => {
   redis = await startRedis();
   ({ app: live, url: liveUrl } = await startApp(dir.path, { REDIS_URL: redis.url, RECONCILE_MS: '200' }));
-  ({ app: ingest } = await startApp(dir.path, { REDIS_URL: redis.url, ROLE: 'ingest', METRICS_TOKENS: METRICS }));
+  ({ app: ingest } = await startNode<IngestNode>(dir.path, {
+    REDIS_URL: redis.url,
+    ROLE: 'ingest',
+    METRICS_TOKENS: METRICS,
+  }));
 });
 
 afterAll(async () => {

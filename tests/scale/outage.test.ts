@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grossTotals, injectOrders, liveClient, startApp, until } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
@@ -7,7 +7,7 @@ import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('scale-outage');
 let redis: RedisProcess;
-let app: FastifyInstance;
+let app: AllNode;
 let url: string;
 
 beforeAll(async () => {

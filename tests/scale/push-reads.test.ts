@@ -1,17 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import type { PushNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from '../fixtures/app.js';
+import { startNode } from '../fixtures/app.js';
 import { startRedis, type RedisProcess } from '../fixtures/redis.js';
 import { tempDir } from '../fixtures/server.js';
 
 // A push node keeps no store: reads that need one are refused by name, never a 500.
 const dir = tempDir('scale-push-reads');
 let redis: RedisProcess;
-let app: FastifyInstance;
+let app: PushNode;
 
 beforeAll(async () => {
   redis = await startRedis();
-  ({ app } = await startApp(dir.path, { ROLE: 'push', REDIS_URL: redis.url, INGEST_TOKENS: '' }));
+  ({ app } = await startNode<PushNode>(dir.path, { ROLE: 'push', REDIS_URL: redis.url, INGEST_TOKENS: '' }));
 });
 afterAll(async () => {
   await app?.close();

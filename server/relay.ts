@@ -1,8 +1,25 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import fp from 'fastify-plugin';
 import { createClient } from 'redis';
-import type { Config } from '../config.js';
-import { streamMaxLen } from './cluster.js';
+import type { Config } from './config.js';
+
+/** The one Redis call the claims and the live lease need (node-redis `sendCommand`), so tests and clients plug in alike. */
+export interface RedisCommands {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/**
+ * Every message between nodes is an entry of the Redis stream (socket.io's streams adapter),
+ * which Redis trims by entries: with every entry bounded in bytes, so is the stream
+ * (`streamMaxLen`). The largest entries: a commit message (COMMIT_ROWS_PER_MESSAGE rows, about
+ * 80 bytes each), a tick (at most MAX_TICK_SECONDS changed seconds), a series chunk (3,600 seconds).
+ */
+export const MAX_STREAM_ENTRY_BYTES = 256 * 1024;
+
+/** Entries the stream keeps so that it holds at most `maxBytes` (REDIS_STREAM_MAX_BYTES). */
+export function streamMaxLen(maxBytes: number): number {
+  return Math.max(100, Math.floor(maxBytes / MAX_STREAM_ENTRY_BYTES));
+}
 
 /** A node-redis client (redis@5+, which the streams adapter drives like redis@4). */
 export type RedisClient = ReturnType<typeof createClient>;

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { StoreHandle } from '../store/client.js';
+import { MemoryClaims, type OrderClaims } from './claims.js';
+import { LagGuard } from './guard.js';
+import { RedisClaims } from './redis-claims.js';
+import { IngestWriter } from './writer.js';
+
+/** What a node that takes orders holds. */
+export interface WriterPart {
+  /** The one group-commit writer of this process. */
+  writer: IngestWriter;
+  /** The event-loop lag that sheds ingest load. */
+  lagGuard: LagGuard;
+}
+
+/**
+ * The one group-commit writer of this process. It reports downstream only, by its events
+ * (`committed`, `failed`): the live node subscribes to them, an ingest node relays them to the
+ * live node. With REDIS_URL, dedup holds across nodes (RedisClaims).
+ */
+export function startWriter(app: FastifyInstance, config: Config, store: StoreHandle): WriterPart {
+  const log = app.log.child({ module: 'ingest' });
+  const claims: OrderClaims = app.relay ? new RedisClaims(app.relay.redis, store, log) : new MemoryClaims(store, log);
+  const writer = new IngestWriter({
+    store,
+    claims,
+    log,
+    maxPending: config.limits.pendingOrders,
+    maxFlush: config.limits.flushOrders,
+  });
+  writer.on('flush', (flush) => app.telemetry.emit('flush', flush));
+  // Counted on every node that writes, ingest nodes included.
+  writer.on('failed', () => app.telemetry.emit('flushFailed'));
+  const lagGuard = new LagGuard(config.maxLagMs);
+  app.addHook('onClose', async () => lagGuard.close());
+  return { writer, lagGuard };
+}

@@ -1,0 +1,12 @@
+import type { TotalsResponse } from '../../shared/protocol.js';
+import type { ChunkAnswer } from './cluster.js';
+
+/**
+ * What a node that serves the wall answers over HTTP about the live show: the live node from
+ * its own state, a push node from the live node's answers. Rejects when it cannot answer now.
+ */
+export interface LiveSource {
+  totals(): Promise<TotalsResponse>;
+  /** A chunk of the series, encoded once per change; null or a null body: no such chunk. */
+  seriesChunk(chunk: number): Promise<Pick<ChunkAnswer, 'etag' | 'body'> | null>;
+}
