@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { EnvSchema, readEnv } from '../../server/env.js';
 
-const variables = Object.entries(EnvSchema.properties) as [string, TSchema & Record<string, unknown>][];
+const variables = Object.entries(EnvSchema.properties) as unknown as [string, TSchema & Record<string, unknown>][];
 
 /** The message loadConfig throws for `env`, or null when it accepts it. */
 function refusal(env: Record<string, string>): string | null {
