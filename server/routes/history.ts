@@ -9,17 +9,18 @@ import {
   type SeriesStep,
   type ShowSummary,
 } from '../../shared/history.js';
-import { formatFen } from '../../shared/money.js';
+import { subtractFen } from '../../shared/money.js';
 import type { TotalsPart, TotalsResponse } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
-import { totalsParts, type StoredTotals } from '../store/board.js';
+import { salesAndRefunds, type ExactTotals } from '../store/board.js';
 import type { StoreHandle } from '../store/client.js';
 import { breakdownExport, runExport, seriesExport, type ExportFormat } from '../store/exports.js';
 import { STEP_MS, listShows, onAirAt, seriesRows, totalsAt } from '../store/history.js';
 import { dimensionRows, merchantRange, wholeSeconds, type Range } from '../store/ranges.js';
 import { instantOf, instantParam, rangeOf, showOf, showParam, tokenParam } from './params.js';
 import { historySchemas as S } from './history-schemas.js';
+import { encodePart, encodeRows, encodeSalesRefunds, encodeStep, totalsResponse } from '../wire.js';
 
 const DIMENSIONS: readonly Dimension[] = ['channel', 'country', 'category', 'merchant'];
 
@@ -45,8 +46,9 @@ interface ExportQuery extends RangeQuery {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function parts(t: StoredTotals): { gross: TotalsPart; net: TotalsPart } {
-  return totalsParts(t);
+function parts(t: ExactTotals): { gross: TotalsPart; net: TotalsPart } {
+  const { sales, refunds } = salesAndRefunds(t);
+  return encodeSalesRefunds(sales, refunds);
 }
 
 /** GET /api/v1/totals?at=: totals of the stored orders with event time up to `at`, exact to the ms. */
@@ -58,7 +60,7 @@ export async function totalsAtInstant(
 ): Promise<TotalsResponse> {
   const atMs = instantOf('at', at);
   const show = showOf(config, id);
-  return { show: show.id, asOf: iso(atMs), seq: 0, currency: 'CNY', ...parts(await totalsAt(store, show.id, atMs)) };
+  return totalsResponse(show.id, atMs, 0, parts(await totalsAt(store, show.id, atMs)));
 }
 
 /** Refuses a series that would pass MAX_SERIES_ROWS steps, naming `step`. */
@@ -132,14 +134,7 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
         step,
         from: iso(summed.fromMs),
         to: iso(summed.toMs),
-        rows: rows.map((b) => ({
-          t: iso(b.startMs),
-          orders: b.orders,
-          gmv: formatFen(b.fen),
-          refunds: b.refunds,
-          refundGmv: formatFen(b.refundFen),
-          netGmv: formatFen(b.fen - b.refundFen),
-        })),
+        rows: rows.map((b) => ({ t: iso(b.startMs), ...encodeStep(b) })),
       };
     },
   );
@@ -171,14 +166,17 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
       const { dimension } = req.query;
       const summed = dimension === 'merchant' ? merchantRange(r) : wholeSeconds(r);
       const rows = await dimensionRows(store, show.id, r, [dimension], 'sale', req.query.limit ?? 10);
-      // The engine picked them; this orders them the same way for the answer.
-      rows.sort((a, b) => b.fen - a.fen || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      // The engine picked them; this orders them the same way for the answer (exactly, past 2^53 too).
+      rows.sort((a, b) => {
+        const d = subtractFen(b.bigFen ?? b.fen, a.bigFen ?? a.fen);
+        return d > 0 ? 1 : d < 0 ? -1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+      });
       return {
         show: show.id,
         dimension,
         from: iso(summed.fromMs),
         to: iso(summed.toMs),
-        rows: rows.map((row) => ({ key: row.key, orders: row.orders, gmv: formatFen(row.fen) })),
+        rows: encodeRows(rows.map((row) => ({ key: row.key, orders: row.orders, fen: row.bigFen ?? row.fen }))),
       };
     },
   );
@@ -211,8 +209,8 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
           kind: row.kind,
           sentAt: iso(row.sentAtMs),
           asOf: iso(row.asOfMs),
-          gross: { gmv: formatFen(row.grossFen), orders: row.grossOrders },
-          net: { gmv: formatFen(row.netFen), orders: row.netOrders },
+          gross: encodePart({ fen: row.grossFen, orders: row.grossOrders }),
+          net: encodePart({ fen: row.netFen, orders: row.netOrders }),
         },
         truth: parts(truth),
       };

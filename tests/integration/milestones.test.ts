@@ -47,7 +47,7 @@ describe('milestones and pace on real chDB', () => {
     await post([sale('a-1', T0_2015 + 5_000, '200.00'), sale('a-2', T0_2015 + 20_900, '300.00')]);
     const snap = app.live.snapshot();
     expect(snap.lastYear).toMatchObject({ show: '2014', totalGmv: '3000.00' });
-    expect(snap.lastYear!.minuteFen.slice(0, 2)).toEqual([100_000, 200_000]);
+    expect(snap.lastYear!.minuteGmv.slice(0, 2)).toEqual(['1000.00', '2000.00']);
     expect(snap.pace).toEqual({ vsLastYearPct: -50, projectedGmv: '1500.00', lastYearSoFar: '1000.00' });
     expect(snap.milestones.map((m) => [m.amount, m.kind])).toEqual([
       ['1000.00', 'threshold'],
