@@ -46,6 +46,12 @@ export default tseslint.config(
     },
   },
   {
+    // The store is a port: only store/ talks to ClickHouse (and the engine benches' seam, tools/engine.ts).
+    files: ['server/**/*.ts'],
+    ignores: ['server/store/**', 'server/tools/engine.ts', 'server/domain/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['@clickhouse/*', 'chdb*'] }] },
+  },
+  {
     // Scripts are outside clients: they speak HTTP and import only shared/.
     files: ['scripts/**/*.ts'],
     ignores: IN_PROCESS_BENCHES,

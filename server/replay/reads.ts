@@ -1,10 +1,9 @@
-import type { ClickHouseSettings } from '@clickhouse/client';
 import type { Show } from '../../shared/show.js';
 import { LiveBoard, TOP_N, type DimensionRow, type RollupRow } from '../domain/board.js';
 import { MinutePrefix } from '../domain/prefix.js';
 import { LastYearCurve } from '../domain/comparison.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
-import type { StoreHandle } from '../store/client.js';
+import { withReadSettings, type ReadSettings, type StoreHandle } from '../store/client.js';
 import { readSecondsFen } from '../store/board.js';
 import { exactCrossing } from '../store/crossing.js';
 import { dimensionRows, secondRows } from '../store/ranges.js';
@@ -16,18 +15,11 @@ import { edgeAndTopMerchants, topMerchants } from '../store/top.js';
  * Replay reads run on one engine thread, so however many replays play, the live
  * show's inserts and reads keep the other core.
  */
-export const REPLAY_QUERY_SETTINGS: ClickHouseSettings = { max_threads: 1 };
+export const REPLAY_QUERY_SETTINGS: ReadSettings = { max_threads: 1 };
 
 /** The store as replays see it: every read with REPLAY_QUERY_SETTINGS. */
-export function replayStore(store: StoreHandle, settings: ClickHouseSettings = REPLAY_QUERY_SETTINGS): StoreHandle {
-  return {
-    ...store,
-    query: ((params: Parameters<StoreHandle['query']>[0]) =>
-      store.query({
-        ...params,
-        clickhouse_settings: { ...settings, ...params.clickhouse_settings },
-      })) as StoreHandle['query'],
-  };
+export function replayStore(store: StoreHandle, settings: ReadSettings = REPLAY_QUERY_SETTINGS): StoreHandle {
+  return withReadSettings(store, settings);
 }
 
 /** A milestone of the show and when the stored orders crossed it (null: they never did). */

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 
 type ChdbExtension = ChdbConnection['chdb'];
@@ -26,6 +26,21 @@ export interface StoreHandle {
    */
   rawInsert: ChdbExtension['rawInsert'] | null;
   close(): Promise<void>;
+}
+
+/** Settings of the engine for reads (`max_threads`, …), as ClickHouse names them. */
+export type ReadSettings = ClickHouseSettings;
+
+/** The same store with `settings` applied to each of its reads (a read's own settings win). */
+export function withReadSettings(store: StoreHandle, settings: ReadSettings): StoreHandle {
+  return {
+    ...store,
+    query: ((params: Parameters<StoreHandle['query']>[0]) =>
+      store.query({
+        ...params,
+        clickhouse_settings: { ...settings, ...params.clickhouse_settings },
+      })) as StoreHandle['query'],
+  };
 }
 
 /**
