@@ -2,7 +2,13 @@ import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { openStore, type StoreHandle } from '../../server/store/client.js';
-import { clearRepairMarks, markRepairs, readRepairMarks } from '../../server/store/repair.js';
+import {
+  buildRollupRepair,
+  clearRepairMarks,
+  markRepairs,
+  readRepairMarks,
+  repairRollups,
+} from '../../server/store/repair.js';
 import { ROLLUPS } from '../../server/store/schema.js';
 import { grossTotals, injectOrders, startApp, until } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
@@ -93,6 +99,25 @@ async function eventually(check: () => Promise<boolean>, ms: number, what: strin
   }
 }
 
+/** A statement of a repair that changes a rollup or its staging table. */
+const REPAIR = /^ALTER TABLE \S+ (DELETE|DROP PARTITION|REPLACE PARTITION)|^INSERT INTO \S+_repair /;
+
+/** The stored [orders, gmv] of each rollup. */
+function storedOf(sums: Awaited<ReturnType<typeof rollupSums>>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(sums).map(([t, s]) => [t, s.stored]));
+}
+
+/** Leaves every rollup of the show wrong: its rows counted twice. */
+async function doubleRollups(store: StoreHandle, show: string) {
+  for (const table of ROLLUPS) {
+    await store.client.command({
+      query: `INSERT INTO ${store.db}.${table} SELECT * FROM ${store.db}.${table} WHERE show = {show:String}`,
+      query_params: { show },
+      clickhouse_settings: { async_insert: 0 },
+    });
+  }
+}
+
 const shows = async (store: StoreHandle) => (await readRepairMarks(store)).map((m) => m.show);
 
 describe('rollup repair', () => {
@@ -161,30 +186,42 @@ describe('rollup repair', () => {
     expect(await shows(app.store)).toEqual([]);
   });
 
-  it('completes at the next start a repair whose refill failed after its delete', async () => {
-    // merchant_by_hour, the last rollup repaired, refuses inserts: the INSERT fails at its view,
-    // then every repair empties the show's merchant_by_hour and fails to refill it.
-    await failRollup(app.store, 'merchant_by_hour', true);
-    expect((await post([order(4000), order(4001)])).statusCode).toBe(503);
-    await eventually(
-      async () => {
-        const rs = await app.store.query({
-          query: `SELECT count() AS n FROM ${app.store.db}.merchant_by_hour WHERE show = '2015'`,
-          format: 'JSONEachRow',
-        });
-        return Number((await rs.json<{ n: string }>())[0]!.n) === 0;
-      },
-      10_000,
-      'a repair emptied merchant_by_hour',
-    );
-    expect(app.live.isStale).toBe(true);
-    await app.close();
+  it('completes at the next start a repair whose swap failed part way, the rollups whole meanwhile', async () => {
+    const before = await rollupSums(app.store, '2015');
+    // merchant_by_hour, the last rollup swapped, refuses the swap: every repair swaps in the
+    // others and fails there, so the INSERT stays held and the state stale.
+    const client = app.store.client;
+    const command = client.command.bind(client);
+    client.command = async (p) => {
+      if (/REPLACE PARTITION/.test(p.query) && p.query.includes('merchant_by_hour ')) throw new Error('injected');
+      return command(p);
+    };
+    try {
+      await failRollup(app.store, 'gmv_by_second', true);
+      expect((await post([order(4000), order(4001)])).statusCode).toBe(503);
+      await failRollup(app.store, 'gmv_by_second', false);
+      await eventually(
+        async () =>
+          (await rollupSums(app.store, '2015')).gmv_by_second!.stored.join() !== before.gmv_by_second!.stored.join(),
+        10_000,
+        'a repair swapped in gmv_by_second',
+      );
+      expect(app.live.isStale).toBe(true);
+      // Half swapped: each rollup holds the show whole, as before the repair or as the orders give it.
+      const now = await rollupSums(app.store, '2015');
+      for (const table of ROLLUPS) {
+        expect([before[table]!.stored, now[table]!.derived], table).toContainEqual(now[table]!.stored);
+        expect(Number(now[table]!.stored[0]), table).toBeGreaterThan(0);
+      }
+      await app.close();
+    } finally {
+      client.command = command;
+    }
     // The fault gone while no process runs; the mark is all that is left of the failure.
     const store = reopen();
     try {
       expect(await shows(store)).toEqual(['2015']);
       expect(await repaired(store, '2015')).toBe(false);
-      await failRollup(store, 'merchant_by_hour', false);
     } finally {
       await store.close();
     }
@@ -196,7 +233,52 @@ describe('rollup repair', () => {
     expect(await shows(app.store)).toEqual([]);
   });
 
-  it('stores a mark it could not write at the failure before the repair deletes anything', async () => {
+  it('shows a reader the whole show at every step of a repair, as before it or as after it', async () => {
+    expect((await post(Array.from({ length: 20 }, (_, i) => order(6000 + i)))).statusCode).toBe(200);
+    // The rollups left wrong (every row counted twice): the repair changes them.
+    await doubleRollups(app.store, '2015');
+    const before = await rollupSums(app.store, '2015');
+    const seen: Record<string, string[]>[] = [];
+    const client = app.store.client;
+    const command = client.command.bind(client);
+    // A reader between any two statements of the repair.
+    client.command = async (p) => {
+      seen.push(storedOf(await rollupSums(app.store, '2015')));
+      return command(p);
+    };
+    try {
+      await repairRollups(app.store, '2015');
+    } finally {
+      client.command = command;
+    }
+    const after = await rollupSums(app.store, '2015');
+    expect(seen.length).toBeGreaterThan(ROLLUPS.length);
+    for (const table of ROLLUPS) {
+      expect(before[table]!.stored, table).not.toEqual(after[table]!.stored);
+      expect(after[table]!.stored, table).toEqual(after[table]!.derived);
+      for (const s of seen) expect([before[table]!.stored, after[table]!.stored], table).toContainEqual(s[table]);
+    }
+  });
+
+  it('ends with exact rollups when a repair stopped between its build and its swap, built twice', async () => {
+    expect((await post([order2014(7000), order2014(7001)])).statusCode).toBe(200);
+    await doubleRollups(app.store, '2014');
+    const before = await rollupSums(app.store, '2014');
+    // What a process killed after the build leaves (twice over): its mark, the staging tables full.
+    await markRepairs(app.store, [{ show: '2014', atMs: Date.now() }]);
+    await buildRollupRepair(app.store, '2014');
+    await buildRollupRepair(app.store, '2014');
+    // Readers still see the rollups as they were, whole.
+    expect(storedOf(await rollupSums(app.store, '2014'))).toEqual(storedOf(before));
+    await app.close();
+
+    ({ app } = await startApp(dir.path, ENV));
+    await expectRepaired(app.store, '2014');
+    await expectRepaired(app.store, '2015');
+    expect(await shows(app.store)).toEqual([]);
+  });
+
+  it('stores a mark it could not write at the failure before the repair changes anything', async () => {
     // The marks table refuses inserts (it holds a part: a mark of a show with no orders).
     await markRepairs(app.store, [{ show: 'none', atMs: Date.now() }]);
     await failRollup(app.store, 'rollup_repairs', true);
@@ -219,15 +301,15 @@ describe('rollup repair', () => {
       await failRollup(app.store, 'gmv_by_second', false);
       // The rollups would take the repair now, the marks table would not: no repair may start.
       await eventually(async () => log.filter((c) => /rollup_repairs/.test(c.query)).length >= 2, 10_000, 'retries');
-      expect(log.some((c) => /^ALTER TABLE \S+ DELETE/.test(c.query))).toBe(false);
+      expect(log.some((c) => REPAIR.test(c.query))).toBe(false);
       expect(app.live.isStale).toBe(true);
 
       await failRollup(app.store, 'rollup_repairs', false);
       await until(() => !app.live.isStale, 10_000, 'a repairing rebuild');
       const stored = log.findIndex((c) => c.ok && c.query.startsWith(`INSERT INTO ${app.store.db}.rollup_repairs`));
-      const deleted = log.findIndex((c) => /^ALTER TABLE \S+ DELETE/.test(c.query));
+      const repairing = log.findIndex((c) => REPAIR.test(c.query));
       expect(stored).toBeGreaterThanOrEqual(0);
-      expect(deleted).toBeGreaterThan(stored);
+      expect(repairing).toBeGreaterThan(stored);
     } finally {
       client.command = command;
     }
