@@ -76,7 +76,7 @@ describe('ingest on real chDB', () => {
       for (const chunk of snap.history!.chunks) {
         const res = await app.inject({ url: `/api/v1/live/series/${chunk}` });
         expect(res.statusCode).toBe(200);
-        const body = res.json<{ show: string; chunk: number; series: [number, number, number][] }>();
+        const body = res.json<{ show: string; chunk: number; series: [number, number, string][] }>();
         expect(body.chunk).toBe(chunk);
         seriesOrders += body.series.filter(([s]) => s < snap.history!.before).reduce((n, [, o]) => n + o, 0);
         const again = await app.inject({
