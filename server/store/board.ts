@@ -2,7 +2,6 @@ import { decimalToFenExact } from '../../shared/money.js';
 import type { Show } from '../../shared/show.js';
 import type { DimensionRow, RollupRow } from '../domain/board.js';
 import type { FenTotals } from '../domain/figures.js';
-import { encodeSalesRefunds } from '../wire.js';
 import type { StoreHandle } from './client.js';
 
 /** Whole-show sums: one past 2^53 fen carries its exact value in `bigFen` (see RollupRow). */
@@ -124,12 +123,6 @@ export function storedTotals(r: TotalsRow | undefined): ExactTotals {
   if (sale.bigFen !== undefined) t.saleBigFen = sale.bigFen;
   if (refund.bigFen !== undefined) t.refundBigFen = refund.bigFen;
   return t;
-}
-
-/** @deprecated use salesAndRefunds, then encodeSalesRefunds (server/wire.ts) where the response is built. */
-export function totalsParts(t: ExactTotals): ReturnType<typeof encodeSalesRefunds> {
-  const { sales, refunds } = salesAndRefunds(t);
-  return encodeSalesRefunds(sales, refunds);
 }
 
 /** Sales and refunds of stored totals, exact whatever their size. */
