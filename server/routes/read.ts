@@ -4,7 +4,8 @@ import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
 import type { LiveSource } from '../live/source.js';
 import type { StoreHandle } from '../store/client.js';
-import { readTotals, totalsParts } from '../store/board.js';
+import { readTotals, salesAndRefunds } from '../store/board.js';
+import { encodeSalesRefunds, totalsResponse } from '../wire.js';
 import { totalsAtInstant } from './history.js';
 import { instantParam, showParam, tokenParam } from './params.js';
 
@@ -70,14 +71,8 @@ export const readRoutes: FastifyPluginAsync<ReadOptions> = async (app, { config,
       const show = config.shows.find((s) => s.id === id);
       if (!show) throw new Errors.SHOW_UNKNOWN(id);
       if (!store) throw new Errors.NOT_CONFIGURED('this node serves only the live show');
-      const t = await readTotals(store, id);
-      return {
-        show: id,
-        asOf: new Date(Math.min(Date.now(), show.endMs)).toISOString(),
-        seq: 0,
-        currency: 'CNY',
-        ...totalsParts(t),
-      };
+      const { sales, refunds } = salesAndRefunds(await readTotals(store, id));
+      return totalsResponse(id, Math.min(Date.now(), show.endMs), 0, encodeSalesRefunds(sales, refunds));
     },
   );
 };
@@ -93,7 +88,7 @@ export const seriesChunkRoutes: FastifyPluginAsync<Omit<ReadOptions, 'store'>> =
     {
       config: { rateLimit: { max: config.rateLimits.readPerMin, timeWindow: 60_000 } },
       schema: {
-        summary: "A chunk of the live show's gross series: [second, orders, gmv fen] per non-empty second",
+        summary: "A chunk of the live show's gross series: [second, orders, gmv] per non-empty second",
         tags: ['read'],
         params: {
           type: 'object',
