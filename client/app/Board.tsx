@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
-import { categoryName, countryName } from '../format/names.js';
 import { cnyToUsdFen } from '../format/number.js';
 import type { LiveStore } from '../live/store.js';
 import { useLive } from '../live/useLive.js';
 import { MilestoneBanner } from './milestones/MilestoneBanner.js';
 import { Milestones } from './milestones/Milestones.js';
 import { PanelBoundary } from './PanelBoundary.js';
+import { dimensionProps, type Dimension } from './dimensions.js';
 import { ChannelShares } from '../charts/channels/ChannelShare.js';
 import { Ranking } from '../charts/ranking/Ranking.js';
 import { ConnectionMark } from './panels/ConnectionMark.js';
@@ -15,9 +15,14 @@ import { Kpis } from './panels/Kpis.js';
 import { MapPanel } from './panels/MapPanel.js';
 import { ShowHeader } from './panels/ShowHeader.js';
 
-const merchantName = (key: string) => key;
 /** Rows per ranking: as many as stay legible across a hall in the ranking row's height. */
 const RANK_ROWS = 5;
+/** The ranking row, left to right: each dimension with the name its panel reports errors under. */
+const RANKED: readonly (readonly [Dimension, string])[] = [
+  ['country', 'countries'],
+  ['category', 'categories'],
+  ['merchant', 'merchants'],
+];
 
 /**
  * The on-air scene. Panels get plain values or the references the live state
@@ -97,33 +102,11 @@ export function Board({
         </PanelBoundary>
       </div>
       <div className="area-ranks">
-        <PanelBoundary name="countries">
-          <Ranking
-            title="Countries & regions"
-            rows={b?.country ?? null}
-            nameOf={countryName}
-            limit={RANK_ROWS}
-            testId="rank-country"
-          />
-        </PanelBoundary>
-        <PanelBoundary name="categories">
-          <Ranking
-            title="Categories"
-            rows={b?.category ?? null}
-            nameOf={categoryName}
-            limit={RANK_ROWS}
-            testId="rank-category"
-          />
-        </PanelBoundary>
-        <PanelBoundary name="merchants">
-          <Ranking
-            title="Merchants"
-            rows={b?.merchant ?? null}
-            nameOf={merchantName}
-            limit={RANK_ROWS}
-            testId="rank-merchant"
-          />
-        </PanelBoundary>
+        {RANKED.map(([dimension, panel]) => (
+          <PanelBoundary key={dimension} name={panel}>
+            <Ranking {...dimensionProps(dimension, b, RANK_ROWS, 'rank')} />
+          </PanelBoundary>
+        ))}
       </div>
       <div className="area-share">
         <PanelBoundary name="channels">

@@ -2,18 +2,20 @@ import { useMemo } from 'react';
 import type { FenMilestone } from '../../live/decode.js';
 import { formatDuration } from '../../../shared/time.js';
 import { amountWords, compactCny, formatPacePct } from '../../format/amount.js';
-import { categoryName, channelName, countryName } from '../../format/names.js';
 import { fenToNumber, formatFen } from '../../../shared/money.js';
 import { formatCny, formatCount } from '../../format/number.js';
 import { zonedClock, zonedDate } from '../../format/zoned.js';
 import type { LiveStore } from '../../live/store.js';
 import { useLive } from '../../live/useLive.js';
+import { dimensionProps, type Dimension } from '../dimensions.js';
 import { ConnectionMark } from '../panels/ConnectionMark.js';
 import { BAND_METHOD, projectionBand } from './band.js';
 import { Breakdown } from './Breakdown.js';
 import { useMilestoneNotifications } from './useMilestoneNotifications.js';
 
 const ROWS = 8;
+/** The cards, top to bottom. */
+const BROKEN_DOWN: readonly Dimension[] = ['channel', 'country', 'category'];
 
 /** Show-local time with milliseconds: a milestone's crossing is exact to the ms. */
 function exactTime(ms: number, timeZone: string): string {
@@ -128,30 +130,9 @@ export function ExecScreen({ store }: { store: LiveStore }) {
         <p className="exec-muted exec-method">{BAND_METHOD}</p>
       </section>
 
-      <Breakdown
-        title="Channels"
-        rows={b?.channel ?? null}
-        nameOf={channelName}
-        limit={ROWS}
-        testId="exec-channel"
-        grossFen={grossFen}
-      />
-      <Breakdown
-        title="Countries & regions"
-        rows={b?.country ?? null}
-        nameOf={countryName}
-        limit={ROWS}
-        testId="exec-country"
-        grossFen={grossFen}
-      />
-      <Breakdown
-        title="Categories"
-        rows={b?.category ?? null}
-        nameOf={categoryName}
-        limit={ROWS}
-        testId="exec-category"
-        grossFen={grossFen}
-      />
+      {BROKEN_DOWN.map((dimension) => (
+        <Breakdown key={dimension} {...dimensionProps(dimension, b, ROWS, 'exec')} grossFen={grossFen} />
+      ))}
 
       <section className="exec-card exec-milestones" data-testid="exec-milestones">
         <h2>Milestones</h2>

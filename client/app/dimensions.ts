@@ -1,0 +1,30 @@
+import type { RankingProps } from '../charts/ranking/Ranking.js';
+import { categoryName, channelName, countryName } from '../format/names.js';
+import type { FenBreakdowns } from '../live/decode.js';
+
+export type Dimension = keyof FenBreakdowns;
+
+const merchantName = (key: string) => key;
+
+/**
+ * How each breakdown dimension reads on every screen: the wall's rankings and the
+ * exec screen's cards take their titles and key names from here, so they agree.
+ * `nameOf` is a module-level function: memoised panels compare it by identity.
+ */
+export const DIMENSIONS: Readonly<Record<Dimension, { title: string; nameOf: (key: string) => string }>> = {
+  channel: { title: 'Channels', nameOf: channelName },
+  country: { title: 'Countries & regions', nameOf: countryName },
+  category: { title: 'Categories', nameOf: categoryName },
+  merchant: { title: 'Merchants', nameOf: merchantName },
+};
+
+/** One dimension's rows as a ranking's props; its test id is `${prefix}-${dimension}`. */
+export function dimensionProps(
+  dimension: Dimension,
+  breakdowns: FenBreakdowns | null,
+  limit: number,
+  prefix: string,
+): RankingProps {
+  const { title, nameOf } = DIMENSIONS[dimension];
+  return { title, rows: breakdowns?.[dimension] ?? null, nameOf, limit, testId: `${prefix}-${dimension}` };
+}
