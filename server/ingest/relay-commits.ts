@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
-import { CLUSTER_EVENTS, COMMIT_ROWS_PER_MESSAGE, compactRows, type InterServerEvents } from '../live/cluster.js';
+import { CLUSTER_EVENTS, COMMIT_ROWS_PER_MESSAGE, compactRows, type InterServerEvents } from '../messages.js';
 import type { Relay } from '../relay.js';
 import type { IngestWriter } from './writer.js';
 

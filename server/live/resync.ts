@@ -1,5 +1,5 @@
 import type { Snapshot } from '../../shared/protocol.js';
-import type { LiveNamespace } from './cluster.js';
+import type { LiveNamespace } from '../messages.js';
 import type { BoardSocket } from './sockets.js';
 
 /**

@@ -3,7 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { boardCaps } from './caps.js';
-import type { InterServerEvents, LiveNamespace } from './cluster.js';
+import type { InterServerEvents, LiveNamespace } from '../messages.js';
 import { dropSlowReaders } from './slow-readers.js';
 import { viewerGate } from './viewer-gate.js';
 

@@ -1,5 +1,5 @@
 import type { TotalsResponse } from '../../shared/protocol.js';
-import type { ChunkAnswer } from './cluster.js';
+import type { ChunkAnswer } from '../messages.js';
 
 /**
  * What a node that serves the wall answers over HTTP about the live show: the live node from

@@ -4,7 +4,7 @@ import { grossTotals, injectOrders, liveClient, parsedOrder, startApp, startNode
 import { fenOf, fenToDecimal, ndjson, order } from '../fixtures/orders.js';
 import { startRedis, type RedisProcess } from '../fixtures/redis.js';
 import { createClient } from 'redis';
-import { COMMIT_ROWS_PER_MESSAGE } from '../../server/live/cluster.js';
+import { COMMIT_ROWS_PER_MESSAGE } from '../../server/messages.js';
 import { MAX_STREAM_ENTRY_BYTES, streamMaxLen } from '../../server/relay.js';
 import { tempDir } from '../fixtures/server.js';
 
