@@ -55,152 +55,129 @@ export default fp<{ config: Config }>(
     collectDefaultMetrics({ register: registry });
     const registers = [registry];
 
-    const orders = new Counter({
-      name: 'gmv_ingest_orders_total',
-      help: 'Order lines of answered ingest requests, by outcome (accepted = stored).',
-      labelNames: ['outcome'] as const,
-      registers,
-    });
-    const rejections = new Counter({
-      name: 'gmv_ingest_rejections_total',
-      help: 'Rejected order lines by GMV_ERR_* code.',
-      labelNames: ['code'] as const,
-      registers,
-    });
-    const shed = new Counter({
-      name: 'gmv_ingest_shed_total',
-      help: 'Ingest requests answered 503: event-loop lag, full write queue, store unavailable, or orders in flight on another node.',
-      labelNames: ['reason'] as const,
-      registers,
-    });
-    const flushOrders = new Histogram({
-      name: 'gmv_ingest_flush_orders',
-      help: 'Orders written per flush (one INSERT; 0 when every order was a duplicate).',
-      buckets: [0, 1, 10, 100, 1000, 5000, 10_000, 25_000, 50_000, 100_000, 200_000, 500_000, 1_000_000],
-      registers,
-    });
-    const flushSeconds = new Histogram({
-      name: 'gmv_ingest_flush_duration_seconds',
-      help: 'Duration of a flush, dedup reads and INSERT, seconds.',
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
-    });
-    const flushPhaseSeconds = new Histogram({
-      name: 'gmv_ingest_flush_phase_seconds',
-      help: 'Time of each phase of a flush: prepare (dedup and encoding, JS thread), wait (for the INSERT before), barrier (a rebuild after a failure), engine (the INSERT), post (after the commit), seconds.',
-      labelNames: ['phase'] as const,
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
-    const flushFailures = new Counter({
-      name: 'gmv_ingest_flush_failures_total',
-      help: 'Flushes whose INSERT failed (nothing in them acknowledged; the live state rebuilds).',
-      registers,
-    });
-    const acceptToTick = new Histogram({
-      name: 'gmv_live_accept_to_tick_seconds',
-      help: 'From a commit accepting orders of the live show to the first broadcast that shows them, seconds.',
-      buckets: [0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5, 10],
-      registers,
-    });
-    const broadcasts = new Counter({
-      name: 'gmv_live_broadcasts_total',
-      help: 'Messages sent to every board by the broadcast loop, by kind.',
-      labelNames: ['kind'] as const,
-      registers,
-    });
-    const rebuilds = new Counter({
-      name: 'gmv_live_rebuilds_total',
-      help: 'Rebuilds of the live state from ClickHouse (repaired: rollups derived again first).',
-      labelNames: ['repaired'] as const,
-      registers,
-    });
-    const rebuildSeconds = new Histogram({
-      name: 'gmv_live_rebuild_duration_seconds',
-      help: 'Duration of a rebuild of the live state, seconds.',
-      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
-      registers,
-    });
-    const checks = new Counter({
-      name: 'gmv_reconcile_checks_total',
-      help: 'Completed comparisons of the live state with ClickHouse (each at a quiet point of the writer).',
-      registers,
-    });
-    const drifts = new Counter({
-      name: 'gmv_reconcile_drifts_total',
-      help: 'Comparisons that found any figure of the live state differing from ClickHouse (a total, or a key of a breakdown).',
-      registers,
-    });
-    const driftOrders = new Gauge({
-      name: 'gmv_reconcile_drift_orders',
-      help: 'Order-count drift found by the last comparison (live minus stored, gross plus net; opposite differences cancel in it).',
-      registers,
-    });
-    const driftFen = new Gauge({
-      name: 'gmv_reconcile_drift_fen',
-      help: 'GMV drift found by the last comparison, fen (live minus stored, gross plus net; opposite differences cancel in it).',
-      registers,
-    });
-    const figureDrift = new Gauge({
-      name: 'gmv_reconcile_figure_drift',
-      help: 'Drift of each figure found by the last comparison: live minus stored for a total (gross_*, refund_*); for a breakdown (channel_*, country_*, category_*, merchant_*) the sum over its keys of |live minus stored|. Orders, or fen.',
-      labelNames: ['figure'] as const,
-      registers,
-    });
-    new Gauge({
-      name: 'gmv_reconcile_last_check_age_seconds',
-      help: 'Seconds since the last completed comparison (since start before the first); 0 on a node without the live state.',
-      registers,
-      collect() {
-        const at = probes.lastCheckMs();
-        this.set(at === null ? 0 : (Date.now() - at) / 1000);
-      },
-    });
+    // Every series is declared alike: a name, its help, its labels (and buckets), in this app's registry.
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+      new Counter<L>({ name, help, labelNames, registers });
+    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+      new Gauge<L>({ name, help, labelNames, registers });
+    const histogram = <L extends string>(
+      name: string,
+      help: string,
+      buckets: number[],
+      labelNames: readonly L[] = [],
+    ) => new Histogram<L>({ name, help, buckets, labelNames, registers });
+    /** A gauge read at scrape time, from the node's parts (probes). */
+    const reading = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
 
-    const requests = new Counter({
-      name: 'gmv_http_requests_total',
-      help: 'HTTP requests answered, by route pattern, method and status (refusals of whole requests included).',
-      labelNames: ['route', 'method', 'status'] as const,
-      registers,
-    });
+    const orders = counter(
+      'gmv_ingest_orders_total',
+      'Order lines of answered ingest requests, by outcome (accepted = stored).',
+      ['outcome'],
+    );
+    const rejections = counter('gmv_ingest_rejections_total', 'Rejected order lines by GMV_ERR_* code.', ['code']);
+    const shed = counter(
+      'gmv_ingest_shed_total',
+      'Ingest requests answered 503: event-loop lag, full write queue, store unavailable, or orders in flight on another node.',
+      ['reason'],
+    );
+    const flushOrders = histogram(
+      'gmv_ingest_flush_orders',
+      'Orders written per flush (one INSERT; 0 when every order was a duplicate).',
+      [0, 1, 10, 100, 1000, 5000, 10_000, 25_000, 50_000, 100_000, 200_000, 500_000, 1_000_000],
+    );
+    const flushSeconds = histogram(
+      'gmv_ingest_flush_duration_seconds',
+      'Duration of a flush, dedup reads and INSERT, seconds.',
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    );
+    const flushPhaseSeconds = histogram(
+      'gmv_ingest_flush_phase_seconds',
+      'Time of each phase of a flush: prepare (dedup and encoding, JS thread), wait (for the INSERT before), barrier (a rebuild after a failure), engine (the INSERT), post (after the commit), seconds.',
+      [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      ['phase'],
+    );
+    const flushFailures = counter(
+      'gmv_ingest_flush_failures_total',
+      'Flushes whose INSERT failed (nothing in them acknowledged; the live state rebuilds).',
+    );
+    const acceptToTick = histogram(
+      'gmv_live_accept_to_tick_seconds',
+      'From a commit accepting orders of the live show to the first broadcast that shows them, seconds.',
+      [0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5, 10],
+    );
+    const broadcasts = counter(
+      'gmv_live_broadcasts_total',
+      'Messages sent to every board by the broadcast loop, by kind.',
+      ['kind'],
+    );
+    const rebuilds = counter(
+      'gmv_live_rebuilds_total',
+      'Rebuilds of the live state from ClickHouse (repaired: rollups derived again first).',
+      ['repaired'],
+    );
+    const rebuildSeconds = histogram(
+      'gmv_live_rebuild_duration_seconds',
+      'Duration of a rebuild of the live state, seconds.',
+      [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
+    );
+    const checks = counter(
+      'gmv_reconcile_checks_total',
+      'Completed comparisons of the live state with ClickHouse (each at a quiet point of the writer).',
+    );
+    const drifts = counter(
+      'gmv_reconcile_drifts_total',
+      'Comparisons that found any figure of the live state differing from ClickHouse (a total, or a key of a breakdown).',
+    );
+    const driftOrders = gauge(
+      'gmv_reconcile_drift_orders',
+      'Order-count drift found by the last comparison (live minus stored, gross plus net; opposite differences cancel in it).',
+    );
+    const driftFen = gauge(
+      'gmv_reconcile_drift_fen',
+      'GMV drift found by the last comparison, fen (live minus stored, gross plus net; opposite differences cancel in it).',
+    );
+    const figureDrift = gauge(
+      'gmv_reconcile_figure_drift',
+      'Drift of each figure found by the last comparison: live minus stored for a total (gross_*, refund_*); for a breakdown (channel_*, country_*, category_*, merchant_*) the sum over its keys of |live minus stored|. Orders, or fen.',
+      ['figure'],
+    );
+    reading(
+      'gmv_reconcile_last_check_age_seconds',
+      'Seconds since the last completed comparison (since start before the first); 0 on a node without the live state.',
+      () => {
+        const at = probes.lastCheckMs();
+        return at === null ? 0 : (Date.now() - at) / 1000;
+      },
+    );
+
+    const requests = counter(
+      'gmv_http_requests_total',
+      'HTTP requests answered, by route pattern, method and status (refusals of whole requests included).',
+      ['route', 'method', 'status'],
+    );
     app.addHook('onResponse', async (req, reply) => {
       // The route pattern, never the raw URL, keeps the label set small.
       requests.inc({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: reply.statusCode });
     });
 
-    // Readings taken at scrape time from the node's parts (probes).
-    new Gauge({
-      name: 'gmv_live_sockets',
-      help: 'Board sockets connected to this node.',
-      registers,
-      collect() {
-        this.set(probes.sockets());
-      },
-    });
-    new Gauge({
-      name: 'gmv_live_healthy',
-      help: '1 while the live state is trusted (last write succeeded), else 0.',
-      registers,
-      collect() {
-        this.set(probes.liveHealthy() ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'gmv_ingest_pending_orders',
-      help: 'Orders queued for the writer.',
-      registers,
-      collect() {
-        this.set(probes.pendingOrders());
-      },
-    });
-    new Gauge({
-      name: 'gmv_event_loop_lag_p99_seconds',
-      help: 'p99 event-loop delay over the last window, as the ingest load shedder sees it, seconds.',
-      registers,
-      collect() {
-        this.set(probes.loopLagMs() / 1000);
-      },
-    });
+    reading('gmv_live_sockets', 'Board sockets connected to this node.', () => probes.sockets());
+    reading('gmv_live_healthy', '1 while the live state is trusted (last write succeeded), else 0.', () =>
+      probes.liveHealthy() ? 1 : 0,
+    );
+    reading('gmv_ingest_pending_orders', 'Orders queued for the writer.', () => probes.pendingOrders());
+    reading(
+      'gmv_event_loop_lag_p99_seconds',
+      'p99 event-loop delay over the last window, as the ingest load shedder sees it, seconds.',
+      () => probes.loopLagMs() / 1000,
+    );
 
     // Series that should read 0 before their first event, not be missing.
     for (const outcome of ['accepted', 'duplicate', 'rejected']) orders.inc({ outcome }, 0);
