@@ -1,3 +1,5 @@
+import { Type, type Static } from 'typebox';
+
 /**
  * The live wire protocol between the server and every board, shared by both
  * sides. Bump PROTOCOL_VERSION on any incompatible change.
@@ -7,129 +9,158 @@
  * are sent. The server writes it with formatFen from integer fen; the client reads it back
  * into fen at its edge (client/live/decode.ts). Version 4 made the series and last
  * year's minutes strings too (they were fen numbers).
+ *
+ * Every message and answer here is a TypeBox schema, its type derived from it: the HTTP routes
+ * validate, serialize and document (/openapi.json) with the same schemas.
  */
 export const PROTOCOL_VERSION = 4;
 
 /** socket.io namespace of the live board. */
 export const LIVE_NAMESPACE = '/live';
 
+/** CNY as a decimal string with exactly two decimals ("57100000000.00"), exact at any size. */
+export const Money = Type.String({ pattern: '^-?\\d+\\.\\d{2}$', description: 'CNY, two decimals' });
+
+/** An instant as RFC 3339 UTC ("2015-11-10T16:00:00.000Z"). */
+export const Instant = Type.String({ format: 'date-time' });
+
 /** Totals of one side of the ledger; `gmv` is CNY with two decimals ("57100000000.00"). */
-export interface TotalsPart {
-  gmv: string;
-  orders: number;
-}
+export const TotalsPartSchema = Type.Object({ gmv: Money, orders: Type.Integer() });
+export type TotalsPart = Static<typeof TotalsPartSchema>;
 
 /** Answer of GET /api/v1/totals. */
-export interface TotalsResponse {
-  show: string;
+export const TotalsResponseSchema = Type.Object({
+  show: Type.String(),
   /** Show clock at which these totals stand, RFC 3339 UTC. */
-  asOf: string;
-  seq: number;
-  currency: 'CNY';
-  gross: TotalsPart;
-  net: TotalsPart;
-}
+  asOf: Instant,
+  seq: Type.Integer(),
+  currency: Type.Literal('CNY'),
+  gross: TotalsPartSchema,
+  net: TotalsPartSchema,
+});
+export type TotalsResponse = Static<typeof TotalsResponseSchema>;
+
+/**
+ * The body of every refused request (4xx, 5xx): `code` is what a client branches on (shared/errors.ts),
+ * `message` is for people. The routes' error responses in /openapi.json all refer to it by its $id.
+ */
+export const ErrorResponseSchema = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Type.String({ pattern: '^GMV_ERR_[A-Z_]+$' }),
+    error: Type.String(),
+    message: Type.String(),
+  },
+  { $id: 'GmvError' },
+);
+export type ErrorResponse = Static<typeof ErrorResponseSchema>;
 
 /** Current pace, averaged over the last complete show-seconds. */
-export interface Rate {
-  ordersPerSec: number;
-  gmvPerSec: string;
+export const RateSchema = Type.Object({
+  ordersPerSec: Type.Number(),
+  gmvPerSec: Money,
   /** Highest orders in one show-second so far, and which second (since start). */
-  peakOrdersPerSec: number;
-  peakSecond: number | null;
-}
+  peakOrdersPerSec: Type.Integer(),
+  peakSecond: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type Rate = Static<typeof RateSchema>;
 
 /** One second of the gross series: [seconds since show start, orders, gmv CNY with two decimals]. */
-export type SeriesPoint = [second: number, orders: number, gmv: string];
+export const SeriesPointSchema = Type.Tuple([Type.Integer(), Type.Integer(), Money]);
+export type SeriesPoint = Static<typeof SeriesPointSchema>;
 
-export interface BreakdownRow {
-  key: string;
-  orders: number;
-  gmv: string;
-}
+export const BreakdownRowSchema = Type.Object({ key: Type.String(), orders: Type.Integer(), gmv: Money });
+export type BreakdownRow = Static<typeof BreakdownRowSchema>;
 
-export interface Breakdowns {
-  channel: BreakdownRow[];
-  country: BreakdownRow[];
-  category: BreakdownRow[];
-  merchant: BreakdownRow[];
-}
+export const BreakdownsSchema = Type.Object({
+  channel: Type.Array(BreakdownRowSchema),
+  country: Type.Array(BreakdownRowSchema),
+  category: Type.Array(BreakdownRowSchema),
+  merchant: Type.Array(BreakdownRowSchema),
+});
+export type Breakdowns = Static<typeof BreakdownsSchema>;
 
-export interface ShowInfo {
-  id: string;
-  name: string;
-  startMs: number;
-  endMs: number;
-  timeZone: string;
-  currency: 'CNY';
+export const ShowInfoSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  startMs: Type.Integer(),
+  endMs: Type.Integer(),
+  timeZone: Type.String(),
+  currency: Type.Literal('CNY'),
   /** CNY per USD, for the secondary display. */
-  usdRate: string | null;
-  milestones: string[];
-  compareTo: string | null;
+  usdRate: Type.Union([Type.String(), Type.Null()]),
+  milestones: Type.Array(Type.String()),
+  compareTo: Type.Union([Type.String(), Type.Null()]),
   /** "wall": the clock is real time; "events": it follows the newest event (simulations, replays). */
-  clock: 'wall' | 'events';
-}
+  clock: Type.Union([Type.Literal('wall'), Type.Literal('events')]),
+});
+export type ShowInfo = Static<typeof ShowInfoSchema>;
 
 /** A milestone of the show and when it was (or is expected to be) crossed. */
-export interface Milestone {
+export const MilestoneSchema = Type.Object({
   /** CNY with two decimals. */
-  amount: string;
+  amount: Money,
   /** "last-year" for the previous show's total, else "threshold". */
-  kind: 'threshold' | 'last-year';
+  kind: Type.Union([Type.Literal('threshold'), Type.Literal('last-year')]),
   /** Event time at which gross GMV reached the amount, exact to the ms; null until crossed. */
-  crossedAtMs: number | null;
+  crossedAtMs: Type.Union([Type.Integer(), Type.Null()]),
   /** Projected crossing at the current pace, for the next milestone only. */
-  predictedAtMs: number | null;
-}
+  predictedAtMs: Type.Union([Type.Number(), Type.Null()]),
+});
+export type Milestone = Static<typeof MilestoneSchema>;
 
 /** This year against last year at the same seconds since the start. */
-export interface Pace {
+export const PaceSchema = Type.Object({
   /** Gross now over last year's gross at the same elapsed second, minus one, in percent. */
-  vsLastYearPct: number | null;
+  vsLastYearPct: Type.Union([Type.Number(), Type.Null()]),
   /** Last year's final total scaled by that ratio, CNY. */
-  projectedGmv: string | null;
+  projectedGmv: Type.Union([Money, Type.Null()]),
   /** Last year's gross at the same elapsed second, CNY. */
-  lastYearSoFar: string | null;
-}
+  lastYearSoFar: Type.Union([Money, Type.Null()]),
+});
+export type Pace = Static<typeof PaceSchema>;
 
 /**
  * One drawn order flow, from a merchant hub (index into MERCHANT_HUBS) to the
  * buyer's country. Arcs are a sample of the orders of the tick.
  */
-export type Arc = [hub: number, country: string];
+export const ArcSchema = Type.Tuple([Type.Integer(), Type.String()]);
+export type Arc = Static<typeof ArcSchema>;
 
 /** Last year's day, for the overlay: gross GMV (CNY, two decimals) per minute since its start. */
-export interface LastYear {
-  show: string;
-  name: string;
-  totalGmv: string;
-  minuteGmv: string[];
-}
+export const LastYearSchema = Type.Object({
+  show: Type.String(),
+  name: Type.String(),
+  totalGmv: Money,
+  minuteGmv: Type.Array(Money),
+});
+export type LastYear = Static<typeof LastYearSchema>;
 
-interface StateBase {
-  v: typeof PROTOCOL_VERSION;
-  seq: number;
+/** What a snapshot and a tick both carry. */
+const stateBase = {
+  v: Type.Literal(PROTOCOL_VERSION),
+  seq: Type.Integer(),
   /** Show clock, epoch ms. */
-  asOfMs: number;
-  gross: TotalsPart;
-  net: TotalsPart;
-  rate: Rate;
-  breakdowns: Breakdowns;
+  asOfMs: Type.Number(),
+  gross: TotalsPartSchema,
+  net: TotalsPartSchema,
+  rate: RateSchema,
+  breakdowns: BreakdownsSchema,
   /** Event time of the newest order included, epoch ms (null before the first). */
-  newestEventMs: number | null;
+  newestEventMs: Type.Union([Type.Number(), Type.Null()]),
   /** Server wall time at which the newest included insert committed, epoch ms. */
-  committedAtMs: number | null;
+  committedAtMs: Type.Union([Type.Number(), Type.Null()]),
   /** Server wall time when this message was sent, epoch ms. */
-  sentAtMs: number;
+  sentAtMs: Type.Number(),
   /** False while the store is failing: the board shows its data as stale. */
-  healthy: boolean;
-  pace: Pace;
-  milestones: Milestone[];
+  healthy: Type.Boolean(),
+  pace: PaceSchema,
+  milestones: Type.Array(MilestoneSchema),
   /** A sample of the orders committed since the previous message. */
-  arcs: Arc[];
+  arcs: Type.Array(ArcSchema),
   /** Orders each arc stands for in this message (1 arc ≈ N orders). */
-  ordersPerArc: number;
-}
+  ordersPerArc: Type.Number(),
+};
 
 /** Seconds per chunk of the live series served over HTTP (SERIES_CHUNK_PATH). */
 export const SERIES_CHUNK_SECONDS = 3600;
@@ -141,38 +172,40 @@ export const SERIES_CHUNK_PATH = '/api/v1/live/series';
  * Where the seconds a snapshot leaves out are: the live show's snapshot carries only its recent
  * seconds, so it costs the same at 00:01 and at 23:59; the older ones come in chunks over HTTP.
  */
-export interface SeriesHistory {
+export const SeriesHistorySchema = Type.Object({
   /** The snapshot's `series` holds every non-empty second from this one on. */
-  before: number;
+  before: Type.Integer(),
   /** Seconds per chunk: chunk i holds seconds [i * chunkSeconds, (i + 1) * chunkSeconds). */
-  chunkSeconds: number;
+  chunkSeconds: Type.Integer(),
   /** The chunks with seconds before `before` that hold any order, ascending. */
-  chunks: number[];
-}
+  chunks: Type.Array(Type.Integer()),
+});
+export type SeriesHistory = Static<typeof SeriesHistorySchema>;
 
 /** One chunk of the gross series. Gross seconds only ever grow: a client keeps the larger of two values. */
-export interface SeriesChunk {
-  show: string;
-  chunk: number;
+export const SeriesChunkSchema = Type.Object({
+  show: Type.String(),
+  chunk: Type.Integer(),
   /** Non-empty seconds of the chunk, ascending. */
-  series: SeriesPoint[];
-}
+  series: Type.Array(SeriesPointSchema),
+});
+export type SeriesChunk = Static<typeof SeriesChunkSchema>;
 
 /** The whole board state: sent on connect, on reconnect and on request. */
-export interface Snapshot extends StateBase {
-  show: ShowInfo;
+export const SnapshotSchema = Type.Object({
+  ...stateBase,
+  show: ShowInfoSchema,
   /** The non-empty seconds of the gross series, ascending: all of them, or from `history.before` on. */
-  series: SeriesPoint[];
+  series: Type.Array(SeriesPointSchema),
   /** Absent or null: `series` is complete (replays). Else where the older seconds are. */
-  history?: SeriesHistory | null;
-  lastYear: LastYear | null;
-}
+  history: Type.Optional(Type.Union([SeriesHistorySchema, Type.Null()])),
+  lastYear: Type.Union([LastYearSchema, Type.Null()]),
+});
+export type Snapshot = Static<typeof SnapshotSchema>;
 
 /** Absolute state after a change; `series` holds the seconds that changed, with their absolute values. */
-export interface Tick extends StateBase {
-  show: string;
-  series: SeriesPoint[];
-}
+export const TickSchema = Type.Object({ ...stateBase, show: Type.String(), series: Type.Array(SeriesPointSchema) });
+export type Tick = Static<typeof TickSchema>;
 
 export interface ServerToClientEvents {
   snapshot: (s: Snapshot) => void;
