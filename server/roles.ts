@@ -27,6 +27,9 @@ export type IngestNode = FastifyInstance & IngestParts;
 export type PushNode = FastifyInstance & PushParts;
 export type GmvNode = AllNode | IngestNode | PushNode;
 
+/** Whether a node of the role takes orders (and so needs INGEST_TOKENS to start). */
+export const TAKES_ORDERS: { [R in Role]: boolean } = { all: true, ingest: true, push: false };
+
 /**
  * The one place a role chooses its parts. Each part gets what it depends on as arguments, so
  * the types say what each role really has; data flows one way through them: ingest → committed

@@ -2,7 +2,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { flag, readFlags } from '../shared/cli/args.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import type { GmvNode } from './roles.js';
+import { TAKES_ORDERS, type GmvNode } from './roles.js';
 
 /** Readable lines on a terminal (pino-pretty), one JSON object a line otherwise (for log shippers). */
 export function processLogger(config: Config, tty = process.stdout.isTTY === true): FastifyServerOptions['logger'] {
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     throw err;
   }
   // A push node takes no orders: it needs no ingest credentials.
-  if (config.ingestTokens.length === 0 && config.role !== 'push') {
+  if (config.ingestTokens.length === 0 && TAKES_ORDERS[config.role]) {
     console.error(
       'gmv-live: INGEST_TOKENS is not set. Ingest needs credentials: set INGEST_TOKENS to one or more ' +
         'comma-separated bearer tokens (16+ characters each), e.g. INGEST_TOKENS=$(openssl rand -hex 24) npm start. ' +
