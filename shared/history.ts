@@ -4,7 +4,15 @@
  * server-driven replay. Replays reuse the live board's Snapshot and Tick messages,
  * so the same board components draw them.
  */
-import type { BreakdownRow, ClientToServerEvents, ServerToClientEvents, TotalsPart } from './protocol.js';
+import { Type, type Static } from 'typebox';
+import {
+  BreakdownRowSchema,
+  Instant,
+  Money,
+  TotalsPartSchema,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from './protocol.js';
 
 /** socket.io namespace of replays. */
 export const REPLAY_NAMESPACE = '/replay';
@@ -18,7 +26,8 @@ export const REPLAY_PATH = '/replay.io';
 
 /** Series steps the read API serves. */
 export const SERIES_STEPS = ['1s', '1m', '1h'] as const;
-export type SeriesStep = (typeof SERIES_STEPS)[number];
+export const SeriesStepSchema = Type.Enum(SERIES_STEPS);
+export type SeriesStep = Static<typeof SeriesStepSchema>;
 
 /** Most rows one series or export answer holds (a whole day at 1 s is 86,400). */
 export const MAX_SERIES_ROWS = 100_000;
@@ -27,73 +36,85 @@ export const MAX_SERIES_ROWS = 100_000;
 export const REPLAY_MIN_SPEED = 1;
 export const REPLAY_MAX_SPEED = 3600;
 
+const NullableInstant = Type.Union([Instant, Type.Null()]);
+
 /** A configured show and what the store holds of it (GET /api/v1/shows). */
-export interface ShowSummary {
-  id: string;
-  name: string;
+export const ShowSummarySchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
   /** RFC 3339 UTC. */
-  start: string;
-  end: string;
-  timeZone: string;
-  live: boolean;
+  start: Instant,
+  end: Instant,
+  timeZone: Type.String(),
+  live: Type.Boolean(),
   /** Stored orders of the show (sales and refunds). */
-  orders: number;
+  orders: Type.Integer(),
   /** Event time of the first and newest stored order, RFC 3339 UTC (null when empty). */
-  firstEvent: string | null;
-  lastEvent: string | null;
-}
+  firstEvent: NullableInstant,
+  lastEvent: NullableInstant,
+});
+export type ShowSummary = Static<typeof ShowSummarySchema>;
 
 /** One step of a series: sales (gross) and refunds in it, and net. */
-export interface SeriesRow {
+export const SeriesRowSchema = Type.Object({
   /** Start of the step, RFC 3339 UTC. */
-  t: string;
-  orders: number;
-  gmv: string;
-  refunds: number;
-  refundGmv: string;
-  netGmv: string;
-}
+  t: Instant,
+  orders: Type.Integer(),
+  gmv: Money,
+  refunds: Type.Integer(),
+  refundGmv: Money,
+  netGmv: Money,
+});
+export type SeriesRow = Static<typeof SeriesRowSchema>;
 
 /** GET /api/v1/series?show=&from=&to=&step= */
-export interface SeriesResponse {
-  show: string;
-  step: SeriesStep;
-  from: string;
-  to: string;
+export const SeriesResponseSchema = Type.Object({
+  show: Type.String(),
+  step: SeriesStepSchema,
+  from: Instant,
+  to: Instant,
   /** Non-empty steps only, ascending. */
-  rows: SeriesRow[];
-}
+  rows: Type.Array(SeriesRowSchema),
+});
+export type SeriesResponse = Static<typeof SeriesResponseSchema>;
 
-export type Dimension = 'channel' | 'country' | 'category' | 'merchant';
+export const DIMENSIONS = ['channel', 'country', 'category', 'merchant'] as const;
+export const DimensionSchema = Type.Enum(DIMENSIONS);
+export type Dimension = Static<typeof DimensionSchema>;
 
 /** GET /api/v1/breakdowns?show=&from=&to=&dimension=&limit= */
-export interface BreakdownsResponse {
-  show: string;
-  dimension: Dimension;
+export const BreakdownsResponseSchema = Type.Object({
+  show: Type.String(),
+  dimension: DimensionSchema,
   /** The range actually summed (merchant ranges are whole minutes). */
-  from: string;
-  to: string;
+  from: Instant,
+  to: Instant,
   /** Gross (sales) by key, largest GMV first, ties by key. */
-  rows: BreakdownRow[];
-}
+  rows: Type.Array(BreakdownRowSchema),
+});
+export type BreakdownsResponse = Static<typeof BreakdownsResponseSchema>;
 
 /** GET /api/v1/on-air?show=&at=: what the wall showed at an instant, next to the event-time truth. */
-export interface OnAirResponse {
-  show: string;
-  at: string;
+export const OnAirResponseSchema = Type.Object({
+  show: Type.String(),
+  at: Instant,
   /** The last tick or snapshot broadcast at or before `at` (null: nothing was on air yet). */
-  onAir: {
-    seq: number;
-    kind: 'tick' | 'snapshot';
-    sentAt: string;
-    /** Show clock of that message. */
-    asOf: string;
-    gross: TotalsPart;
-    net: TotalsPart;
-  } | null;
+  onAir: Type.Union([
+    Type.Object({
+      seq: Type.Integer(),
+      kind: Type.Union([Type.Literal('tick'), Type.Literal('snapshot')]),
+      sentAt: Instant,
+      /** Show clock of that message. */
+      asOf: Instant,
+      gross: TotalsPartSchema,
+      net: TotalsPartSchema,
+    }),
+    Type.Null(),
+  ]),
   /** Totals of every stored order with event time up to `at`, as ClickHouse holds them now. */
-  truth: { gross: TotalsPart; net: TotalsPart };
-}
+  truth: Type.Object({ gross: TotalsPartSchema, net: TotalsPartSchema }),
+});
+export type OnAirResponse = Static<typeof OnAirResponseSchema>;
 
 /**
  * State of one replay, sent to its viewers on every change and once a second while playing.
@@ -106,38 +127,48 @@ export interface OnAirResponse {
  * In replay messages `arcs` are empty, `committedAtMs` is null, `newestEventMs` is
  * `positionMs - 1` once there are orders, and `seq` counts per replay.
  */
-export interface ReplayStatus {
-  id: string;
-  show: string;
+export const ReplayStatusSchema = Type.Object({
+  id: Type.String(),
+  show: Type.String(),
   /** Bounds of the replay, epoch ms (event time). */
-  fromMs: number;
-  toMs: number;
+  fromMs: Type.Number(),
+  toMs: Type.Number(),
   /** Show clock of the current frame, epoch ms. */
-  positionMs: number;
-  speed: number;
-  playing: boolean;
+  positionMs: Type.Number(),
+  speed: Type.Number(),
+  playing: Type.Boolean(),
   /** Viewers watching this replay. */
-  viewers: number;
+  viewers: Type.Integer(),
   /** Milestones crossed within the replay's range: where the timeline puts its bookmarks. */
-  bookmarks: { amount: string; kind: 'threshold' | 'last-year'; atMs: number }[];
-}
+  bookmarks: Type.Array(
+    Type.Object({
+      amount: Money,
+      kind: Type.Union([Type.Literal('threshold'), Type.Literal('last-year')]),
+      atMs: Type.Number(),
+    }),
+  ),
+});
+export type ReplayStatus = Static<typeof ReplayStatusSchema>;
 
-export interface ReplayCreate {
-  show: string;
+export const ReplayCreateSchema = Type.Object({
+  show: Type.String(),
   /** Event-time bounds, RFC 3339; default the whole show. */
-  from?: string;
-  to?: string;
-  speed?: number;
-}
+  from: Type.Optional(Type.String()),
+  to: Type.Optional(Type.String()),
+  speed: Type.Optional(Type.Number()),
+});
+export type ReplayCreate = Static<typeof ReplayCreateSchema>;
 
-export type ReplayControl =
-  | { action: 'play' }
-  | { action: 'pause' }
-  | { action: 'speed'; speed: number }
+export const ReplayControlSchema = Type.Union([
+  Type.Object({ action: Type.Literal('play') }),
+  Type.Object({ action: Type.Literal('pause') }),
+  Type.Object({ action: Type.Literal('speed'), speed: Type.Number() }),
   /** Jump to an instant, epoch ms of event time (rounded down to the second, clamped to the range). */
-  | { action: 'seek'; atMs: number }
+  Type.Object({ action: Type.Literal('seek'), atMs: Type.Number() }),
   /** Move by whole seconds while paused (negative: back). */
-  | { action: 'step'; seconds: number };
+  Type.Object({ action: Type.Literal('step'), seconds: Type.Number() }),
+]);
+export type ReplayControl = Static<typeof ReplayControlSchema>;
 
 /** Why a replay request was refused. */
 export type ReplayErrorCode =
