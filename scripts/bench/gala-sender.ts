@@ -8,11 +8,12 @@
  */
 import { open } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { mixSeed, mulberry32 } from '../../shared/sim/random.js';
 import { GIVE_UP_MS } from './gala-flags.js';
 import { GalaClock, batchSendTime } from './gala-lag.js';
 import type { SegmentIndex } from './gala-segment.js';
+import { bookAccepted, postOrders, type Poster } from './post.js';
 
 export interface SenderInit {
   id: number;
@@ -69,8 +70,8 @@ export interface SenderResult {
 
 const init = JSON.parse(process.argv[2] ?? '{}') as SenderInit;
 const index = JSON.parse(readFileSync(init.indexFile, 'utf8')) as SegmentIndex;
-const target = new URL('/api/v1/orders', init.url);
 const agent = new Agent({ keepAlive: true, maxSockets: init.inFlight + 2 });
+const poster: Poster = { target: new URL('/api/v1/orders', init.url), agent, token: init.token, timeoutMs: 120_000 };
 const rand = mulberry32(mixSeed(init.seed, 0x5e4d + init.id));
 
 interface Body {
@@ -117,62 +118,17 @@ const r: SenderResult = {
 };
 const answered = new Map<number, number | null>();
 
-interface Answer {
-  status: number | 'error';
-  body: string;
-  retryAfterS: number | null;
-  error?: string;
-}
-
-function post(body: Buffer): Promise<Answer> {
-  return new Promise((resolve) => {
-    const req = request(
-      target,
-      {
-        method: 'POST',
-        agent,
-        timeout: 120_000,
-        headers: {
-          'content-type': 'application/x-ndjson',
-          'content-length': body.length,
-          authorization: `Bearer ${init.token}`,
-        },
-      },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => {
-          const ra = res.headers['retry-after'];
-          const retryAfterS = ra === undefined || !Number.isFinite(Number(ra)) ? null : Number(ra);
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString('utf8'), retryAfterS });
-        });
-        res.on('error', (e) => resolve({ status: 'error', body: '', retryAfterS: null, error: e.message }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('no answer in 120 s')));
-    req.on('error', (e) => resolve({ status: 'error', body: '', retryAfterS: null, error: e.message }));
-    req.end(body);
-  });
-}
-
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, Math.max(0, ms)));
 
 /** Posts one body until it is answered 200 (true) or given up (false). */
 async function deliver(buf: Buffer, lines: number): Promise<boolean> {
   const giveUpAt = Date.now() + GIVE_UP_MS;
   for (let attempt = 1; ; attempt++) {
-    const a = await post(buf);
+    const a = await postOrders(poster, buf);
     const key = String(a.status);
     r.statuses[key] = (r.statuses[key] ?? 0) + 1;
     if (a.status === 200) {
-      try {
-        const json = JSON.parse(a.body) as { accepted: number; duplicates: number; rejected: unknown[] };
-        r.accepted += json.accepted;
-        r.duplicates += json.duplicates;
-        r.rejected += json.rejected.length;
-      } catch {
-        r.firstError ??= `200 with a body that is not JSON: ${a.body.slice(0, 200)}`;
-      }
+      bookAccepted(r, a.body);
       return true;
     }
     const retriable = a.status === 429 || a.status === 503 || a.status === 'error';
@@ -186,8 +142,9 @@ async function deliver(buf: Buffer, lines: number): Promise<boolean> {
     r.retryReasons[key] ??= (a.error ?? a.body).slice(0, 200);
     if (a.status === 'error') await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
     else {
-      if (a.retryAfterS === null) r.missingRetryAfter++;
-      await sleep((a.retryAfterS ?? 1) * 1000);
+      const retryAfterS = a.retryAfter === null || !Number.isFinite(Number(a.retryAfter)) ? null : Number(a.retryAfter);
+      if (retryAfterS === null) r.missingRetryAfter++;
+      await sleep((retryAfterS ?? 1) * 1000);
     }
   }
 }

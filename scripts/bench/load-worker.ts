@@ -4,8 +4,9 @@
  * loop (K requests always in flight) or open loop (a body every interval, whether
  * or not earlier ones were answered). Driven by run.ts over IPC.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Payloads } from './payload.js';
+import { bookAccepted, postOrders, type Answer, type Poster } from './post.js';
 
 export interface LoadInit {
   url: string;
@@ -44,45 +45,8 @@ export interface LoadResult {
 const init = JSON.parse(process.argv[2] ?? '{}') as LoadInit;
 const payloads = new Payloads(init.seed, init.batch);
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-const target = new URL('/api/v1/orders', init.url);
+const poster: Poster = { target: new URL('/api/v1/orders', init.url), agent, token: init.token, timeoutMs: 60_000 };
 let pool: Buffer[] = [];
-
-interface Answer {
-  status: number | 'error';
-  body: string;
-  retryAfter: boolean;
-  error?: string;
-}
-
-function post(body: Buffer): Promise<Answer> {
-  return new Promise((resolve) => {
-    const req = request(
-      target,
-      {
-        method: 'POST',
-        agent,
-        timeout: 60_000,
-        headers: {
-          'content-type': 'application/x-ndjson',
-          'content-length': body.length,
-          authorization: `Bearer ${init.token}`,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: text, retryAfter: 'retry-after' in res.headers }),
-        );
-        res.on('error', (e) => resolve({ status: 'error', body: '', retryAfter: false, error: e.message }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out after 60 s')));
-    req.on('error', (e) => resolve({ status: 'error', body: '', retryAfter: false, error: e.message }));
-    req.end(body);
-  });
-}
 
 function newResult(): LoadResult {
   return {
@@ -103,24 +67,15 @@ function newResult(): LoadResult {
 /** Sends one body and books the answer. A shed body was not stored, so it goes back to the pool. */
 async function send(body: Buffer, r: LoadResult, t0: number): Promise<Answer['status']> {
   const sentAt = performance.now();
-  const a = await post(body);
+  const a = await postOrders(poster, body);
   const ms = performance.now() - sentAt;
   r.lastAnswerAtMs = Date.now();
   r.statuses[String(a.status)] = (r.statuses[String(a.status)] ?? 0) + 1;
   if (a.status === 200) {
-    let json: { accepted: number; duplicates: number; rejected: unknown[] };
-    try {
-      json = JSON.parse(a.body) as typeof json;
-    } catch {
-      r.firstError ??= `200 with a body that is not JSON: ${a.body.slice(0, 200)}`;
-      return a.status;
-    }
-    r.accepted += json.accepted;
-    r.duplicates += json.duplicates;
-    r.rejected += json.rejected.length;
-    r.latencies.push([Math.round(sentAt - t0), Math.round(ms * 10) / 10, json.accepted]);
+    const accepted = bookAccepted(r, a.body);
+    if (accepted !== null) r.latencies.push([Math.round(sentAt - t0), Math.round(ms * 10) / 10, accepted]);
   } else if (a.status === 503 || a.status === 429) {
-    if (!a.retryAfter) r.missingRetryAfter++;
+    if (a.retryAfter === null) r.missingRetryAfter++;
     pool.push(body);
   } else {
     r.firstError ??= a.error ?? `${a.status}: ${a.body.slice(0, 200)}`;
