@@ -39,8 +39,8 @@ export interface Expected {
   invalid: number;
 }
 
-/** The small index beside the NDJSON segment. */
-export interface SegmentIndex {
+/** What a segment is made from: the simulator's flags, the body size and the file it goes to. */
+interface SegmentParams {
   year: number;
   scale: number;
   seed: number;
@@ -48,26 +48,21 @@ export interface SegmentIndex {
   to: number;
   batchMs: number;
   file: string;
+  /** Most lines and bytes in one body. */
+  limits: { lines: number; bytes: number };
+}
+
+/** The small index beside the NDJSON segment. */
+export interface SegmentIndex extends SegmentParams {
   bytes: number;
   seconds: IndexSecond[];
   expected: Expected;
-  /** Most lines and bytes in one body. */
-  limits: { lines: number; bytes: number };
   /** Wall seconds the generation took. */
   generateS: number;
 }
 
-export interface SegmentOptions {
-  year: number;
-  scale: number;
-  seed: number;
-  from: number;
-  to: number;
-  batchMs: number;
-  file: string;
+export interface SegmentOptions extends SegmentParams {
   indexFile: string;
-  /** Most lines and bytes in one body. */
-  limits: { lines: number; bytes: number };
   onProgress?: (s: number, lines: number) => void;
 }
 

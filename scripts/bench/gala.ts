@@ -12,7 +12,7 @@
  * never fails on figures: exit 1 only when the harness fails, 2 on a bad flag.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir, type } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TotalsPart, TotalsResponse } from '../../shared/protocol.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
@@ -25,7 +25,7 @@ import type { SenderInit, SenderProgress, SenderResult } from './gala-sender.js'
 import { bodyLimits, writeSegment, type SegmentIndex } from './gala-segment.js';
 import { GALA_TOKEN, GalaServer } from './gala-server.js';
 import { ThreadSampler } from './gala-threads.js';
-import { ask, killAll, machineBusy, readProc, startNode } from './proc.js';
+import { ask, killAll, machine, machineBusy, readProc, startNode } from './proc.js';
 import { Sampler } from './sampler.js';
 import { addCounts, round, sum } from './stats.js';
 
@@ -271,13 +271,7 @@ async function main(): Promise<void> {
         ...Object.fromEntries(Object.entries(process.env).filter(([k]) => SERVER_KNOBS.test(k))),
       },
     },
-    machine: {
-      cores: cpus().length,
-      memory_gb: round(totalmem() / 2 ** 30),
-      node: process.versions.node,
-      cpu_model: cpus()[0]?.model.trim() ?? 'unknown',
-      os: type(),
-    },
+    machine: machine(),
     segment: {
       lines: expected.lines,
       sales: expected.sales,

@@ -1,6 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus, totalmem, type } from 'node:os';
 import { freePort } from '../lib/net.js';
+import { round } from './stats.js';
 
 export { freePort };
 
@@ -118,4 +120,15 @@ export async function machineBusy(ms: number): Promise<number> {
   await new Promise((r) => setTimeout(r, ms));
   const b = readMachineCpu();
   return (100 * (b.busy - a.busy)) / Math.max(1, b.total - a.total);
+}
+
+/** The machine a bench ran on, as its report states it. */
+export function machine(): { cores: number; memory_gb: number; node: string; cpu_model: string; os: string } {
+  return {
+    cores: cpus().length,
+    memory_gb: round(totalmem() / 2 ** 30),
+    node: process.versions.node,
+    cpu_model: cpus()[0]?.model.trim() ?? 'unknown',
+    os: type(),
+  };
 }

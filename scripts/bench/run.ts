@@ -7,12 +7,11 @@
  * never fails on them: exit 1 only when the harness itself fails.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import type { EngineParams, EngineRun } from './engine-worker.js';
 import type { FanoutReport } from './fanout-worker.js';
 import { readParams, type Params } from './params.js';
-import { ask, killAll, machineBusy, startNode } from './proc.js';
+import { ask, killAll, machine, machineBusy, startNode } from './proc.js';
 import { TARGETS, table, type BenchResult } from './report.js';
 import { Rig, fmt, type Attempt } from './rig.js';
 import { quantiles, round, sum } from './stats.js';
@@ -142,13 +141,7 @@ async function main(): Promise<void> {
       fixed_rate: P.fixedRate,
       server_env: { SHOW_CLOCK: 'events', LOG_LEVEL: 'debug', MAX_PENDING_ORDERS: P.maxPending ?? 'default' },
     },
-    machine: {
-      cores: cpus().length,
-      memory_gb: round(totalmem() / 2 ** 30),
-      node: process.versions.node,
-      cpu_model: cpus()[0]?.model.trim() ?? 'unknown',
-      os: type(),
-    },
+    machine: machine(),
     ingest: {
       sustained_orders_per_s: Math.round(chosen.achieved),
       sustained_ok: chosen.held,
