@@ -2,6 +2,9 @@ import type { StoreHandle } from './client.js';
 import { Layout } from './layout.js';
 import { insertSettings, settingsClause } from './settings.js';
 
+const CHANNEL = "Enum8('mobile' = 1, 'pc' = 2, 'offline' = 3)";
+const TYPE = "Enum8('sale' = 1, 'refund' = 2)";
+
 /**
  * Schema migrations, applied in order at start and recorded in schema_migrations.
  * Append new steps; never edit an applied one. With a cluster the same steps
@@ -10,8 +13,6 @@ import { insertSettings, settingsClause } from './settings.js';
  */
 export function migrations(db: string, cluster: string | null = null): string[][] {
   const t = new Layout(db, cluster);
-  const CHANNEL = "Enum8('mobile' = 1, 'pc' = 2, 'offline' = 3)";
-  const TYPE = "Enum8('sale' = 1, 'refund' = 2)";
   return [
     [
       ...t.table({
@@ -84,20 +85,7 @@ export function migrations(db: string, cluster: string | null = null): string[][
                count() AS orders, sum(gmv) AS gmv
         FROM ${from} GROUP BY show, minute, type, channel, country, category`,
       ),
-      ...t.table({
-        name: 'merchant_by_minute',
-        columns: `(
-        show LowCardinality(String),
-        minute DateTime('UTC'),
-        type ${TYPE},
-        merchant_id String,
-        orders UInt64,
-        gmv Decimal(38, 2)
-      )`,
-        engine: 'SummingMergeTree((orders, gmv))',
-        keys: `
-      ORDER BY (show, minute, type, merchant_id)`,
-      }),
+      ...merchantRollup(t, 'merchant_by_minute', 'minute'),
       t.view(
         'merchant_by_minute',
         (from) => `
@@ -111,20 +99,7 @@ export function migrations(db: string, cluster: string | null = null): string[][
       // second sums whole minutes plus at most 59 seconds of a few hundred rows each.
       ...dimensionRollup(t, 'dims_by_second', 'second'),
       ...dimensionRollup(t, 'dims_by_minute', 'minute'),
-      ...t.table({
-        name: 'merchant_by_hour',
-        columns: `(
-        show LowCardinality(String),
-        hour DateTime('UTC'),
-        type ${TYPE},
-        merchant_id String,
-        orders UInt64,
-        gmv Decimal(38, 2)
-      )`,
-        engine: 'SummingMergeTree((orders, gmv))',
-        keys: `
-      ORDER BY (show, hour, type, merchant_id)`,
-      }),
+      ...merchantRollup(t, 'merchant_by_hour', 'hour'),
       t.view(
         'merchant_by_hour',
         (from) => `
@@ -238,6 +213,29 @@ export const ROLLUPS = [
   'merchant_by_hour',
 ] as const;
 export type Rollup = (typeof ROLLUPS)[number];
+
+/** A table of sales by merchant per `column` (merchant_by_minute in migration 1, merchant_by_hour in 2). */
+function merchantRollup(
+  t: Layout,
+  name: 'merchant_by_minute' | 'merchant_by_hour',
+  column: 'minute' | 'hour',
+): string[] {
+  // The DDL's text, white space included, is what migrations 1 and 2 always wrote.
+  return t.table({
+    name,
+    columns: `(
+        show LowCardinality(String),
+        ${column} DateTime('UTC'),
+        type ${TYPE},
+        merchant_id String,
+        orders UInt64,
+        gmv Decimal(38, 2)
+      )`,
+    engine: 'SummingMergeTree((orders, gmv))',
+    keys: `
+      ORDER BY (show, ${column}, type, merchant_id)`,
+  });
+}
 
 function dimensionRollup(t: Layout, table: 'dims_by_second' | 'dims_by_minute', column: string): string[] {
   return [
