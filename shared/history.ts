@@ -5,6 +5,7 @@
  * so the same board components draw them.
  */
 import { Type, type Static } from 'typebox';
+import type { ErrorCode, ErrorCodes } from './errors.js';
 import {
   BreakdownRowSchema,
   Instant,
@@ -171,7 +172,7 @@ export const ReplayControlSchema = Type.Union([
 export type ReplayControl = Static<typeof ReplayControlSchema>;
 
 /** Why a replay request was refused. */
-export type ReplayErrorCode =
+export type ReplayErrorCode = ErrorCodes<
   | 'GMV_ERR_SHOW_UNKNOWN'
   | 'GMV_ERR_REPLAY_RANGE'
   | 'GMV_ERR_REPLAY_SPEED'
@@ -181,10 +182,11 @@ export type ReplayErrorCode =
   | 'GMV_ERR_REPLAY_LIMIT'
   | 'GMV_ERR_REPLAY_FULL'
   | 'GMV_ERR_REPLAY_BUSY'
-  | 'GMV_ERR_STORE_UNAVAILABLE';
+  | 'GMV_ERR_STORE_UNAVAILABLE'
+>;
 
-/** `code` is a ReplayErrorCode. */
-export type ReplayAck = { ok: true; status: ReplayStatus } | { ok: false; code: string; message: string };
+/** `code` is a ReplayErrorCode, or GMV_ERR_TIMEOUT when the client got no answer. */
+export type ReplayAck = { ok: true; status: ReplayStatus } | { ok: false; code: ErrorCode; message: string };
 
 export interface ReplayServerToClientEvents extends ServerToClientEvents {
   replay: (s: ReplayStatus) => void;

@@ -8,6 +8,7 @@
  * orders pass 2^53, so totals are kept exact as split sums (SplitFen below) and
  * as bigint where read from the store, and formatFen takes either.
  */
+import type { ErrorCodes } from './errors.js';
 
 /** Largest amount a single order may carry, in minor units (10,000,000.00). */
 export const MAX_ORDER_FEN = 1_000_000_000;
@@ -15,8 +16,9 @@ export const MAX_ORDER_FEN = 1_000_000_000;
 const DECIMAL = /^(\d{1,15})(?:\.(\d{1,2}))?$/;
 
 export type AmountParse = { ok: true; fen: number } | { ok: false; code: AmountErrorCode; message: string };
-export type AmountErrorCode =
-  'GMV_ERR_AMOUNT_TYPE' | 'GMV_ERR_AMOUNT_FORMAT' | 'GMV_ERR_AMOUNT_PRECISION' | 'GMV_ERR_AMOUNT_RANGE';
+export type AmountErrorCode = ErrorCodes<
+  'GMV_ERR_AMOUNT_TYPE' | 'GMV_ERR_AMOUNT_FORMAT' | 'GMV_ERR_AMOUNT_PRECISION' | 'GMV_ERR_AMOUNT_RANGE'
+>;
 
 /** Parses an order amount (decimal string or JSON number) into fen, exactly. */
 export function parseAmount(value: unknown): AmountParse {

@@ -1,4 +1,5 @@
 import { COUNTRY_CODES } from './countries.js';
+import type { ErrorCode } from './errors.js';
 import { convertFen, parseAmount, type AmountParse } from './money.js';
 import { findShow, type Show } from './show.js';
 import { parseTimestamp } from './time.js';
@@ -44,7 +45,7 @@ export interface Order {
 export interface Rejection {
   line: number;
   field: string | null;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 
@@ -67,7 +68,7 @@ export interface OrderSource {
 }
 
 export type OrderCheck =
-  { ok: true; order: Order } | { ok: false; field: string | null; code: string; message: string };
+  { ok: true; order: Order } | { ok: false; field: string | null; code: ErrorCode; message: string };
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const KNOWN_FIELDS = new Set([
@@ -82,7 +83,7 @@ const KNOWN_FIELDS = new Set([
   'type',
 ]);
 
-function bad(field: string | null, code: string, message: string): OrderCheck {
+function bad(field: string | null, code: ErrorCode, message: string): OrderCheck {
   return { ok: false, field, code, message };
 }
 

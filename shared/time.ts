@@ -1,8 +1,10 @@
+import type { ErrorCodes } from './errors.js';
+
 /** RFC 3339 date-time that carries an explicit offset (Z or ±hh:mm). */
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/;
 
 export type TsParse = { ok: true; ms: number } | { ok: false; code: TsErrorCode; message: string };
-export type TsErrorCode = 'GMV_ERR_TS_TYPE' | 'GMV_ERR_TS_FORMAT';
+export type TsErrorCode = ErrorCodes<'GMV_ERR_TS_TYPE' | 'GMV_ERR_TS_FORMAT'>;
 
 /**
  * Parses an event time: an RFC 3339 string with an offset, or an integer of epoch

@@ -1,11 +1,15 @@
 import { Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { ERRORS, type ErrorCode } from '../../shared/errors.js';
 
 /** Raised when a compressed body inflates past the body limit (a gzip bomb). */
 export class InflatedTooLargeError extends Error {
-  readonly statusCode = 413;
-  readonly code = 'GMV_ERR_BODY_TOO_LARGE';
+  readonly code = 'GMV_ERR_BODY_TOO_LARGE' satisfies ErrorCode;
+  readonly statusCode = ERRORS[this.code].status;
 }
+
+/** What a body that does not inflate is answered with. */
+const NOT_GZIP = { statusCode: ERRORS.GMV_ERR_BODY_INVALID.status, code: 'GMV_ERR_BODY_INVALID' satisfies ErrorCode };
 
 /**
  * Inflates a gzip request body as it streams, stopping as soon as the inflated
@@ -32,7 +36,7 @@ export function gunzipLimited(payload: Readable, limit: number): Readable {
     },
   });
   const gunzip = createGunzip();
-  gunzip.on('error', (err) => counter.destroy(Object.assign(err, { statusCode: 400, code: 'GMV_ERR_BODY_INVALID' })));
+  gunzip.on('error', (err) => counter.destroy(Object.assign(err, NOT_GZIP)));
   counter.on('error', () => payload.unpipe());
   return payload.pipe(gunzip).pipe(counter);
 }

@@ -1,3 +1,4 @@
+import type { ErrorCodes } from '../../shared/errors.js';
 import type { OrderSource, Rejection } from '../../shared/order.js';
 
 /** One decoded item of a batch, with its 1-based line (or array position). */
@@ -9,8 +10,10 @@ export interface BatchItem {
 }
 
 export type BatchParse =
-  | { ok: true; items: BatchItem[]; rejected: Rejection[] }
-  | { ok: false; code: 'GMV_ERR_BODY_EMPTY' | 'GMV_ERR_BODY_INVALID' | 'GMV_ERR_TOO_MANY_LINES'; message: string };
+  { ok: true; items: BatchItem[]; rejected: Rejection[] } | { ok: false; code: BodyErrorCode; message: string };
+
+/** Why a body is refused as a whole. */
+export type BodyErrorCode = ErrorCodes<'GMV_ERR_BODY_EMPTY' | 'GMV_ERR_BODY_INVALID' | 'GMV_ERR_TOO_MANY_LINES'>;
 
 export interface ParseLimits {
   batchLines: number;

@@ -1,7 +1,8 @@
 import type { Namespace, Socket } from 'socket.io';
+import type { ErrorCode } from '../../shared/errors.js';
 
 /** The code a board is refused with when a node has as many boards as it takes. */
-export const TOO_MANY_BOARDS = 'GMV_ERR_TOO_MANY_BOARDS';
+export const TOO_MANY_BOARDS = 'GMV_ERR_TOO_MANY_BOARDS' satisfies ErrorCode;
 
 export interface BoardCaps {
   /** Most boards this node serves on the namespace. */

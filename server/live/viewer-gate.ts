@@ -1,8 +1,9 @@
 import type { Socket } from 'socket.io';
+import type { ErrorCode } from '../../shared/errors.js';
 import type { ViewerAccess } from '../auth.js';
 
 /** The code of every refusal and drop of a viewer, on the socket as over HTTP. */
-export const VIEWER_UNAUTHORIZED = 'GMV_ERR_VIEWER_UNAUTHORIZED';
+export const VIEWER_UNAUTHORIZED = 'GMV_ERR_VIEWER_UNAUTHORIZED' satisfies ErrorCode;
 
 /**
  * What a board is told when the gate refuses or drops it: the handshake's `connect_error`
