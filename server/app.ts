@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyError, type FastifyServerOptions } from 'fastify';
+import { ERRORS, isErrorCode, type ErrorCode } from '../shared/errors.js';
 import type { Config } from './config.js';
 import { Errors } from './errors.js';
 import metricsPlugin from './metrics.js';
@@ -13,7 +14,7 @@ import securityPlugin from './security.js';
 import telemetryPlugin from './telemetry.js';
 
 /** Fastify's own errors, answered with our codes and words so clients see one vocabulary. */
-function translate(err: FastifyError, config: Config): { code: string; message: string } {
+function translate(err: FastifyError, config: Config): { code: ErrorCode; message: string } {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {
@@ -29,7 +30,7 @@ function translate(err: FastifyError, config: Config): { code: string; message: 
     case 'FST_ERR_VALIDATION':
       return { code: 'GMV_ERR_REQUEST_INVALID', message: err.message };
     default:
-      return { code: err.code?.startsWith('GMV_ERR_') ? err.code : 'GMV_ERR_REQUEST_INVALID', message: err.message };
+      return { code: isErrorCode(err.code) ? err.code : 'GMV_ERR_REQUEST_INVALID', message: err.message };
   }
 }
 
@@ -39,12 +40,13 @@ function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const [status, code, message] =
+  const [code, message]: [ErrorCode, string] =
     err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'GMV_ERR_REQUEST_TIMEOUT', 'the request did not arrive in time']
+      ? ['GMV_ERR_REQUEST_TIMEOUT', 'the request did not arrive in time']
       : err.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'GMV_ERR_HEADERS_TOO_LARGE', 'the request headers are too large']
-        : [400, 'GMV_ERR_REQUEST_INVALID', 'the request is not valid HTTP'];
+        ? ['GMV_ERR_HEADERS_TOO_LARGE', 'the request headers are too large']
+        : ['GMV_ERR_REQUEST_INVALID', 'the request is not valid HTTP'];
+  const status = ERRORS[code].status;
   const body = JSON.stringify({ statusCode: status, code, error: httpError(status), message });
   socket.end(
     `HTTP/1.1 ${status} ${httpError(status)}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
@@ -88,9 +90,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500 && status !== 503) {
       req.log.error({ err }, 'request failed');
-      return reply
-        .status(500)
-        .send({ statusCode: 500, code: 'GMV_ERR_INTERNAL', error: 'Internal Server Error', message: 'internal error' });
+      const internal = ERRORS.GMV_ERR_INTERNAL.status;
+      return reply.status(internal).send({
+        statusCode: internal,
+        code: 'GMV_ERR_INTERNAL' satisfies ErrorCode,
+        error: 'Internal Server Error',
+        message: 'internal error',
+      });
     }
     const { code, message } = translate(err, config);
     return reply.status(status).send({ statusCode: status, code, error: httpError(status), message });
