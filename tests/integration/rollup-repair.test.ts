@@ -11,7 +11,8 @@ import {
 } from '../../server/store/repair.js';
 import { ROLLUPS } from '../../server/store/schema.js';
 import { grossTotals, injectOrders, startApp, until } from '../fixtures/app.js';
-import { ndjson, order } from '../fixtures/orders.js';
+import { ndjson, order, order2014 } from '../fixtures/orders.js';
+import { failRollup, rollupSums, rollupsRepaired } from '../fixtures/rollups.js';
 import { tempDir } from '../fixtures/server.js';
 
 const dir = tempDir('rollup-repair');
@@ -26,44 +27,8 @@ afterAll(async () => {
   dir.remove();
 });
 
-/** A fixture order of the 2014 show (not the live one): same fields, a year earlier. */
-function order2014(i: number): Record<string, unknown> {
-  const o = order(i);
-  return { ...o, order_id: `y-${i}`, ts: String(o.ts).replace(/^2015/, '2014') };
-}
-
 function post(orders: unknown[]) {
   return injectOrders(app, ndjson(orders));
-}
-
-/** Makes ClickHouse refuse every INSERT into a rollup ("too many parts"), or accept them again. */
-async function failRollup(store: StoreHandle, table: string, on: boolean) {
-  await store.client.command({
-    query: `ALTER TABLE ${store.db}.${table} MODIFY SETTING parts_to_throw_insert = ${on ? 1 : 3000}`,
-  });
-}
-
-/** For each rollup: [orders, gmv] of the show as stored, and as its view derives them from the orders. */
-async function rollupSums(store: StoreHandle, show: string) {
-  const out: Record<string, { stored: string[]; derived: string[] }> = {};
-  for (const table of ROLLUPS) {
-    const viewRs = await store.query({
-      query: `SELECT as_select FROM system.tables WHERE database = {db:String} AND name = {view:String}`,
-      query_params: { db: store.db, view: `${table}_mv` },
-      format: 'JSONEachRow',
-    });
-    const [{ as_select }] = (await viewRs.json<{ as_select: string }>()) as [{ as_select: string }];
-    const sums = async (from: string) => {
-      const rs = await store.query({
-        query: `SELECT toString(sum(orders)), toString(sum(gmv)) FROM (${from}) WHERE show = {show:String}`,
-        query_params: { show },
-        format: 'JSONCompactEachRow',
-      });
-      return (await rs.json<string[]>())[0]!;
-    };
-    out[table] = { stored: await sums(`SELECT * FROM ${store.db}.${table}`), derived: await sums(as_select) };
-  }
-  return out;
 }
 
 /** Expects every rollup of the show to hold exactly what its orders give (and the show to have orders). */
@@ -73,11 +38,6 @@ async function expectRepaired(store: StoreHandle, show: string) {
     expect(Number(derived[0]), `${show} ${table}`).toBeGreaterThan(0);
     expect(stored, `${show} ${table}`).toEqual(derived);
   }
-}
-
-async function repaired(store: StoreHandle, show: string): Promise<boolean> {
-  const sums = await rollupSums(store, show);
-  return Object.values(sums).every((s) => s.stored.join() === s.derived.join());
 }
 
 /** Gross sales of the live show as its orders give them. */
@@ -128,7 +88,7 @@ describe('rollup repair', () => {
     const batch = [order(3000), order(3001), order2014(3000), order2014(3001)];
     expect((await post(batch)).statusCode).toBe(503);
     // The orders landed, gmv_by_second did not: both shows are marked, in the store.
-    expect(await repaired(app.store, '2014')).toBe(false);
+    expect(await rollupsRepaired(app.store, '2014')).toBe(false);
     await eventually(async () => (await shows(app.store)).join() === '2014,2015', 10_000, 'both marks stored');
 
     await failRollup(app.store, 'gmv_by_second', false);
@@ -159,8 +119,8 @@ describe('rollup repair', () => {
       query: `INSERT INTO ${app.store.db}.gmv_by_second SELECT * FROM ${app.store.db}.gmv_by_second WHERE show = '2015'`,
       clickhouse_settings: { async_insert: 0 },
     });
-    expect(await repaired(app.store, '2014')).toBe(false);
-    expect(await repaired(app.store, '2015')).toBe(false);
+    expect(await rollupsRepaired(app.store, '2014')).toBe(false);
+    expect(await rollupsRepaired(app.store, '2015')).toBe(false);
     await app.close();
 
     ({ app } = await startApp(dir.path, ENV));
@@ -221,7 +181,7 @@ describe('rollup repair', () => {
     const store = reopen();
     try {
       expect(await shows(store)).toEqual(['2015']);
-      expect(await repaired(store, '2015')).toBe(false);
+      expect(await rollupsRepaired(store, '2015')).toBe(false);
     } finally {
       await store.close();
     }

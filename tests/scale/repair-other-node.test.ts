@@ -1,11 +1,10 @@
 import type { AllNode, IngestNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoreHandle } from '../../server/store/client.js';
 import { readRepairMarks } from '../../server/store/repair.js';
-import { ROLLUPS } from '../../server/store/schema.js';
 import { injectOrders, startApp, startNode } from '../fixtures/app.js';
-import { ndjson, order } from '../fixtures/orders.js';
+import { ndjson, order, order2014 } from '../fixtures/orders.js';
 import { startRedis, type RedisProcess } from '../fixtures/redis.js';
+import { failRollup, rollupsRepaired } from '../fixtures/rollups.js';
 import { tempDir } from '../fixtures/server.js';
 
 // A live node and an ingest node over one store (the process's chDB data directory stands in
@@ -28,41 +27,6 @@ afterAll(async () => {
   await redis?.stop();
   dir.remove();
 });
-
-/** A fixture order of the 2014 show (not the live one). */
-function order2014(i: number): Record<string, unknown> {
-  const o = order(i);
-  return { ...o, order_id: `y-${i}`, ts: String(o.ts).replace(/^2015/, '2014') };
-}
-
-/** Makes ClickHouse refuse every INSERT into a rollup ("too many parts"), or accept them again. */
-async function failRollup(store: StoreHandle, table: string, on: boolean) {
-  await store.client.command({
-    query: `ALTER TABLE ${store.db}.${table} MODIFY SETTING parts_to_throw_insert = ${on ? 1 : 3000}`,
-  });
-}
-
-/** Whether every rollup of the show holds [orders, gmv] as its view derives them from the orders. */
-async function repaired(store: StoreHandle, show: string): Promise<boolean> {
-  for (const table of ROLLUPS) {
-    const viewRs = await store.query({
-      query: `SELECT as_select FROM system.tables WHERE database = {db:String} AND name = {view:String}`,
-      query_params: { db: store.db, view: `${table}_mv` },
-      format: 'JSONEachRow',
-    });
-    const [{ as_select }] = (await viewRs.json<{ as_select: string }>()) as [{ as_select: string }];
-    const sums = async (from: string) => {
-      const rs = await store.query({
-        query: `SELECT toString(sum(orders)), toString(sum(gmv)) FROM (${from}) WHERE show = {show:String}`,
-        query_params: { show },
-        format: 'JSONCompactEachRow',
-      });
-      return (await rs.json<string[]>())[0]!.join();
-    };
-    if ((await sums(`SELECT * FROM ${store.db}.${table}`)) !== (await sums(as_select))) return false;
-  }
-  return true;
-}
 
 async function eventually(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
@@ -89,8 +53,12 @@ describe('a write failed on an ingest node', () => {
     expect(Number((await rs.json<{ n: string }>())[0]!.n)).toBe(2);
     await failRollup(ingest.store, 'gmv_by_second', false);
 
-    await eventually(async () => (await repaired(live.store, '2014')) && !live.live.isStale, 15_000, '2014 repaired');
-    expect(await repaired(live.store, '2015')).toBe(true);
+    await eventually(
+      async () => (await rollupsRepaired(live.store, '2014')) && !live.live.isStale,
+      15_000,
+      '2014 repaired',
+    );
+    expect(await rollupsRepaired(live.store, '2015')).toBe(true);
     await eventually(async () => (await readRepairMarks(live.store)).length === 0, 10_000, 'the marks cleared');
   });
 });
