@@ -9,12 +9,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
-import { ORDER_COLUMNS, encodeOrders, INSERTED_TABLES, INSERT_SETTINGS } from '../../server/tools/engine.js';
+import { ORDER_COLUMNS, INSERTED_TABLES, INSERT_SETTINGS } from '../../server/tools/engine.js';
 import { FlagError, flag, readFlags } from '../../shared/cli/args.js';
-import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
-import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
-import { engineDdl, insertSql } from './engine-schema.js';
-import { Payloads, bodyLines } from './payload.js';
+import { engineDdl, engineRows, insertSql } from './engine-schema.js';
+import { Payloads } from './payload.js';
 import { quantiles } from './stats.js';
 
 interface Flags {
@@ -101,19 +99,6 @@ function engineFlags(): Flags {
     settleS: f.settle,
     fsync: f.fsync,
   };
-}
-
-const ctx = { shows: DEFAULT_SHOWS.map(resolveShow), categories: new Set<string>(DEFAULT_CATEGORIES) };
-
-/** One generated body as the server's writer sends it: validated, converted and encoded by the shared code. */
-function toRows(body: string): Buffer {
-  const orders: Order[] = [];
-  for (const line of bodyLines(body)) {
-    const check = validateOrder(JSON.parse(line), ctx);
-    if (!check.ok) throw new Error(`engine: generated order rejected: ${check.message}`);
-    orders.push(check.order);
-  }
-  return encodeOrders(orders);
 }
 
 /** An INSERT joins whole generated bodies: about `block` rows. */
@@ -241,7 +226,7 @@ async function main(f: Flags): Promise<void> {
     const largest = Math.max(...f.blocks);
     // A pool of distinct orders, reused round-robin (a plain MergeTree keeps repeats).
     const count = Math.max(20, Math.ceil((2 * largest) / f.batch));
-    const bodies = new Payloads(f.seed, f.batch).bodies('e', count).map(toRows);
+    const bodies = new Payloads(f.seed, f.batch).bodies('e', count).map(engineRows);
     const byBlock = new Map<number, Buffer[]>();
     for (const block of f.blocks) {
       const per = rowsPerInsert(block, f.batch) / f.batch;

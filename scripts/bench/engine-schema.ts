@@ -3,7 +3,26 @@
  * and INSERT settings (imported, not copied, so the two cannot drift): the engine
  * does the same work per row (the orders part, its materialized views and projection).
  */
-import { ORDER_COLUMNS, migrations, INSERT_SETTINGS, settingsClause } from '../../server/tools/engine.js';
+import { ORDER_COLUMNS, encodeOrders, migrations, INSERT_SETTINGS, settingsClause } from '../../server/tools/engine.js';
+import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
+import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
+import { bodyLines } from './payload.js';
+
+const ctx = { shows: DEFAULT_SHOWS.map(resolveShow), categories: new Set<string>(DEFAULT_CATEGORIES) };
+
+/**
+ * One generated NDJSON body as the rows the server's writer sends to ClickHouse: validated,
+ * converted (CNY gmv, epoch-seconds time) and encoded TabSeparated by the same shared code.
+ */
+export function engineRows(body: string): Buffer {
+  const orders: Order[] = [];
+  for (const line of bodyLines(body)) {
+    const check = validateOrder(JSON.parse(line), ctx);
+    if (!check.ok) throw new Error(`engine: generated order rejected: ${check.message}`);
+    orders.push(check.order);
+  }
+  return encodeOrders(orders);
+}
 
 export const ENGINE_DDL = ['CREATE DATABASE IF NOT EXISTS gmv', ...migrations('gmv').flat()];
 

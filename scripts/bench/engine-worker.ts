@@ -8,11 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
-import { encodeOrders } from '../../server/tools/engine.js';
-import { DEFAULT_CATEGORIES, validateOrder, type Order } from '../../shared/order.js';
-import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
-import { ENGINE_DDL, insertSql, type EngineStyle } from './engine-schema.js';
-import { Payloads, bodyLines } from './payload.js';
+import { ENGINE_DDL, engineRows, insertSql, type EngineStyle } from './engine-schema.js';
+import { Payloads } from './payload.js';
 import { quantiles, type Quantiles } from './stats.js';
 
 export interface EngineParams {
@@ -34,22 +31,6 @@ export interface EngineRun {
   insertMs: Quantiles;
 }
 
-const ctx = { shows: DEFAULT_SHOWS.map(resolveShow), categories: new Set<string>(DEFAULT_CATEGORIES) };
-
-/**
- * One NDJSON body as the rows the server's writer sends to ClickHouse: validated and
- * converted by the same shared code (CNY gmv, epoch-seconds time), TabSeparated.
- */
-function toRows(body: string): string {
-  const orders: Order[] = [];
-  for (const line of bodyLines(body)) {
-    const check = validateOrder(JSON.parse(line), ctx);
-    if (!check.ok) throw new Error(`engine: generated order rejected: ${check.message}`);
-    orders.push(check.order);
-  }
-  return encodeOrders(orders).toString('latin1');
-}
-
 async function main(params: EngineParams): Promise<EngineRun[]> {
   const dir = mkdtempSync(join(tmpdir(), 'gmv-bench-engine-'));
   const session = new Session(dir);
@@ -58,7 +39,9 @@ async function main(params: EngineParams): Promise<EngineRun[]> {
     const largest = Math.max(...params.runs.map((r) => r.block));
     // A pool of distinct orders, reused round-robin (a plain MergeTree keeps repeats).
     const count = Math.max(20, Math.ceil((2 * largest) / params.batch));
-    const rows = new Payloads(params.seed, params.batch).bodies('e', count).map(toRows);
+    const rows = new Payloads(params.seed, params.batch)
+      .bodies('e', count)
+      .map((b) => engineRows(b).toString('latin1'));
     const runs: EngineRun[] = [];
     for (const { block, style } of params.runs) {
       const per = Math.max(1, Math.round(block / params.batch));
