@@ -167,18 +167,13 @@ export class Rig {
     const name = `sustained-${n}`;
     await this.prepare(`s${n}`, (target / p.loadProcs) * (p.sustainedS / p.batch) + 2);
     this.log(`open loop at ${fmt(target)} orders/s for ${p.sustainedS} s`);
-    await this.phase(name);
-    this.sampler.start();
-    this.probe.start();
-    const at = Date.now();
-    const results = await this.everyLoad(
-      { type: 'open', ordersPerS: target / p.loadProcs, durationMs: p.sustainedS * 1000, maxInFlight: p.maxInFlight },
-      (p.sustainedS + 120) * 1000,
+    const { results, usage, healthz, writer } = await this.sampledOpenLoop(
+      name,
+      target,
+      p.sustainedS,
+      p.maxInFlight,
+      120,
     );
-    const usage = this.sampler.stop();
-    const healthz = await this.probe.stop();
-    const writer = this.serverLog.window(at, Date.now());
-    await this.phase(null);
     const m = merged(results);
     const achieved = m.accepted / Math.max(p.sustainedS, m.elapsedS);
     const third = Math.floor(m.latencies.length / 3);
@@ -220,18 +215,34 @@ export class Rig {
     const { p } = this;
     await this.prepare('ov', (sustained / p.loadProcs) * ((1.5 * p.overloadS) / p.batch) + p.overloadInFlight);
     this.log(`overload: open loop at ${fmt(rate)} orders/s for ${p.overloadS} s`);
-    await this.phase('overload');
+    const { results, ...sampled } = await this.sampledOpenLoop('overload', rate, p.overloadS, p.overloadInFlight, 180);
+    return { ...merged(results), ...sampled };
+  }
+
+  /**
+   * Every load process in open loop, `ordersPerS` in all for `seconds` (answers awaited up to
+   * `graceS` more), with the server's CPU, its event-loop stalls and its flushes sampled meanwhile.
+   */
+  private async sampledOpenLoop(
+    phase: string,
+    ordersPerS: number,
+    seconds: number,
+    maxInFlight: number,
+    graceS: number,
+  ) {
+    await this.phase(phase);
     this.sampler.start();
     this.probe.start();
     const at = Date.now();
     const results = await this.everyLoad(
-      { type: 'open', ordersPerS: rate / p.loadProcs, durationMs: p.overloadS * 1000, maxInFlight: p.overloadInFlight },
-      (p.overloadS + 180) * 1000,
+      { type: 'open', ordersPerS: ordersPerS / this.p.loadProcs, durationMs: seconds * 1000, maxInFlight },
+      (seconds + graceS) * 1000,
     );
     const usage = this.sampler.stop();
     const healthz = await this.probe.stop();
+    const writer = this.serverLog.window(at, Date.now());
     await this.phase(null);
-    return { ...merged(results), usage, healthz, writer: this.serverLog.window(at, Date.now()) };
+    return { results, usage, healthz, writer };
   }
 
   /** Collects the clients' samples, stops every process, removes the data dir. */
