@@ -214,36 +214,32 @@ async function main(flags: Flags): Promise<void> {
   loop.disable();
   const after = memory();
 
+  /** Looks up `total` keys, `batch` at a time (`keysAt(done, count)`), timed: how many the set had, and the ms. */
+  const lookUp = async (label: string, total: number, keysAt: (done: number, count: number) => string[]) => {
+    let ms = 0;
+    let found = 0;
+    const shown = progress(label, total);
+    for (let done = 0; done < total;) {
+      const count = Math.min(batch, total - done);
+      const ids = keysAt(done, count);
+      const t = performance.now();
+      for (let i = 0; i < count; i++) if (set.mayHave(ids[i]!)) found++;
+      ms += performance.now() - t;
+      done += count;
+      shown(done);
+      await turn();
+    }
+    return { found, ms };
+  };
   // Hits: stored keys again, spread over the day.
-  let hitMs = 0;
-  let hits = 0;
   const stride = Math.max(1, Math.floor(n / Math.max(1, flags.lookups)));
-  const showHits = progress('hits', flags.lookups);
-  for (let done = 0; done < flags.lookups;) {
-    const count = Math.min(batch, flags.lookups - done);
-    const ids = keysOf(flags.seed, true, (done * stride) % Math.max(1, n - count), count);
-    const t = performance.now();
-    for (let i = 0; i < count; i++) if (set.mayHave(ids[i]!)) hits++;
-    hitMs += performance.now() - t;
-    done += count;
-    showHits(done);
-    await turn();
-  }
-
+  const { found: hits, ms: hitMs } = await lookUp('hits', flags.lookups, (done, count) =>
+    keysOf(flags.seed, true, (done * stride) % Math.max(1, n - count), count),
+  );
   // Misses: keys never stored; a hit is a false positive.
-  let missMs = 0;
-  let falsePositives = 0;
-  const showMisses = progress('unseen', flags.unseen);
-  for (let done = 0; done < flags.unseen;) {
-    const count = Math.min(batch, flags.unseen - done);
-    const ids = keysOf(flags.seed, false, done, count);
-    const t = performance.now();
-    for (let i = 0; i < count; i++) if (set.mayHave(ids[i]!)) falsePositives++;
-    missMs += performance.now() - t;
-    done += count;
-    showMisses(done);
-    await turn();
-  }
+  const { found: falsePositives, ms: missMs } = await lookUp('unseen', flags.unseen, (done, count) =>
+    keysOf(flags.seed, false, done, count),
+  );
 
   const perKey = (bytes: number) => fmt(bytes / n, 2);
   const expected = (flags.unseen * n) / 2 ** 58;
