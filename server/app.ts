@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyError, type FastifyServerOptions } from 'fastify';
+import { ErrorResponseSchema } from '../shared/protocol.js';
 import { ERRORS, isErrorCode, type ErrorCode } from '../shared/errors.js';
 import type { Config } from './config.js';
 import { Errors } from './errors.js';
@@ -106,10 +107,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     return reply.status(404).send({ statusCode: 404, code: err.code, error: 'Not Found', message: err.message });
   });
 
+  // Every route's schemas are the TypeBox schemas of shared/ (routes/*.ts): /openapi.json is generated
+  // from them. The one error body is shared by reference and keeps its name (GmvError) in the document.
+  app.addSchema(ErrorResponseSchema);
   await app.register(swagger, {
     openapi: {
       info: { title: 'gmv-live', version: '1' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}`,
     },
   });
   // swagger-ui sets its own CSP (with hashes for its inline parts) on /docs.

@@ -1,8 +1,12 @@
 import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
+import { Type } from 'typebox';
 import { ShareLinks, TokenSet, ViewerAccess } from './auth.js';
 import type { Config } from './config.js';
 import { Errors } from './errors.js';
+import { errorResponses } from './routes/params.js';
+import { Instant } from '../shared/protocol.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,6 +16,19 @@ declare module 'fastify' {
 
 /** Paths of the screens other than the wall; they serve the board's page too (see app.ts). */
 export const SCREEN_PATHS = ['/replay', '/exec'] as const;
+
+/** POST /api/v1/admin/share-links: how long the link lasts (default a day). */
+const ShareLinkRequestSchema = Type.Object(
+  { ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 30 * 86_400 })) },
+  { additionalProperties: false },
+);
+
+/** A minted share link: the token, when it expires (RFC 3339 UTC) and the board's path with it. */
+const ShareLinkSchema = Type.Object({
+  token: Type.String(),
+  expiresAt: Instant,
+  path: Type.String(),
+});
 
 /** What a viewer token guards: the board's page (every screen) and the read API (ingest and admin have their own). */
 function needsViewer(path: string): boolean {
@@ -70,18 +87,15 @@ export default fp<{ config: Config }>(
 
     const admins = new TokenSet(config.adminTokens);
     const links = config.shareSecret ? new ShareLinks(config.shareSecret) : null;
-    app.post<{ Body: { ttlSeconds?: number } }>(
+    app.withTypeProvider<TypeBoxTypeProvider>().post(
       '/api/v1/admin/share-links',
       {
         schema: {
           summary: 'Mint a signed, expiring share link for a screen',
           tags: ['admin'],
           security: [{ bearer: [] }],
-          body: {
-            type: 'object',
-            properties: { ttlSeconds: { type: 'integer', minimum: 60, maximum: 30 * 86_400 } },
-            additionalProperties: false,
-          },
+          body: ShareLinkRequestSchema,
+          response: { 200: ShareLinkSchema, ...errorResponses },
         },
         onRequest: async (req) => {
           if (!admins.allows(req.headers.authorization)) throw new Errors.ADMIN_UNAUTHORIZED();

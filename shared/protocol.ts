@@ -40,6 +40,9 @@ export const TotalsResponseSchema = Type.Object({
 });
 export type TotalsResponse = Static<typeof TotalsResponseSchema>;
 
+/** $id of ErrorResponseSchema, by which the routes refer to it. */
+export const ERROR_SCHEMA_ID = 'GmvError';
+
 /**
  * The body of every refused request (4xx, 5xx): `code` is what a client branches on (shared/errors.ts),
  * `message` is for people. The routes' error responses in /openapi.json all refer to it by its $id.
@@ -51,7 +54,7 @@ export const ErrorResponseSchema = Type.Object(
     error: Type.String(),
     message: Type.String(),
   },
-  { $id: 'GmvError' },
+  { $id: ERROR_SCHEMA_ID },
 );
 export type ErrorResponse = Static<typeof ErrorResponseSchema>;
 

@@ -1,13 +1,15 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import {
+  BreakdownsResponseSchema,
+  DIMENSIONS,
   MAX_SERIES_ROWS,
+  OnAirResponseSchema,
   SERIES_STEPS,
-  type BreakdownsResponse,
-  type Dimension,
-  type OnAirResponse,
-  type SeriesResponse,
+  SeriesResponseSchema,
+  ShowSummarySchema,
   type SeriesStep,
-  type ShowSummary,
 } from '../../shared/history.js';
 import { subtractFen } from '../../shared/money.js';
 import type { TotalsPart, TotalsResponse } from '../../shared/protocol.js';
@@ -18,31 +20,8 @@ import type { StoreHandle } from '../store/client.js';
 import { breakdownExport, runExport, seriesExport, type ExportFormat } from '../store/exports.js';
 import { STEP_MS, listShows, onAirAt, seriesRows, totalsAt } from '../store/history.js';
 import { dimensionRows, merchantRange, wholeSeconds, type Range } from '../store/ranges.js';
-import { instantOf, instantParam, rangeOf, showOf, showParam, tokenParam } from './params.js';
-import { historySchemas as S } from './history-schemas.js';
+import { errorResponses, instantOf, instantParam, query, rangeOf, showOf, showParam, tokenParam } from './params.js';
 import { encodePart, encodeRows, encodeSalesRefunds, encodeStep, totalsResponse } from '../wire.js';
-
-const DIMENSIONS: readonly Dimension[] = ['channel', 'country', 'category', 'merchant'];
-
-interface RangeQuery {
-  show?: string;
-  from?: string;
-  to?: string;
-  token?: string;
-}
-interface SeriesQuery extends RangeQuery {
-  step?: SeriesStep;
-}
-interface BreakdownsQuery extends RangeQuery {
-  dimension: Dimension;
-  limit?: number;
-}
-interface ExportQuery extends RangeQuery {
-  kind?: 'series' | 'breakdown';
-  step?: SeriesStep;
-  dimension?: Dimension;
-  limit?: number;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -87,42 +66,45 @@ const compact = (ms: number) =>
  * reply streams.
  */
 export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHandle }> = async (
-  app,
+  plain,
   { config, store },
 ) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const rateLimit = { max: config.rateLimits.readPerMin, timeWindow: 60_000 };
-  const range = { show: showParam, from: instantParam('start of the range'), to: instantParam('end (exclusive)') };
+  const range = {
+    show: showParam,
+    from: Type.Optional(instantParam('start of the range')),
+    to: Type.Optional(instantParam('end (exclusive)')),
+    token: tokenParam,
+  };
+  const step = Type.Optional(Type.Enum(SERIES_STEPS, { default: '1m' }));
 
-  app.get<{ Querystring: { token?: string } }>(
+  app.get(
     '/api/v1/shows',
     {
       config: { rateLimit },
       schema: {
         summary: 'The configured shows and what the store holds of each',
         tags: ['history'],
-        querystring: { type: 'object', properties: { token: tokenParam }, additionalProperties: false },
-        response: { 200: { type: 'array', items: S.showSummary } },
+        querystring: query({ token: tokenParam }),
+        response: { 200: Type.Array(ShowSummarySchema), ...errorResponses },
       },
     },
-    async (): Promise<ShowSummary[]> => listShows(store, config.shows, config.liveShow),
+    async () => listShows(store, config.shows, config.liveShow),
   );
 
-  app.get<{ Querystring: SeriesQuery }>(
+  app.get(
     '/api/v1/series',
     {
       config: { rateLimit },
       schema: {
         summary: 'Sales, refunds and net GMV per step (1s, 1m, 1h) over a range of event time',
         tags: ['history'],
-        querystring: {
-          type: 'object',
-          properties: { ...range, step: { type: 'string', enum: [...SERIES_STEPS], default: '1m' }, token: tokenParam },
-          additionalProperties: false,
-        },
-        response: { 200: S.series },
+        querystring: query({ ...range, step }),
+        response: { 200: SeriesResponseSchema, ...errorResponses },
       },
     },
-    async (req): Promise<SeriesResponse> => {
+    async (req) => {
       const show = showOf(config, req.query.show);
       const r = rangeOf(show, req.query.from, req.query.to);
       const step = req.query.step ?? '1m';
@@ -139,28 +121,22 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
     },
   );
 
-  app.get<{ Querystring: BreakdownsQuery }>(
+  app.get(
     '/api/v1/breakdowns',
     {
       config: { rateLimit },
       schema: {
         summary: 'Sales by channel, country, category or merchant over a range of event time',
         tags: ['history'],
-        querystring: {
-          type: 'object',
-          properties: {
-            ...range,
-            dimension: { type: 'string', enum: [...DIMENSIONS] },
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
-            token: tokenParam,
-          },
-          required: ['dimension'],
-          additionalProperties: false,
-        },
-        response: { 200: S.breakdowns },
+        querystring: query({
+          ...range,
+          dimension: Type.Enum(DIMENSIONS),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 10 })),
+        }),
+        response: { 200: BreakdownsResponseSchema, ...errorResponses },
       },
     },
-    async (req): Promise<BreakdownsResponse> => {
+    async (req) => {
       const show = showOf(config, req.query.show);
       const r = rangeOf(show, req.query.from, req.query.to);
       const { dimension } = req.query;
@@ -181,23 +157,18 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
     },
   );
 
-  app.get<{ Querystring: { show?: string; at: string; token?: string } }>(
+  app.get(
     '/api/v1/on-air',
     {
       config: { rateLimit },
       schema: {
         summary: 'What the wall showed at an instant, next to the event-time truth',
         tags: ['history'],
-        querystring: {
-          type: 'object',
-          properties: { show: showParam, at: instantParam('the instant'), token: tokenParam },
-          required: ['at'],
-          additionalProperties: false,
-        },
-        response: { 200: S.onAir },
+        querystring: query({ show: showParam, at: instantParam('the instant'), token: tokenParam }),
+        response: { 200: OnAirResponseSchema, ...errorResponses },
       },
     },
-    async (req): Promise<OnAirResponse> => {
+    async (req) => {
       const atMs = instantOf('at', req.query.at);
       const show = showOf(config, req.query.show);
       const [row, truth] = await Promise.all([onAirAt(store, show.id, atMs), totalsAt(store, show.id, atMs)]);
@@ -217,20 +188,15 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
     },
   );
 
-  const exportQuery = {
-    type: 'object',
-    properties: {
-      ...range,
-      kind: { type: 'string', enum: ['series', 'breakdown'], default: 'series' },
-      step: { type: 'string', enum: [...SERIES_STEPS], default: '1m' },
-      dimension: { type: 'string', enum: [...DIMENSIONS] },
-      limit: { type: 'integer', minimum: 1, maximum: MAX_SERIES_ROWS, default: MAX_SERIES_ROWS },
-      token: tokenParam,
-    },
-    additionalProperties: false,
-  } as const;
+  const exportQuery = query({
+    ...range,
+    kind: Type.Optional(Type.Enum(['series', 'breakdown'], { default: 'series' })),
+    step,
+    dimension: Type.Optional(Type.Enum(DIMENSIONS)),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SERIES_ROWS, default: MAX_SERIES_ROWS })),
+  });
   const exportRoute = (format: ExportFormat, contentType: string) =>
-    app.get<{ Querystring: ExportQuery }>(
+    app.get(
       `/api/v1/export.${format}`,
       {
         config: { rateLimit },
@@ -238,16 +204,18 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
           summary: `A series (kind=series, step) or a breakdown (kind=breakdown, dimension) as ${format === 'csv' ? 'CSV' : 'Parquet'}`,
           tags: ['history'],
           querystring: exportQuery,
-          produces: [contentType],
           response: {
             200: {
               description: `attachment; ${format === 'csv' ? 'CSV with a header row' : 'a Parquet file'}`,
-              content: { [contentType.split(';')[0]!]: { schema: { type: 'string', format: 'binary' } } },
+              content: { [contentType.split(';')[0]!]: { schema: Type.String({ format: 'binary' }) } },
             },
+            ...errorResponses,
           },
         },
       },
-      async (req, reply) => {
+      async (req, typed) => {
+        // A stream of the file ClickHouse formats, past the serializer.
+        const reply = typed as unknown as FastifyReply;
         const show = showOf(config, req.query.show);
         const r = rangeOf(show, req.query.from, req.query.to);
         let q;

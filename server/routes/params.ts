@@ -1,28 +1,34 @@
+import { Type, type TProperties } from 'typebox';
+import { ERROR_SCHEMA_ID, type ErrorResponse } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 import { parseTimestamp } from '../../shared/time.js';
 import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
 import type { Range } from '../store/ranges.js';
 
-/** Querystring schema pieces shared by the read routes. */
-export const showParam = {
-  type: 'string',
-  pattern: '^[a-z0-9][a-z0-9-]{0,31}$',
-  description: 'show id (default: the show on air)',
-} as const;
-export const tokenParam = {
-  type: 'string',
-  maxLength: 512,
-  description: 'viewer token or share link, when access is closed',
-} as const;
+/** A show id in a query (default: the show on air). */
+export const showParam = Type.Optional(
+  Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$', description: 'show id (default: the show on air)' }),
+);
+/** A viewer token or share link in a query, when access is closed (the Authorization header also works). */
+export const tokenParam = Type.Optional(
+  Type.String({ maxLength: 512, description: 'viewer token or share link, when access is closed' }),
+);
+/** An instant in a query, checked and parsed by instantOf. */
 export function instantParam(description: string) {
-  return {
-    type: 'string',
-    minLength: 1,
-    maxLength: 64,
-    description: `${description}, RFC 3339 with an offset`,
-  } as const;
+  return Type.String({ minLength: 1, maxLength: 64, description: `${description}, RFC 3339 with an offset` });
 }
+
+/** A querystring of these parameters, all optional unless the route says so; unknown ones are refused. */
+export function query<P extends TProperties>(properties: P) {
+  return Type.Object(properties, { additionalProperties: false });
+}
+
+/** The one error body (GmvError, added to the app in app.ts), typed, by reference. */
+const ErrorRef = Type.Unsafe<ErrorResponse>({ $ref: `${ERROR_SCHEMA_ID}#` });
+
+/** Every route's error answers: any 4xx or 5xx carries the one error body. */
+export const errorResponses = { '4xx': ErrorRef, '5xx': ErrorRef } as const;
 
 /** Instants the store can hold: DateTime ends early in 2106. */
 const MIN_MS = 0;
