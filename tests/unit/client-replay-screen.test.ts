@@ -7,9 +7,9 @@ import { ReplayScreen } from '../../client/app/replay/ReplayScreen.js';
 import type { ReplayConnection } from '../../client/live/connectReplay.js';
 import { createLiveStore } from '../../client/live/store.js';
 import type { ReplayControl, ReplayStatus } from '../../shared/history.js';
-import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import type { Snapshot } from '../../shared/protocol.js';
 import { setupBoardDom } from '../fixtures/dom.js';
+import { emptySnapshot } from '../fixtures/snapshot.js';
 
 const START = 1_447_171_200_000;
 const HOUR = 3_600_000;
@@ -17,38 +17,7 @@ const HOUR = 3_600_000;
 setupBoardDom();
 
 function snapshotAt(asOfMs: number, seq: number): Snapshot {
-  const zero = { gmv: '0.00', orders: 0 };
-  return {
-    v: PROTOCOL_VERSION,
-    seq,
-    asOfMs,
-    gross: zero,
-    net: zero,
-    rate: { ordersPerSec: 0, gmvPerSec: '0.00', peakOrdersPerSec: 0, peakSecond: null },
-    breakdowns: { channel: [], country: [], category: [], merchant: [] },
-    newestEventMs: null,
-    committedAtMs: null,
-    sentAtMs: 1_000,
-    healthy: true,
-    pace: { vsLastYearPct: null, projectedGmv: null, lastYearSoFar: null },
-    milestones: [],
-    arcs: [],
-    ordersPerArc: 0,
-    show: {
-      id: '2015',
-      name: 'Gala 2015',
-      startMs: START,
-      endMs: START + 24 * HOUR,
-      timeZone: 'Asia/Shanghai',
-      currency: 'CNY',
-      usdRate: null,
-      milestones: [],
-      compareTo: null,
-      clock: 'events',
-    },
-    series: [],
-    lastYear: null,
-  };
+  return emptySnapshot({ id: '2015', name: 'Gala 2015', startMs: START }, { seq, asOfMs, sentAtMs: 1_000 });
 }
 
 /** A replay connection whose server is the test: it records the controls sent. */

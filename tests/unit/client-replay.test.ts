@@ -7,9 +7,9 @@ import { replayUrl } from '../../client/app/replay/ReplayScreen.js';
 import { screenOf } from '../../client/app/route.js';
 import { initialLiveState, reduceLive } from '../../client/live/state.js';
 import type { LiveAction, LiveState } from '../../client/live/state.js';
-import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import type { Snapshot } from '../../shared/protocol.js';
 import type { ReplayStatus } from '../../shared/history.js';
+import { emptySnapshot } from '../fixtures/snapshot.js';
 
 // The 2014 show: 11.11 00:00 China time, which is 11.10 16:00 UTC.
 const START_2014 = Date.UTC(2014, 10, 10, 16, 0, 0);
@@ -182,37 +182,11 @@ describe('replay keys and steps', () => {
 
 describe('a restarted stream', () => {
   function snapshot(seq: number, gmv: string): Snapshot {
-    return {
-      v: PROTOCOL_VERSION,
-      seq,
-      asOfMs: START_2014,
-      gross: { gmv, orders: seq },
-      net: { gmv, orders: seq },
-      rate: { ordersPerSec: 0, gmvPerSec: '0.00', peakOrdersPerSec: 0, peakSecond: null },
-      breakdowns: { channel: [], country: [], category: [], merchant: [] },
-      newestEventMs: null,
-      committedAtMs: null,
-      sentAtMs: 0,
-      healthy: true,
-      pace: { vsLastYearPct: null, projectedGmv: null, lastYearSoFar: null },
-      milestones: [],
-      arcs: [],
-      ordersPerArc: 0,
-      show: {
-        id: '2014',
-        name: '2014',
-        startMs: START_2014,
-        endMs: START_2014 + DAY,
-        timeZone: SHANGHAI,
-        currency: 'CNY',
-        usdRate: null,
-        milestones: [],
-        compareTo: null,
-        clock: 'events',
-      },
-      series: [],
-      lastYear: null,
-    };
+    const figures = { gmv, orders: seq };
+    return emptySnapshot(
+      { id: '2014', name: '2014', startMs: START_2014 },
+      { seq, asOfMs: START_2014, sentAtMs: 0, gross: figures, net: figures },
+    );
   }
   const run = (actions: LiveAction[]) => actions.reduce<LiveState>((s, a) => reduceLive(s, a).state, initialLiveState);
 
