@@ -13,9 +13,15 @@ import { LastYearCurve } from '../domain/comparison.js';
 import { buildTick, frameSource, showSnapshot, type FrameSource } from '../domain/frames.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
 import type { StoreHandle } from '../store/client.js';
-import { readBoard, readSecondsFen, repairRollups } from '../store/board.js';
+import { readBoard, readSecondsFen } from '../store/board.js';
 import { exactCrossing } from '../store/crossing.js';
-import { clearRepairMarks, markRepairs, readRepairMarks } from '../store/repair.js';
+import {
+  buildRollupRepair,
+  clearRepairMarks,
+  markRepairs,
+  readRepairMarks,
+  swapRollupRepair,
+} from '../store/repair.js';
 import { Telemetry } from '../telemetry.js';
 import { encodePart, encodeSeries, encodeSnapshot, encodeTick, totalsResponse } from '../wire.js';
 
@@ -80,6 +86,8 @@ export class LiveService {
   /** Tells this process's chunks from another's (ETags outlive a restart in browsers). */
   private readonly bootId = Date.now().toString(36);
   private boards = 0;
+  /** Tests only: runs between a repair's build and its swap. */
+  beforeSwap: ((show: string) => Promise<void>) | null = null;
 
   constructor(
     readonly show: Show,
@@ -136,7 +144,9 @@ export class LiveService {
     for (const [show, mark] of [...this.repairs]) {
       // A failed INSERT may have stored rows whose rollups did not land: derive them again.
       // Its mark is cleared only once the refill is in, and only up to the marks the repair covers.
-      await repairRollups(this.store, show);
+      await buildRollupRepair(this.store, show);
+      await this.beforeSwap?.(show);
+      await swapRollupRepair(this.store, show);
       await clearRepairMarks(this.store, show, mark.atMs);
       if (this.repairs.get(show)?.n === mark.n) this.repairs.delete(show);
     }
