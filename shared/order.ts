@@ -1,5 +1,6 @@
+import { Type, type Static } from 'typebox';
 import { COUNTRY_CODES } from './countries.js';
-import type { ErrorCode } from './errors.js';
+import { ERRORS, type ErrorCode } from './errors.js';
 import { convertFen, parseAmount, type AmountParse } from './money.js';
 import { findShow, type Show } from './show.js';
 import { parseTimestamp } from './time.js';
@@ -23,7 +24,45 @@ export const DEFAULT_CATEGORIES = [
   'other',
 ] as const;
 
-/** An order that passed validation, with GMV converted to CNY fen. */
+/** Characters and length of an order_id or merchant_id. */
+const ID_PATTERN = '^[A-Za-z0-9._:-]{1,64}$';
+
+/**
+ * One order as a sender writes it: a line of an NDJSON body, or an item of a JSON body. This is its
+ * shape (fields, types, which are required); validateOrder checks it line by line with a code per
+ * problem, and what it also knows (the show's window and currencies, the configured categories, the
+ * amount's range): anything it accepts passes this schema (tests/unit/order-schema.test.ts).
+ */
+export const OrderInput = Type.Object(
+  {
+    /** The sender's id of the order: sent twice, it is counted once. */
+    order_id: Type.String({ pattern: ID_PATTERN }),
+    /** Event time: RFC 3339 with an offset, or whole epoch milliseconds. */
+    ts: Type.Union([
+      Type.String({ description: 'RFC 3339 with an offset, like 2015-11-11T00:00:00.000+08:00' }),
+      Type.Integer({ minimum: 0, description: 'epoch milliseconds' }),
+    ]),
+    /** Up to 10000000.00, at most two decimals; a decimal string keeps it exact. */
+    amount: Type.Union([
+      Type.String({ pattern: '^[0-9]{1,15}(\\.[0-9]{1,2})?$', description: 'a decimal string, like 19.99' }),
+      Type.Number({ minimum: 0.01, description: 'a JSON number, read from its literal text' }),
+    ]),
+    /** ISO 4217; one the show has a rate for. */
+    currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+    /** ISO 3166-1 alpha-2 of the buyer. */
+    country: Type.String({ pattern: '^[A-Z]{2}$' }),
+    channel: Type.Enum(CHANNELS),
+    /** One of the configured CATEGORIES; default "other". */
+    category: Type.Optional(Type.String()),
+    merchant_id: Type.Optional(Type.String({ pattern: ID_PATTERN })),
+    /** A refund takes its amount off the net figures; default "sale". */
+    type: Type.Optional(Type.Enum(ORDER_TYPES)),
+  },
+  { additionalProperties: false },
+);
+export type OrderInput = Static<typeof OrderInput>;
+
+/** An order that passed validation (an OrderInput), with its show and GMV converted to CNY fen. */
 export interface Order {
   show: string;
   order_id: string;
@@ -42,12 +81,23 @@ export interface Order {
 }
 
 /** Why one line of a batch was rejected. `line` is 1-based. */
-export interface Rejection {
-  line: number;
-  field: string | null;
-  code: ErrorCode;
-  message: string;
-}
+export const RejectionSchema = Type.Object({
+  line: Type.Integer({ minimum: 1 }),
+  field: Type.Union([Type.String(), Type.Null()]),
+  code: Type.Unsafe<ErrorCode>(
+    Type.String({ enum: Object.keys(ERRORS).filter((c) => ERRORS[c as ErrorCode].status === 200) }),
+  ),
+  message: Type.String(),
+});
+export type Rejection = Static<typeof RejectionSchema>;
+
+/** Answer of POST /api/v1/orders: new orders stored, orders already stored, and the lines refused. */
+export const IngestResponseSchema = Type.Object({
+  accepted: Type.Integer(),
+  duplicates: Type.Integer(),
+  rejected: Type.Array(RejectionSchema),
+});
+export type IngestResponse = Static<typeof IngestResponseSchema>;
 
 export interface ValidationContext {
   shows: readonly Show[];
@@ -70,18 +120,8 @@ export interface OrderSource {
 export type OrderCheck =
   { ok: true; order: Order } | { ok: false; field: string | null; code: ErrorCode; message: string };
 
-const ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const KNOWN_FIELDS = new Set([
-  'order_id',
-  'ts',
-  'amount',
-  'currency',
-  'country',
-  'channel',
-  'category',
-  'merchant_id',
-  'type',
-]);
+const ID = new RegExp(ID_PATTERN);
+const KNOWN_FIELDS = new Set(Object.keys(OrderInput.properties));
 
 function bad(field: string | null, code: ErrorCode, message: string): OrderCheck {
   return { ok: false, field, code, message };

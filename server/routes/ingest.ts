@@ -1,4 +1,7 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { IngestResponseSchema, OrderInput } from '../../shared/order.js';
 import { TokenSet } from '../auth.js';
 import type { Config } from '../config.js';
 import { Errors, RETRY_AFTER_SECONDS } from '../errors.js';
@@ -7,18 +10,27 @@ import { ClaimedElsewhereError, OverloadedError, StoreUnavailableError } from '.
 import { gunzipLimited } from '../ingest/decode.js';
 import { decodeOrders } from '../ingest/batch.js';
 import { ReplayCache, startSignature, type PendingSignature } from '../ingest/signature.js';
+import { errorResponses } from './params.js';
 
 const NO_BODY = Buffer.alloc(0);
 
-const rejectionSchema = {
-  type: 'object',
-  properties: {
-    line: { type: 'integer' },
-    field: { type: ['string', 'null'] },
-    code: { type: 'string' },
-    message: { type: 'string' },
+/**
+ * The body as /openapi.json describes it. Documentation only: the body is never validated as a
+ * whole (validatorCompiler below); decodeOrders reads it line by line (server/ingest/), so one bad
+ * line is listed in `rejected` and cannot sink the batch.
+ */
+const OrdersBody = {
+  content: {
+    'application/x-ndjson': {
+      schema: Type.String({
+        description: 'one order (an OrderInput object) per line, \\n or \\r\\n line ends; blank lines are skipped',
+      }),
+    },
+    'application/json': {
+      schema: Type.Union([OrderInput, Type.Array(OrderInput)], { description: 'one order, or an array of orders' }),
+    },
   },
-} as const;
+};
 
 /** POST /api/v1/orders: validate, deduplicate, commit to ClickHouse, then answer. */
 export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> = async (
@@ -46,7 +58,7 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> =
 
   /** Bytes of the ingest bodies now being received and handled (see onRequest). */
   let bodyBytesInFlight = 0;
-  app.post<{ Body: Buffer }>(
+  app.withTypeProvider<TypeBoxTypeProvider>().post<{ Body: Buffer }>(
     '/api/v1/orders',
     {
       bodyLimit: config.limits.bodyBytes,
@@ -66,18 +78,10 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> =
         summary: 'Ingest orders (NDJSON or JSON)',
         tags: ['ingest'],
         security: [{ bearer: [] }],
-        consumes: ['application/x-ndjson', 'application/json'],
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              accepted: { type: 'integer' },
-              duplicates: { type: 'integer' },
-              rejected: { type: 'array', items: rejectionSchema },
-            },
-          },
-        },
+        body: OrdersBody,
+        response: { 200: IngestResponseSchema, ...errorResponses },
       },
+      validatorCompiler: () => () => true,
       onRequest: async (req, reply) => {
         if (!tokens.allows(req.headers.authorization)) throw new Errors.UNAUTHORIZED();
         if (secrets.length > 0) {
