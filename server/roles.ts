@@ -72,7 +72,8 @@ export const ROLES: { [R in Role]: (app: FastifyInstance, config: Config) => Pro
     async ingest(app, config) {
       if (!app.relay) throw new Error('ROLE=ingest needs REDIS_URL: its commits reach the live node through Redis');
       const { store, schemaVersion } = await startStore(app, config);
-      const { writer, lagGuard } = startWriter(app, config, store);
+      // Its INSERTs wait while the live node repairs a show (the repair fence in Redis).
+      const { writer, lagGuard } = startWriter(app, config, store, { fenced: true });
       relayCommits(app, app.relay, writer, config);
       setProbes(app, { pendingOrders: () => writer.pending, loopLagMs: () => lagGuard.currentLagMs });
       await app.register(healthRoutes, {

@@ -33,7 +33,7 @@ export interface RedisClaimsOptions {
 /** How long a committed key is remembered: it must cover the show and its late resends. */
 const COMMITTED_MS = 7 * 24 * 3600_000;
 /** The ClickHouse request timeout (store/client.ts): the default bound of an INSERT. */
-const INSERT_MS = 60_000;
+export const INSERT_MS = 60_000;
 /** Keys per script call, so one call never blocks Redis for long. */
 const CHUNK = 5000;
 

@@ -4,6 +4,7 @@ import type { StoreHandle } from '../store/client.js';
 import { MemoryClaims, type OrderClaims } from './claims.js';
 import { LagGuard } from './guard.js';
 import { RedisClaims } from './redis-claims.js';
+import { RepairFence } from './repair-fence.js';
 import { IngestWriter } from './writer.js';
 
 /** What a node that takes orders holds. */
@@ -17,14 +18,26 @@ export interface WriterPart {
 /**
  * The one group-commit writer of this process. It reports downstream only, by its events
  * (`committed`, `failed`): the live node subscribes to them, an ingest node relays them to the
- * live node. With REDIS_URL, dedup holds across nodes (RedisClaims).
+ * live node. With REDIS_URL, dedup holds across nodes (RedisClaims). `fenced`: an ingest node,
+ * whose INSERTs wait while the live node repairs a show's rollups (RepairFence); the live node's
+ * own writer is held by its barrier instead.
  */
-export function startWriter(app: FastifyInstance, config: Config, store: StoreHandle): WriterPart {
+export function startWriter(
+  app: FastifyInstance,
+  config: Config,
+  store: StoreHandle,
+  opts: { fenced?: boolean } = {},
+): WriterPart {
   const log = app.log.child({ module: 'ingest' });
   const claims: OrderClaims = app.relay ? new RedisClaims(app.relay.redis, store, log) : new MemoryClaims(store, log);
+  const fence =
+    opts.fenced && app.relay
+      ? new RepairFence(app.relay.redis, log, { failedMayLand: store.kind !== 'chdb' })
+      : undefined;
   const writer = new IngestWriter({
     store,
     claims,
+    fence,
     log,
     maxPending: config.limits.pendingOrders,
     maxFlush: config.limits.flushOrders,

@@ -6,6 +6,7 @@ import type { StoreHandle } from '../store/client.js';
 import { encodeOrders, insertTsv, ORDER_COLUMNS } from '../store/orders.js';
 import type { FlushEvent, FlushPhases } from '../telemetry.js';
 import { ClaimLostError, type ClaimHold, type OrderClaims, type Verdict } from './claims.js';
+import { RepairFencedError, type FenceEntry, type InsertFence } from './repair-fence.js';
 
 export interface WriteResult {
   accepted: number;
@@ -80,6 +81,8 @@ export interface WriterDeps {
   maxFlush: number;
   /** Orders waiting that make a batch worth preparing while an INSERT is in flight (EAGER_ROWS). */
   eagerRows?: number;
+  /** On an ingest node (Redis): the live node's repair fences, checked before each INSERT. */
+  fence?: InsertFence;
 }
 
 /**
@@ -322,12 +325,26 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
       p.phases.barrierMs = performance.now() - at;
       at = performance.now();
       if (rows.length > 0) {
+        // An ingest node waits while the live node repairs one of the batch's shows (repair-fence.ts).
+        let entry: FenceEntry | undefined;
+        try {
+          entry = await this.deps.fence?.enter(showsOf(rows));
+        } catch (err) {
+          await claims.release(rows, false).catch(() => undefined);
+          if (err instanceof RepairFencedError) {
+            log.warn({ rows: rows.length }, 'a rollup repair held the batch too long; it is not written');
+            throw new OverloadedError(err.message);
+          }
+          log.error({ err: String(err) }, 'could not check the repair fence before writing');
+          throw new StoreUnavailableError('store unavailable');
+        }
         // Fenced (claims shared by several nodes): the orders must still be this claim's, and stay
         // held while the INSERT runs; a batch taken over meanwhile is not written (503, sent again).
         let hold: ClaimHold | undefined;
         try {
           hold = await claims.hold?.(rows);
         } catch (err) {
+          entry?.end();
           await claims.release(rows, false).catch(() => undefined);
           if (err instanceof ClaimLostError) {
             log.warn({ err: err.message }, 'orders taken over before their INSERT; the batch is not written');
@@ -338,16 +355,20 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
         }
         // In the same synchronous step that hands the INSERT over: a node paused since the fence,
         // past its lease, does not send it.
-        if (hold && !hold.sendable()) {
-          log.warn({ rows: rows.length }, 'claims expired before their INSERT was sent; the batch is not written');
-          await hold.end();
+        if ((hold && !hold.sendable()) || (entry && !entry.sendable())) {
+          log.warn({ rows: rows.length }, 'claims or fence entry expired before the INSERT was sent; not written');
+          entry?.end();
+          await hold?.end();
           await claims.release(rows, false).catch(() => undefined);
           throw new ClaimedElsewhereError('claims expired before the INSERT was sent');
         }
+        let failed = true;
         try {
           try {
             await insertTsv(store, 'orders', ORDER_COLUMNS, p.body, 'gmv-flush');
+            failed = false;
           } finally {
+            entry?.end(failed);
             await hold?.end();
           }
         } catch (err) {
@@ -469,4 +490,11 @@ export class IngestWriter extends EventEmitter<WriterEvents> {
     );
     this.window = { at: performance.now(), flushes: 0, rows: 0, maxMs: 0, engineMs: 0, prepareMs: 0 };
   }
+}
+
+/** The shows of a batch's rows (a batch mostly holds one). */
+function showsOf(rows: readonly Order[]): Set<string> {
+  const shows = new Set<string>();
+  for (const o of rows) shows.add(o.show);
+  return shows;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { RepairFence } from '../ingest/repair-fence.js';
 import type { IngestWriter } from '../ingest/writer.js';
 import type { StoreHandle } from '../store/client.js';
 import { CLUSTER_EVENTS, expandRows } from '../messages.js';
@@ -45,7 +46,9 @@ export async function serveLive(
   let leaseChanged = (_held: boolean) => {};
   const lease = app.relay ? await takeLiveLease(app.relay.redis, show.id, log, (held) => leaseChanged(held)) : null;
   const lastYear = config.shows.find((s) => s.id === show.compareTo) ?? null;
-  const live = new LiveService(show, config.clock, store, log, lastYear, app.telemetry);
+  // With Redis, ingest nodes may write too: a repair fences them out of the show it repairs.
+  const fence = app.relay ? new RepairFence(app.relay.redis, log) : null;
+  const live = new LiveService(show, config.clock, store, log, lastYear, app.telemetry, fence);
   await live.ensureFresh();
   const sockets = openBoardSockets(app, config, log);
   const { nsp } = sockets;

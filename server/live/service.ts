@@ -12,6 +12,7 @@ import { LiveBoard } from '../domain/board.js';
 import { LastYearCurve } from '../domain/comparison.js';
 import { buildTick, frameSource, showSnapshot, type FrameSource } from '../domain/frames.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
+import type { RepairFence } from '../ingest/repair-fence.js';
 import type { StoreHandle } from '../store/client.js';
 import { readBoard, readSecondsFen } from '../store/board.js';
 import { exactCrossing } from '../store/crossing.js';
@@ -96,6 +97,8 @@ export class LiveService {
     private readonly log: Logger,
     private readonly lastYearShow: Show | null = null,
     private readonly telemetry: Telemetry = new Telemetry(),
+    /** With ingest nodes (Redis): keeps their INSERTs of a show out of its repair. */
+    private readonly fence: RepairFence | null = null,
   ) {
     this.board = new LiveBoard(show);
     this.milestones = new Milestones(show.milestones, null);
@@ -144,9 +147,7 @@ export class LiveService {
     for (const [show, mark] of [...this.repairs]) {
       // A failed INSERT may have stored rows whose rollups did not land: derive them again.
       // Its mark is cleared only once the refill is in, and only up to the marks the repair covers.
-      await buildRollupRepair(this.store, show);
-      await this.beforeSwap?.(show);
-      await swapRollupRepair(this.store, show);
+      await (this.fence ? this.fence.around(show, () => this.repair(show)) : this.repair(show));
       await clearRepairMarks(this.store, show, mark.atMs);
       if (this.repairs.get(show)?.n === mark.n) this.repairs.delete(show);
     }
@@ -183,6 +184,16 @@ export class LiveService {
       },
       'live state rebuilt from store',
     );
+  }
+
+  /**
+   * Built, then swapped in (store/repair.ts). This node's writer is held meanwhile (its barrier);
+   * an ingest node's rows stored between the two would be swapped away, hence the fence.
+   */
+  private async repair(show: string): Promise<void> {
+    await buildRollupRepair(this.store, show);
+    await this.beforeSwap?.(show);
+    await swapRollupRepair(this.store, show);
   }
 
   get isStale(): boolean {

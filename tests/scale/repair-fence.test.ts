@@ -86,4 +86,33 @@ describe('a rollup repair on the live node', () => {
       expect({ table, sums: sums.stored }).toEqual({ table, sums: sums.derived });
     }
   });
+
+  it('runs again when its fence was lost meanwhile, and then holds every order', async () => {
+    let built = 0;
+    let release = () => {};
+    const swapAllowed = new Promise<void>((res) => (release = res));
+    live.live.beforeSwap = async () => {
+      // The first time only: the fence gone (expired, or Redis lost it), an ingest node writes.
+      if (++built === 1) {
+        await r.del('gmv:{2015}:repair');
+        await swapAllowed;
+      }
+    };
+    live.live.markStale(['2015']);
+    const repairing = live.live.ensureFresh();
+    await eventually(() => built === 1, 15_000, 'the repair built');
+    const batch = ndjson(Array.from({ length: 30 }, (_, i) => order(i + 201)));
+    expect((await injectOrders(ingest, batch)).statusCode).toBe(200);
+    release();
+    await expect(repairing).rejects.toThrow(/fence/);
+    expect(live.live.isStale).toBe(true);
+
+    await live.live.ensureFresh();
+    live.live.beforeSwap = null;
+    expect(built).toBe(2);
+    expect(await r.exists('gmv:{2015}:repair')).toBe(0);
+    for (const [table, sums] of Object.entries(await rollupSums(live.store, '2015'))) {
+      expect({ table, sums: sums.stored }).toEqual({ table, sums: sums.derived });
+    }
+  });
 });
