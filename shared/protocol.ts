@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { ERRORS, type ErrorCode } from './errors.js';
 
 /**
  * The live wire protocol between the server and every board, shared by both
@@ -50,7 +51,9 @@ export const ERROR_SCHEMA_ID = 'GmvError';
 export const ErrorResponseSchema = Type.Object(
   {
     statusCode: Type.Integer(),
-    code: Type.String({ pattern: '^GMV_ERR_[A-Z_]+$' }),
+    code: Type.Unsafe<ErrorCode>(
+      Type.String({ enum: Object.keys(ERRORS).filter((c) => ERRORS[c as ErrorCode].status >= 400) }),
+    ),
     error: Type.String(),
     message: Type.String(),
   },

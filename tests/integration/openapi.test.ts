@@ -118,6 +118,19 @@ describe('GET /openapi.json', () => {
     }
   });
 
+  it('answers refused requests with the one error body, its code one of the table', async () => {
+    for (const [path, status] of [
+      ['/api/v1/series?step=2s', 400],
+      ['/api/v1/totals?show=nope', 404],
+      ['/api/v1/live/series/999', 404],
+      ['/api/v1/nowhere', 404],
+    ] as const) {
+      const res = await app.inject({ url: path });
+      expect(res.statusCode, path).toBe(status);
+      expectFits(ErrorResponseSchema, res.json());
+    }
+  });
+
   it('describes POST /api/v1/orders: one order or an array of them as JSON, one order a line as NDJSON', async () => {
     const doc = (await get('/openapi.json')) as Document;
     const body = doc.paths['/api/v1/orders']!.post!.requestBody!.content;
