@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { StaleThresholds } from '../shared/freshness.js';
 import { DEFAULT_SHOWS, parseShows, type Show } from '../shared/show.js';
 import { ConfigError, readEnv, type Env } from './env.js';
 
@@ -80,6 +81,8 @@ export interface Config {
   redisStreamMaxBytes: number;
   /** STORE_FSYNC: ClickHouse fsyncs every part an INSERT writes before it returns (see store/durability.ts). */
   storeFsync: boolean;
+  /** STALE_AMBER_SECONDS, STALE_RED_SECONDS: when the boards' freshness mark turns amber and red, ms (snapshot `stale`). */
+  stale: StaleThresholds;
   /** Most live boards per node, and from one address. */
   boardCaps: { total: number; perAddress: number };
   /** Server-driven replays: most at once, most viewers each, and how long one nobody watches lives, ms. */
@@ -158,6 +161,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError('MAX_PENDING_ORDERS must be at least MAX_BATCH_LINES');
   }
 
+  // Red before amber would skip amber: the wall would go from green straight to red.
+  if (env.STALE_RED_SECONDS <= env.STALE_AMBER_SECONDS) {
+    throw new ConfigError('STALE_RED_SECONDS must be more than STALE_AMBER_SECONDS');
+  }
+
   const role = env.ROLE;
   const redisUrl = env.REDIS_URL ?? null;
   // Nodes of a split deployment only meet through Redis: alone they would serve nothing.
@@ -191,6 +199,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demo: { scale: env.DEMO_SCALE, speed: env.DEMO_SPEED },
     storeFsync: env.STORE_FSYNC,
     redisStreamMaxBytes: env.REDIS_STREAM_MAX_BYTES,
+    stale: { amberMs: env.STALE_AMBER_SECONDS * 1000, redMs: env.STALE_RED_SECONDS * 1000 },
     boardCaps: { total: env.MAX_BOARDS, perAddress: env.MAX_BOARDS_PER_ADDRESS },
     replay: {
       maxSessions: env.MAX_REPLAYS,

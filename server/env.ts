@@ -122,6 +122,8 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_READ_PER_MIN: int(1200, 1, 10_000_000, 'read API requests a minute per address (beyond: 429)'),
   REQUEST_TIMEOUT_MS: int(30_000, 500, 600_000, "time for a request's headers and body (beyond: 408)"),
   REDIS_STREAM_MAX_BYTES: int(256 * MiB, 32 * MiB, 64 * GiB, 'bytes the Redis stream between nodes keeps'),
+  STALE_AMBER_SECONDS: int(5, 1, 3600, "boards' freshness mark turns amber when no order has arrived for this long"),
+  STALE_RED_SECONDS: int(15, 2, 86_400, 'and red from this long (more than STALE_AMBER_SECONDS)'),
   MAX_BOARDS: int(10_000, 1, 1_000_000, 'live boards per node'),
   MAX_BOARDS_PER_ADDRESS: int(1500, 1, 1_000_000, 'live boards from one address'),
   MAX_REPLAYS: int(16, 1, 1000, 'server-driven replays at once (docs/replay.md)'),

@@ -197,6 +197,15 @@ export const SeriesChunkSchema = Type.Object({
 });
 export type SeriesChunk = Static<typeof SeriesChunkSchema>;
 
+/**
+ * When a board's freshness mark turns amber and red: ages of its newest committed data, ms
+ * (STALE_AMBER_SECONDS, STALE_RED_SECONDS; shared/freshness.ts). Amber is below red.
+ */
+export const StaleThresholdsSchema = Type.Object({
+  amberMs: Type.Integer({ minimum: 1 }),
+  redMs: Type.Integer({ minimum: 1 }),
+});
+
 /** The whole board state: sent on connect, on reconnect and on request. */
 export const SnapshotSchema = Type.Object({
   ...stateBase,
@@ -206,6 +215,8 @@ export const SnapshotSchema = Type.Object({
   /** Absent or null: `series` is complete (replays). Else where the older seconds are. */
   history: Type.Optional(Type.Union([SeriesHistorySchema, Type.Null()])),
   lastYear: Type.Union([LastYearSchema, Type.Null()]),
+  /** The deployment's freshness thresholds; absent (replays, an older server): the board's defaults. */
+  stale: Type.Optional(StaleThresholdsSchema),
 });
 export type Snapshot = Static<typeof SnapshotSchema>;
 

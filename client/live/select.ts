@@ -1,3 +1,4 @@
+import { DEFAULT_STALE, freshness, type Freshness, type StaleThresholds } from '../../shared/freshness.js';
 import { clockOffsetMs } from './clock.js';
 import type { LiveState } from './state.js';
 
@@ -48,4 +49,29 @@ export function connectionMark(state: LiveState, nowMs: number): ConnectionMark 
   if (state.versionMismatch) return { state: 'stale', label: 'board out of date', ageMs, lagMs };
   if (state.figures !== null && !state.figures.healthy) return { state: 'stale', label: 'stale', ageMs, lagMs };
   return { state: 'live', label: 'live', ageMs, lagMs };
+}
+
+export interface FreshnessMark {
+  level: Freshness;
+  /** Age of the newest committed data, server clock (see dataAgeMs). */
+  ageMs: number;
+  /** The thresholds it was judged by. */
+  thresholds: StaleThresholds;
+}
+
+/**
+ * How fresh the board's data is: judged by the age of the newest commit, which only new orders
+ * move (a heartbeat tick repeats it), so a quiet feed or a dead link both turn it amber, then red.
+ * Thresholds: the screen's own (`?stale=`), else the server's (snapshot `stale`), else the defaults.
+ * Null before the server has committed any order: there is nothing to be stale yet.
+ */
+export function freshnessMark(
+  state: LiveState,
+  nowMs: number,
+  override: StaleThresholds | null = null,
+): FreshnessMark | null {
+  const ageMs = dataAgeMs(state, nowMs);
+  if (ageMs === null) return null;
+  const thresholds = override ?? state.stale ?? DEFAULT_STALE;
+  return { level: freshness(ageMs, thresholds), ageMs, thresholds };
 }

@@ -1,3 +1,4 @@
+import type { StaleThresholds } from '../../shared/freshness.js';
 import type { Fen } from '../../shared/money.js';
 import { followsDirectly, PROTOCOL_VERSION } from '../../shared/protocol.js';
 import type { Arc, SeriesPoint, ShowInfo, Snapshot, Tick } from '../../shared/protocol.js';
@@ -49,6 +50,8 @@ export interface LiveState {
   versionMismatch: boolean;
   /** Why the server refused or dropped this board (an expired share link, too many boards), until a snapshot comes. */
   refusal: string | null;
+  /** The server's freshness thresholds (snapshot `stale`); null: the board's defaults. */
+  stale: StaleThresholds | null;
 }
 
 export type LiveAction =
@@ -89,6 +92,7 @@ export const initialLiveState: LiveState = {
   streamEpoch: 0,
   versionMismatch: false,
   refusal: null,
+  stale: null,
 };
 
 export function reduceLive(state: LiveState, action: LiveAction): Step {
@@ -144,6 +148,7 @@ function applySnapshot(state: LiveState, s: Snapshot, atMs: number): LiveState {
     streamEpoch: state.freshLink ? state.streamEpoch + 1 : state.streamEpoch,
     versionMismatch: false,
     refusal: null,
+    stale: s.stale ?? null,
   };
 }
 

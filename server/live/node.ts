@@ -49,6 +49,7 @@ export async function serveLive(
   // With Redis, ingest nodes may write too: a repair fences them out of the show it repairs.
   const fence = app.relay ? new RepairFence(app.relay.redis, log) : null;
   const live = new LiveService(show, config.clock, store, log, lastYear, app.telemetry, fence);
+  live.staleAfter = config.stale;
   await live.ensureFresh();
   const sockets = openBoardSockets(app, config, log);
   const { nsp } = sockets;

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { StaleThresholds } from '../../shared/freshness.js';
 import type { Order } from '../../shared/order.js';
 import {
   SERIES_CHUNK_SECONDS,
@@ -87,6 +88,8 @@ export class LiveService {
   /** Tells this process's chunks from another's (ETags outlive a restart in browsers). */
   private readonly bootId = Date.now().toString(36);
   private boards = 0;
+  /** When the boards' freshness mark turns amber and red (STALE_*_SECONDS), sent in every snapshot; null: the boards' defaults. */
+  staleAfter: StaleThresholds | null = null;
   /** Tests only: runs between a repair's build and its swap. */
   beforeSwap: ((show: string) => Promise<void>) | null = null;
 
@@ -331,7 +334,8 @@ export class LiveService {
     if (this.lastSnapshot?.key === key) return this.lastSnapshot.snapshot;
     const clockMs = this.clockMs();
     const recentFrom = Math.floor((clockMs - this.show.startMs) / 1000) - RECENT_SECONDS;
-    const snapshot = encodeSnapshot(showSnapshot(this.frame(clockMs), this.clock, recentFrom));
+    const encoded = encodeSnapshot(showSnapshot(this.frame(clockMs), this.clock, recentFrom));
+    const snapshot = this.staleAfter === null ? encoded : { ...encoded, stale: this.staleAfter };
     this.lastSnapshot = { key, snapshot };
     return snapshot;
   }
