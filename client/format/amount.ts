@@ -1,4 +1,6 @@
 import { fenToNumber, type Fen } from '../../shared/money.js';
+import { currentLang } from '../i18n/lang.js';
+import { compactCnyZh, compactNumberZh, compactZh, fenBig } from './compact-zh.js';
 import { groupDigits } from './number.js';
 
 const UNITS: readonly [number, string, string][] = [
@@ -22,10 +24,12 @@ function scaled(value: number, decimals: number, minUnit = 1e6): { n: string; un
 }
 
 /**
- * A CNY amount in fen as said on air: "100 million", "1 billion", "57.1 billion".
+ * A CNY amount in fen as said on air: "100 million", "1 billion", "57.1 billion"; in
+ * Chinese "1亿", "10亿", "571亿" (cut, not rounded, exact from the integer fen).
  * Below a million the plain grouped figure ("1,000"), so small test shows still read right.
  */
 export function amountWords(amount: Fen, decimals = 2): string {
+  if (currentLang() === 'zh-CN') return compactZh(fenBig(amount), decimals);
   // Words round far coarser than a double's precision: the nearest double will do.
   const fen = fenToNumber(amount);
   const cny = Math.abs(fen) / 100;
@@ -39,8 +43,9 @@ export function amountWords(amount: Fen, decimals = 2): string {
   return `${sign}${s.n} ${word}`;
 }
 
-/** Short figure for tiles and axes: "980", "12.3K", "4.56M", "1.2B". */
+/** Short figure for tiles and axes: "980", "12.3K", "4.56M", "1.2B"; in Chinese "980", "12.3万", "1.2亿". */
 export function compactNumber(n: number): string {
+  if (currentLang() === 'zh-CN') return compactNumberZh(n);
   if (!Number.isFinite(n)) return '—';
   const abs = Math.abs(n);
   const sign = n < 0 ? '-' : '';
@@ -51,8 +56,9 @@ export function compactNumber(n: number): string {
   return sign + trimmed(abs, abs >= 100 ? 0 : 1);
 }
 
-/** Compact CNY from fen: "¥12.3M". */
+/** Compact CNY from fen: "¥12.3M"; in Chinese "¥1230万", exactly from the integer fen. */
 export function compactCny(fen: Fen): string {
+  if (currentLang() === 'zh-CN') return compactCnyZh(fen);
   return `¥${compactNumber(fenToNumber(fen) / 100)}`;
 }
 

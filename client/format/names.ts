@@ -1,37 +1,45 @@
 /** Display names for breakdown keys. Keys come from data: anything unknown falls back to the key itself. */
+import { currentLang, type Lang } from '../i18n/lang.js';
+import { t, type StringKey } from '../i18n/t.js';
+import { STRINGS } from '../i18n/strings.js';
 
-let regions: { long: Intl.DisplayNames; short: Intl.DisplayNames } | null | undefined;
+type RegionNames = { long: Intl.DisplayNames; short: Intl.DisplayNames } | null;
+const regions = new Map<Lang, RegionNames>();
 
-function regionNames(): { long: Intl.DisplayNames; short: Intl.DisplayNames } | null {
-  if (regions === undefined) {
+function regionNames(lang: Lang): RegionNames {
+  let names = regions.get(lang);
+  if (names === undefined) {
     try {
-      regions = {
-        long: new Intl.DisplayNames(['en'], { type: 'region' }),
-        short: new Intl.DisplayNames(['en'], { type: 'region', style: 'short' }),
+      names = {
+        long: new Intl.DisplayNames([lang], { type: 'region' }),
+        short: new Intl.DisplayNames([lang], { type: 'region', style: 'short' }),
       };
     } catch {
-      regions = null;
+      names = null;
     }
+    regions.set(lang, names);
   }
-  return regions;
+  return names;
 }
 
-/** Names looked up so far: rankings ask for the same few codes ten times a second. At most 26² entries. */
+/** Names looked up so far: rankings ask for the same few codes ten times a second. At most 26² entries a language. */
 const countryCache = new Map<string, string>();
 
-/** "CN" → "China", "HK" → "Hong Kong"; the code itself when the runtime does not know it. */
+/** "CN" → "China" ("中国" in Chinese), "HK" → "Hong Kong"; the code itself when the runtime does not know it. */
 export function countryName(code: string): string {
   if (!/^[A-Z]{2}$/.test(code)) return code;
-  let name = countryCache.get(code);
+  const lang = currentLang();
+  const key = `${lang}:${code}`;
+  let name = countryCache.get(key);
   if (name === undefined) {
-    name = lookUpCountry(code);
-    countryCache.set(code, name);
+    name = lookUpCountry(code, lang);
+    countryCache.set(key, name);
   }
   return name;
 }
 
-function lookUpCountry(code: string): string {
-  const names = regionNames();
+function lookUpCountry(code: string, lang: Lang): string {
+  const names = regionNames(lang);
   if (names === null) return code;
   try {
     const long = names.long.of(code);
@@ -43,20 +51,22 @@ function lookUpCountry(code: string): string {
   }
 }
 
-const CATEGORY_LABELS: Readonly<Record<string, string>> = {
-  'shoes-bags': 'Shoes & bags',
-};
+/** The dictionary key for a data key under `prefix`, when the dictionary has one. */
+function knownKey(prefix: 'category' | 'channel', key: string): StringKey | null {
+  const k = `${prefix}.${key}`;
+  return k in STRINGS.en ? (k as StringKey) : null;
+}
 
-/** "shoes-bags" → "Shoes & bags", "home" → "Home", "gift_cards" → "Gift cards". */
+/** "shoes-bags" → "Shoes & bags" ("鞋包"), "home" → "Home", "gift_cards" → "Gift cards" (a key from data, as is). */
 export function categoryName(key: string): string {
-  const known = CATEGORY_LABELS[key];
-  if (known !== undefined) return known;
+  const known = knownKey('category', key);
+  if (known !== null) return t(known);
   const words = key.replace(/[-_]+/g, ' ').trim();
   return words === '' ? key : words[0]!.toUpperCase() + words.slice(1);
 }
 
-const CHANNEL_LABELS: Readonly<Record<string, string>> = { mobile: 'Mobile', pc: 'PC', offline: 'Offline (O2O)' };
-
+/** "mobile" → "Mobile" ("移动端"); an unknown channel key as is. */
 export function channelName(key: string): string {
-  return CHANNEL_LABELS[key] ?? key;
+  const known = knownKey('channel', key);
+  return known === null ? key : t(known);
 }

@@ -3,6 +3,7 @@
  * way: the replay's "go to" field takes show-local times (00:38:28 in Shanghai),
  * whatever zone the analyst's laptop is in.
  */
+import { t } from '../i18n/t.js';
 
 /** A wall-clock reading: calendar date and time of day, month 1-12. */
 export interface ZonedParts {
@@ -99,9 +100,9 @@ export type GoToParse = { ok: true; ms: number } | { ok: false; message: string 
  */
 export function parseGoTo(text: string, range: { fromMs: number; toMs: number; timeZone: string }): GoToParse {
   const m = GO_TO.exec(text);
-  if (m === null) return { ok: false, message: 'type a show time like 00:38:28' };
+  if (m === null) return { ok: false, message: t('goto.typeTime') };
   const [hour, minute, second] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
-  if (hour > 23 || minute > 59 || second > 59) return { ok: false, message: 'not a time of day' };
+  if (hour > 23 || minute > 59 || second > 59) return { ok: false, message: t('goto.notTime') };
   const inRange = (ms: number) => ms >= range.fromMs && ms <= range.toMs;
   if (m[1] !== undefined) {
     const ms = zonedToEpoch(
@@ -109,8 +110,8 @@ export function parseGoTo(text: string, range: { fromMs: number; toMs: number; t
       range.timeZone,
     );
     const back = zonedParts(ms, range.timeZone);
-    if (back.month !== Number(m[2]) || back.day !== Number(m[3])) return { ok: false, message: 'not a calendar date' };
-    return inRange(ms) ? { ok: true, ms } : { ok: false, message: 'that time is outside this replay' };
+    if (back.month !== Number(m[2]) || back.day !== Number(m[3])) return { ok: false, message: t('goto.notDate') };
+    return inRange(ms) ? { ok: true, ms } : { ok: false, message: t('goto.outside') };
   }
   // Every show-local day the range touches, first to last.
   const lastDay = zonedDate(range.toMs, range.timeZone);
@@ -122,5 +123,5 @@ export function parseGoTo(text: string, range: { fromMs: number; toMs: number; t
     const next = new Date(Date.UTC(day.year, day.month - 1, day.day + 1));
     day = { ...day, year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
   }
-  return { ok: false, message: 'that time is outside this replay' };
+  return { ok: false, message: t('goto.outside') };
 }
