@@ -8,6 +8,8 @@ import { ReplayScreen } from './app/replay/ReplayScreen.js';
 import { screenOf } from './app/route.js';
 import { connectLive } from './live/connect.js';
 import { connectReplay } from './live/connectReplay.js';
+import { langFrom, setLang } from './i18n/lang.js';
+import { t } from './i18n/t.js';
 import './app/board.css';
 import './app/panels.css';
 import './app/charts.css';
@@ -16,6 +18,12 @@ import './app/screens.css';
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
 
+// The language first: every formatter reads it from the first render on.
+const lang = langFrom(window.location.search);
+setLang(lang);
+document.documentElement.lang = lang;
+document.title = t('app.title');
+
 // One bundle, three screens: the path picks one, and only its socket is opened.
 const screen = screenOf(window.location.pathname);
 document.documentElement.classList.add(`screen-${screen}`);
@@ -23,7 +31,7 @@ let view: ReactNode;
 let close: () => void;
 if (screen === 'replay') {
   const replay = connectReplay();
-  document.title = 'REPLAY · GMV Live';
+  document.title = t('app.replayTitle');
   view = <ReplayScreen conn={replay} />;
   close = replay.close;
 } else {

@@ -1,6 +1,7 @@
 import type { RankingProps } from '../charts/ranking/Ranking.js';
 import { categoryName, channelName, countryName } from '../format/names.js';
 import type { FenBreakdowns } from '../live/decode.js';
+import { t, type StringKey } from '../i18n/t.js';
 
 export type Dimension = keyof FenBreakdowns;
 
@@ -10,12 +11,13 @@ const merchantName = (key: string) => key;
  * How each breakdown dimension reads on every screen: the wall's rankings and the
  * exec screen's cards take their titles and key names from here, so they agree.
  * `nameOf` is a module-level function: memoised panels compare it by identity.
+ * Titles are dictionary keys, looked up at render: the language is set after imports.
  */
-export const DIMENSIONS: Readonly<Record<Dimension, { title: string; nameOf: (key: string) => string }>> = {
-  channel: { title: 'Channels', nameOf: channelName },
-  country: { title: 'Countries & regions', nameOf: countryName },
-  category: { title: 'Categories', nameOf: categoryName },
-  merchant: { title: 'Merchants', nameOf: merchantName },
+export const DIMENSIONS: Readonly<Record<Dimension, { title: StringKey; nameOf: (key: string) => string }>> = {
+  channel: { title: 'dimension.channel', nameOf: channelName },
+  country: { title: 'dimension.country', nameOf: countryName },
+  category: { title: 'dimension.category', nameOf: categoryName },
+  merchant: { title: 'dimension.merchant', nameOf: merchantName },
 };
 
 /** One dimension's rows as a ranking's props; its test id is `${prefix}-${dimension}`. */
@@ -26,5 +28,5 @@ export function dimensionProps(
   prefix: string,
 ): RankingProps {
   const { title, nameOf } = DIMENSIONS[dimension];
-  return { title, rows: breakdowns?.[dimension] ?? null, nameOf, limit, testId: `${prefix}-${dimension}` };
+  return { title: t(title), rows: breakdowns?.[dimension] ?? null, nameOf, limit, testId: `${prefix}-${dimension}` };
 }

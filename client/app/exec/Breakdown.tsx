@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { RankingProps } from '../../charts/ranking/Ranking.js';
 import { fenToNumber, formatFen, type Fen } from '../../../shared/money.js';
 import { formatCny, formatCount } from '../../format/number.js';
+import { t } from '../../i18n/t.js';
 
 /**
  * One dimension as rows with the exact gross and its share of the show's gross GMV
@@ -22,7 +23,7 @@ export const Breakdown = memo(function Breakdown({
     <section className="exec-card exec-breakdown" data-testid={testId}>
       <h2>{title}</h2>
       {all.length === 0 ? (
-        <p className="exec-muted">no sales yet</p>
+        <p className="exec-muted">{t('exec.noSales')}</p>
       ) : (
         <ol>
           {all.slice(0, limit).map((r) => {
@@ -33,7 +34,7 @@ export const Breakdown = memo(function Breakdown({
                 <span className="exec-row-value">{formatCny(r.fen)}</span>
                 <span className="exec-row-bar" style={{ width: `${(share * 100).toFixed(1)}%` }} aria-hidden="true" />
                 <span className="exec-row-sub">
-                  {(share * 100).toFixed(1)}% · {formatCount(r.orders)} orders
+                  {t('exec.rowSub', { share: (share * 100).toFixed(1), count: formatCount(r.orders) })}
                 </span>
               </li>
             );

@@ -12,6 +12,7 @@ import { ConnectionMark } from '../panels/ConnectionMark.js';
 import { BAND_METHOD, projectionBand } from './band.js';
 import { Breakdown } from './Breakdown.js';
 import { useMilestoneNotifications } from './useMilestoneNotifications.js';
+import { t } from '../../i18n/t.js';
 
 const ROWS = 8;
 /** The cards, top to bottom. */
@@ -24,7 +25,7 @@ function exactTime(ms: number, timeZone: string): string {
 
 function milestoneName(m: FenMilestone): string {
   const words = amountWords(m.fen);
-  return m.kind === 'last-year' ? `last year's total (${words})` : words;
+  return m.kind === 'last-year' ? t('exec.lastYearTotal', { amount: words }) : words;
 }
 
 /**
@@ -70,7 +71,7 @@ export function ExecScreen({ store }: { store: LiveStore }) {
   return (
     <main className="exec" data-testid="exec">
       <header className="exec-head">
-        <h1 data-testid="exec-show">{show?.name ?? 'GMV Live'}</h1>
+        <h1 data-testid="exec-show">{show?.name ?? t('app.title')}</h1>
         <ConnectionMark live={live} kiosk={false} />
         {show !== null && figures !== null && (
           <p className="exec-muted" data-testid="exec-asof">
@@ -82,19 +83,19 @@ export function ExecScreen({ store }: { store: LiveStore }) {
 
       <section className="exec-card exec-figures">
         <div className="exec-figure exec-gross">
-          <h2>Gross GMV</h2>
+          <h2>{t('exec.gross')}</h2>
           <output data-testid="exec-gross" data-value={figures?.gross.fen == null ? '' : formatFen(figures.gross.fen)}>
             {gmvFen === null ? '—' : formatCny(gmvFen)}
           </output>
         </div>
         <div className="exec-figure">
-          <h2>Net GMV</h2>
+          <h2>{t('exec.net')}</h2>
           <output data-testid="exec-net" data-value={netFen === null ? '' : formatFen(netFen)}>
             {netFen === null ? '—' : formatCny(netFen)}
           </output>
         </div>
         <div className="exec-figure">
-          <h2>Orders</h2>
+          <h2>{t('exec.orders')}</h2>
           <output data-testid="exec-orders" data-value={figures?.gross.orders ?? ''}>
             {figures === null ? '—' : formatCount(figures.gross.orders)}
           </output>
@@ -102,7 +103,7 @@ export function ExecScreen({ store }: { store: LiveStore }) {
       </section>
 
       <section className="exec-card exec-pace" data-testid="exec-pace">
-        <h2>Against {lastYear?.name ?? 'last year'}</h2>
+        <h2>{t('exec.against', { name: lastYear?.name ?? t('exec.lastYear') })}</h2>
         <p
           className="exec-big"
           data-tone={pace?.vsLastYearPct == null ? undefined : pace.vsLastYearPct >= 0 ? 'up' : 'down'}
@@ -110,9 +111,11 @@ export function ExecScreen({ store }: { store: LiveStore }) {
           {formatPacePct(pace?.vsLastYearPct ?? null)}
         </p>
         <p className="exec-muted">
-          {lastYearSoFar === null ? 'nothing to compare yet' : `last year by this second: ${formatCny(lastYearSoFar)}`}
+          {lastYearSoFar === null
+            ? t('exec.nothingToCompare')
+            : t('exec.lastYearBySecond', { value: formatCny(lastYearSoFar) })}
         </p>
-        <h2>Projected end of day</h2>
+        <h2>{t('exec.projected')}</h2>
         {projection === null ? (
           <p className="exec-muted" data-testid="exec-projection">
             —
@@ -127,7 +130,7 @@ export function ExecScreen({ store }: { store: LiveStore }) {
             </p>
           </>
         )}
-        <p className="exec-muted exec-method">{BAND_METHOD}</p>
+        <p className="exec-muted exec-method">{t(BAND_METHOD)}</p>
       </section>
 
       {BROKEN_DOWN.map((dimension) => (
@@ -135,8 +138,8 @@ export function ExecScreen({ store }: { store: LiveStore }) {
       ))}
 
       <section className="exec-card exec-milestones" data-testid="exec-milestones">
-        <h2>Milestones</h2>
-        {crossed.length === 0 && <p className="exec-muted">none crossed yet</p>}
+        <h2>{t('exec.milestones')}</h2>
+        {crossed.length === 0 && <p className="exec-muted">{t('exec.noneCrossed')}</p>}
         <ol>
           {crossed.map((m) => (
             <li key={`${m.kind}:${formatFen(m.fen)}`} data-testid="exec-milestone" data-at={m.crossedAtMs ?? ''}>
@@ -150,7 +153,7 @@ export function ExecScreen({ store }: { store: LiveStore }) {
         </ol>
         {next !== null && (
           <p className="exec-muted">
-            next: {milestoneName(next)}
+            {t('exec.next', { name: milestoneName(next) })}
             {next.predictedAtMs !== null && ` ≈ ${zonedClock(next.predictedAtMs, tz)}`}
           </p>
         )}
@@ -163,12 +166,12 @@ export function ExecScreen({ store }: { store: LiveStore }) {
           onClick={ask}
         >
           {permission === 'granted'
-            ? 'Milestone notifications on'
+            ? t('exec.notifyOn')
             : permission === 'denied'
-              ? 'Notifications blocked in this browser'
+              ? t('exec.notifyBlocked')
               : permission === 'unsupported'
-                ? 'Notifications not supported here'
-                : 'Notify me on milestones'}
+                ? t('exec.notifyUnsupported')
+                : t('exec.notifyAsk')}
         </button>
       </section>
     </main>

@@ -1,4 +1,5 @@
 import type { FenPoint } from '../../live/decode.js';
+import type { StringKey } from '../../i18n/t.js';
 
 /** The projected end-of-day gross with a band, fen. */
 export interface Projection {
@@ -24,9 +25,8 @@ export interface ProjectionInput {
   windowMinutes?: number;
 }
 
-/** One short line for the screen, saying what the band is. */
-export const BAND_METHOD =
-  "Last year's total × this year's ratio to last year now; band: the ratio's low and high over the last hour.";
+/** One short line for the screen, saying what the band is (in the dictionary: exec.bandMethod). */
+export const BAND_METHOD = 'exec.bandMethod' satisfies StringKey;
 
 /**
  * The end-of-day projection and its band. The centre is last year's final total

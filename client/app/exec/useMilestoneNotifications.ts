@@ -5,6 +5,7 @@ import { formatFen } from '../../../shared/money.js';
 import { zonedClock } from '../../format/zoned.js';
 import { newlyCrossed } from './notify.js';
 import type { SeenMilestones } from './notify.js';
+import { t } from '../../i18n/t.js';
 
 export type NotifyPermission = NotificationPermission | 'unsupported';
 
@@ -30,11 +31,15 @@ export function useMilestoneNotifications(
     seen.current = next;
     if (fresh.length === 0 || currentPermission() !== 'granted') return;
     for (const m of fresh) {
-      const at = m.crossedAtMs === null || show === null ? '' : ` at ${zonedClock(m.crossedAtMs, show.timeZone)}`;
-      const what = m.kind === 'last-year' ? `last year's total (${amountWords(m.fen)})` : amountWords(m.fen);
+      const at =
+        m.crossedAtMs === null || show === null
+          ? ''
+          : t('exec.notifyAt', { time: zonedClock(m.crossedAtMs, show.timeZone) });
+      const what =
+        m.kind === 'last-year' ? t('exec.lastYearTotal', { amount: amountWords(m.fen) }) : amountWords(m.fen);
       try {
-        new Notification(`${show?.name ?? 'GMV'}: ${what} crossed`, {
-          body: `Gross GMV passed ${what}${at}.`,
+        new Notification(t('exec.notifyTitle', { show: show?.name ?? 'GMV', what }), {
+          body: t('exec.notifyBody', { what, at }),
           tag: formatFen(m.fen),
         });
       } catch {

@@ -2,6 +2,7 @@ import { memo, useEffect, useRef, useState } from 'react';
 import type { FenMilestone } from '../../live/decode.js';
 import { advance, bannerText, enqueue, milestoneKey, newCrossings, NO_BANNERS } from './transform.js';
 import type { BannerQueue, ShowTimes } from './transform.js';
+import { t } from '../../i18n/t.js';
 
 interface Props {
   milestones: FenMilestone[] | null;
@@ -49,7 +50,7 @@ export const MilestoneBanner = memo(function MilestoneBanner({ milestones, show,
     <div className="banner-slot" aria-live="assertive">
       {current !== null && (
         <div className="banner" key={current.key} data-testid="milestone-banner" data-key={current.key}>
-          <div className="banner-kicker">GMV milestone</div>
+          <div className="banner-kicker">{t('milestones.kicker')}</div>
           <div className="banner-text">{current.text}</div>
         </div>
       )}

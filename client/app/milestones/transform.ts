@@ -2,6 +2,7 @@ import { formatFen } from '../../../shared/money.js';
 import type { FenMilestone } from '../../live/decode.js';
 import { formatDuration } from '../../../shared/time.js';
 import { amountWords, compactCny, timeOfDay } from '../../format/amount.js';
+import { t } from '../../i18n/t.js';
 
 export interface ShowTimes {
   startMs: number;
@@ -19,7 +20,7 @@ export function milestoneKey(m: FenMilestone): string {
 
 /** "10 billion", or "last year's total" for the comparison milestone. */
 export function milestoneLabel(m: FenMilestone): string {
-  if (m.kind === 'last-year') return "last year's total";
+  if (m.kind === 'last-year') return t('milestones.lastYearTotal');
   return amountWords(m.fen);
 }
 
@@ -31,8 +32,8 @@ export function elapsedText(atMs: number, show: ShowTimes): string {
 /** The on-air line for a crossed milestone: "10 billion in 00:38:28", "passed last year's total at 16:31". */
 export function bannerText(m: FenMilestone, show: ShowTimes): string {
   if (m.crossedAtMs === null) return '';
-  if (m.kind === 'last-year') return `passed last year's total at ${timeOfDay(m.crossedAtMs, show.timeZone)}`;
-  return `${milestoneLabel(m)} in ${elapsedText(m.crossedAtMs, show)}`;
+  if (m.kind === 'last-year') return t('milestones.passedLastYear', { time: timeOfDay(m.crossedAtMs, show.timeZone) });
+  return t('milestones.crossedIn', { label: milestoneLabel(m), elapsed: elapsedText(m.crossedAtMs, show) });
 }
 
 /**
@@ -97,10 +98,13 @@ export function stripItems(milestones: readonly FenMilestone[], show: ShowTimes)
   let nextSeen = false;
   return sorted.map((m) => {
     const key = milestoneKey(m);
-    const label = m.kind === 'last-year' ? `Last year ${compactCny(m.fen)}` : milestoneLabel(m);
+    const label =
+      m.kind === 'last-year' ? t('milestones.lastYearAmount', { amount: compactCny(m.fen) }) : milestoneLabel(m);
     if (m.crossedAtMs !== null) {
       const when =
-        m.kind === 'last-year' ? `at ${timeOfDay(m.crossedAtMs, show.timeZone)}` : elapsedText(m.crossedAtMs, show);
+        m.kind === 'last-year'
+          ? t('milestones.at', { time: timeOfDay(m.crossedAtMs, show.timeZone) })
+          : elapsedText(m.crossedAtMs, show);
       return { key, label, state: 'crossed', when };
     }
     if (!nextSeen) {

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { FenPoint } from '../../live/decode.js';
 import { Curve } from '../../charts/curve/Curve.js';
+import { t } from '../../i18n/t.js';
 
 interface Props {
   series: FenPoint[];
@@ -11,11 +12,11 @@ interface Props {
 
 export const CurvePanel = memo(function CurvePanel({ series, lastYearMinuteFen, lastYearName, elapsedSec }: Props) {
   return (
-    <section className="panel curve-panel" aria-label="GMV per second" data-testid="curve">
+    <section className="panel curve-panel" aria-label={t('curve.label')} data-testid="curve">
       <div className="panel-head">
-        <div className="panel-label">GMV per second</div>
+        <div className="panel-label">{t('curve.label')}</div>
         <div className="legend">
-          <span className="legend-item legend-now">this year</span>
+          <span className="legend-item legend-now">{t('curve.thisYear')}</span>
           {lastYearName !== null && <span className="legend-item legend-last">{lastYearName}</span>}
         </div>
       </div>

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { formatDuration } from '../../../shared/time.js';
 import { Counter } from '../../charts/counter/Counter.js';
 import { formatUsd } from '../../format/number.js';
+import { t } from '../../i18n/t.js';
 
 interface Props {
   gmvFen: Fen | null;
@@ -13,12 +14,12 @@ interface Props {
 
 export const HeroGmv = memo(function HeroGmv({ gmvFen, usdFen, startsInSec }: Props) {
   return (
-    <section className="panel hero" aria-label="Gross merchandise volume">
-      <div className="panel-label">GMV · CNY</div>
+    <section className="panel hero" aria-label={t('hero.aria')}>
+      <div className="panel-label">{t('hero.label')}</div>
       <Counter targetFen={gmvFen} />
       {startsInSec !== null ? (
         <div className="hero-countdown" data-testid="countdown">
-          The gala starts in {formatDuration(startsInSec)}
+          {t('hero.countdown', { time: formatDuration(startsInSec) })}
         </div>
       ) : (
         <div className="hero-usd" data-testid="gmv-usd">

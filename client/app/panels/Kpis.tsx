@@ -5,6 +5,7 @@ import { compactCny, formatPacePct } from '../../format/amount.js';
 import { formatFen } from '../../../shared/money.js';
 import { formatCount, formatPerSec } from '../../format/number.js';
 import { Stat } from './Stat.js';
+import { t } from '../../i18n/t.js';
 
 interface Props {
   orders: number | null;
@@ -22,37 +23,37 @@ export const Kpis = memo(function Kpis({ orders, rate, pace, hasLastYear }: Prop
   return (
     <div className="kpis">
       <Stat
-        label="Orders"
+        label={t('kpi.orders')}
         testId="orders-total"
         value={orders === null ? null : formatCount(orders)}
         exact={orders === null ? null : String(orders)}
       />
       <Stat
-        label="Orders / s"
+        label={t('kpi.ordersPerSec')}
         testId="orders-per-sec"
         value={rate === null ? null : formatPerSec(rate.ordersPerSec)}
         exact={rate === null ? null : String(rate.ordersPerSec)}
       />
       <Stat
-        label="GMV / s"
+        label={t('kpi.gmvPerSec')}
         testId="gmv-per-sec"
         value={gmvPerSec === null ? null : compactCny(gmvPerSec)}
         exact={gmvPerSec === null ? null : formatFen(gmvPerSec)}
       />
       <Stat
-        label="Peak / s"
+        label={t('kpi.peakPerSec')}
         testId="peak"
         value={rate === null ? null : formatCount(rate.peakOrdersPerSec)}
         exact={rate === null ? null : String(rate.peakOrdersPerSec)}
-        sub={peakAt === null ? undefined : `at ${formatDuration(peakAt)}`}
+        sub={peakAt === null ? undefined : t('kpi.peakAt', { time: formatDuration(peakAt) })}
       />
       {hasLastYear && (
         <Stat
-          label="vs last year"
+          label={t('kpi.vsLastYear')}
           testId="pace"
           value={pace === null ? null : formatPacePct(pace.vsLastYearPct)}
           exact={pace?.vsLastYearPct === null || pace === null ? null : String(pace.vsLastYearPct)}
-          sub={projected === null ? undefined : `projected ${compactCny(projected)}`}
+          sub={projected === null ? undefined : t('kpi.projected', { value: compactCny(projected) })}
           tone={pace?.vsLastYearPct == null ? undefined : pace.vsLastYearPct >= 0 ? 'up' : 'down'}
         />
       )}

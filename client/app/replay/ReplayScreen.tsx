@@ -11,6 +11,7 @@ import { keyAction, stepControl } from './keys.js';
 import { ShowPicker } from './ShowPicker.js';
 import { Transport } from './Transport.js';
 import { useReplayStatus } from './useReplayStatus.js';
+import { t } from '../../i18n/t.js';
 
 /** Ticks under the timeline: about one per 8% of its width. */
 const TIMELINE_TICKS = 12;
@@ -139,7 +140,7 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
     <div className="replay-screen" data-testid="replay-screen">
       <header className="replay-bar">
         <span className="replay-badge" data-testid="replay-badge">
-          REPLAY
+          {t('replay.badge')}
         </span>
         {status !== null && shownMs !== null && (
           <span className="replay-position" data-testid="replay-position" data-ms={status.positionMs}>
@@ -147,14 +148,16 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
             {zonedDate(shownMs, timeZone)} <strong>{zonedClock(shownMs, timeZone)}</strong> {timeZone}
             {live.show !== null && <> · +{formatDuration((shownMs - live.show.startMs) / 1000)}</>}
             {' · '}
-            <span data-testid="replay-state">{status.playing ? `playing ${status.speed}×` : 'paused'}</span>
+            <span data-testid="replay-state">
+              {status.playing ? t('replay.playing', { speed: status.speed }) : t('replay.paused')}
+            </span>
             {' · '}
-            {status.viewers} {status.viewers === 1 ? 'viewer' : 'viewers'}
+            {t(status.viewers === 1 ? 'replay.viewers.one' : 'replay.viewers.other', { count: status.viewers })}
           </span>
         )}
         {!picking && (
           <button type="button" className="replay-new" onClick={() => setPicking(true)}>
-            new replay
+            {t('replay.new')}
           </button>
         )}
         {error !== null && (

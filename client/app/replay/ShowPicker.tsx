@@ -6,6 +6,7 @@ import { formatCount } from '../../format/number.js';
 import { parseGoTo, zonedDate } from '../../format/zoned.js';
 import { apiGet } from '../api.js';
 import { SPEED_PRESETS } from './keys.js';
+import { t } from '../../i18n/t.js';
 
 function msOf(rfc3339: string | null): number | null {
   if (rfc3339 === null) return null;
@@ -54,10 +55,10 @@ export function ShowPicker({ onStart, busy }: { onStart: (req: ReplayCreate) => 
 
   function submit(ev: FormEvent): void {
     ev.preventDefault();
-    if (picked === null) return setFormError('pick a show');
+    if (picked === null) return setFormError(t('replay.pickShow'));
     const startMs = msOf(picked.start);
     const endMs = msOf(picked.end);
-    if (startMs === null || endMs === null) return setFormError('the show has no valid times');
+    if (startMs === null || endMs === null) return setFormError(t('replay.noValidTimes'));
     const range = { fromMs: startMs, toMs: endMs, timeZone: picked.timeZone };
     const req: ReplayCreate = { show: picked.id, speed };
     for (const [text, field] of [
@@ -66,11 +67,14 @@ export function ShowPicker({ onStart, busy }: { onStart: (req: ReplayCreate) => 
     ] as const) {
       if (text.trim() === '') continue;
       const at = parseGoTo(text, range);
-      if (!at.ok) return setFormError(`${field}: ${at.message}`);
+      if (!at.ok)
+        return setFormError(
+          t('replay.fieldError', { field: t(field === 'from' ? 'replay.from' : 'replay.to'), message: at.message }),
+        );
       req[field] = new Date(at.ms).toISOString();
     }
     if (req.from !== undefined && req.to !== undefined && req.from >= req.to) {
-      return setFormError('"from" must be before "to"');
+      return setFormError(t('replay.fromBeforeTo'));
     }
     setFormError(null);
     onStart(req);
@@ -79,38 +83,45 @@ export function ShowPicker({ onStart, busy }: { onStart: (req: ReplayCreate) => 
   return (
     <form className="replay-picker" data-testid="replay-picker" onSubmit={submit}>
       <label>
-        Show{' '}
+        {t('replay.show')}{' '}
         <select
           data-testid="show-select"
           value={showId}
           onChange={(e) => setShowId(e.target.value)}
           disabled={shows === null}
         >
-          {shows === null && <option value="">loading…</option>}
+          {shows === null && <option value="">{t('replay.loading')}</option>}
           {shows?.map((s) => (
             <option key={s.id} value={s.id} disabled={s.orders === 0}>
-              {s.name} · {zonedDate(msOf(s.start) ?? 0, s.timeZone)} · {formatCount(s.orders)} orders
-              {s.live ? ' · on air' : ''}
+              {s.name} · {zonedDate(msOf(s.start) ?? 0, s.timeZone)} ·{' '}
+              {t('replay.showOrders', { count: formatCount(s.orders) })}
+              {s.live ? t('replay.onAir') : ''}
             </option>
           ))}
         </select>
       </label>
       <label>
-        from{' '}
+        {t('replay.from')}{' '}
         <input
           data-testid="range-from"
-          placeholder="start"
+          placeholder={t('replay.fromPlaceholder')}
           value={from}
           onChange={(e) => setFrom(e.target.value)}
           size={8}
         />
       </label>
       <label>
-        to{' '}
-        <input data-testid="range-to" placeholder="end" value={to} onChange={(e) => setTo(e.target.value)} size={8} />
+        {t('replay.to')}{' '}
+        <input
+          data-testid="range-to"
+          placeholder={t('replay.toPlaceholder')}
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          size={8}
+        />
       </label>
       <label>
-        speed{' '}
+        {t('replay.speed')}{' '}
         <select data-testid="start-speed" value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
           {SPEED_PRESETS.map((s) => (
             <option key={s} value={s}>
@@ -119,9 +130,9 @@ export function ShowPicker({ onStart, busy }: { onStart: (req: ReplayCreate) => 
           ))}
         </select>
       </label>
-      {picked !== null && <span className="replay-zone">times in {picked.timeZone}</span>}
+      {picked !== null && <span className="replay-zone">{t('replay.timesIn', { zone: picked.timeZone })}</span>}
       <button type="submit" data-testid="replay-start" disabled={busy || picked === null}>
-        Start replay
+        {t('replay.start')}
       </button>
       {(loadError ?? formError) !== null && (
         <span className="replay-error" role="alert">

@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import type { FenReplayStatus } from '../../live/decode.js';
 import { parseGoTo } from '../../format/zoned.js';
 import { SPEED_PRESETS } from './keys.js';
+import { t, type StringKey } from '../../i18n/t.js';
 
 interface Props {
   status: FenReplayStatus;
@@ -13,11 +14,11 @@ interface Props {
   onSeek(atMs: number): void;
 }
 
-const STEPS: readonly [number, string, string][] = [
-  [-60, '−1 min', 'step-back-min'],
-  [-1, '−1 s', 'step-back-sec'],
-  [1, '+1 s', 'step-fwd-sec'],
-  [60, '+1 min', 'step-fwd-min'],
+const STEPS: readonly [number, StringKey, string][] = [
+  [-60, 'replay.stepBackMin', 'step-back-min'],
+  [-1, 'replay.stepBackSec', 'step-back-sec'],
+  [1, 'replay.stepFwdSec', 'step-fwd-sec'],
+  [60, 'replay.stepFwdMin', 'step-fwd-min'],
 ];
 
 /** Play/pause, steps, speed presets and the "go to" field (show-local time). */
@@ -41,16 +42,16 @@ export function Transport({ status, timeZone, onToggle, onStep, onSpeed, onSeek 
         data-testid="play-pause"
         data-playing={status.playing}
         onClick={onToggle}
-        aria-label={status.playing ? 'pause' : 'play'}
+        aria-label={status.playing ? t('replay.pause') : t('replay.play')}
       >
         {status.playing ? '❚❚' : '▶'}
       </button>
       {STEPS.map(([s, label, id]) => (
         <button key={id} type="button" data-testid={id} onClick={() => onStep(s)}>
-          {label}
+          {t(label)}
         </button>
       ))}
-      <span className="transport-speeds" role="group" aria-label="speed">
+      <span className="transport-speeds" role="group" aria-label={t('replay.speed')}>
         {SPEED_PRESETS.map((s) => (
           <button
             key={s}
@@ -66,7 +67,7 @@ export function Transport({ status, timeZone, onToggle, onStep, onSpeed, onSeek 
       </span>
       <form className="transport-goto" onSubmit={submit}>
         <label>
-          go to{' '}
+          {t('replay.goTo')}{' '}
           <input
             data-testid="goto-input"
             value={goTo}
@@ -77,7 +78,7 @@ export function Transport({ status, timeZone, onToggle, onStep, onSpeed, onSeek 
           />
         </label>
         <button type="submit" data-testid="goto-submit">
-          go
+          {t('replay.go')}
         </button>
         {error !== null && (
           <span className="replay-error" role="alert">

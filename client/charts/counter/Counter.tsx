@@ -3,6 +3,7 @@ import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { formatCny } from '../../format/number.js';
 import { create } from './render.js';
 import type { CounterChart } from './render.js';
+import { t } from '../../i18n/t.js';
 
 interface Props {
   /** Exact current GMV in fen; null before the first snapshot. */
@@ -39,6 +40,6 @@ export const Counter = memo(function Counter({ targetFen }: Props) {
     if (targetFen !== null) chart.current?.update(targetFen);
   }, [targetFen]);
 
-  const label = targetFen === null ? 'GMV —' : `GMV ${formatCny(targetFen)}`;
+  const label = t('counter.aria', { value: targetFen === null ? '—' : formatCny(targetFen) });
   return <div ref={box} className="counter" role="img" aria-label={label} data-testid="gmv-counter" />;
 });

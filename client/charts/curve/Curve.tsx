@@ -3,6 +3,7 @@ import type { FenPoint } from '../../live/decode.js';
 import { useChart } from '../useChart.js';
 import { create } from './render.js';
 import { curveModel } from './transform.js';
+import { t } from '../../i18n/t.js';
 
 interface Props {
   series: FenPoint[];
@@ -27,5 +28,5 @@ export const Curve = memo(function Curve({ series, lastYearMinuteFen, elapsedSec
     [lastYearMinuteFen, elapsedSec],
   );
   const box = useChart(create, model);
-  return <div ref={box} className="chart curve" role="img" aria-label="GMV per second, this year and last year" />;
+  return <div ref={box} className="chart curve" role="img" aria-label={t('curve.aria')} />;
 });

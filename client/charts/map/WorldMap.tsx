@@ -4,6 +4,7 @@ import type { ArcBatch } from '../../live/state.js';
 import { useChart } from '../useChart.js';
 import { create } from './render.js';
 import { countryHeat } from './transform.js';
+import { t } from '../../i18n/t.js';
 
 interface Props {
   countries: FenRow[] | null;
@@ -14,5 +15,5 @@ export const WorldMap = memo(function WorldMap({ countries, arcs }: Props) {
   const heat = useMemo(() => countryHeat(countries ?? []), [countries]);
   const data = useMemo(() => ({ heat, arcs }), [heat, arcs]);
   const box = useChart(create, data);
-  return <div ref={box} className="chart world-map" role="img" aria-label="Order flows from merchants to buyers" />;
+  return <div ref={box} className="chart world-map" role="img" aria-label={t('map.aria')} />;
 });

@@ -1,6 +1,7 @@
 import { select } from 'd3';
 import type { Chart } from '../useChart.js';
 import type { TimelineModel } from './transform.js';
+import { t } from '../../i18n/t.js';
 
 export type TimelineChart = Chart<TimelineModel | null>;
 
@@ -31,7 +32,7 @@ export function createTimeline(el: HTMLElement, handlers: TimelineHandlers): Tim
     .attr('class', 'timeline-head')
     .attr('data-testid', 'timeline-head')
     .attr('role', 'slider')
-    .attr('aria-label', 'replay position');
+    .attr('aria-label', t('replay.position'));
 
   let model: TimelineModel | null = null;
   let dragging: number | null = null;

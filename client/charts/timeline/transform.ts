@@ -2,6 +2,7 @@ import { compactCny } from '../../format/amount.js';
 import { zonedClock, zonedParts } from '../../format/zoned.js';
 import { formatFen, type Fen } from '../../../shared/money.js';
 import type { FenReplayStatus } from '../../live/decode.js';
+import { t } from '../../i18n/t.js';
 
 /** A milestone bookmark on the timeline. */
 export interface TimelineMark {
@@ -84,7 +85,7 @@ export function timelineModel(status: FenReplayStatus, timeZone: string, maxTick
         key: `${b.kind}:${formatFen(b.fen)}`,
         at: fractionOf(b.atMs, fromMs, toMs),
         atMs: b.atMs,
-        label: b.kind === 'last-year' ? `last year ${label(b.fen)}` : label(b.fen),
+        label: b.kind === 'last-year' ? t('replay.lastYearMark', { amount: label(b.fen) }) : label(b.fen),
         kind: b.kind,
       })),
     ticks: timelineTicks(fromMs, toMs, timeZone, maxTicks),
