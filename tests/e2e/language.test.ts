@@ -113,4 +113,21 @@ describe('the board in each on-air language', () => {
       });
     }
   }
+  it('puts /exec and /replay in Chinese too, with the exec figures in full', async () => {
+    const dict = STRINGS['zh-CN'];
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${server.url}/exec?lang=zh-CN`);
+    await expect
+      .poll(() => page.getByTestId('exec-gross').getAttribute('data-value'), { timeout: 20_000 })
+      .toBe((fen / 100).toFixed(2));
+    expect((await page.getByTestId('exec-gross').textContent())?.replace(/\D/g, '')).toBe(String(fen));
+    expect(await page.locator('.exec-gross h2').textContent()).toBe(dict['exec.gross']);
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await page.screenshot({ path: `${ARTIFACTS}/exec-zh-CN.png` });
+
+    await page.goto(`${server.url}/replay?lang=zh-CN`);
+    await expect.poll(() => page.getByTestId('replay-start').textContent()).toBe(dict['replay.start']);
+    expect(await page.title()).toBe(dict['app.replayTitle']);
+    await page.close();
+  });
 });
