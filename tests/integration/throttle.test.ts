@@ -89,9 +89,8 @@ describe('slow uploads', () => {
     );
     // Then nothing more: the server must not wait for the rest forever.
     await new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
-    expect(elapsed).toBeLessThan(REQUEST_TIMEOUT_MS + 1500);
+    // Not before the timeout (the 408 says why it closed; the test's own timeout bounds the wait).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 50);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer).toContain('"code":"GMV_ERR_REQUEST_TIMEOUT"');
     expect(app.live.totals().gross).toEqual(before);
