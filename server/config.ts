@@ -65,6 +65,8 @@ export interface Config {
   };
   /** Interval of the broadcast loop, ms (10 Hz at most). */
   tickMs: number;
+  /** Boards show each broadcast message this long after it was sent (its `presentAtMs`). */
+  presentDelayMs: number;
   /** Event-loop delay (p99, ms) past which ingest sheds load. */
   maxLagMs: number;
   /** How often the live state is checked against ClickHouse, ms (each check holds one INSERT for one read). */
@@ -191,6 +193,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     categories: env.CATEGORIES,
     limits,
     tickMs: env.TICK_MS,
+    presentDelayMs: env.PRESENT_DELAY_MS,
     maxLagMs: env.MAX_EVENT_LOOP_LAG_MS,
     reconcileMs: env.RECONCILE_MS,
     maxSocketBufferBytes: env.MAX_SOCKET_BUFFER_BYTES,

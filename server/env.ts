@@ -115,6 +115,12 @@ export const EnvSchema = Type.Object({
     description: 'fsync every part before acknowledging (halves capacity; docs/reliability.md)',
   }),
   TICK_MS: int(100, 100, 10_000, 'least time between two broadcasts'),
+  PRESENT_DELAY_MS: int(
+    150,
+    0,
+    5000,
+    'boards show each message this long after it is sent, all at once (longer: fan-out slack; shorter: less lag)',
+  ),
   MAX_EVENT_LOOP_LAG_MS: int(1000, 50, 60_000, 'event-loop delay (p99) past which ingest sheds load'),
   RECONCILE_MS: int(5000, 200, 3_600_000, 'how often the live state is checked against ClickHouse'),
   MAX_SOCKET_BUFFER_BYTES: int(4 * MiB, 64 * KiB, GiB, 'a board with more unsent bytes is dropped'),

@@ -129,6 +129,15 @@ export function encodeTick(f: TickFrame, sentAtMs = Date.now()): Tick {
   return { ...encodeState(f, sentAtMs), show: f.show, series: encodeSeries(f.series) };
 }
 
+/**
+ * Stamps a broadcast message with the instant every board shows it: `delayMs` after it was sent
+ * (PRESENT_DELAY_MS), on the sending live node's clock. Push nodes forward it untouched.
+ */
+export function stampPresentation<M extends Snapshot | Tick>(message: M, delayMs: number): M {
+  message.presentAtMs = message.sentAtMs + delayMs;
+  return message;
+}
+
 /** The one builder of GET /api/v1/totals answers, whichever side (live state, store, a push node's cache) they come from. */
 export function totalsResponse(
   show: string,

@@ -158,6 +158,12 @@ const stateBase = {
   committedAtMs: Type.Union([Type.Number(), Type.Null()]),
   /** Server wall time when this message was sent, epoch ms. */
   sentAtMs: Type.Number(),
+  /**
+   * Server wall time at which every board shows this message, epoch ms (`sentAtMs` plus
+   * PRESENT_DELAY_MS): each board waits until then on the server clock it measured (`clock`).
+   * Absent (replays, an older server): shown on arrival.
+   */
+  presentAtMs: Type.Optional(Type.Number()),
   /** False while the store is failing: the board shows its data as stale. */
   healthy: Type.Boolean(),
   pace: PaceSchema,
@@ -232,7 +238,15 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   /** Ask for a fresh snapshot (after a gap in seq). */
   resync: () => void;
+  /**
+   * Ask for the server's clock: the answer is its `Date.now()`, or null past CLOCK_REQUESTS_PER_MINUTE.
+   * With the send and answer times the board estimates its offset (NTP's least round trip).
+   */
+  clock: (answer: (serverMs: number | null) => void) => void;
 }
+
+/** Most `clock` requests a node answers per socket per minute (a burst of this many, then one per refill). */
+export const CLOCK_REQUESTS_PER_MINUTE = 6;
 
 /** Most ticks per second the server sends. */
 export const MAX_TICKS_PER_SECOND = 10;

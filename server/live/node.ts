@@ -4,7 +4,9 @@ import { RepairFence } from '../ingest/repair-fence.js';
 import type { IngestWriter } from '../ingest/writer.js';
 import type { StoreHandle } from '../store/client.js';
 import { CLUSTER_EVENTS, expandRows } from '../messages.js';
+import { stampPresentation } from '../wire.js';
 import { answerChunkRequests, answerSnapshotRequests } from './cluster.js';
+import { answerClockRequests } from './clock.js';
 import { takeLiveLease, type LiveLease } from './lease.js';
 import { recordOnAir } from './record.js';
 import { startReconciliation, type Reconciliation } from './reconcile.js';
@@ -80,10 +82,13 @@ export async function serveLive(
     everyMs: config.reconcileMs,
   });
 
+  // Every message a board shows carries when to show it: all boards at the same instant.
+  const present = config.presentDelayMs;
+  const snapshot = () => stampPresentation(live.snapshot(), present);
   let stopAnswers = () => {};
   if (app.relay) {
     const holding = () => !lease || lease.held;
-    const stopSnapshotAnswers = answerSnapshotRequests(nsp, () => live.snapshot(), config.tickMs, holding);
+    const stopSnapshotAnswers = answerSnapshotRequests(nsp, snapshot, config.tickMs, holding);
     const stopChunkAnswers = answerChunkRequests(nsp, (i) => live.seriesChunk(i), config.tickMs, holding);
     stopAnswers = () => {
       stopSnapshotAnswers();
@@ -99,11 +104,9 @@ export async function serveLive(
       live.markStale(Array.isArray(shows) ? shows.filter((s) => typeof s === 'string') : undefined),
     );
   }
-  const stopSnapshots = serveSnapshots(
-    nsp,
-    config.tickMs,
-    () => live.snapshot(),
-    (err) => log.warn({ err: String(err) }, 'no snapshot for a board'),
+  const stopClock = answerClockRequests(nsp);
+  const stopSnapshots = serveSnapshots(nsp, config.tickMs, snapshot, (err) =>
+    log.warn({ err: String(err) }, 'no snapshot for a board'),
   );
 
   // Every broadcast message is also recorded (off this path): what the wall showed, when.
@@ -111,7 +114,7 @@ export async function serveLive(
   const sendTick = (): boolean => {
     const tick = live.nextTick();
     if (!tick) return false;
-    nsp.emit('tick', onAir.record('tick', tick));
+    nsp.emit('tick', onAir.record('tick', stampPresentation(tick, present)));
     live.noteBroadcast('tick');
     return true;
   };
@@ -131,7 +134,7 @@ export async function serveLive(
     if (live.needsSnapshot || live.board.changedSeconds > MAX_TICK_SECONDS) {
       live.needsSnapshot = false;
       live.board.takeChanged();
-      nsp.emit('snapshot', onAir.record('snapshot', live.snapshot()));
+      nsp.emit('snapshot', onAir.record('snapshot', snapshot()));
       live.noteBroadcast('snapshot');
       return true;
     }
@@ -158,6 +161,7 @@ export async function serveLive(
     sockets.stopSlow();
     stopAnswers();
     stopSnapshots();
+    stopClock();
     clearInterval(beat);
     if (pending) clearTimeout(pending);
     writer.off('committed', soon);

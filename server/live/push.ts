@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { RemoteChunks, RemoteSnapshots, totalsOf } from './cluster.js';
+import { answerClockRequests } from './clock.js';
 import { serveSnapshots } from './resync.js';
 import { openBoardSockets, type BoardServer } from './sockets.js';
 import type { LiveSource } from './source.js';
@@ -34,9 +35,12 @@ export function servePush(app: FastifyInstance, config: Config): PushPart {
     () => snapshots.get(),
     (err) => log.warn({ err: String(err) }, 'no snapshot for a board'),
   );
+  // From this node's own clock: the nodes' clocks must be NTP-synced (docs/using.md).
+  const stopClock = answerClockRequests(sockets.nsp);
   app.addHook('preClose', async () => {
     sockets.stopSlow();
     stopSnapshots();
+    stopClock();
     snapshots.close();
     chunks.close();
     await sockets.close();
