@@ -110,3 +110,25 @@ export class ViewerAccess {
 
 /** What a viewer's token is worth: admitted until `expiresAtMs` (null: no end), or refused. */
 export type ViewerAdmission = { ok: true; expiresAtMs: number | null } | { ok: false; expired: boolean };
+
+/**
+ * Who may direct the wall: director tokens, and admin tokens too. `identify` answers a label
+ * for the audit (`director:` or `admin:` and the first 12 hex digits of the token's SHA-256),
+ * never the token; both sets are always checked, so timing does not say which one matched.
+ */
+export class DirectorAccess {
+  private readonly directors: TokenSet;
+  private readonly admins: TokenSet;
+
+  constructor(directorTokens: readonly string[], adminTokens: readonly string[]) {
+    this.directors = new TokenSet(directorTokens);
+    this.admins = new TokenSet(adminTokens);
+  }
+
+  identify(header: string | undefined): string | null {
+    const director = this.directors.identify(header);
+    const admin = this.admins.identify(header);
+    if (director !== null) return `director:${director.slice(0, 12)}`;
+    return admin === null ? null : `admin:${admin.slice(0, 12)}`;
+  }
+}

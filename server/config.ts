@@ -42,6 +42,8 @@ export interface Config {
   shareSecret: string | null;
   /** Tokens for director and admin actions, such as minting share links. */
   adminTokens: string[];
+  /** Tokens of the director's console, /director (admin tokens may direct too; none of either: closed). */
+  directorTokens: string[];
   /** Tokens that may scrape /metrics (admin tokens may too; none of either: closed). */
   metricsTokens: string[];
   shows: Show[];
@@ -186,6 +188,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     viewTokens: env.VIEW_TOKENS,
     shareSecret: env.SHARE_SECRET ?? null,
     adminTokens: env.ADMIN_TOKENS,
+    directorTokens: env.DIRECTOR_TOKENS,
     metricsTokens: env.METRICS_TOKENS,
     shows,
     liveShow,

@@ -78,6 +78,10 @@ export const EnvSchema = Type.Object({
   INGEST_HMAC_SECRETS: secrets(32, 'when set, ingest also needs X-GMV-Signature (docs/security.md)', false),
   VIEW_TOKENS: secrets(16, 'tokens that may read the board, socket and read API (none: open)'),
   ADMIN_TOKENS: secrets(16, 'tokens for director and admin actions, such as minting share links'),
+  DIRECTOR_TOKENS: secrets(
+    16,
+    "tokens of the director's console, /director (admin tokens too; none of either: closed)",
+  ),
   METRICS_TOKENS: secrets(16, 'tokens that may scrape /metrics (admin tokens too; none of either: closed)'),
   SHARE_SECRET: Type.Optional(
     Type.String({ minLength: 32, mustBe: 'at least 32 characters', secret: true, description: 'signs share links' }),

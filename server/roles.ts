@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LIVE_NAMESPACE } from '../shared/protocol.js';
 import type { Config, Role } from './config.js';
+import { serveDirector, type DirectorPart } from './director/serve.js';
 import { Errors } from './errors.js';
 import { relayCommits } from './ingest/relay-commits.js';
 import { startWriter, type WriterPart } from './ingest/start.js';
@@ -15,7 +16,7 @@ import { startStore, storeReady } from './store/start.js';
 import type { StorePart } from './store/start.js';
 
 /** The parts of a node that does everything (ROLE=all): the store, the writer, the live show, replays. */
-export type AllParts = { role: 'all' } & StorePart & WriterPart & Omit<LivePart, 'source'> & ReplayPart;
+export type AllParts = { role: 'all' } & StorePart & WriterPart & Omit<LivePart, 'source'> & ReplayPart & DirectorPart;
 /** The parts of an ingest node (ROLE=ingest): the store and the writer; no board, no sockets. */
 export type IngestParts = { role: 'ingest' } & StorePart & WriterPart;
 /** The parts of a push node (ROLE=push): the boards' sockets fed by the live node; no store. */
@@ -65,8 +66,10 @@ export const ROLES: { [R in Role]: (app: FastifyInstance, config: Config) => Pro
       await app.register(seriesChunkRoutes, { config, live: source });
       await app.register(historyRoutes, { config, store });
       await app.register(ingestRoutes, { config, writer, lagGuard });
+      // The director's console: the program lives here, with the show's state.
+      const director = await serveDirector(app, config, store, live);
       await serveBoardPages(app);
-      return decorate(app, { role: 'all', store, schemaVersion, writer, lagGuard, ...live, ...replay });
+      return decorate(app, { role: 'all', store, schemaVersion, writer, lagGuard, ...live, ...replay, ...director });
     },
 
     async ingest(app, config) {

@@ -15,7 +15,7 @@ declare module 'fastify' {
 }
 
 /** Paths of the screens other than the wall; they serve the board's page too (see app.ts). */
-export const SCREEN_PATHS = ['/replay', '/exec'] as const;
+export const SCREEN_PATHS = ['/replay', '/exec', '/director'] as const;
 
 /** POST /api/v1/admin/share-links: how long the link lasts (default a day). */
 const ShareLinkRequestSchema = Type.Object(
@@ -32,6 +32,8 @@ const ShareLinkSchema = Type.Object({
 
 /** What a viewer token guards: the board's page (every screen) and the read API (ingest and admin have their own). */
 function needsViewer(path: string): boolean {
+  // The director's console and routes have their own credential (DIRECTOR_TOKENS).
+  if (path === '/director' || path.startsWith('/api/v1/director/')) return false;
   if (path === '/' || path === '/index.html' || (SCREEN_PATHS as readonly string[]).includes(path)) return true;
   return path.startsWith('/api/') && path !== '/api/v1/orders' && !path.startsWith('/api/v1/admin/');
 }

@@ -212,6 +212,42 @@ export const StaleThresholdsSchema = Type.Object({
   redMs: Type.Integer({ minimum: 1 }),
 });
 
+/** The wall's scenes (docs/director.md): what the director can put on air. */
+export const SCENES = ['board', 'hero', 'map', 'rankings', 'milestone', 'countdown'] as const;
+export type SceneKind = (typeof SCENES)[number];
+
+/** A scene of the wall; `milestone` (CNY, two decimals) says which milestone card, for the `milestone` scene only. */
+export const SceneSchema = Type.Object(
+  {
+    kind: Type.Union([
+      Type.Literal('board'),
+      Type.Literal('hero'),
+      Type.Literal('map'),
+      Type.Literal('rankings'),
+      Type.Literal('milestone'),
+      Type.Literal('countdown'),
+    ]),
+    milestone: Type.Optional(Money),
+  },
+  { additionalProperties: false },
+);
+export type Scene = Static<typeof SceneSchema>;
+
+/**
+ * What the wall shows, set by the director (`program`): the scene on air, and whether the wall
+ * holds its figures (`heldSeq`: the seq of the figures on air when the hold began; null when not
+ * held). `rev` grows with every change, so a board keeps the newest of two it receives.
+ */
+export const ProgramSchema = Type.Object({
+  rev: Type.Integer({ minimum: 0 }),
+  scene: SceneSchema,
+  held: Type.Boolean(),
+  heldSeq: Type.Union([Type.Integer(), Type.Null()]),
+  /** Server wall time of the change, epoch ms. */
+  atMs: Type.Number(),
+});
+export type Program = Static<typeof ProgramSchema>;
+
 /** The whole board state: sent on connect, on reconnect and on request. */
 export const SnapshotSchema = Type.Object({
   ...stateBase,
@@ -223,6 +259,8 @@ export const SnapshotSchema = Type.Object({
   lastYear: Type.Union([LastYearSchema, Type.Null()]),
   /** The deployment's freshness thresholds; absent (replays, an older server): the board's defaults. */
   stale: Type.Optional(StaleThresholdsSchema),
+  /** The director's program (scene, hold); absent (replays, an older server): the full board, not held. */
+  program: Type.Optional(ProgramSchema),
 });
 export type Snapshot = Static<typeof SnapshotSchema>;
 
@@ -233,6 +271,8 @@ export type Tick = Static<typeof TickSchema>;
 export interface ServerToClientEvents {
   snapshot: (s: Snapshot) => void;
   tick: (t: Tick) => void;
+  /** The director changed the program (a take, a hold, a release). */
+  program: (p: Program) => void;
 }
 
 export interface ClientToServerEvents {

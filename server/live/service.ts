@@ -3,6 +3,7 @@ import type { StaleThresholds } from '../../shared/freshness.js';
 import type { Order } from '../../shared/order.js';
 import {
   SERIES_CHUNK_SECONDS,
+  type Program,
   type SeriesChunk,
   type Snapshot,
   type Tick,
@@ -88,6 +89,8 @@ export class LiveService {
   /** Tells this process's chunks from another's (ETags outlive a restart in browsers). */
   private readonly bootId = Date.now().toString(36);
   private boards = 0;
+  /** The director's program (server/director/), carried by every snapshot; null: none yet. */
+  program: Program | null = null;
   /** When the boards' freshness mark turns amber and red (STALE_*_SECONDS), sent in every snapshot; null: the boards' defaults. */
   staleAfter: StaleThresholds | null = null;
   /** Tests only: runs between a repair's build and its swap. */
@@ -330,12 +333,13 @@ export class LiveService {
    * Built once per seq and board change, however many boards ask: the same object each time.
    */
   snapshot(): Snapshot {
-    const key = `${this.seq}:${this.boards}:${this.board.version}:${this.healthy}:${this.lastYearReads}`;
+    const key = `${this.seq}:${this.boards}:${this.board.version}:${this.healthy}:${this.lastYearReads}:${this.program?.rev}`;
     if (this.lastSnapshot?.key === key) return this.lastSnapshot.snapshot;
     const clockMs = this.clockMs();
     const recentFrom = Math.floor((clockMs - this.show.startMs) / 1000) - RECENT_SECONDS;
     const encoded = encodeSnapshot(showSnapshot(this.frame(clockMs), this.clock, recentFrom));
     const snapshot = this.staleAfter === null ? encoded : { ...encoded, stale: this.staleAfter };
+    if (this.program !== null) snapshot.program = this.program;
     this.lastSnapshot = { key, snapshot };
     return snapshot;
   }

@@ -164,6 +164,23 @@ export function migrations(db: string, cluster: string | null = null): string[][
     // Each rollup partitioned by show, so a repair can swap in a show's rows at once (see
     // server/store/repair.ts), and its staging table `<rollup>_repair`, alike.
     ROLLUPS.flatMap((r) => partitionByShow(t, r)),
+    // Every action of the director's console (server/director/): who, when, what.
+    t.table({
+      name: 'director_actions',
+      columns: `(
+        show LowCardinality(String),
+        at DateTime64(3, 'UTC'),
+        who String,
+        action LowCardinality(String),
+        scene LowCardinality(String),
+        milestone String,
+        rev UInt64,
+        held_seq Nullable(Int64)
+      )`,
+      engine: 'MergeTree',
+      keys: `
+      ORDER BY (show, at)`,
+    }),
   ];
 }
 
