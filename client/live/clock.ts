@@ -30,3 +30,37 @@ export function clockOffsetMs(samples: readonly number[]): number | null {
 export function orderToScreenLag(receivedAtMs: number, offsetMs: number, committedAtMs: number): number {
   return Math.max(0, receivedAtMs - offsetMs - committedAtMs);
 }
+
+/** One exchange of the `clock` request: client minus server clock, and the round trip it took. */
+export interface ClockSample {
+  offsetMs: number;
+  rttMs: number;
+}
+
+/** Samples kept of the `clock` exchanges: the one with the least round trip wins. */
+export const CLOCK_SAMPLES = 8;
+
+/**
+ * The recent `clock` samples plus one: asked at `sentMs`, answered with `serverMs`, back at
+ * `receivedMs` (client clock). NTP's estimate: the server read its clock halfway through the round
+ * trip, so the offset is off by at most half the round trip (less when the paths are symmetric).
+ */
+export function addClockSample(
+  samples: readonly ClockSample[],
+  sentMs: number,
+  serverMs: number,
+  receivedMs: number,
+): ClockSample[] {
+  const rttMs = receivedMs - sentMs;
+  if (!Number.isFinite(serverMs) || !Number.isFinite(rttMs) || rttMs < 0) return samples.slice();
+  const out = samples.length >= CLOCK_SAMPLES ? samples.slice(samples.length - CLOCK_SAMPLES + 1) : samples.slice();
+  out.push({ offsetMs: (sentMs + receivedMs) / 2 - serverMs, rttMs });
+  return out;
+}
+
+/** Client clock minus server clock from the sample with the least round trip; null before any. */
+export function bestClockOffset(samples: readonly ClockSample[]): number | null {
+  let best: ClockSample | null = null;
+  for (const s of samples) if (best === null || s.rttMs < best.rttMs) best = s;
+  return best === null ? null : best.offsetMs;
+}

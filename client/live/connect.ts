@@ -1,7 +1,9 @@
 import { io } from 'socket.io-client';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
 import { LIVE_NAMESPACE, PROTOCOL_VERSION, SERIES_CHUNK_PATH } from '../../shared/protocol.js';
-import type { ClientToServerEvents, SeriesChunk, ServerToClientEvents, Snapshot } from '../../shared/protocol.js';
+import type { ClientToServerEvents, SeriesChunk, ServerToClientEvents, Snapshot, Tick } from '../../shared/protocol.js';
+import { addClockSample, bestClockOffset, clockOffsetMs, type ClockSample } from './clock.js';
+import { createPresenter, type Presented } from './present.js';
 import { createLiveStore } from './store.js';
 import type { LiveStore } from './store.js';
 
@@ -70,6 +72,53 @@ function reloadSoon(): void {
   setTimeout(() => window.location.reload(), 5000 + Math.random() * 25_000);
 }
 
+/** `clock` requests on each connect (the least round trip of them wins), then one every CLOCK_EVERY_MS. */
+const CLOCK_BURST = 4;
+const CLOCK_EVERY_MS = 20_000;
+const CLOCK_TIMEOUT_MS = 2000;
+
+/**
+ * Measures this board's offset to the server clock over the socket, NTP-style: a burst on every
+ * connect (a reconnect may reach another node), then one exchange every CLOCK_EVERY_MS, within
+ * the server's CLOCK_REQUESTS_PER_MINUTE. Reads the client clock as `now()` (the frames' base).
+ */
+function measureClock(board: LiveSocket, now: () => number): { offsetMs: () => number | null; stop: () => void } {
+  let samples: ClockSample[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const ask = (left: number): void => {
+    if (stopped || !board.connected) return;
+    const sentMs = now();
+    board.timeout(CLOCK_TIMEOUT_MS).emit('clock', (err: Error | null, serverMs: number | null) => {
+      if (!err && typeof serverMs === 'number') samples = addClockSample(samples, sentMs, serverMs, now());
+      clearTimeout(timer);
+      timer = setTimeout(() => ask(Math.max(0, left - 1)), left > 1 ? 0 : CLOCK_EVERY_MS);
+    });
+  };
+  board.on('connect', () => {
+    samples = [];
+    clearTimeout(timer);
+    ask(CLOCK_BURST);
+  });
+  return {
+    offsetMs: () => bestClockOffset(samples),
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The ?probe=1 test hook: each applied message and the frame that painted it (window.__gmvPaints). */
+function paintProbe(search: string): ((p: Presented) => void) | null {
+  if (typeof window === 'undefined' || new URLSearchParams(search).get('probe') !== '1') return null;
+  const paints: Presented[] = [];
+  (window as unknown as { __gmvPaints: Presented[] }).__gmvPaints = paints;
+  return (p) => {
+    if (paints.length < 100_000) paints.push(p);
+  };
+}
+
 /** When the server refuses or drops us on purpose socket.io stops retrying; a board on a wall must not. */
 const MANUAL_RETRY_MS = 5000;
 
@@ -90,6 +139,7 @@ export function connectBoard<S extends ServerToClientEvents, C extends ClientToS
   namespace: string,
   search: string,
   path = '/socket.io',
+  frameLock = false,
 ): BoardConnection<Socket<S, C>> {
   const socket = io(namespace, { ...socketOptions(search), path }) as Socket<S, C>;
   // The board events only: the wider socket type would make every handler generic.
@@ -102,6 +152,20 @@ export function connectBoard<S extends ServerToClientEvents, C extends ClientToS
     clearTimeout(retry);
     if (expired) return;
     retry = setTimeout(() => board.connect(), MANUAL_RETRY_MS);
+  };
+
+  // Frame lock (the live board): messages are shown at their presentAtMs on the measured server
+  // clock; until the first `clock` answer, the arrival estimate (which runs late by the least delay).
+  const clock =
+    frameLock && typeof performance !== 'undefined'
+      ? measureClock(board, () => performance.timeOrigin + performance.now())
+      : null;
+  const presenter = clock
+    ? createPresenter(() => clock.offsetMs() ?? clockOffsetMs(store.getState().offsetSamples), paintProbe(search))
+    : null;
+  const show = (message: Snapshot | Tick, apply: () => void): void => {
+    if (presenter) presenter.hold(message, apply);
+    else apply();
   };
 
   board.on('connect', () => store.dispatch({ type: 'connected' }));
@@ -123,27 +187,44 @@ export function connectBoard<S extends ServerToClientEvents, C extends ClientToS
   });
   const loading = new Set<number>();
   board.on('snapshot', (snapshot) => {
-    store.dispatch({ type: 'snapshot', snapshot, atMs: Date.now() });
-    if (snapshot.v !== PROTOCOL_VERSION) {
-      reloadSoon();
-      return;
-    }
-    if (snapshot.history && snapshot.history.chunks.length > 0) void loadHistory(snapshot, search, store, loading);
+    const atMs = Date.now();
+    if (snapshot.v !== PROTOCOL_VERSION) reloadSoon();
+    show(snapshot, () => {
+      store.dispatch({ type: 'snapshot', snapshot, atMs });
+      // After the snapshot is in: the store takes the older seconds of the show it shows.
+      if (snapshot.v === PROTOCOL_VERSION && snapshot.history && snapshot.history.chunks.length > 0) {
+        void loadHistory(snapshot, search, store, loading);
+      }
+    });
   });
-  board.on('tick', (tick) => store.dispatch({ type: 'tick', tick, atMs: Date.now() }));
+  board.on('tick', (tick) => {
+    const atMs = Date.now();
+    show(tick, () => store.dispatch({ type: 'tick', tick, atMs }));
+  });
 
   return {
     socket,
     store,
     close() {
       clearTimeout(retry);
+      clock?.stop();
+      presenter?.close();
       board.close();
     },
   };
 }
 
 /** Opens the live socket on this origin and feeds a new store; `close` ends both. */
-export function connectLive(search: string = window.location.search): { store: LiveStore; close: () => void } {
-  const { store, close } = connectBoard<ServerToClientEvents, ClientToServerEvents>(LIVE_NAMESPACE, search);
-  return { store, close };
+export function connectLive(search: string = window.location.search): {
+  store: LiveStore;
+  socket: LiveSocket;
+  close: () => void;
+} {
+  const { store, socket, close } = connectBoard<ServerToClientEvents, ClientToServerEvents>(
+    LIVE_NAMESPACE,
+    search,
+    '/socket.io',
+    true,
+  );
+  return { store, socket, close };
 }

@@ -18,6 +18,20 @@ const PROBE_PX = 100;
 /** Leave a sliver so rounding never clips the last digit. */
 const FIT_MARGIN = 0.97;
 
+/**
+ * The start of the current animation frame (performance.now() base): the frame-locked board applies
+ * a tick inside the frame of its presentation time, so a count-up starting here starts on the same
+ * frame on every board, and runs in step with theirs (valueAt is a function of frame time only).
+ */
+const STALE_FRAME_MS = 50;
+
+function frameNow(): number {
+  const t = typeof document === 'undefined' ? null : document.timeline?.currentTime;
+  const now = performance.now();
+  // Outside a frame on an idle page the timeline may still hold the last frame's time: too old.
+  return typeof t === 'number' && now - t < STALE_FRAME_MS ? t : now;
+}
+
 /** Draws the hero number inside `el`; the React host owns `el` and its accessible name. */
 export function create(el: HTMLElement): CounterChart {
   const span = select(el)
@@ -59,10 +73,9 @@ export function create(el: HTMLElement): CounterChart {
     node.style.fontSize = `${Math.floor(size)}px`;
   }
 
-  function tick(): void {
+  function tick(now: number): void {
     frame = 0;
     if (run === null || shown === null) return;
-    const now = performance.now();
     // max() is the last guard of the promise that the number never goes down.
     draw(Math.max(shown, valueAt(run, now)));
     if (now < run.startMs + run.durationMs) frame = requestAnimationFrame(tick);
@@ -81,7 +94,7 @@ export function create(el: HTMLElement): CounterChart {
         return;
       }
       if (!Number.isSafeInteger(targetFen) || targetFen === target) return;
-      const now = performance.now();
+      const now = frameNow();
       if (run === null || shown === null) {
         run = restAt(targetFen, now);
         draw(targetFen);
