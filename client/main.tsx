@@ -7,6 +7,8 @@ import { isKiosk } from './app/kiosk.js';
 import { ReplayScreen } from './app/replay/ReplayScreen.js';
 import { screenOf } from './app/route.js';
 import { connectLive } from './live/connect.js';
+import { createProgramStore, followProgram } from './live/program.js';
+import { Console } from './director/Console.js';
 import { connectReplay } from './live/connectReplay.js';
 import { langFrom, setLang } from './i18n/lang.js';
 import { t } from './i18n/t.js';
@@ -14,6 +16,8 @@ import './app/board.css';
 import './app/panels.css';
 import './app/charts.css';
 import './app/screens.css';
+import './app/scenes.css';
+import './director/director.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
@@ -24,7 +28,7 @@ setLang(lang);
 document.documentElement.lang = lang;
 document.title = t('app.title');
 
-// One bundle, three screens: the path picks one, and only its socket is opened.
+// One bundle, four screens: the path picks one, and only its socket is opened.
 const screen = screenOf(window.location.pathname);
 document.documentElement.classList.add(`screen-${screen}`);
 let view: ReactNode;
@@ -34,15 +38,26 @@ if (screen === 'replay') {
   document.title = t('app.replayTitle');
   view = <ReplayScreen conn={replay} />;
   close = replay.close;
+} else if (screen === 'director') {
+  // The console speaks HTTP with the director's token; it opens no board socket.
+  document.title = t('director.title');
+  view = <Console />;
+  close = () => {};
 } else {
   const live = connectLive();
+  // The director's program (scene, hold) follows the same socket; only the wall shows it.
+  const program = createProgramStore(live.store);
+  followProgram(live.socket, program);
   view =
     screen === 'exec' ? (
       <ExecScreen store={live.store} />
     ) : (
-      <Board store={live.store} kiosk={isKiosk(window.location.search)} />
+      <Board store={live.store} kiosk={isKiosk(window.location.search)} program={program} />
     );
-  close = live.close;
+  close = () => {
+    program.close();
+    live.close();
+  };
 }
 createRoot(root).render(<StrictMode>{view}</StrictMode>);
 

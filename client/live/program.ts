@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { Program } from '../../shared/protocol.js';
+import type { Program, Snapshot } from '../../shared/protocol.js';
 import type { LiveState } from './state.js';
 import type { LiveStore } from './store.js';
 
@@ -88,3 +88,17 @@ export const NO_PROGRAM: ProgramStore = {
   apply: () => {},
   close: () => {},
 };
+
+/** A socket that carries the board's messages with the program (the live namespace). */
+interface ProgramSocket {
+  on(event: 'snapshot', listener: (s: Snapshot) => void): unknown;
+  on(event: 'program', listener: (p: Program) => void): unknown;
+}
+
+/** Feeds a program store from the live socket: each snapshot's program (absolute), each `program` message (when newer). */
+export function followProgram(socket: ProgramSocket, program: ProgramStore): void {
+  socket.on('snapshot', (s) => {
+    if (s.program) program.apply(s.program, true);
+  });
+  socket.on('program', (p) => program.apply(p, false));
+}
