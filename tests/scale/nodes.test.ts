@@ -148,10 +148,25 @@ describe('one live node and two push nodes over Redis', () => {
       expect(ticks.length, `tick ${seq}`).toBe(3);
       expect(ticks[1]).toEqual(ticks[0]);
       expect(ticks[2]).toEqual(ticks[0]);
+      // Stamped by the live node (default PRESENT_DELAY_MS) and forwarded untouched: one instant for every board.
+      expect(ticks[0]!.presentAtMs).toBe(ticks[0]!.sentAtMs + 150);
       if (seq > firstSeq && ticks[0]!.gross.orders !== bySeq.get(seq - 1)![0]!.gross.orders) moved++;
     }
     expect(moved).toBeGreaterThan(1);
     for (const node of [live, pushA, pushB]) expect((await totals(node.url)).gross).toEqual(want);
+  });
+
+  it('answers clock requests on push nodes from their own clock', async () => {
+    for (const b of boards) {
+      const before = Date.now();
+      const serverMs = await new Promise<number | null>((resolve, reject) =>
+        b.socket
+          .timeout(5000)
+          .emit('clock', (err: Error | null, at: number | null) => (err ? reject(err) : resolve(at))),
+      );
+      expect(serverMs).toBeGreaterThanOrEqual(before);
+      expect(serverMs).toBeLessThanOrEqual(Date.now());
+    }
   });
 
   it("sends a lost push node's boards to another node, where they resync and follow the same ticks", async () => {
