@@ -1,0 +1,74 @@
+import { quantiles, type Quantiles } from './stats.js';
+
+/** What a board's ?probe=1 hook records for each message it applied (window.__gmvPaints; client/live/present.ts). */
+export interface Paint {
+  seq: number;
+  /** Client clock (performance.timeOrigin + now) when it arrived, and when the frame that applied it started. */
+  arrivedMs: number;
+  frameMs: number;
+  /** presentAtMs + offset on the client clock (capped by the longest hold); -Infinity: shown on arrival. */
+  dueMs: number;
+  presentAtMs: number | null;
+  offsetMs: number | null;
+}
+
+export interface FrameLockStats {
+  pages: number;
+  /** Seqs painted by every page. */
+  ticks: number;
+  /** Per seq, the latest frame minus the earliest across pages, ms. */
+  spread: Quantiles;
+  /** The same for arrivals: what the boards would show without the lock. */
+  arrival: Quantiles;
+  /** Each paint's frame minus its due time, ms. */
+  afterDue: Quantiles;
+  /** Paints whose message arrived after its presentation time (shown at once, out of step). */
+  arrivedLate: number;
+  paints: number;
+}
+
+/** The spread across pages of the frames that painted each seq in (fromSeq, toSeq] that every page painted. */
+export function frameLockStats(pages: readonly (readonly Paint[])[], fromSeq: number, toSeq: number): FrameLockStats {
+  const bySeq = new Map<number, Paint[]>();
+  for (const ps of pages) {
+    for (const p of ps) {
+      if (p.seq <= fromSeq || p.seq > toSeq) continue;
+      const list = bySeq.get(p.seq);
+      if (list) list.push(p);
+      else bySeq.set(p.seq, [p]);
+    }
+  }
+  const spreads: number[] = [];
+  const arrivals: number[] = [];
+  const afterDue: number[] = [];
+  let arrivedLate = 0;
+  for (const list of bySeq.values()) {
+    if (list.length !== pages.length) continue;
+    const frames = list.map((p) => p.frameMs);
+    const arrived = list.map((p) => p.arrivedMs);
+    spreads.push(Math.max(...frames) - Math.min(...frames));
+    arrivals.push(Math.max(...arrived) - Math.min(...arrived));
+    for (const p of list) {
+      if (Number.isFinite(p.dueMs)) afterDue.push(p.frameMs - p.dueMs);
+      if (p.arrivedMs > p.dueMs) arrivedLate++;
+    }
+  }
+  return {
+    pages: pages.length,
+    ticks: spreads.length,
+    spread: quantiles(spreads),
+    arrival: quantiles(arrivals),
+    afterDue: quantiles(afterDue),
+    arrivedLate,
+    paints: afterDue.length,
+  };
+}
+
+/** One line for a log or a test's output. */
+export function describeFrameLock(s: FrameLockStats): string {
+  return (
+    `${s.pages} pages, ${s.ticks} ticks: spread across pages p50 ${s.spread.p50} ms, p95 ${s.spread.p95} ms, ` +
+    `max ${s.spread.max} ms (target 16.7); arrival spread p50 ${s.arrival.p50} / max ${s.arrival.max} ms; ` +
+    `frame after due p50 ${s.afterDue.p50} / max ${s.afterDue.max} ms; ${s.arrivedLate} of ${s.paints} arrived after their time`
+  );
+}
