@@ -58,9 +58,64 @@ export function addClockSample(
   return out;
 }
 
-/** Client clock minus server clock from the sample with the least round trip; null before any. */
-export function bestClockOffset(samples: readonly ClockSample[]): number | null {
+function bestSample(samples: readonly ClockSample[]): ClockSample | null {
   let best: ClockSample | null = null;
   for (const s of samples) if (best === null || s.rttMs < best.rttMs) best = s;
-  return best === null ? null : best.offsetMs;
+  return best;
+}
+
+/** Client clock minus server clock from the sample with the least round trip; null before any. */
+export function bestClockOffset(samples: readonly ClockSample[]): number | null {
+  return bestSample(samples)?.offsetMs ?? null;
+}
+
+/**
+ * The best exchange says the offset lies within half its round trip of its estimate. A message's
+ * arrival minus its `sentAtMs` is the offset plus a one-way delay, so never below the offset: the
+ * least of the recent ones (`upperMs`, many a second) lowers the top of that interval, often far
+ * (an answer that waited on a busy page inflates the round trip on the way back only). The middle
+ * of what is left; the exchange alone when the two disagree (another node's clock, drift).
+ */
+export function tightenedClockOffset(samples: readonly ClockSample[], upperMs: number | null): number | null {
+  const best = bestSample(samples);
+  if (best === null) return null;
+  const low = best.offsetMs - best.rttMs / 2;
+  const high = best.offsetMs + best.rttMs / 2;
+  if (upperMs === null || upperMs >= high || upperMs < low) return best.offsetMs;
+  return (low + upperMs) / 2;
+}
+
+/**
+ * The least (arrival − sentAtMs) of the messages of the last one to two windows: recent enough
+ * that the clocks' drift does not matter, bounded in memory (two numbers).
+ */
+export class ArrivalBound {
+  private current = Infinity;
+  private previous = Infinity;
+  private since = -Infinity;
+
+  constructor(private readonly windowMs = 30_000) {}
+
+  note(arrivedMs: number, sentAtMs: number): void {
+    if (arrivedMs - this.since >= this.windowMs) {
+      this.previous = this.current;
+      this.current = Infinity;
+      this.since = arrivedMs;
+    }
+    const v = arrivedMs - sentAtMs;
+    if (Number.isFinite(v) && v < this.current) this.current = v;
+  }
+
+  /** Null before any message (and after reset). */
+  get upperMs(): number | null {
+    const v = Math.min(this.current, this.previous);
+    return Number.isFinite(v) ? v : null;
+  }
+
+  /** A new connection (maybe another node): forget the old messages. */
+  reset(): void {
+    this.current = Infinity;
+    this.previous = Infinity;
+    this.since = -Infinity;
+  }
 }

@@ -2,7 +2,7 @@ import { io } from 'socket.io-client';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
 import { LIVE_NAMESPACE, PROTOCOL_VERSION, SERIES_CHUNK_PATH } from '../../shared/protocol.js';
 import type { ClientToServerEvents, SeriesChunk, ServerToClientEvents, Snapshot, Tick } from '../../shared/protocol.js';
-import { addClockSample, bestClockOffset, clockOffsetMs, type ClockSample } from './clock.js';
+import { addClockSample, ArrivalBound, tightenedClockOffset, type ClockSample } from './clock.js';
 import { createPresenter, type Presented } from './present.js';
 import { createLiveStore } from './store.js';
 import type { LiveStore } from './store.js';
@@ -77,13 +77,25 @@ const CLOCK_BURST = 4;
 const CLOCK_EVERY_MS = 20_000;
 const CLOCK_TIMEOUT_MS = 2000;
 
+/** A board's view of the server clock (see measureClock). */
+interface ServerClock {
+  /** Client clock minus server clock, ms; null before any exchange or message. */
+  offsetMs(): number | null;
+  /** A message arrived now: its `sentAtMs` bounds the offset from above. */
+  note(sentAtMs: number): void;
+  stop(): void;
+}
+
 /**
  * Measures this board's offset to the server clock over the socket, NTP-style: a burst on every
  * connect (a reconnect may reach another node), then one exchange every CLOCK_EVERY_MS, within
- * the server's CLOCK_REQUESTS_PER_MINUTE. Reads the client clock as `now()` (the frames' base).
+ * the server's CLOCK_REQUESTS_PER_MINUTE; the messages' arrivals narrow it (tightenedClockOffset).
+ * Before the first answer, the arrivals alone (late by the least delay). Reads the client clock as
+ * `now()` (the frames' base).
  */
-function measureClock(board: LiveSocket, now: () => number): { offsetMs: () => number | null; stop: () => void } {
+function measureClock(board: LiveSocket, now: () => number): ServerClock {
   let samples: ClockSample[] = [];
+  const bound = new ArrivalBound();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   const ask = (left: number): void => {
@@ -97,11 +109,13 @@ function measureClock(board: LiveSocket, now: () => number): { offsetMs: () => n
   };
   board.on('connect', () => {
     samples = [];
+    bound.reset();
     clearTimeout(timer);
     ask(CLOCK_BURST);
   });
   return {
-    offsetMs: () => bestClockOffset(samples),
+    offsetMs: () => (samples.length > 0 ? tightenedClockOffset(samples, bound.upperMs) : bound.upperMs),
+    note: (sentAtMs) => bound.note(now(), sentAtMs),
     stop() {
       stopped = true;
       clearTimeout(timer);
@@ -154,18 +168,16 @@ export function connectBoard<S extends ServerToClientEvents, C extends ClientToS
     retry = setTimeout(() => board.connect(), MANUAL_RETRY_MS);
   };
 
-  // Frame lock (the live board): messages are shown at their presentAtMs on the measured server
-  // clock; until the first `clock` answer, the arrival estimate (which runs late by the least delay).
+  // Frame lock (the live board): messages are shown at their presentAtMs on the measured server clock.
   const clock =
     frameLock && typeof performance !== 'undefined'
       ? measureClock(board, () => performance.timeOrigin + performance.now())
       : null;
-  const presenter = clock
-    ? createPresenter(() => clock.offsetMs() ?? clockOffsetMs(store.getState().offsetSamples), paintProbe(search))
-    : null;
+  const presenter = clock ? createPresenter(() => clock.offsetMs(), paintProbe(search)) : null;
   const show = (message: Snapshot | Tick, apply: () => void): void => {
-    if (presenter) presenter.hold(message, apply);
-    else apply();
+    if (!clock || !presenter) return apply();
+    clock.note(message.sentAtMs);
+    presenter.hold(message, apply);
   };
 
   board.on('connect', () => store.dispatch({ type: 'connected' }));

@@ -25,6 +25,8 @@ export interface FrameLockStats {
   /** Paints whose message arrived after its presentation time (shown at once, out of step). */
   arrivedLate: number;
   paints: number;
+  /** Largest difference between the pages' clock offsets at their last paint, ms (their clock error, as all share one clock here). */
+  offsetSpreadMs: number | null;
 }
 
 /** The spread across pages of the frames that painted each seq in (fromSeq, toSeq] that every page painted. */
@@ -53,7 +55,9 @@ export function frameLockStats(pages: readonly (readonly Paint[])[], fromSeq: nu
       if (p.arrivedMs > p.dueMs) arrivedLate++;
     }
   }
+  const offsets = pages.map((ps) => ps.at(-1)?.offsetMs).filter((o): o is number => typeof o === 'number');
   return {
+    offsetSpreadMs: offsets.length === pages.length ? Math.max(...offsets) - Math.min(...offsets) : null,
     pages: pages.length,
     ticks: spreads.length,
     spread: quantiles(spreads),
@@ -69,6 +73,7 @@ export function describeFrameLock(s: FrameLockStats): string {
   return (
     `${s.pages} pages, ${s.ticks} ticks: spread across pages p50 ${s.spread.p50} ms, p95 ${s.spread.p95} ms, ` +
     `max ${s.spread.max} ms (target 16.7); arrival spread p50 ${s.arrival.p50} / max ${s.arrival.max} ms; ` +
-    `frame after due p50 ${s.afterDue.p50} / max ${s.afterDue.max} ms; ${s.arrivedLate} of ${s.paints} arrived after their time`
+    `frame after due p50 ${s.afterDue.p50} / max ${s.afterDue.max} ms; ${s.arrivedLate} of ${s.paints} arrived after their time; ` +
+    `offsets differ by ${s.offsetSpreadMs === null ? '?' : s.offsetSpreadMs.toFixed(1)} ms`
   );
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addClockSample, bestClockOffset, CLOCK_SAMPLES } from '../../client/live/clock.js';
+import {
+  addClockSample,
+  ArrivalBound,
+  bestClockOffset,
+  CLOCK_SAMPLES,
+  tightenedClockOffset,
+} from '../../client/live/clock.js';
 
 describe('addClockSample(samples, sentMs, serverMs, receivedMs) and bestClockOffset(samples)', () => {
   it('estimates the offset from the exchange with the least round trip', () => {
@@ -23,5 +29,39 @@ describe('addClockSample(samples, sentMs, serverMs, receivedMs) and bestClockOff
       samples = addClockSample(samples, i * 1000, i * 1000 - 500 + 5, i * 1000 + 10);
     expect(samples).toHaveLength(CLOCK_SAMPLES);
     expect(bestClockOffset(samples)).toBe(500);
+  });
+});
+
+describe('tightenedClockOffset(samples, upperMs)', () => {
+  // The client runs 2000 ms ahead; the answer waited 40 ms on a busy page: the exchange says 1999..2041.
+  const samples = addClockSample([], 10_000, 8_001, 10_042);
+
+  it('narrows the exchange with the least arrival minus sentAtMs of the messages', () => {
+    expect(bestClockOffset(samples)).toBe(2020);
+    // A tick arrived 3 ms after it was sent: the offset is at most 2003.
+    expect(tightenedClockOffset(samples, 2003)).toBe(2001);
+  });
+
+  it('keeps the exchange when the messages say nothing more, or disagree with it', () => {
+    expect(tightenedClockOffset(samples, null)).toBe(2020);
+    expect(tightenedClockOffset(samples, 2100)).toBe(2020);
+    expect(tightenedClockOffset(samples, 1900)).toBe(2020);
+    expect(tightenedClockOffset([], 2003)).toBeNull();
+  });
+});
+
+describe('ArrivalBound', () => {
+  it('keeps the least arrival minus sentAtMs of the last one to two windows, and forgets on reset', () => {
+    const b = new ArrivalBound(1000);
+    expect(b.upperMs).toBeNull();
+    b.note(10_000, 9_990);
+    b.note(10_100, 10_095);
+    expect(b.upperMs).toBe(5);
+    b.note(11_000, 10_980); // a new window: the previous one still counts
+    expect(b.upperMs).toBe(5);
+    b.note(12_000, 11_970); // two windows on: the 5 is gone
+    expect(b.upperMs).toBe(20);
+    b.reset();
+    expect(b.upperMs).toBeNull();
   });
 });
