@@ -43,7 +43,20 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[2] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) else redis.call('DEL', KEYS[1]) end
 return 1`;
 
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+// The INSERTs under way now (ARGV: none) or, of those named (ARGV: their ids), how many still may land.
+const STILL_UNDER_WAY = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if #ARGV == 0 then return redis.call('ZRANGE', KEYS[1], 0, -1) end
+local n = 0
+for i = 1, #ARGV do if redis.call('ZSCORE', KEYS[1], ARGV[i]) then n = n + 1 end end
+return n`;
+
+/** Each script's SHA1, computed once (EVALSHA names a script by it). */
+const SHAS = new Map<string, string>(
+  [ENTER, UNDER_WAY, KEEP, STILL_UNDER_WAY].map((s) => [s, createHash('sha1').update(s).digest('hex')]),
+);
 
 /** A batch waited at a fence for longer than a request should: answered 503 like other overloads. */
 export class RepairFencedError extends Error {
@@ -74,8 +87,9 @@ export interface InsertFence {
  * records the INSERT with a score no earlier than its end: SEND_MS to hand it over, then
  * `insertMs` until it has landed or can no longer land (the bound the claims rely on,
  * redis-claims.ts). The entry is removed once the INSERT is over (a failed one over HTTP is left
- * to its score: it may still land). The live node sets the fence, then waits until no entry is
- * left (UNDER_WAY): each ended or is past its bound. So every INSERT that ENTER let through before
+ * to its score: it may still land). The live node first waits, unfenced, for the entries under way
+ * when it began (so a long one does not hold ingest at a standing fence), then sets the fence and
+ * waits until no entry is left (UNDER_WAY): each ended or is past its bound. So every INSERT that ENTER let through before
  * the fence is over before the build reads the orders, and every later one waits until the fence
  * is lifted, after the swap. The fence stands on a lease renewed while the repair runs; if it was
  * ever lost (the live node stopped past it, Redis lost it), the lift finds it gone, and the repair
@@ -100,6 +114,13 @@ export class RepairFence implements InsertFence {
   async around<T>(show: string, repair: () => Promise<T>): Promise<T> {
     const key = fenceKey(show);
     const id = randomUUID();
+    // First, with no fence: the INSERTs under way now end (or pass their bound) while ingest goes
+    // on. A failed one over HTTP keeps its entry up to its bound (a minute): waited out here, it
+    // does not hold every ingest node's batches at a standing fence meanwhile.
+    const before = (await this.eval(STILL_UNDER_WAY, [insertsKey(show)], [])) as string[];
+    while (before.length > 0 && Number(await this.eval(STILL_UNDER_WAY, [insertsKey(show)], before)) > 0) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
     await this.redis.sendCommand(['SET', key, id, 'PX', String(FENCE_MS)]);
     const timer = setInterval(() => {
       this.eval(KEEP, [key], [id, String(FENCE_MS)]).catch((err: unknown) =>
@@ -155,7 +176,7 @@ export class RepairFence implements InsertFence {
   private async eval(script: string, keys: string[], args: string[]): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
     try {
-      return await this.redis.sendCommand(['EVALSHA', sha1(script), ...tail]);
+      return await this.redis.sendCommand(['EVALSHA', SHAS.get(script) ?? '', ...tail]);
     } catch (err) {
       if (!String(err).includes('NOSCRIPT')) throw err;
       return this.redis.sendCommand(['EVAL', script, ...tail]);
