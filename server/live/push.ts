@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { Errors } from '../errors.js';
 import { RemoteChunks, RemoteSnapshots, totalsOf } from './cluster.js';
 import { answerClockRequests } from './clock.js';
 import { serveSnapshots } from './resync.js';
@@ -51,8 +52,13 @@ export function servePush(app: FastifyInstance, config: Config): PushPart {
     remoteChunks: chunks,
     // The live node's (cached) snapshot: the same figures its boards show.
     source: {
-      totals: async () => totalsOf(await snapshots.get()),
-      seriesChunk: (chunk) => chunks.get(chunk),
+      totals: async () => totalsOf(await snapshots.get().catch(notAnswering)),
+      seriesChunk: (chunk) => chunks.get(chunk).catch(notAnswering),
     },
   };
+}
+
+/** The live node did not answer in time: a 503 the caller may retry. */
+function notAnswering(): never {
+  throw new Errors.NOT_READY('the live node does not answer');
 }

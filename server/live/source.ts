@@ -3,7 +3,8 @@ import type { ChunkAnswer } from '../messages.js';
 
 /**
  * What a node that serves the wall answers over HTTP about the live show: the live node from
- * its own state, a push node from the live node's answers. Rejects when it cannot answer now.
+ * its own state, a push node from the live node's answers (NOT_READY when the live node does not
+ * answer in time).
  */
 export interface LiveSource {
   totals(): Promise<TotalsResponse>;

@@ -46,9 +46,7 @@ export const readRoutes: FastifyPluginAsync<ReadOptions> = async (plain, { confi
       }
       const id = req.query.show ?? config.liveShow;
       if (id === config.liveShow && live) {
-        return live.totals().catch(() => {
-          throw new Errors.NOT_READY('the live node does not answer');
-        });
+        return live.totals();
       }
       const show = config.shows.find((s) => s.id === id);
       if (!show) throw new Errors.SHOW_UNKNOWN(id);
@@ -89,9 +87,7 @@ export const seriesChunkRoutes: FastifyPluginAsync<Omit<ReadOptions, 'store'>> =
       const reply = typed as unknown as FastifyReply;
       const chunk = Number(req.params.chunk);
       if (!live) throw new Errors.NOT_CONFIGURED('this node serves no live show');
-      const encoded = await live.seriesChunk(chunk).catch(() => {
-        throw new Errors.NOT_READY('the live node does not answer');
-      });
+      const encoded = await live.seriesChunk(chunk);
       if (!encoded || encoded.body === null) throw new Errors.NOT_FOUND(`${SERIES_CHUNK_PATH}/${chunk}`);
       void reply.header('etag', encoded.etag).header('cache-control', 'no-cache');
       if (req.headers['if-none-match'] === encoded.etag) return reply.code(304).send();
