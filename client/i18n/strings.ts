@@ -157,6 +157,19 @@ const en = {
   'director.action.take': 'take',
   'director.action.hold': 'hold',
   'director.action.release': 'release',
+
+  'link.connecting': 'connecting…',
+  'link.reconnecting': 'reconnecting…',
+  'link.outOfDate': 'board out of date',
+  'link.stale': 'stale',
+  'link.live': 'live',
+  'link.replay': 'replay',
+  'link.dataAge': 'data {age} old',
+  'link.lag': 'lag {lag}',
+  'fresh.fresh': 'data fresh',
+  'fresh.amber': 'data late',
+  'fresh.red': 'data stale',
+  'fresh.over': '{word}: no new orders for {seconds} s or more',
 } as const;
 
 /** The key of one on-screen string. */
@@ -314,6 +327,19 @@ const zhCN: Readonly<Record<StringKey, string>> = {
   'director.action.take': '切换',
   'director.action.hold': '定格',
   'director.action.release': '解除定格',
+
+  'link.connecting': '连接中…',
+  'link.reconnecting': '重新连接中…',
+  'link.outOfDate': '大屏版本过旧',
+  'link.stale': '数据待核',
+  'link.live': '直播',
+  'link.replay': '回放',
+  'link.dataAge': '数据 {age} 前',
+  'link.lag': '延迟 {lag}',
+  'fresh.fresh': '数据新鲜',
+  'fresh.amber': '数据延迟',
+  'fresh.red': '数据陈旧',
+  'fresh.over': '{word}：{seconds} 秒以上无新订单',
 };
 
 /** The dictionaries by language. */

@@ -1,3 +1,4 @@
+import { t } from '../i18n/t.js';
 import { DEFAULT_STALE, freshness, type Freshness, type StaleThresholds } from '../../shared/freshness.js';
 import { clockOffsetMs } from './clock.js';
 import type { LiveState } from './state.js';
@@ -44,11 +45,11 @@ export function connectionMark(state: LiveState, nowMs: number): ConnectionMark 
   const ageMs = dataAgeMs(state, nowMs);
   const lagMs = orderToScreenLagMs(state);
   if (state.refusal !== null && state.link !== 'live') return { state: 'stale', label: state.refusal, ageMs, lagMs };
-  if (state.link === 'connecting') return { state: 'reconnecting', label: 'connecting…', ageMs, lagMs };
-  if (state.link === 'reconnecting') return { state: 'reconnecting', label: 'reconnecting…', ageMs, lagMs };
-  if (state.versionMismatch) return { state: 'stale', label: 'board out of date', ageMs, lagMs };
-  if (state.figures !== null && !state.figures.healthy) return { state: 'stale', label: 'stale', ageMs, lagMs };
-  return { state: 'live', label: 'live', ageMs, lagMs };
+  if (state.link === 'connecting') return { state: 'reconnecting', label: t('link.connecting'), ageMs, lagMs };
+  if (state.link === 'reconnecting') return { state: 'reconnecting', label: t('link.reconnecting'), ageMs, lagMs };
+  if (state.versionMismatch) return { state: 'stale', label: t('link.outOfDate'), ageMs, lagMs };
+  if (state.figures !== null && !state.figures.healthy) return { state: 'stale', label: t('link.stale'), ageMs, lagMs };
+  return { state: 'live', label: t('link.live'), ageMs, lagMs };
 }
 
 export interface FreshnessMark {

@@ -8,6 +8,8 @@ import { parseGoTo } from '../../client/format/zoned.js';
 import { currentLang, langFrom, setLang } from '../../client/i18n/lang.js';
 import { STRINGS } from '../../client/i18n/strings.js';
 import { fill, lookup, t } from '../../client/i18n/t.js';
+import { connectionMark } from '../../client/live/select.js';
+import { initialLiveState } from '../../client/live/state.js';
 
 afterEach(() => setLang('en'));
 
@@ -141,5 +143,13 @@ describe('the dictionary', () => {
     expect(t('show.startsIn', { time: '00:05:00' })).toBe('starts in 00:05:00');
     expect(t('show.startsIn', { time: '00:05:00' }, 'zh-CN')).toBe('00:05:00 后开始');
     expect(fill('{a} and {b}', { a: 1 })).toBe('1 and {b}');
+  });
+});
+
+describe('the link mark', () => {
+  it('says connecting in the screen language', () => {
+    expect(connectionMark(initialLiveState, 0).label).toBe('connecting…');
+    setLang('zh-CN');
+    expect(connectionMark(initialLiveState, 0).label).toBe('连接中…');
   });
 });

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { freshnessOptions, type FreshnessOptions } from '../../live/freshness.js';
 import { connectionMark, freshnessMark, type FreshnessMark } from '../../live/select.js';
 import type { LiveState } from '../../live/state.js';
+import { t } from '../../i18n/t.js';
 import { useNow } from '../useNow.js';
 
 /**
@@ -33,7 +34,7 @@ export function ConnectionMark({
     return (
       <div className={`connection connection-${mark.state}`} data-testid="connection" data-state={mark.state}>
         <span className="connection-dot" aria-hidden="true" />
-        <span className="connection-label">{mark.state === 'live' ? 'replay' : mark.label}</span>
+        <span className="connection-label">{mark.state === 'live' ? t('link.replay') : mark.label}</span>
       </div>
     );
   }
@@ -44,26 +45,27 @@ export function ConnectionMark({
       {fresh !== null && (!kiosk || opts.marks) && <Freshness mark={fresh} />}
       {!kiosk && mark.ageMs !== null && (
         <span className="connection-age chrome" data-testid="data-age">
-          data {formatAge(mark.ageMs)} old
+          {t('link.dataAge', { age: formatAge(mark.ageMs) })}
         </span>
       )}
       {!kiosk && mark.lagMs !== null && (
         <span className="connection-age chrome" data-testid="lag">
-          lag {formatLag(mark.lagMs)}
+          {t('link.lag', { lag: formatLag(mark.lagMs) })}
         </span>
       )}
     </div>
   );
 }
 
-const WORDS = { fresh: 'data fresh', amber: 'data late', red: 'data stale' } as const;
+const WORDS = { fresh: 'fresh.fresh', amber: 'fresh.amber', red: 'fresh.red' } as const;
 
 /** The freshness badge: a dot by colour, and in amber and red a word, for operators who cannot tell colours apart. */
 function Freshness({ mark }: { mark: FreshnessMark }) {
   const { level, thresholds } = mark;
   const over = level === 'red' ? thresholds.redMs : thresholds.amberMs;
   // A stable label (not the ticking age): assistive technology reads it when it changes level.
-  const label = level === 'fresh' ? WORDS.fresh : `${WORDS[level]}: no new orders for ${over / 1000} s or more`;
+  const word = t(WORDS[level]);
+  const label = level === 'fresh' ? word : t('fresh.over', { word, seconds: over / 1000 });
   return (
     <span
       className={`freshness freshness-${level}`}
@@ -76,7 +78,7 @@ function Freshness({ mark }: { mark: FreshnessMark }) {
       <span className="freshness-dot" aria-hidden="true" />
       {level !== 'fresh' && (
         <span className="freshness-label" aria-hidden="true">
-          {WORDS[level]}
+          {word}
         </span>
       )}
     </span>
