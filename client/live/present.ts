@@ -1,3 +1,4 @@
+import type { Presented } from '../../shared/paint.js';
 import type { Snapshot, Tick } from '../../shared/protocol.js';
 
 /** A message waiting for its presentation time, and what to do with it then. */
@@ -23,15 +24,7 @@ export interface PresenterHost {
   hidden(): boolean;
 }
 
-/** One applied message: when its frame started and when it was due, both client clock (the ?probe=1 hook). */
-export interface Presented {
-  seq: number;
-  arrivedMs: number;
-  frameMs: number;
-  dueMs: number;
-  presentAtMs: number | null;
-  offsetMs: number | null;
-}
+export type { Presented } from '../../shared/paint.js';
 
 export interface Presenter {
   /** Holds a message until its `presentAtMs` (on the server clock), at most MAX_HOLD_MS, then runs `apply`. */

@@ -1,16 +1,8 @@
+import type { Presented } from '../../shared/paint.js';
 import { quantiles, type Quantiles } from './stats.js';
 
-/** What a board's ?probe=1 hook records for each message it applied (window.__gmvPaints; client/live/present.ts). */
-export interface Paint {
-  seq: number;
-  /** Client clock (performance.timeOrigin + now) when it arrived, and when the frame that applied it started. */
-  arrivedMs: number;
-  frameMs: number;
-  /** presentAtMs + offset on the client clock (capped by the longest hold); -Infinity: shown on arrival. */
-  dueMs: number;
-  presentAtMs: number | null;
-  offsetMs: number | null;
-}
+/** What a board's ?probe=1 hook records for each message it applied. */
+export type Paint = Presented;
 
 export interface FrameLockStats {
   pages: number;
