@@ -93,11 +93,15 @@ describe('the gala board in Chromium', () => {
     const page = await stage.browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.on('pageerror', (e) => consoleErrors.push(`chunks: ${String(e)}`));
     const chunks: { url: string; status: number; body: { series: [number, number, number][] } }[] = [];
+    // Every body read is awaited before the page closes (a read cut off by the close would reject).
+    const reads: Promise<void>[] = [];
     page.on('response', (res) => {
       if (!res.url().includes('/api/v1/live/series/')) return;
-      void res
-        .json()
-        .then((body: (typeof chunks)[number]['body']) => chunks.push({ url: res.url(), status: res.status(), body }));
+      reads.push(
+        res
+          .json()
+          .then((body: (typeof chunks)[number]['body']) => void chunks.push({ url: res.url(), status: res.status(), body })),
+      );
     });
     await page.goto(`${stage.server.url}/`);
     await expect.poll(() => chunks.length, { timeout: 15_000 }).toBeGreaterThan(0);
@@ -105,6 +109,7 @@ describe('the gala board in Chromium', () => {
     expect(chunks[0]!.status).toBe(200);
     // The first orders of the day (00:00:03 and 00:00:07) come in the chunk, not in the snapshot.
     expect(chunks[0]!.body.series.map(([s]) => s)).toEqual(expect.arrayContaining([3, 7]));
+    await Promise.all(reads);
     await page.close();
   });
 
