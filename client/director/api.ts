@@ -1,4 +1,5 @@
 import { DIRECTOR_PATH, type AuditList, type DirectorState } from '../../shared/director.js';
+import type { FleetAnswer } from '../../shared/fleet.js';
 import type { Scene } from '../../shared/protocol.js';
 
 const TOKEN_KEY = 'gmv-live:director-token';
@@ -53,4 +54,5 @@ export const directorApi = {
   // Fastify refuses a JSON content type with an empty body: these carry none.
   act: (token: string, action: 'take' | 'hold' | 'release') => call<DirectorState>(token, 'POST', action),
   audit: (token: string, limit = 50) => call<AuditList>(token, 'GET', `audit?limit=${limit}`),
+  screens: (token: string) => call<FleetAnswer>(token, 'GET', 'screens'),
 };

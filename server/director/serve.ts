@@ -21,7 +21,7 @@ export async function serveDirector(
   app: FastifyInstance,
   config: Config,
   store: StoreHandle,
-  live: Pick<LivePart, 'live' | 'io'>,
+  live: Pick<LivePart, 'live' | 'io' | 'fleet'>,
 ): Promise<DirectorPart> {
   const nsp = live.io.of(LIVE_NAMESPACE);
   const desk = new DirectorDesk(
@@ -36,6 +36,6 @@ export async function serveDirector(
     },
     app.log.child({ module: 'director' }),
   );
-  await app.register(directorRoutes, { config, desk, store });
+  await app.register(directorRoutes, { config, desk, store, fleet: live.fleet });
   return { director: desk };
 }
