@@ -246,6 +246,11 @@ export const ProgramSchema = Type.Object({
   heldSeq: Type.Union([Type.Integer(), Type.Null()]),
   /** Server wall time of the change, epoch ms. */
   atMs: Type.Number(),
+  /**
+   * On a `program` message: when every board shows the change (server clock, as a tick's), so
+   * a take switches adjacent panels in the same frame. Absent in a snapshot (the snapshot has its own).
+   */
+  presentAtMs: Type.Optional(Type.Number()),
 });
 export type Program = Static<typeof ProgramSchema>;
 

@@ -30,7 +30,8 @@ export async function serveDirector(
       seqOnAir: () => live.live.seq,
       publish: (program) => {
         live.live.program = program;
-        nsp.emit('program', program);
+        // Shown by every board at the same instant, like ticks (PRESENT_DELAY_MS).
+        nsp.emit('program', { ...program, presentAtMs: Date.now() + config.presentDelayMs });
       },
       record: (r) => insertDirectorAction(store, r),
     },
