@@ -8,6 +8,7 @@
  *   npm run bench:board                      # 10 minutes
  *   npm run bench:board -- --quick           # 60 s
  *   npm run bench:board -- --duration 300 --sim="--scale 0.002 --speed 30" --width 3840 --height 2160
+ *   npm run bench:board -- --quick --console  # with the director's console open in its own window
  *
  * Needs `npm run build` first. Prints a table and writes bench/results/board-latest.json.
  */
@@ -45,6 +46,7 @@ const flags = readFlags({
     }),
     width: flag.int({ description: 'viewport width', default: 1920, min: 100, max: 10_000 }),
     height: flag.int({ description: 'viewport height', default: 1080, min: 100, max: 10_000 }),
+    console: flag.boolean({ description: "the director's console open in its own window (its fleet polls)" }),
     out: flag.string({
       description: 'the JSON report',
       default: 'bench/results/board-latest.json',
@@ -76,7 +78,15 @@ async function main(): Promise<void> {
   const viewport = { width: flags.width, height: flags.height };
   const dir = mkdtempSync(join(tmpdir(), 'gmv-board-bench-'));
   const token = randomBytes(16).toString('hex');
-  const env = { DATA_DIR: dir, INGEST_TOKENS: token, SHOW_CLOCK: 'events', LOG_LEVEL: 'warn', HOST: '127.0.0.1' };
+  const director = randomBytes(16).toString('hex');
+  const env = {
+    DATA_DIR: dir,
+    INGEST_TOKENS: token,
+    DIRECTOR_TOKENS: director,
+    SHOW_CLOCK: 'events',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+  };
   const procs: Proc[] = [];
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -99,8 +109,18 @@ async function main(): Promise<void> {
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
     await page.addInitScript(PROBE);
-    await page.goto(`${url}/?kiosk=1`);
+    await page.goto(`${url}/?kiosk=1&screen=bench-board`);
     await page.getByTestId('gmv-counter').waitFor();
+    if (flags.console) {
+      // The crew's console beside the board, in its own window (a background tab would paint nothing).
+      const desk = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
+      desk.on('pageerror', (e) => errors.push(`console: ${String(e)}`));
+      await desk.goto(`${url}/director`);
+      await desk.getByTestId('director-token').fill(director);
+      await desk.getByTestId('director-sign-in').click();
+      await desk.locator('tr[data-screen="bench-board"]').waitFor();
+      log("the director's console is open and lists the board");
+    }
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
 
@@ -168,6 +188,7 @@ async function main(): Promise<void> {
     const result = {
       date: new Date().toISOString(),
       viewport,
+      console: flags.console,
       durationS: Math.round(measuredS),
       simulator: simArgs.join(' '),
       lastYearScale: lastYear,
@@ -213,7 +234,8 @@ async function main(): Promise<void> {
     const f = result.frames;
     const h = result.heapMb;
     console.log(
-      `\nboard bench: ${viewport.width}x${viewport.height}, ${result.durationS} s, simulator ${result.simulator}\n` +
+      `\nboard bench: ${viewport.width}x${viewport.height}, ${result.durationS} s, simulator ${result.simulator}` +
+        `${flags.console ? ", the director's console open" : ''}\n` +
         table([
           ['frames', `${f.count} (${fixed(f.fps)} fps)`],
           [
