@@ -47,7 +47,7 @@ export function newlyFlagged(before: ReadonlySet<string>, now: readonly ScreenSt
 
 function ago(ms: number | null): string {
   if (ms === null) return '–';
-  return ms < 1000 ? `${ms} ms` : t('fleet.ago', { s: (ms / 1000).toFixed(1) });
+  return ms < 1000 ? t('unit.ms', { n: ms }) : t('fleet.ago', { s: (ms / 1000).toFixed(1) });
 }
 
 function Row({ s, majorityBuild }: { s: ScreenStatus; majorityBuild: string | null }) {

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { formatAge, formatLag } from '../../client/format/age.js';
+import { formatElapsedTick } from '../../client/charts/curve/transform.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { amountWords, compactCny, compactNumber } from '../../client/format/amount.js';
 import { compactCnyZh, compactZh } from '../../client/format/compact-zh.js';
@@ -151,5 +153,27 @@ describe('the link mark', () => {
     expect(connectionMark(initialLiveState, 0).label).toBe('connecting…');
     setLang('zh-CN');
     expect(connectionMark(initialLiveState, 0).label).toBe('连接中…');
+  });
+});
+
+describe('short units and axis ticks', () => {
+  it('says seconds, milliseconds and hours on the axis in the screen language', () => {
+    expect([formatAge(400), formatAge(12_300), formatLag(240), formatElapsedTick(5400)]).toEqual([
+      '0.4 s',
+      '12 s',
+      '240 ms',
+      '1h30',
+    ]);
+    setLang('zh-CN');
+    expect([formatAge(400), formatAge(12_300), formatLag(240), formatElapsedTick(5400)]).toEqual([
+      '0.4秒',
+      '12秒',
+      '240毫秒',
+      '1时30',
+    ]);
+    // Past a minute, an age is a clock reading in both.
+    expect(formatAge(185_000)).toBe('00:03:05');
+    // Under an hour the axis reads m:ss in both.
+    expect(formatElapsedTick(90)).toBe('1:30');
   });
 });

@@ -1,3 +1,4 @@
+import { t } from '../../i18n/t.js';
 import type { FenPoint } from '../../live/decode.js';
 
 /** One plotted point: seconds since the show start, GMV per second in CNY. */
@@ -102,5 +103,5 @@ export function timeTickStep(xMax: number, maxTicks: number): number {
 export function formatElapsedTick(sec: number): string {
   const s = Math.round(sec);
   if (s < 3600) return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
+  return t('unit.hm', { h: Math.floor(s / 3600), m: String(Math.floor((s % 3600) / 60)).padStart(2, '0') });
 }
