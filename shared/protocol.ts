@@ -245,6 +245,11 @@ export const ProgramSchema = Type.Object({
   heldSeq: Type.Union([Type.Integer(), Type.Null()]),
   /** Server wall time of the change, epoch ms. */
   atMs: Type.Number(),
+  /**
+   * A milestone card put on air by an armed cue at (or after) its crossing: the exact event time
+   * of the crossing, epoch ms (the card shows it even before a tick carries the crossing).
+   */
+  crossedAtMs: Type.Optional(Type.Integer()),
 });
 export type Program = Static<typeof ProgramSchema>;
 
