@@ -195,6 +195,8 @@ export function direct(state: DirectorState, action: DirectorAction, atMs: numbe
       return same({ cue: null });
     case 'crossed': {
       if (cue === null || decimalToFenExact(cue.amount) !== action.fen) return same();
+      // Found again unchanged (after a rebuild of the live state): nothing to do.
+      if (cue.state !== 'armed' && cue.crossedAtMs === action.atMs) return same();
       const crossed = { ...cue, crossedAtMs: action.atMs };
       if (cue.state !== 'armed') return same({ cue: crossed });
       if (cue.mode === 'auto' && !held) {

@@ -77,6 +77,7 @@ describe('direct(state, arm | disarm | crossed)', () => {
     const other = step(s, crossed(T0, 5));
     expect(other.onAir).toBe(false);
     expect(other.state.cue).toBe(s.cue);
+    expect(step(s, crossed()).state.cue).toBe(s.cue);
     const revised = step(s, crossed(CROSSED_AT - 40));
     expect(revised.onAir).toBe(false);
     expect(revised.state.program).toBe(s.program);
