@@ -8,6 +8,7 @@ import { ReplayScreen } from './app/replay/ReplayScreen.js';
 import { screenOf } from './app/route.js';
 import { connectLive } from './live/connect.js';
 import { createProgramStore, followProgram } from './live/program.js';
+import { screenOfSearch, startReporter } from './live/report.js';
 import { Console } from './director/Console.js';
 import { connectReplay } from './live/connectReplay.js';
 import { langFrom, setLang } from './i18n/lang.js';
@@ -18,6 +19,7 @@ import './app/charts.css';
 import './app/screens.css';
 import './app/scenes.css';
 import './director/director.css';
+import './director/fleet.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
@@ -54,7 +56,17 @@ if (screen === 'replay') {
     ) : (
       <Board store={live.store} kiosk={isKiosk(window.location.search)} program={program} />
     );
+  // The wall's screens report to the crew's console once a second (the screen fleet).
+  const stopReport =
+    screen === 'exec'
+      ? () => {}
+      : startReporter(
+          live.socket,
+          { live: () => live.store.getState(), programRev: () => program.getState().program?.rev ?? -1 },
+          screenOfSearch(window.location.search),
+        );
   close = () => {
+    stopReport();
     program.close();
     live.close();
   };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { FleetThresholds } from '../shared/fleet.js';
 import type { StaleThresholds } from '../shared/freshness.js';
 import { DEFAULT_SHOWS, parseShows, type Show } from '../shared/show.js';
 import { ConfigError, readEnv, type Env } from './env.js';
@@ -87,6 +88,8 @@ export interface Config {
   storeFsync: boolean;
   /** STALE_AMBER_SECONDS, STALE_RED_SECONDS: when the boards' freshness mark turns amber and red, ms (snapshot `stale`). */
   stale: StaleThresholds;
+  /** SCREEN_*: when the director's console flags a screen (the red freshness mark: stale). */
+  fleet: FleetThresholds;
   /** Most live boards per node, and from one address. */
   boardCaps: { total: number; perAddress: number };
   /** Server-driven replays: most at once, most viewers each, and how long one nobody watches lives, ms. */
@@ -206,6 +209,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     storeFsync: env.STORE_FSYNC,
     redisStreamMaxBytes: env.REDIS_STREAM_MAX_BYTES,
     stale: { amberMs: env.STALE_AMBER_SECONDS * 1000, redMs: env.STALE_RED_SECONDS * 1000 },
+    fleet: {
+      silentMs: env.SCREEN_SILENT_MS,
+      stallMs: env.SCREEN_STALL_MS,
+      minFps: env.SCREEN_MIN_FPS,
+      behindMs: env.SCREEN_BEHIND_MS,
+      staleMs: env.STALE_RED_SECONDS * 1000,
+    },
     boardCaps: { total: env.MAX_BOARDS, perAddress: env.MAX_BOARDS_PER_ADDRESS },
     replay: {
       maxSessions: env.MAX_REPLAYS,

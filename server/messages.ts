@@ -1,4 +1,5 @@
 import type { Namespace } from 'socket.io';
+import type { ScreenReport } from '../shared/fleet.js';
 import type { Channel, Order } from '../shared/order.js';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../shared/protocol.js';
 
@@ -20,6 +21,8 @@ export const CLUSTER_EVENTS = {
   chunkRequest: 'gmv:chunk-request',
   /** live → every node: a chunk of the series, encoded (one answer serves every node that asked). */
   chunk: 'gmv:chunk',
+  /** push → live: the newest report of each of its boards, once a second (the screen fleet). */
+  fleet: 'gmv:fleet',
 } as const;
 
 /** ingest → live: rows of a committed INSERT (in pieces of COMMIT_ROWS_PER_MESSAGE), and when. */
@@ -38,7 +41,21 @@ export interface InterServerEvents {
   /** The chunk's index; checked on arrival, like everything that crosses the network. */
   [CLUSTER_EVENTS.chunkRequest]: (chunk: number) => void;
   [CLUSTER_EVENTS.chunk]: (answer: ChunkAnswer) => void;
+  [CLUSTER_EVENTS.fleet]: (msg: FleetMessage) => void;
 }
+
+/**
+ * push → live: [socket id, age of the report ms, report] of each board on `node`, and of the
+ * named boards that left it since the last message (`gone`).
+ */
+export interface FleetMessage {
+  node: string;
+  entries: [string, number, ScreenReport][];
+  gone: [string, number, ScreenReport][];
+}
+
+/** Entries per fleet message: a report is under 400 bytes, so a message stays far within MAX_STREAM_ENTRY_BYTES. */
+export const FLEET_ENTRIES_PER_MESSAGE = 400;
 
 /** The board's namespace, with the board's events and the messages between nodes. */
 export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;

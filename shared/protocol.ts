@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ERRORS, type ErrorCode } from './errors.js';
+import type { ScreenReport } from './fleet.js';
 
 /**
  * The live wire protocol between the server and every board, shared by both
@@ -288,6 +289,8 @@ export interface ClientToServerEvents {
    * With the send and answer times the board estimates its offset (NTP's least round trip).
    */
   clock: (answer: (serverMs: number | null) => void) => void;
+  /** How the board is doing, once a second (the screen fleet; shared/fleet.ts). Checked on arrival. */
+  report: (report: ScreenReport) => void;
 }
 
 /** Most `clock` requests a node answers per socket per minute (a burst of this many, then one per refill). */

@@ -1,4 +1,5 @@
 import { DIRECTOR_PATH, type AuditList, type CueMode, type DirectorState } from '../../shared/director.js';
+import type { FleetAnswer } from '../../shared/fleet.js';
 import type { Scene } from '../../shared/protocol.js';
 
 const TOKEN_KEY = 'gmv-live:director-token';
@@ -55,4 +56,5 @@ export const directorApi = {
   arm: (token: string, amount: string, mode: CueMode) => call<DirectorState>(token, 'POST', 'arm', { amount, mode }),
   disarm: (token: string) => call<DirectorState>(token, 'POST', 'disarm'),
   audit: (token: string, limit = 50) => call<AuditList>(token, 'GET', `audit?limit=${limit}`),
+  screens: (token: string) => call<FleetAnswer>(token, 'GET', 'screens'),
 };

@@ -14,6 +14,8 @@ import { Errors } from '../errors.js';
 import { errorResponses } from '../routes/params.js';
 import type { StoreHandle } from '../store/client.js';
 import { readDirectorActions } from '../store/director.js';
+import type { Fleet } from '../live/fleet.js';
+import { FleetAnswerSchema } from '../../shared/fleet.js';
 import type { DeskResult, DirectorDesk } from './desk.js';
 
 /** Audit entries listed when the request names no limit. */
@@ -30,10 +32,12 @@ declare module 'fastify' {
  * /api/v1/director/*: the console's routes, on the live node only (it holds the program). Every
  * one needs a director (or admin) token; every action is recorded before it takes effect.
  */
-export const directorRoutes: FastifyPluginAsync<{ config: Config; desk: DirectorDesk; store: StoreHandle }> = async (
-  plain,
-  { config, desk, store },
-) => {
+export const directorRoutes: FastifyPluginAsync<{
+  config: Config;
+  desk: DirectorDesk;
+  store: StoreHandle;
+  fleet: Fleet;
+}> = async (plain, { config, desk, store, fleet }) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const access = new DirectorAccess(config.directorTokens, config.adminTokens);
   const rateLimit = { max: config.rateLimits.readPerMin, timeWindow: 60_000 };
@@ -104,5 +108,19 @@ export const directorRoutes: FastifyPluginAsync<{ config: Config; desk: Director
     async (req) => ({
       actions: await readDirectorActions(store, config.liveShow, req.query.limit ?? DEFAULT_AUDIT_ENTRIES),
     }),
+  );
+
+  app.get(
+    `${DIRECTOR_PATH}/screens`,
+    {
+      config: { rateLimit },
+      onRequest,
+      schema: {
+        ...base,
+        summary: 'Every screen as it reports, flagged ones first (the screen fleet)',
+        response: { 200: FleetAnswerSchema, ...errorResponses },
+      },
+    },
+    async () => fleet.list(),
   );
 };

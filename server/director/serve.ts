@@ -26,7 +26,7 @@ export async function serveDirector(
   app: FastifyInstance,
   config: Config,
   store: StoreHandle,
-  live: Pick<LivePart, 'live' | 'io'>,
+  live: Pick<LivePart, 'live' | 'io' | 'fleet'>,
 ): Promise<DirectorPart> {
   const nsp = live.io.of(LIVE_NAMESPACE);
   const log = app.log.child({ module: 'director' });
@@ -58,7 +58,7 @@ export async function serveDirector(
     closed = true;
     stop();
   });
-  await app.register(directorRoutes, { config, desk, store });
+  await app.register(directorRoutes, { config, desk, store, fleet: live.fleet });
   await app.register(cueRoutes, { config, desk });
   return { director: desk };
 }

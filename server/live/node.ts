@@ -7,6 +7,7 @@ import { CLUSTER_EVENTS, expandRows } from '../messages.js';
 import { stampPresentation } from '../wire.js';
 import { answerChunkRequests, answerSnapshotRequests } from './cluster.js';
 import { answerClockRequests } from './clock.js';
+import { Fleet, FleetReports, nodeName } from './fleet.js';
 import { takeLiveLease, type LiveLease } from './lease.js';
 import { recordOnAir } from './record.js';
 import { startReconciliation, type Reconciliation } from './reconcile.js';
@@ -28,6 +29,8 @@ export interface LivePart {
   reconciliation: Reconciliation;
   io: BoardServer;
   source: LiveSource;
+  /** Every node's boards as they report (the director's console lists them). */
+  fleet: Fleet;
 }
 
 /**
@@ -105,6 +108,9 @@ export async function serveLive(
     );
   }
   const stopClock = answerClockRequests(nsp);
+  // The screen fleet: this node's boards report here, push nodes send theirs once a second.
+  const fleet = new Fleet(new FleetReports(nsp), config.fleet, nodeName());
+  if (app.relay) nsp.on(CLUSTER_EVENTS.fleet, (msg) => fleet.receive(msg));
   const stopSnapshots = serveSnapshots(nsp, config.tickMs, snapshot, (err) =>
     log.warn({ err: String(err) }, 'no snapshot for a board'),
   );
@@ -116,6 +122,7 @@ export async function serveLive(
     if (!tick) return false;
     nsp.emit('tick', onAir.record('tick', stampPresentation(tick, present)));
     live.noteBroadcast('tick');
+    fleet.seqTimes.note(tick.seq, Date.now());
     return true;
   };
   let lastRecovery = 0;
@@ -136,6 +143,7 @@ export async function serveLive(
       live.board.takeChanged();
       nsp.emit('snapshot', onAir.record('snapshot', snapshot()));
       live.noteBroadcast('snapshot');
+      fleet.seqTimes.note(live.seq, Date.now());
       return true;
     }
     return sendTick();
@@ -179,6 +187,7 @@ export async function serveLive(
     liveLease: lease,
     reconciliation: reconciliation.state,
     io: sockets.io,
+    fleet,
     source: {
       totals: async () => live.totals(),
       seriesChunk: async (chunk) => live.seriesChunk(chunk),

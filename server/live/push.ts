@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
 import { RemoteChunks, RemoteSnapshots, totalsOf } from './cluster.js';
 import { answerClockRequests } from './clock.js';
+import { FleetReports, forwardReports, nodeName } from './fleet.js';
 import { serveSnapshots } from './resync.js';
 import { openBoardSockets, type BoardServer } from './sockets.js';
 import type { LiveSource } from './source.js';
@@ -38,10 +39,13 @@ export function servePush(app: FastifyInstance, config: Config): PushPart {
   );
   // From this node's own clock: the nodes' clocks must be NTP-synced (docs/using.md).
   const stopClock = answerClockRequests(sockets.nsp);
+  // The screen fleet: this node's boards' reports go to the live node once a second.
+  const stopFleet = forwardReports(sockets.nsp, new FleetReports(sockets.nsp), nodeName());
   app.addHook('preClose', async () => {
     sockets.stopSlow();
     stopSnapshots();
     stopClock();
+    stopFleet();
     snapshots.close();
     chunks.close();
     await sockets.close();

@@ -100,7 +100,9 @@ describe('the gala board in Chromium', () => {
       reads.push(
         res
           .json()
-          .then((body: (typeof chunks)[number]['body']) => void chunks.push({ url: res.url(), status: res.status(), body })),
+          .then(
+            (body: (typeof chunks)[number]['body']) => void chunks.push({ url: res.url(), status: res.status(), body }),
+          ),
       );
     });
     await page.goto(`${stage.server.url}/`);

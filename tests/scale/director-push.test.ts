@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { AllNode, PushNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FleetAnswer, ScreenReport, ScreenStatus } from '../../shared/fleet.js';
 import type { Program } from '../../shared/protocol.js';
 import { liveClient, startApp, startNode, until, type LiveSocket } from '../fixtures/app.js';
 import { startRedis, type RedisProcess } from '../fixtures/redis.js';
@@ -67,5 +68,51 @@ describe('the program on a push node', () => {
     }
 
     expect((await push.inject({ method: 'POST', url: '/api/v1/director/take', headers: auth })).statusCode).toBe(404);
+  });
+
+  it("lists a push node's boards on the live node's console, and flags one as disconnected when it leaves", async () => {
+    const board = liveClient(pushUrl);
+    sockets.push(board.socket);
+    await until(() => board.snapshots.length > 0, 20_000, 'a snapshot from the push node');
+    const report: ScreenReport = {
+      screen: 'led-left',
+      seq: board.snapshots[0]!.seq,
+      fps: 59.9,
+      paintAgoMs: 4,
+      dataAgeMs: null,
+      link: 'live',
+      build: '0.1.0+push',
+      width: 1920,
+      height: 1080,
+      programRev: 0,
+      visible: true,
+    };
+    const timer = setInterval(
+      () => board.socket.emit('report', { ...report, seq: board.ticks.at(-1)?.seq ?? report.seq }),
+      600,
+    );
+    const listed = async (check: (s: ScreenStatus) => boolean) => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const res = await live.inject({ url: '/api/v1/director/screens', headers: auth });
+        const s = res.json<FleetAnswer>().screens.find((x) => x.name === 'led-left');
+        if (s && check(s)) return s;
+        if (Date.now() > deadline) throw new Error('timed out waiting for led-left on the live node');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    try {
+      const s = await listed((x) => x.connected);
+      // Its node is the push node's (another process name than the live node's own boards would carry).
+      expect(s.report).toMatchObject({ build: '0.1.0+push', width: 1920 });
+      expect(s.node).toMatch(/:\d+$/);
+    } finally {
+      clearInterval(timer);
+    }
+    board.socket.close();
+    const gone = await listed((x) => !x.connected);
+    expect(gone.flags).toEqual(['disconnected']);
+    // The push node serves no console route.
+    expect((await push.inject({ url: '/api/v1/director/screens', headers: auth })).statusCode).toBe(404);
   });
 });
