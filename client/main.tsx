@@ -49,7 +49,7 @@ if (screen === 'replay') {
   const live = connectLive();
   // The director's program (scene, hold) follows the same socket; only the wall shows it.
   const program = createProgramStore(live.store);
-  followProgram(live.socket, program);
+  followProgram(live.socket, program, live.present);
   view =
     screen === 'exec' ? (
       <ExecScreen store={live.store} />

@@ -247,6 +247,11 @@ export const ProgramSchema = Type.Object({
   /** Server wall time of the change, epoch ms. */
   atMs: Type.Number(),
   /**
+   * On a `program` message: when every board shows the change (server clock, as a tick's), so
+   * a take switches adjacent panels in the same frame. Absent in a snapshot (the snapshot has its own).
+   */
+  presentAtMs: Type.Optional(Type.Number()),
+  /**
    * A milestone card put on air by an armed cue at (or after) its crossing: the exact event time
    * of the crossing, epoch ms (the card shows it even before a tick carries the crossing).
    */

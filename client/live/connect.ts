@@ -3,7 +3,7 @@ import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
 import { LIVE_NAMESPACE, PROTOCOL_VERSION, SERIES_CHUNK_PATH } from '../../shared/protocol.js';
 import type { ClientToServerEvents, SeriesChunk, ServerToClientEvents, Snapshot, Tick } from '../../shared/protocol.js';
 import { addClockSample, ArrivalBound, tightenedClockOffset, type ClockSample } from './clock.js';
-import { createPresenter, type Presented } from './present.js';
+import { createPresenter, type Presentable, type Presented } from './present.js';
 import { createLiveStore } from './store.js';
 import type { LiveStore } from './store.js';
 
@@ -140,6 +140,8 @@ const MANUAL_RETRY_MS = 5000;
 export interface BoardConnection<S> {
   socket: S;
   store: LiveStore;
+  /** Runs `apply` at the message's presentation time (frame lock), or at once on a board without it. */
+  present: (message: Presentable, apply: () => void) => void;
   close: () => void;
 }
 
@@ -217,6 +219,7 @@ export function connectBoard<S extends ServerToClientEvents, C extends ClientToS
   return {
     socket,
     store,
+    present: (message, apply) => (presenter ? presenter.hold(message, apply) : apply()),
     close() {
       clearTimeout(retry);
       clock?.stop();
@@ -227,16 +230,8 @@ export function connectBoard<S extends ServerToClientEvents, C extends ClientToS
 }
 
 /** Opens the live socket on this origin and feeds a new store; `close` ends both. */
-export function connectLive(search: string = window.location.search): {
-  store: LiveStore;
-  socket: LiveSocket;
-  close: () => void;
-} {
-  const { store, socket, close } = connectBoard<ServerToClientEvents, ClientToServerEvents>(
-    LIVE_NAMESPACE,
-    search,
-    '/socket.io',
-    true,
-  );
-  return { store, socket, close };
+export function connectLive(
+  search: string = window.location.search,
+): Pick<BoardConnection<LiveSocket>, 'store' | 'socket' | 'present' | 'close'> {
+  return connectBoard<ServerToClientEvents, ClientToServerEvents>(LIVE_NAMESPACE, search, '/socket.io', true);
 }

@@ -1,9 +1,12 @@
 import type { Presented } from '../../shared/paint.js';
-import type { Snapshot, Tick } from '../../shared/protocol.js';
+import type { Program, Snapshot, Tick } from '../../shared/protocol.js';
+
+/** What a board shows at a presentation time: the figures, and the director's program. */
+export type Presentable = Snapshot | Tick | Program;
 
 /** A message waiting for its presentation time, and what to do with it then. */
 interface Held {
-  message: Snapshot | Tick;
+  message: Presentable;
   apply: () => void;
   /** Client clock when it arrived. */
   arrivedMs: number;
@@ -28,7 +31,7 @@ export type { Presented } from '../../shared/paint.js';
 
 export interface Presenter {
   /** Holds a message until its `presentAtMs` (on the server clock), at most MAX_HOLD_MS, then runs `apply`. */
-  hold(message: Snapshot | Tick, apply: () => void): void;
+  hold(message: Presentable, apply: () => void): void;
   close(): void;
 }
 
@@ -81,6 +84,8 @@ export function createPresenter(
       if (due > frameMs) break;
       queue.shift();
       head.apply();
+      // The paint probe follows the figures (a program carries no seq).
+      if (!('seq' in head.message)) continue;
       onPresented?.({
         seq: head.message.seq,
         arrivedMs: head.arrivedMs,

@@ -95,10 +95,18 @@ interface ProgramSocket {
   on(event: 'program', listener: (p: Program) => void): unknown;
 }
 
-/** Feeds a program store from the live socket: each snapshot's program (absolute), each `program` message (when newer). */
-export function followProgram(socket: ProgramSocket, program: ProgramStore): void {
+/**
+ * Feeds a program store from the live socket: each snapshot's program (absolute), each `program`
+ * message (when newer) at its presentation time (`present`: the board's frame lock), so every
+ * panel of the wall switches scene in the same frame.
+ */
+export function followProgram(
+  socket: ProgramSocket,
+  program: ProgramStore,
+  present: (p: Program, apply: () => void) => void = (_p, apply) => apply(),
+): void {
   socket.on('snapshot', (s) => {
     if (s.program) program.apply(s.program, true);
   });
-  socket.on('program', (p) => program.apply(p, false));
+  socket.on('program', (p) => present(p, () => program.apply(p, false)));
 }

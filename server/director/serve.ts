@@ -37,7 +37,8 @@ export async function serveDirector(
       milestone: (fen) => live.live.milestone(fen),
       publish: (program) => {
         live.live.program = program;
-        nsp.emit('program', program);
+        // Shown by every board at the same instant, like ticks (PRESENT_DELAY_MS).
+        nsp.emit('program', { ...program, presentAtMs: Date.now() + config.presentDelayMs });
       },
       record: (r) => insertDirectorAction(store, r),
     },

@@ -1,18 +1,19 @@
 import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOCK_REQUESTS_PER_MINUTE } from '../../shared/protocol.js';
+import { CLOCK_REQUESTS_PER_MINUTE, type Program } from '../../shared/protocol.js';
 import { injectOrders, liveClient, startApp, until, type LiveSocket } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
 import { tempDir } from '../fixtures/server.js';
 
 const DELAY_MS = 240;
+const DIRECTOR = 'director-token-0123456789abcdef';
 const dir = tempDir('present-clock');
 let app: AllNode;
 let url: string;
 const sockets: LiveSocket[] = [];
 
 beforeAll(async () => {
-  ({ app, url } = await startApp(dir.path, { PRESENT_DELAY_MS: String(DELAY_MS) }));
+  ({ app, url } = await startApp(dir.path, { PRESENT_DELAY_MS: String(DELAY_MS), DIRECTOR_TOKENS: DIRECTOR }));
 });
 afterAll(async () => {
   for (const s of sockets) s.close();
@@ -57,5 +58,22 @@ describe('presentation times and the clock request', () => {
     sockets.push(other.socket);
     await until(() => other.socket.connected, 10_000, 'a second connection');
     expect(typeof (await askClock(other.socket))).toBe('number');
+  });
+
+  it('stamps every program message with a presentation time PRESENT_DELAY_MS after it leaves, like a tick', async () => {
+    const board = liveClient(url);
+    sockets.push(board.socket);
+    const programs: Program[] = [];
+    board.socket.on('program', (p) => programs.push(p));
+    await until(() => board.snapshots.length > 0, 10_000, 'a snapshot');
+    const auth = { authorization: `Bearer ${DIRECTOR}` };
+    const before = Date.now();
+    expect((await app.inject({ method: 'POST', url: '/api/v1/director/hold', headers: auth })).statusCode).toBe(200);
+    const p = await until(() => programs[0], 10_000, 'the program message');
+    expect(p.held).toBe(true);
+    expect(p.presentAtMs).toBeGreaterThanOrEqual(before + DELAY_MS);
+    expect(p.presentAtMs).toBeLessThanOrEqual(Date.now() + DELAY_MS);
+    // The snapshot carries the program without one: the snapshot's own time applies.
+    expect(app.live.program?.presentAtMs).toBeUndefined();
   });
 });

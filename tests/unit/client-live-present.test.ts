@@ -142,3 +142,19 @@ describe('createPresenter(offsetMs, onPresented, host)', () => {
     expect(page.pendingWork()).toBe(0);
   });
 });
+
+describe('createPresenter with the director program', () => {
+  it('shows a program message at its presentation time, after the figures before it, and probes no paint for it', () => {
+    const { page, applied, presented, presenter, hold } = setup(0);
+    const program = { rev: 2, scene: { kind: 'hero' }, held: false, heldSeq: null, atMs: 0 } as const;
+    const takeAt = page.now + 100;
+    hold(tick(1, page.now + 50));
+    presenter.hold({ ...program, presentAtMs: takeAt }, () => applied.push(-program.rev));
+    page.advance(60);
+    expect(applied).toEqual([1]);
+    page.advance(100);
+    expect(applied).toEqual([1, -2]);
+    // Applied in the first frame at or after its time, as a tick is.
+    expect(presented.map((p) => p.seq)).toEqual([1]);
+  });
+});
