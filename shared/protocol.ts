@@ -251,6 +251,11 @@ export const ProgramSchema = Type.Object({
    * a take switches adjacent panels in the same frame. Absent in a snapshot (the snapshot has its own).
    */
   presentAtMs: Type.Optional(Type.Number()),
+  /**
+   * A milestone card put on air by an armed cue at (or after) its crossing: the exact event time
+   * of the crossing, epoch ms (the card shows it even before a tick carries the crossing).
+   */
+  crossedAtMs: Type.Optional(Type.Integer()),
 });
 export type Program = Static<typeof ProgramSchema>;
 

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { cnyToUsdFen } from '../format/number.js';
+import { cardCrossedAtMs } from './milestones/card.js';
 import { NO_PROGRAM, shownState, useProgram, type ProgramStore } from '../live/program.js';
 import type { LiveStore } from '../live/store.js';
 import { useLive } from '../live/useLive.js';
@@ -108,9 +109,9 @@ export function Board({
           <PanelBoundary name="milestone-card">
             <MilestoneCard
               scene={scene}
-              milestones={figures?.milestones ?? null}
               gmvFen={gmvFen}
               timeZone={show?.timeZone ?? null}
+              crossedAtMs={cardCrossedAtMs(wall.program, figures?.milestones ?? null)}
             />
           </PanelBoundary>
         </div>

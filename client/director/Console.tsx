@@ -3,6 +3,7 @@ import type { AuditEntry, DirectorState } from '../../shared/director.js';
 import { SCENES, type Scene, type SceneKind } from '../../shared/protocol.js';
 import { t, type StringKey } from '../i18n/t.js';
 import { DirectorError, directorApi, directorToken } from './api.js';
+import { Cue } from './Cue.js';
 import { Screens } from './Screens.js';
 
 /** How often the console reads the program and the audit again (another director may act too). */
@@ -197,6 +198,7 @@ export function Console() {
           {held ? t('director.release') : t('director.hold')}
         </button>
       </section>
+      <Cue state={state} run={run} />
       <Screens token={token} onError={fail} />
       <section className="director-audit" aria-label={t('director.audit')}>
         <h2>{t('director.audit')}</h2>
@@ -209,6 +211,8 @@ export function Console() {
                 <time dateTime={a.at}>{a.at.slice(11, 23)}</time> <span>{a.who}</span>{' '}
                 <strong>{t(`director.action.${a.action}` as StringKey)}</strong> <span>{sceneName(a.scene)}</span>
                 {a.heldSeq !== null && <span> · seq {a.heldSeq}</span>}
+                {a.mode !== null && <span> · {a.mode}</span>}
+                {a.crossedAt !== null && <span> · {t('director.crossedAt', { time: a.crossedAt.slice(11, 23) })}</span>}
               </li>
             ))}
           </ol>

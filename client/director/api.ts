@@ -1,4 +1,4 @@
-import { DIRECTOR_PATH, type AuditList, type DirectorState } from '../../shared/director.js';
+import { DIRECTOR_PATH, type AuditList, type CueMode, type DirectorState } from '../../shared/director.js';
 import type { FleetAnswer } from '../../shared/fleet.js';
 import type { Scene } from '../../shared/protocol.js';
 
@@ -53,6 +53,8 @@ export const directorApi = {
   preview: (token: string, scene: Scene) => call<DirectorState>(token, 'POST', 'preview', { scene }),
   // Fastify refuses a JSON content type with an empty body: these carry none.
   act: (token: string, action: 'take' | 'hold' | 'release') => call<DirectorState>(token, 'POST', action),
+  arm: (token: string, amount: string, mode: CueMode) => call<DirectorState>(token, 'POST', 'arm', { amount, mode }),
+  disarm: (token: string) => call<DirectorState>(token, 'POST', 'disarm'),
   audit: (token: string, limit = 50) => call<AuditList>(token, 'GET', `audit?limit=${limit}`),
   screens: (token: string) => call<FleetAnswer>(token, 'GET', 'screens'),
 };

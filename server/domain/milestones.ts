@@ -91,6 +91,12 @@ export class Milestones {
     }
   }
 
+  /** The milestone at `fen` and its crossing so far; null when the show has none there. */
+  find(fen: number): { crossedAtMs: number | null } | null {
+    const m = this.list.find((x) => x.fen === fen);
+    return m ? { crossedAtMs: m.crossedAtMs } : null;
+  }
+
   /** Forget crossings (after a rebuild they are found again from the store). */
   reset(): void {
     for (const m of this.list) m.crossedAtMs = null;

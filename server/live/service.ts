@@ -40,6 +40,12 @@ export interface EncodedChunk {
   etag: string;
   body: string;
 }
+/** A milestone crossing the live state found: gross GMV reached `fen` at event time `atMs`. */
+export interface MilestoneCrossing {
+  fen: number;
+  atMs: number;
+}
+
 /** Most often a crossing already on screen is looked up again while late sales arrive. */
 const MILESTONE_REVISION_MS = 1000;
 
@@ -93,6 +99,8 @@ export class LiveService {
   program: Program | null = null;
   /** When the boards' freshness mark turns amber and red (STALE_*_SECONDS), sent in every snapshot; null: the boards' defaults. */
   staleAfter: StaleThresholds | null = null;
+  /** Told of every crossing found or moved (server/director/ arms cues on them); see onCrossing. */
+  private crossingListeners: ((c: MilestoneCrossing) => void)[] = [];
   /** Tests only: runs between a repair's build and its swap. */
   beforeSwap: ((show: string) => Promise<void>) | null = null;
 
@@ -295,8 +303,10 @@ export class LiveService {
         if (!at) continue;
         const ms = await exactCrossing(this.store, this.show, at.index + firstSecond, at.before, fen);
         if (ms !== null && board === this.board && milestones === this.milestones) {
+          const before = milestones.find(fen)?.crossedAtMs;
           milestones.setCrossed(fen, ms, stamp);
           board.version++;
+          if (before !== ms) for (const listener of this.crossingListeners) listener({ fen, atMs: ms });
         }
       }
     })()
@@ -308,6 +318,22 @@ export class LiveService {
           this.checkMilestonesIn(100);
         }
       });
+  }
+
+  /**
+   * Calls `listener` with every milestone crossing found, and again when a late sale moves it
+   * (the data flows down: the live state tells, the listener reacts). Returns the unsubscribe.
+   */
+  onCrossing(listener: (c: MilestoneCrossing) => void): () => void {
+    this.crossingListeners.push(listener);
+    return () => {
+      this.crossingListeners = this.crossingListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** The show's milestone at `fen` and its crossing so far; null when the show has none there. */
+  milestone(fen: number): { crossedAtMs: number | null } | null {
+    return this.milestones.find(fen);
   }
 
   /** One later look at the milestones (at most one is ever scheduled). */

@@ -181,6 +181,14 @@ export function migrations(db: string, cluster: string | null = null): string[][
       keys: `
       ORDER BY (show, at)`,
     }),
+    // Armed milestone cues (server/director/): an arm's mode, and the crossing a cue's take put on air.
+    [
+      ...(t.cluster ? [t.local('director_actions'), `${db}.director_actions`] : [`${db}.director_actions`]).map(
+        (table) =>
+          `ALTER TABLE ${table}${t.on} ADD COLUMN IF NOT EXISTS mode LowCardinality(String) DEFAULT '', ` +
+          `ADD COLUMN IF NOT EXISTS crossed_at Nullable(DateTime64(3, 'UTC'))`,
+      ),
+    ],
   ];
 }
 

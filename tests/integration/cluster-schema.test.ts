@@ -207,6 +207,20 @@ describe('migration 5 on a cluster', () => {
   });
 });
 
+describe('migration 7 on a cluster', () => {
+  it("adds the armed cues' columns to the director's audit, local and Distributed, ON CLUSTER", async () => {
+    const formatted: string[] = [];
+    for (const s of migrations(DB, CLUSTER)[6]!) formatted.push(await parsed(s));
+    const add =
+      "(ADD COLUMN IF NOT EXISTS `mode` LowCardinality(String) DEFAULT ''), " +
+      "(ADD COLUMN IF NOT EXISTS `crossed_at` Nullable(DateTime64(3, 'UTC')))";
+    expect(formatted).toEqual([
+      `ALTER TABLE gmv.director_actions_local ON CLUSTER ${CLUSTER} ${add}`,
+      `ALTER TABLE gmv.director_actions ON CLUSTER ${CLUSTER} ${add}`,
+    ]);
+  });
+});
+
 describe('the local tables and views on one node', () => {
   /** A cluster statement made runnable on one node: no ON CLUSTER, no replication. */
   const oneNode = (s: string) =>
@@ -216,7 +230,11 @@ describe('the local tables and views on one node', () => {
     await store.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${DB}` });
     // The local tables, their views and the projection, as each shard holds them (retired ones dropped again).
     for (const s of migrations(DB, CLUSTER).flat()) {
-      if (/^CREATE TABLE IF NOT EXISTS gmv\.\w+_local |^CREATE MATERIALIZED VIEW|^ALTER TABLE|^DROP /.test(s)) {
+      if (
+        /^CREATE TABLE IF NOT EXISTS gmv\.\w+_local |^CREATE MATERIALIZED VIEW|^ALTER TABLE gmv\.\w+_local |^DROP /.test(
+          s,
+        )
+      ) {
         await store.client.command({ query: oneNode(s) });
       }
     }

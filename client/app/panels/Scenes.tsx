@@ -5,24 +5,22 @@ import { formatDuration } from '../../../shared/time.js';
 import { Counter } from '../../charts/counter/Counter.js';
 import { timeOfDay } from '../../format/amount.js';
 import { formatCny } from '../../format/number.js';
-import type { FenMilestone } from '../../live/decode.js';
 import { t } from '../../i18n/t.js';
 
 /** The milestone card: which milestone, when it was reached (or that it is still to go), and the counter. */
 export const MilestoneCard = memo(function MilestoneCard({
   scene,
-  milestones,
   gmvFen,
   timeZone,
+  crossedAtMs,
 }: {
   scene: Scene;
-  milestones: FenMilestone[] | null;
   gmvFen: Fen | null;
   timeZone: string | null;
+  /** When the milestone was reached (cardCrossedAtMs); null: still to go. */
+  crossedAtMs: number | null;
 }) {
   const fen = scene.milestone === undefined ? null : decimalToFenExact(scene.milestone);
-  const m = fen === null ? undefined : milestones?.find((x) => x.fen == fen);
-  const crossed = m?.crossedAtMs ?? null;
   return (
     <section className="panel scene-card" aria-label={t('scene.milestone')} data-testid="milestone-card">
       <div className="panel-label">{t('milestones.kicker')}</div>
@@ -30,8 +28,8 @@ export const MilestoneCard = memo(function MilestoneCard({
         {fen === null ? '' : formatCny(fen)}
       </div>
       <div className="scene-card-when">
-        {crossed !== null && timeZone !== null
-          ? t('scene.milestoneReached', { time: timeOfDay(crossed, timeZone, true) })
+        {crossedAtMs !== null && timeZone !== null
+          ? t('scene.milestoneReached', { time: timeOfDay(crossedAtMs, timeZone, true) })
           : t('scene.milestoneAhead')}
       </div>
       <Counter targetFen={gmvFen} />
