@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AllNode } from '../../server/roles.js';
 import type { Browser, Page } from 'playwright-core';
@@ -12,8 +12,8 @@ import { DAY_SECONDS } from '../../shared/sim/day.js';
 import { DayGenerator } from '../../shared/sim/generate.js';
 import { startApp } from '../fixtures/app.js';
 import { launchChromium } from '../fixtures/browser.js';
-import { cnyLabel } from '../fixtures/orders.js';
-import { tempDir } from '../fixtures/server.js';
+import { cnyLabel, fenOf, ndjson, order } from '../fixtures/orders.js';
+import { postNdjson, tempDir } from '../fixtures/server.js';
 
 const ARTIFACTS = 'test-results';
 const dir = tempDir('e2e-replay');
@@ -192,5 +192,60 @@ describe('/replay in Chromium', () => {
     expect(new URL(page.url()).searchParams.get('id')).toBeNull();
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('downloads what the screen shows: the replayed range on /replay, the live show so far on /exec', async () => {
+    /** Sums a series CSV ("t","orders","gmv",…) to [orders, fen]. */
+    const sums = (csv: string): [number, number] => {
+      const [head, ...rows] = csv.trim().split('\n');
+      expect(head).toBe('"t","orders","gmv","refunds","refundGmv","netGmv"');
+      return rows.reduce<[number, number]>(
+        (acc, row) => {
+          const [, n, gmv] = row.split(',');
+          const [whole, frac] = gmv!.split('.');
+          return [acc[0] + Number(n), acc[1] + Number(whole) * 100 + Number(frac)];
+        },
+        [0, 0],
+      );
+    };
+    const download = async (page: Page, testId: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+      return { name: file.suggestedFilename(), body: readFileSync((await file.path())!) };
+    };
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    await page.goto(`${url}/replay`);
+    await expect
+      .poll(() => page.getByTestId('show-select').locator('option[value="2014"]').count(), { timeout: 10_000 })
+      .toBe(1);
+    await page.getByTestId('show-select').selectOption('2014');
+    await page.getByTestId('replay-start').click();
+    await page.getByTestId('play-pause').click();
+    await expect.poll(() => page.getByTestId('replay-state').textContent(), { timeout: 20_000 }).toBe('paused');
+    await page.getByTestId('goto-input').fill('00:38:28');
+    await page.getByTestId('goto-input').press('Enter');
+    await expect.poll(() => positionMs(page), { timeout: 20_000 }).toBe(TARGET);
+    // The day up to the second on screen, in whole seconds: exactly the sales before it.
+    const series = await download(page, 'export-series-csv');
+    expect(series.name).toBe('gmv-2014-series-1s-20141110T160000Z-20141110T163828Z.csv');
+    const [, fen] = sums(series.body.toString('utf8'));
+    expect(fen).toBe(grossBefore(TARGET));
+    const parquet = await download(page, 'export-channel-parquet');
+    expect(parquet.name).toMatch(/^gmv-2014-channel-.*\.parquet$/);
+    expect(parquet.body.subarray(0, 4).toString('latin1')).toBe('PAR1');
+    await page.close();
+
+    // /exec: the live show (2015) from its start to now.
+    const posted = [order(3), order(7), order(65)];
+    expect((await (await postNdjson(url, ndjson(posted))).json()).accepted).toBe(3);
+    const exec = await browser.newPage({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
+    await exec.goto(`${url}/exec`);
+    await expect.poll(() => exec.getByTestId('exec-orders').getAttribute('data-value'), { timeout: 20_000 }).toBe('3');
+    const live = await download(exec, 'export-series-csv');
+    expect(live.name).toMatch(/^gmv-2015-series-1s-/);
+    expect(sums(live.body.toString('utf8'))).toEqual([3, posted.reduce((n, o) => n + fenOf(o), 0)]);
+    const channels = await download(exec, 'export-channel-csv');
+    expect(channels.body.toString('utf8').split('\n')[0]).toBe('"dimension","key","orders","gmv"');
+    await exec.close();
   });
 });

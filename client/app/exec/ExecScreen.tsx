@@ -11,12 +11,15 @@ import { dimensionProps, type Dimension } from '../dimensions.js';
 import { ConnectionMark } from '../panels/ConnectionMark.js';
 import { BAND_METHOD, projectionBand } from './band.js';
 import { Breakdown } from './Breakdown.js';
+import { Exports } from '../Exports.js';
 import { useMilestoneNotifications } from './useMilestoneNotifications.js';
 import { t } from '../../i18n/t.js';
 
 const ROWS = 8;
 /** The cards, top to bottom. */
 const BROKEN_DOWN: readonly Dimension[] = ['channel', 'country', 'category'];
+/** What /exec offers to download: the series and every breakdown, from the show's start to now. */
+const EXPORTED: readonly Dimension[] = ['channel', 'country', 'category', 'merchant'];
 
 /** Show-local time with milliseconds: a milestone's crossing is exact to the ms. */
 function exactTime(ms: number, timeZone: string): string {
@@ -174,6 +177,16 @@ export function ExecScreen({ store }: { store: LiveStore }) {
                 : t('exec.notifyAsk')}
         </button>
       </section>
+
+      {show !== null && figures !== null && (
+        <Exports
+          className="exec-card"
+          show={show.id}
+          fromMs={show.startMs}
+          toMs={Math.min(figures.asOfMs, show.endMs)}
+          dimensions={EXPORTED}
+        />
+      )}
     </main>
   );
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ReplayAck, ReplayControl, ReplayCreate } from '../../../shared/history.js';
+import { DIMENSIONS, type ReplayAck, type ReplayControl, type ReplayCreate } from '../../../shared/history.js';
 import { formatDuration } from '../../../shared/time.js';
 import { Timeline } from '../../charts/timeline/Timeline.js';
 import { instantAt, timelineModel } from '../../charts/timeline/transform.js';
@@ -7,6 +7,7 @@ import { zonedClock, zonedDate } from '../../format/zoned.js';
 import type { ReplayConnection } from '../../live/connectReplay.js';
 import { useLive } from '../../live/useLive.js';
 import { Board } from '../Board.js';
+import { Exports } from '../Exports.js';
 import { keyAction, stepControl } from './keys.js';
 import { ShowPicker } from './ShowPicker.js';
 import { Transport } from './Transport.js';
@@ -181,6 +182,15 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
             onSeek={(atMs) => control({ action: 'seek', atMs })}
           />
           <Timeline model={model} onScrub={onScrub} onSeek={onSeek} />
+          {live.show !== null && (
+            <Exports
+              className="replay-exports"
+              show={live.show.id}
+              fromMs={live.show.startMs}
+              toMs={Math.min(status.positionMs, live.show.endMs)}
+              dimensions={DIMENSIONS}
+            />
+          )}
         </footer>
       )}
     </div>
