@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ERRORS, type ErrorCode } from './errors.js';
+import type { MarksNotice } from './marks.js';
 
 /**
  * The live wire protocol between the server and every board, shared by both
@@ -261,6 +262,8 @@ export const SnapshotSchema = Type.Object({
   stale: Type.Optional(StaleThresholdsSchema),
   /** The director's program (scene, hold); absent (replays, an older server): the full board, not held. */
   program: Type.Optional(ProgramSchema),
+  /** The rev of the show's run-of-show marks (shared/marks.ts); absent (replays, an older server): none to read. */
+  marksRev: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type Snapshot = Static<typeof SnapshotSchema>;
 
@@ -273,6 +276,8 @@ export interface ServerToClientEvents {
   tick: (t: Tick) => void;
   /** The director changed the program (a take, a hold, a release). */
   program: (p: Program) => void;
+  /** The show's run-of-show marks changed: read them again over HTTP (shared/marks.ts). */
+  marks: (n: MarksNotice) => void;
 }
 
 export interface ClientToServerEvents {

@@ -5,6 +5,7 @@ import type { LivePart } from '../live/node.js';
 import type { StoreHandle } from '../store/client.js';
 import { insertDirectorAction } from '../store/director.js';
 import { DirectorDesk } from './desk.js';
+import { serveMarks } from './mark-routes.js';
 import { directorRoutes } from './routes.js';
 
 /** What the director's part holds. */
@@ -37,5 +38,6 @@ export async function serveDirector(
     app.log.child({ module: 'director' }),
   );
   await app.register(directorRoutes, { config, desk, store });
+  await serveMarks(app, config, store, live);
   return { director: desk };
 }

@@ -134,9 +134,9 @@ afterAll(async () => {
 });
 
 describe('migrate() on a data directory at schema 2', () => {
-  it('applies migrations 3 to 6: the duplicate rollup and its view are gone, every other rollup is fed and partitioned by show, the repair marks are kept', async () => {
+  it('applies migrations 3 to 7: the duplicate rollup and its view are gone, every other rollup is fed and partitioned by show, the repair marks are kept', async () => {
     expect(version).toBe(migrations(store.db).length);
-    expect(version).toBe(6);
+    expect(version).toBe(7);
     expect(await partitionKeys()).toEqual(
       Object.fromEntries(
         ROLLUPS.flatMap((r) => [
@@ -152,9 +152,11 @@ describe('migrate() on a data directory at schema 2', () => {
     expect(names).toContain('rollup_repairs');
     // Migration 6: the director's audit.
     expect(names).toContain('director_actions');
+    // Migration 7: the run-of-show marks.
+    expect(names).toContain('show_marks');
     expect(names.filter((n) => n.endsWith('_swap'))).toEqual([]);
     // Run again: nothing left to apply.
-    expect(await migrate(store)).toBe(6);
+    expect(await migrate(store)).toBe(7);
   });
 
   it('reads the live board (per-second rows and every breakdown) as the raw orders sum', async () => {
