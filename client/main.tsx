@@ -8,6 +8,8 @@ import { ReplayScreen } from './app/replay/ReplayScreen.js';
 import { screenOf } from './app/route.js';
 import { connectLive } from './live/connect.js';
 import { createProgramStore, followProgram } from './live/program.js';
+import { createMarksStore, followMarks } from './live/marks.js';
+import { apiGet } from './app/api.js';
 import { Console } from './director/Console.js';
 import { connectReplay } from './live/connectReplay.js';
 import { langFrom, setLang } from './i18n/lang.js';
@@ -17,6 +19,7 @@ import './app/panels.css';
 import './app/charts.css';
 import './app/screens.css';
 import './app/scenes.css';
+import './app/marks.css';
 import './director/director.css';
 
 const root = document.getElementById('root');
@@ -48,13 +51,17 @@ if (screen === 'replay') {
   // The director's program (scene, hold) follows the same socket; only the wall shows it.
   const program = createProgramStore(live.store);
   followProgram(live.socket, program);
+  // The run-of-show marks: the socket says when they change, the list comes over HTTP.
+  const marks = createMarksStore();
+  const stopMarks = screen === 'exec' ? () => {} : followMarks(live.socket, marks, (path) => apiGet(path));
   view =
     screen === 'exec' ? (
       <ExecScreen store={live.store} />
     ) : (
-      <Board store={live.store} kiosk={isKiosk(window.location.search)} program={program} />
+      <Board store={live.store} kiosk={isKiosk(window.location.search)} program={program} marks={marks} />
     );
   close = () => {
+    stopMarks();
     program.close();
     live.close();
   };
