@@ -21,6 +21,7 @@ import './app/screens.css';
 import './app/scenes.css';
 import './app/marks.css';
 import './director/director.css';
+import './director/marks.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
