@@ -92,7 +92,7 @@ export function createTimeline(el: HTMLElement, handlers: TimelineHandlers): Tim
       top: y - 10,
       bottom: y + 10,
       fontPx: 10,
-      labelTop: y + 10,
+      labelTop: y + 4,
       lanes: 1,
       maxPx: PAD_X + width(),
       onPick: (m) => handlers.onSeek({ atMs: m.atMs }),
