@@ -4,12 +4,16 @@ import type { AllNode } from '../../server/roles.js';
 import { marksRev } from '../../server/store/marks.js';
 import { MAX_MARKS_PER_SHOW, type DirectorMark, type DirectorMarkList, type MarkList } from '../../shared/marks.js';
 import type { Snapshot } from '../../shared/protocol.js';
-import { injectOrders, liveClient, startApp, until, type LiveSocket } from '../fixtures/app.js';
+import { io as connect } from 'socket.io-client';
+import { LIVE_NAMESPACE } from '../../shared/protocol.js';
+import { injectOrders, startApp, until, type LiveSocket } from '../fixtures/app.js';
 import { ndjson, order } from '../fixtures/orders.js';
 import { TOKEN, tempDir } from '../fixtures/server.js';
 
 const DIRECTOR = 'director-token-0123456789abcdef';
 const ADMIN = 'admin-token-0123456789abcdef';
+/** Access is closed: the boards' read and the export need a viewer token, the console's routes the director's. */
+const VIEWER = 'viewer-token-0123456789abcdef';
 const dir = tempDir('marks');
 let app: AllNode;
 let url: string;
@@ -19,6 +23,7 @@ beforeAll(async () => {
   ({ app, url } = await startApp(join(dir.path, 'db'), {
     DIRECTOR_TOKENS: DIRECTOR,
     ADMIN_TOKENS: ADMIN,
+    VIEW_TOKENS: VIEWER,
     SHOW_CLOCK: 'events',
   }));
 });
@@ -35,7 +40,20 @@ const remove = (id: string, token: string | null = DIRECTOR) =>
   app.inject({ method: 'DELETE', url: `/api/v1/director/marks/${id}`, headers: auth(token) });
 const directorList = async () =>
   (await app.inject({ url: '/api/v1/director/marks', headers: auth(DIRECTOR) })).json<DirectorMarkList>();
-const publicList = async (query = '') => (await app.inject({ url: `/api/v1/marks${query}` })).json<MarkList>();
+const read = (path: string) => app.inject({ url: path, headers: auth(VIEWER) });
+const publicList = async (query = '') => (await read(`/api/v1/marks${query}`)).json<MarkList>();
+
+/** A board's socket (with the viewer token) that records its snapshots. */
+function liveClient(base: string): { socket: LiveSocket; snapshots: Snapshot[] } {
+  const socket: LiveSocket = connect(`${base}${LIVE_NAMESPACE}`, {
+    transports: ['websocket'],
+    reconnectionDelay: 100,
+    auth: { token: VIEWER },
+  });
+  const snapshots: Snapshot[] = [];
+  socket.on('snapshot', (s) => snapshots.push(s));
+  return { socket, snapshots };
+}
 
 /** 2015-11-11 00:00 China time: the live show's start. */
 const START = Date.UTC(2015, 10, 10, 16, 0, 0);
@@ -53,6 +71,13 @@ describe('the marks routes', () => {
     }
     expect((await publicList()).marks).toEqual([]);
     expect(await marksRev(app.store, '2015')).toBe(0);
+    // The boards' read is behind the viewer token, like the history API; a director token is not one.
+    for (const token of [null, DIRECTOR]) {
+      const res = await app.inject({ url: '/api/v1/marks', headers: auth(token) });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().code).toBe('GMV_ERR_VIEWER_UNAUTHORIZED');
+    }
+    expect((await app.inject({ url: `/api/v1/marks?token=${VIEWER}` })).statusCode).toBe(200);
   });
 
   it('refuse bad input, naming the field', async () => {
@@ -161,7 +186,7 @@ describe('making, listing and removing marks', () => {
     expect(
       (await create({ kind: 'line', label: '=HYPERLINK("x")', at: '2015-11-11T00:10:00.125+08:00' })).statusCode,
     ).toBe(200);
-    const csv = await app.inject({ url: '/api/v1/export.csv?show=2015&kind=marks' });
+    const csv = await read('/api/v1/export.csv?show=2015&kind=marks');
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-disposition']).toMatch(/gmv-2015-marks-.*\.csv/);
     expect(csv.body.trim().split('\n')).toEqual([
@@ -169,14 +194,14 @@ describe('making, listing and removing marks', () => {
       `"${iso(START + 10 * 60_000 + 125)}","line","'=HYPERLINK(""x"")"`,
       `"${iso(START + 30 * 60_000)}","act","Act 2: the finale"`,
     ]);
-    const some = await app.inject({
-      url: '/api/v1/export.csv?show=2015&kind=marks&from=2015-11-11T00:20:00%2B08:00&to=2015-11-11T01:00:00%2B08:00',
-    });
+    const some = await read(
+      '/api/v1/export.csv?show=2015&kind=marks&from=2015-11-11T00:20:00%2B08:00&to=2015-11-11T01:00:00%2B08:00',
+    );
     expect(some.body.trim().split('\n')).toEqual([
       '"at","kind","label"',
       `"${iso(START + 30 * 60_000)}","act","Act 2: the finale"`,
     ]);
-    const parquet = await app.inject({ url: '/api/v1/export.parquet?show=2015&kind=marks' });
+    const parquet = await read('/api/v1/export.parquet?show=2015&kind=marks');
     expect(parquet.statusCode).toBe(200);
     expect(parquet.rawPayload.subarray(0, 4).toString()).toBe('PAR1');
   });
@@ -212,6 +237,6 @@ describe('making, listing and removing marks', () => {
   it('lists another show with its own rev and none of the live show marks', async () => {
     const other = await publicList('?show=2014');
     expect(other).toEqual({ show: '2014', timeZone: 'Asia/Shanghai', rev: 0, marks: [] });
-    expect((await app.inject({ url: '/api/v1/marks?show=nope' })).json().code).toBe('GMV_ERR_SHOW_UNKNOWN');
+    expect((await read('/api/v1/marks?show=nope')).json().code).toBe('GMV_ERR_SHOW_UNKNOWN');
   });
 });
