@@ -52,6 +52,11 @@ interface MarksSocket {
 
 /** A list read failed: tried again this much later, while the rev still differs. */
 const RETRY_MS = 5000;
+/**
+ * A notice reaches every board at once: each reads within this many ms of it, at random, so a
+ * thousand walls do not ask the live node in the same instant.
+ */
+const SPREAD_MS = 1000;
 
 /**
  * Feeds a marks store from the live socket: whenever a snapshot's `marksRev` or a `marks` notice
@@ -62,6 +67,7 @@ export function followMarks(
   socket: MarksSocket,
   store: MarksStore,
   get: (path: string) => Promise<MarkList>,
+  spreadMs = SPREAD_MS,
 ): () => void {
   let want: MarksNotice | null = null;
   let busy = false;
@@ -85,16 +91,21 @@ export function followMarks(
     const now = store.getState();
     if (now === null || now.show !== want.show || now.rev < want.rev) void read();
   };
-  const note = (n: MarksNotice): void => {
+  let spread: ReturnType<typeof setTimeout> | undefined;
+  const note = (n: MarksNotice, later: boolean): void => {
     want = n;
-    void read();
+    if (!later || spreadMs <= 0) return void read();
+    clearTimeout(spread);
+    spread = setTimeout(() => void read(), Math.random() * spreadMs);
   };
+  // A snapshot (a board that connects) reads at once; a notice (every board at once) spreads out.
   socket.on('snapshot', (s) => {
-    if (s.marksRev !== undefined) note({ show: s.show.id, rev: s.marksRev });
+    if (s.marksRev !== undefined) note({ show: s.show.id, rev: s.marksRev }, false);
   });
-  socket.on('marks', note);
+  socket.on('marks', (n) => note(n, true));
   return () => {
     closed = true;
     clearTimeout(retry);
+    clearTimeout(spread);
   };
 }

@@ -37,6 +37,8 @@ export function toDirectorMark(m: MarkRow): DirectorMark {
  */
 export class MarkBook {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The list at the current rev, once read: every board reads it after a change, the store once. */
+  private cached: { rev: number; marks: MarkRow[] } | null = null;
 
   private constructor(
     readonly show: Show,
@@ -63,9 +65,13 @@ export class MarkBook {
     return done;
   }
 
-  /** The marks, by `at`, and the rev they are at. */
+  /** The marks, by `at`, and the rev they are at (read from the store once per rev). */
   list(): Promise<{ rev: number; marks: MarkRow[] }> {
-    return this.serially(async () => ({ rev: this.revNow, marks: await readMarks(this.store, this.show.id) }));
+    if (this.cached !== null) return Promise.resolve(this.cached);
+    return this.serially(async () => {
+      this.cached ??= { rev: this.revNow, marks: await readMarks(this.store, this.show.id) };
+      return this.cached;
+    });
   }
 
   /**
@@ -94,8 +100,7 @@ export class MarkBook {
         who,
         createdAtMs: Date.now(),
       };
-      await insertMark(this.store, mark, false);
-      this.changed(who, 'created', mark);
+      await this.write(who, 'created', mark);
       return mark;
     });
   }
@@ -105,15 +110,24 @@ export class MarkBook {
     return this.serially(async () => {
       const mark = (await readMarks(this.store, this.show.id)).find((m) => m.id === id);
       if (!mark) throw new Errors.MARK_UNKNOWN(id);
-      await insertMark(this.store, mark, true);
-      this.changed(who, 'removed', mark);
+      await this.write(who, 'removed', mark);
       return mark;
     });
   }
 
-  private changed(who: string, what: 'created' | 'removed', mark: MarkRow): void {
-    this.revNow += 1;
-    this.out.publish(this.revNow);
+  /**
+   * Writes the mark (or its tombstone), then tells the boards. A write that fails may still have
+   * landed: the rev moves all the same (a board reads the list once more for nothing at worst, and
+   * never keeps a list that misses a change), and the next list is read from the store.
+   */
+  private async write(who: string, what: 'created' | 'removed', mark: MarkRow): Promise<void> {
+    this.cached = null;
+    try {
+      await insertMark(this.store, mark, what === 'removed');
+    } finally {
+      this.revNow += 1;
+      this.out.publish(this.revNow);
+    }
     this.log.info({ who, id: mark.id, kind: mark.kind, at: mark.atMs, rev: this.revNow }, `mark ${what}`);
   }
 }

@@ -146,7 +146,7 @@ describe('followMarks(socket, store, get)', () => {
       return { show: '2015', timeZone: 'Asia/Shanghai', rev, marks: [mark(`m${rev}`, rev, `Mark ${rev}`)] };
     };
     const store = createMarksStore();
-    const stop = followMarks(socket, store, get);
+    const stop = followMarks(socket, store, get, 0);
     const settle = () => new Promise((r) => setTimeout(r, 0));
     handlers.snapshot!({ show: { id: '2015' }, marksRev: 1 } as Snapshot);
     await settle();
