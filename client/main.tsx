@@ -9,6 +9,8 @@ import { screenOf } from './app/route.js';
 import { connectLive } from './live/connect.js';
 import { createProgramStore, followProgram } from './live/program.js';
 import { screenOfSearch, startReporter } from './live/report.js';
+import { createMarksStore, followMarks } from './live/marks.js';
+import { apiGet } from './app/api.js';
 import { Console } from './director/Console.js';
 import { connectReplay } from './live/connectReplay.js';
 import { langFrom, setLang } from './i18n/lang.js';
@@ -18,8 +20,10 @@ import './app/panels.css';
 import './app/charts.css';
 import './app/screens.css';
 import './app/scenes.css';
+import './app/marks.css';
 import './director/director.css';
 import './director/fleet.css';
+import './director/marks.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
@@ -50,11 +54,14 @@ if (screen === 'replay') {
   // The director's program (scene, hold) follows the same socket; only the wall shows it.
   const program = createProgramStore(live.store);
   followProgram(live.socket, program, live.present);
+  // The run-of-show marks: the socket says when they change, the list comes over HTTP.
+  const marks = createMarksStore();
+  const stopMarks = screen === 'exec' ? () => {} : followMarks(live.socket, marks, (path) => apiGet(path));
   view =
     screen === 'exec' ? (
       <ExecScreen store={live.store} />
     ) : (
-      <Board store={live.store} kiosk={isKiosk(window.location.search)} program={program} />
+      <Board store={live.store} kiosk={isKiosk(window.location.search)} program={program} marks={marks} />
     );
   // The wall's screens report to the crew's console once a second (the screen fleet).
   const stopReport =
@@ -67,6 +74,7 @@ if (screen === 'replay') {
         );
   close = () => {
     stopReport();
+    stopMarks();
     program.close();
     live.close();
   };

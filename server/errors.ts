@@ -25,6 +25,8 @@ export const Errors = {
   MEDIA_TYPE: define('GMV_ERR_MEDIA_TYPE', 'send application/x-ndjson or application/json, not %s'),
   ENCODING: define('GMV_ERR_ENCODING', 'send the body as is or with Content-Encoding: gzip, not %s'),
   SHOW_UNKNOWN: define('GMV_ERR_SHOW_UNKNOWN', 'no show "%s" is configured'),
+  MARK_UNKNOWN: define('GMV_ERR_MARK_UNKNOWN', 'no mark "%s" in this show'),
+  MARKS_FULL: define('GMV_ERR_MARKS_FULL', 'the show holds %s marks, as many as it may: remove one first'),
   STORE_UNAVAILABLE: define('GMV_ERR_STORE_UNAVAILABLE', 'storage is unavailable; retry later'),
   IN_FLIGHT: define(
     'GMV_ERR_IN_FLIGHT',

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { ERRORS, type ErrorCode } from './errors.js';
 import type { ScreenReport } from './fleet.js';
+import type { MarksNotice } from './marks.js';
 
 /**
  * The live wire protocol between the server and every board, shared by both
@@ -272,6 +273,8 @@ export const SnapshotSchema = Type.Object({
   stale: Type.Optional(StaleThresholdsSchema),
   /** The director's program (scene, hold); absent (replays, an older server): the full board, not held. */
   program: Type.Optional(ProgramSchema),
+  /** The rev of the show's run-of-show marks (shared/marks.ts); absent (replays, an older server): none to read. */
+  marksRev: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type Snapshot = Static<typeof SnapshotSchema>;
 
@@ -284,6 +287,8 @@ export interface ServerToClientEvents {
   tick: (t: Tick) => void;
   /** The director changed the program (a take, a hold, a release). */
   program: (p: Program) => void;
+  /** The show's run-of-show marks changed: read them again over HTTP (shared/marks.ts). */
+  marks: (n: MarksNotice) => void;
 }
 
 export interface ClientToServerEvents {

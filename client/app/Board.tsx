@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { cnyToUsdFen } from '../format/number.js';
 import { cardCrossedAtMs } from './milestones/card.js';
 import { NO_PROGRAM, shownState, useProgram, type ProgramStore } from '../live/program.js';
+import { useMarks, type MarksStore } from '../live/marks.js';
 import type { LiveStore } from '../live/store.js';
 import { useLive } from '../live/useLive.js';
 import { MilestoneBanner } from './milestones/MilestoneBanner.js';
@@ -42,11 +43,14 @@ export function Board({
   kiosk = false,
   replay = false,
   program = NO_PROGRAM,
+  marks = null,
 }: {
   store: LiveStore;
   kiosk?: boolean;
   replay?: boolean;
   program?: ProgramStore;
+  /** The show's run-of-show marks, drawn on the curve (docs/director.md); null: none. */
+  marks?: MarksStore | null;
 }) {
   const link = useLive(store);
   const wall = useProgram(program);
@@ -61,6 +65,14 @@ export function Board({
   const b = figures?.breakdowns ?? null;
   const lastYear = live.lastYear;
   const startsInSec = elapsedMs !== null && elapsedMs < 0 ? Math.ceil(-elapsedMs / 1000) : null;
+  const markList = useMarks(marks);
+  const curveMarks = useMemo(
+    () =>
+      markList === null || show === null || markList.show !== show.id
+        ? null
+        : { list: markList.marks, startMs: show.startMs },
+    [markList, show],
+  );
 
   return (
     <main
@@ -152,6 +164,7 @@ export function Board({
                 lastYearMinuteFen={lastYear?.minuteFen ?? null}
                 lastYearName={lastYear?.name ?? null}
                 elapsedSec={elapsedSec}
+                marks={curveMarks}
               />
             </PanelBoundary>
           </div>

@@ -5,6 +5,7 @@ import { t, type StringKey } from '../i18n/t.js';
 import { DirectorError, directorApi, directorToken } from './api.js';
 import { Cue } from './Cue.js';
 import { Screens } from './Screens.js';
+import { Marks } from './Marks.js';
 
 /** How often the console reads the program and the audit again (another director may act too). */
 const REFRESH_MS = 2000;
@@ -200,6 +201,7 @@ export function Console() {
       </section>
       <Cue state={state} run={run} />
       <Screens token={token} onError={fail} />
+      <Marks token={token} onError={fail} />
       <section className="director-audit" aria-label={t('director.audit')}>
         <h2>{t('director.audit')}</h2>
         {audit.length === 0 ? (

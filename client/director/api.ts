@@ -33,7 +33,13 @@ export class DirectorError extends Error {
   }
 }
 
-async function call<T>(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+/** One request of the console's routes (DIRECTOR_PATH/`path`) with the director's token. */
+export async function call<T>(
+  token: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${DIRECTOR_PATH}/${path}`, {

@@ -7,6 +7,7 @@ import type { StoreHandle } from '../store/client.js';
 import { insertDirectorAction } from '../store/director.js';
 import { DirectorDesk } from './desk.js';
 import { cueRoutes } from './cue-routes.js';
+import { serveMarks } from './mark-routes.js';
 import { directorRoutes } from './routes.js';
 
 /** How often a crossing is told to the desk before it gives up (a minute of a failing store). */
@@ -61,5 +62,6 @@ export async function serveDirector(
   });
   await app.register(directorRoutes, { config, desk, store, fleet: live.fleet });
   await app.register(cueRoutes, { config, desk });
+  await serveMarks(app, config, store, live);
   return { director: desk };
 }

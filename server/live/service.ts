@@ -97,6 +97,8 @@ export class LiveService {
   private boards = 0;
   /** The director's program (server/director/), carried by every snapshot; null: none yet. */
   program: Program | null = null;
+  /** The rev of the show's run-of-show marks (server/director/marks.ts), carried by every snapshot; null: none yet. */
+  marksRev: number | null = null;
   /** When the boards' freshness mark turns amber and red (STALE_*_SECONDS), sent in every snapshot; null: the boards' defaults. */
   staleAfter: StaleThresholds | null = null;
   /** Told of every crossing found or moved (server/director/ arms cues on them); see onCrossing. */
@@ -359,13 +361,14 @@ export class LiveService {
    * Built once per seq and board change, however many boards ask: the same object each time.
    */
   snapshot(): Snapshot {
-    const key = `${this.seq}:${this.boards}:${this.board.version}:${this.healthy}:${this.lastYearReads}:${this.program?.rev}`;
+    const key = `${this.seq}:${this.boards}:${this.board.version}:${this.healthy}:${this.lastYearReads}:${this.program?.rev}:${this.marksRev}`;
     if (this.lastSnapshot?.key === key) return this.lastSnapshot.snapshot;
     const clockMs = this.clockMs();
     const recentFrom = Math.floor((clockMs - this.show.startMs) / 1000) - RECENT_SECONDS;
     const encoded = encodeSnapshot(showSnapshot(this.frame(clockMs), this.clock, recentFrom));
     const snapshot = this.staleAfter === null ? encoded : { ...encoded, stale: this.staleAfter };
     if (this.program !== null) snapshot.program = this.program;
+    if (this.marksRev !== null) snapshot.marksRev = this.marksRev;
     this.lastSnapshot = { key, snapshot };
     return snapshot;
   }

@@ -17,7 +17,7 @@ import type { Config } from '../config.js';
 import { Errors } from '../errors.js';
 import { salesAndRefunds, type ExactTotals } from '../store/board.js';
 import type { StoreHandle } from '../store/client.js';
-import { breakdownExport, runExport, seriesExport, type ExportFormat } from '../store/exports.js';
+import { breakdownExport, marksExport, runExport, seriesExport, type ExportFormat } from '../store/exports.js';
 import { STEP_MS, listShows, onAirAt, seriesRows, totalsAt } from '../store/history.js';
 import { dimensionRows, merchantRange, wholeSeconds, type Range } from '../store/ranges.js';
 import { errorResponses, instantOf, instantParam, query, rangeOf, showOf, showParam, tokenParam } from './params.js';
@@ -190,7 +190,7 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
 
   const exportQuery = query({
     ...range,
-    kind: Type.Optional(Type.Enum(['series', 'breakdown'], { default: 'series' })),
+    kind: Type.Optional(Type.Enum(['series', 'breakdown', 'marks'], { default: 'series' })),
     step,
     dimension: Type.Optional(Type.Enum(DIMENSIONS)),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SERIES_ROWS, default: MAX_SERIES_ROWS })),
@@ -201,7 +201,7 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
       {
         config: { rateLimit },
         schema: {
-          summary: `A series (kind=series, step) or a breakdown (kind=breakdown, dimension) as ${format === 'csv' ? 'CSV' : 'Parquet'}`,
+          summary: `A series (kind=series, step), a breakdown (kind=breakdown, dimension) or the run-of-show marks (kind=marks) as ${format === 'csv' ? 'CSV' : 'Parquet'}`,
           tags: ['history'],
           querystring: exportQuery,
           response: {
@@ -225,6 +225,9 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
           checkRows(r, step);
           q = seriesExport(store, show, r, step, format);
           name = `series-${step}`;
+        } else if (req.query.kind === 'marks') {
+          q = marksExport(store, show.id, r, format);
+          name = 'marks';
         } else {
           const { dimension } = req.query;
           if (!dimension) throw new Errors.REQUEST_INVALID('dimension is required when kind is breakdown');

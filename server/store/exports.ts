@@ -4,6 +4,7 @@ import type { Dimension, SeriesStep } from '../../shared/history.js';
 import type { Show } from '../../shared/show.js';
 import type { StoreHandle } from './client.js';
 import { seriesQuery } from './history.js';
+import { liveMarks } from './marks.js';
 import { dimensionQuery, type BoundQuery, type Range } from './ranges.js';
 import { QUERY_SETTINGS, settingsClause } from './settings.js';
 
@@ -74,6 +75,22 @@ export function breakdownExport(
     query: `SELECT ${text('d')} AS dimension, ${text('k')} AS key, orders, gmv FROM (${q.query})
             ORDER BY gmv DESC, k LIMIT {limit:UInt32}`,
     query_params: { ...q.query_params, limit },
+  };
+}
+
+/**
+ * A marks export: at, kind, label of the show's run-of-show marks with `at` in the range, by `at`.
+ * In CSV `at` is RFC 3339 UTC text with milliseconds; in Parquet a UTC timestamp (ms).
+ */
+export function marksExport(store: StoreHandle, show: string, range: Range, format: ExportFormat): BoundQuery {
+  const text = format === 'csv' ? csvText : (expr: string) => expr;
+  const at = format === 'csv' ? text("concat(replaceOne(toString(at_t, 'UTC'), ' ', 'T'), 'Z')") : 'at_t';
+  return {
+    query: `SELECT ${at} AS at, ${text('kind')} AS kind, ${text('label')} AS label FROM (${liveMarks(store)})
+            WHERE at_t >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
+              AND at_t < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')
+            ORDER BY at_t, created_t, id`,
+    query_params: { show, fromMs: range.fromMs, toMs: range.toMs },
   };
 }
 

@@ -189,6 +189,25 @@ export function migrations(db: string, cluster: string | null = null): string[][
           `ADD COLUMN IF NOT EXISTS crossed_at Nullable(DateTime64(3, 'UTC'))`,
       ),
     ],
+    // Run-of-show marks (server/store/marks.ts): a row when a mark is made, and a copy of it with
+    // deleted = 1 when it is removed (a tombstone); reads group by the mark, so they are exact
+    // before and after merges, on a cluster too.
+    t.table({
+      name: 'show_marks',
+      columns: `(
+        show LowCardinality(String),
+        id UUID,
+        at DateTime64(3, 'UTC'),
+        kind Enum8('act' = 1, 'coupon' = 2, 'line' = 3, 'other' = 4),
+        label String,
+        who String,
+        created_at DateTime64(3, 'UTC'),
+        deleted UInt8
+      )`,
+      engine: 'MergeTree',
+      keys: `
+      ORDER BY (show, id)`,
+    }),
   ];
 }
 

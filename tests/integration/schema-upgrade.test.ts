@@ -136,7 +136,7 @@ afterAll(async () => {
 describe('migrate() on a data directory at schema 2', () => {
   it('applies migrations 3 to 7: the duplicate rollup and its view are gone, every other rollup is fed and partitioned by show, the repair marks are kept', async () => {
     expect(version).toBe(migrations(store.db).length);
-    expect(version).toBe(7);
+    expect(version).toBe(8);
     expect(await partitionKeys()).toEqual(
       Object.fromEntries(
         ROLLUPS.flatMap((r) => [
@@ -163,9 +163,11 @@ describe('migrate() on a data directory at schema 2', () => {
       { name: 'crossed_at', type: "Nullable(DateTime64(3, 'UTC'))" },
       { name: 'mode', type: 'LowCardinality(String)' },
     ]);
+    // Migration 8: the run-of-show marks.
+    expect(names).toContain('show_marks');
     expect(names.filter((n) => n.endsWith('_swap'))).toEqual([]);
     // Run again: nothing left to apply.
-    expect(await migrate(store)).toBe(7);
+    expect(await migrate(store)).toBe(8);
   });
 
   it('reads the live board (per-second rows and every breakdown) as the raw orders sum', async () => {

@@ -12,6 +12,8 @@ import { keyAction, stepControl } from './keys.js';
 import { ShowPicker } from './ShowPicker.js';
 import { Transport } from './Transport.js';
 import { useReplayStatus } from './useReplayStatus.js';
+import { useShowMarks } from './useShowMarks.js';
+import { useMarks } from '../../live/marks.js';
 import { t } from '../../i18n/t.js';
 
 /** Ticks under the timeline: about one per 8% of its width. */
@@ -38,6 +40,8 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
   const [picking, setPicking] = useState(() => new URLSearchParams(window.location.search).get('id') === null);
   const [scrubMs, setScrubMs] = useState<number | null>(null);
   const timeZone = live.show?.timeZone ?? 'UTC';
+  const marks = useShowMarks(status?.show ?? null);
+  const markList = useMarks(marks);
 
   const answer = useCallback((r: ReplayAck): boolean => {
     setError(r.ok ? null : `${r.code}: ${r.message}`);
@@ -117,8 +121,11 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
   }, [toggle, step]);
 
   const model = useMemo(
-    () => (status === null ? null : timelineModel(status, timeZone, TIMELINE_TICKS)),
-    [status, timeZone],
+    () =>
+      status === null
+        ? null
+        : timelineModel(status, timeZone, TIMELINE_TICKS, markList?.show === status.show ? markList.marks : []),
+    [status, timeZone, markList],
   );
   const onScrub = useCallback(
     (f: number | null) => {
@@ -169,7 +176,7 @@ export function ReplayScreen({ conn }: { conn: ReplayConnection }) {
       </header>
       {picking && <ShowPicker onStart={start} busy={busy} />}
       <div className="replay-board">
-        <Board store={conn.store} replay />
+        <Board store={conn.store} replay marks={marks} />
       </div>
       {status !== null && (
         <footer className="replay-controls">

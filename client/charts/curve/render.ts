@@ -1,5 +1,6 @@
 import { area, axisBottom, axisLeft, line, range, scaleLinear, select } from 'd3';
 import { compactNumber } from '../../format/amount.js';
+import { drawRules } from '../marks/render.js';
 import type { Chart } from '../useChart.js';
 import { formatElapsedTick, timeTickStep } from './transform.js';
 import type { CurveModel, CurvePoint } from './transform.js';
@@ -30,6 +31,8 @@ export function create(el: HTMLElement): CurveChart {
   grad.append('stop').attr('offset', '100%').attr('stop-color', 'rgb(255 207 90 / 0)');
   const yAxis = svg.append('g').attr('class', 'axis axis-y');
   const xAxis = svg.append('g').attr('class', 'axis axis-x');
+  // Run-of-show marks under the curves: the data stays on top.
+  const rules = svg.append('g').attr('class', 'curve-marks').attr('data-testid', 'curve-marks');
   const fill = svg.append('path').attr('class', 'curve-area').attr('fill', `url(#${gradientId})`);
   const last = svg.append('path').attr('class', 'curve-last-year').attr('data-testid', 'curve-last-year');
   const now = svg.append('path').attr('class', 'curve-this-year').attr('data-testid', 'curve-this-year');
@@ -80,6 +83,14 @@ export function create(el: HTMLElement): CurveChart {
     now.attr('d', model.thisYear.length > 0 ? toLine(model.thisYear) : null);
     fill.attr('d', model.thisYear.length > 0 ? toArea(model.thisYear) : null);
     last.attr('d', model.lastYear.length > 0 ? toLine(model.lastYear) : null);
+    drawRules(rules, model.marks, {
+      px: x,
+      top: m.top,
+      bottom: y.range()[0]!,
+      fontPx: rem * 0.8,
+      lanes: 2,
+      maxPx: w - m.right,
+    });
     svg.attr('data-y-max', y.domain()[1] ?? 0).attr('data-x-max', model.xMax);
   }
 

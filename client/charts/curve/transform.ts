@@ -1,5 +1,7 @@
 import { t } from '../../i18n/t.js';
+import type { ShowMark } from '../../../shared/marks.js';
 import type { FenPoint } from '../../live/decode.js';
+import { ruleMarks, type RuleMark } from '../marks/transform.js';
 
 /** One plotted point: seconds since the show start, GMV per second in CNY. */
 export interface CurvePoint {
@@ -16,6 +18,8 @@ export interface CurveModel {
   yMax: number;
   /** Seconds per plotted point. */
   bucketSec: number;
+  /** The run-of-show marks on the axis (x in seconds since the start). */
+  marks: RuleMark[];
 }
 
 export interface CurveInput {
@@ -26,6 +30,8 @@ export interface CurveInput {
   elapsedSec: number;
   /** Most points the width can show (about one per two pixels). */
   maxPoints: number;
+  /** The show's run-of-show marks and its start (epoch ms); absent: none drawn. */
+  marks?: { list: readonly ShowMark[]; startMs: number } | null;
 }
 
 /** The x axis starts a minute wide and keeps a little room ahead of now. */
@@ -45,7 +51,7 @@ export function bucketFor(xMax: number, maxPoints: number): number {
  * second is still filling and would dip), and last year's on the same
  * seconds-since-start axis: its minute totals / 60 are GMV/s for that minute.
  */
-export function curveModel({ series, lastYearMinuteFen, elapsedSec, maxPoints }: CurveInput): CurveModel {
+export function curveModel({ series, lastYearMinuteFen, elapsedSec, maxPoints, marks }: CurveInput): CurveModel {
   const now = Math.max(0, Math.floor(elapsedSec));
   const xMax = Math.max(MIN_X_SPAN, Math.ceil(now * X_HEADROOM));
   const bucketSec = bucketFor(xMax, maxPoints);
@@ -54,7 +60,8 @@ export function curveModel({ series, lastYearMinuteFen, elapsedSec, maxPoints }:
   let top = 0;
   for (const p of thisYear) if (p.y > top) top = p.y;
   for (const p of lastYear) if (p.y > top) top = p.y;
-  return { thisYear, lastYear, xMax, yMax: top > 0 ? top * Y_HEADROOM : 1, bucketSec };
+  const rules = marks ? ruleMarks(marks.list, (ms) => (ms - marks.startMs) / 1000, 0, xMax) : [];
+  return { thisYear, lastYear, xMax, yMax: top > 0 ? top * Y_HEADROOM : 1, bucketSec, marks: rules };
 }
 
 function thisYearPoints(series: readonly FenPoint[], now: number, bucketSec: number): CurvePoint[] {

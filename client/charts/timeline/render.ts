@@ -1,4 +1,5 @@
 import { select } from 'd3';
+import { drawRules } from '../marks/render.js';
 import type { Chart } from '../useChart.js';
 import type { TimelineModel } from './transform.js';
 import { t } from '../../i18n/t.js';
@@ -26,6 +27,7 @@ export function createTimeline(el: HTMLElement, handlers: TimelineHandlers): Tim
   const ticks = svg.append('g').attr('class', 'timeline-ticks');
   const track = svg.append('rect').attr('class', 'timeline-track');
   const played = svg.append('rect').attr('class', 'timeline-played');
+  const rules = svg.append('g').attr('class', 'timeline-rules').attr('data-testid', 'timeline-rules');
   const marks = svg.append('g').attr('class', 'timeline-marks');
   const head = svg
     .append('circle')
@@ -83,6 +85,18 @@ export function createTimeline(el: HTMLElement, handlers: TimelineHandlers): Tim
       // The first and last labels hang inwards, so the track's ends do not clip them.
       .attr('text-anchor', (d) => (d.at < 0.02 ? 'start' : d.at > 0.98 ? 'end' : 'middle'))
       .text((d) => d.label);
+
+    // Run-of-show marks: a thin rule across the track, its label under it (one row; a click seeks there).
+    drawRules(rules, model.rules ?? [], {
+      px: xOf,
+      top: y - 10,
+      bottom: y + 10,
+      fontPx: 10,
+      labelTop: y + 4,
+      lanes: 1,
+      maxPx: PAD_X + width(),
+      onPick: (m) => handlers.onSeek({ atMs: m.atMs }),
+    });
 
     marks
       .selectAll<SVGGElement, TimelineModel['marks'][number]>('g.timeline-mark')

@@ -3,6 +3,8 @@ import { zonedClock, zonedParts } from '../../format/zoned.js';
 import { formatFen, type Fen } from '../../../shared/money.js';
 import type { FenReplayStatus } from '../../live/decode.js';
 import { t } from '../../i18n/t.js';
+import type { ShowMark } from '../../../shared/marks.js';
+import { ruleMarks, type RuleMark } from '../marks/transform.js';
 
 /** A milestone bookmark on the timeline. */
 export interface TimelineMark {
@@ -28,6 +30,8 @@ export interface TimelineModel {
   position: number;
   marks: TimelineMark[];
   ticks: TimelineTick[];
+  /** The show's run-of-show marks inside the range (x: 0..1 along the track); absent: none. */
+  rules?: RuleMark[];
 }
 
 /** Where instant `ms` sits along [fromMs, toMs], clamped to 0..1. */
@@ -72,8 +76,16 @@ function label(fen: Fen): string {
   return compactCny(fen);
 }
 
-/** The timeline of a replay status: where the play head is, the milestone bookmarks and the hour ticks. */
-export function timelineModel(status: FenReplayStatus, timeZone: string, maxTicks: number): TimelineModel {
+/**
+ * The timeline of a replay status: where the play head is, the milestone bookmarks, the hour
+ * ticks and the show's run-of-show marks (`showMarks`, those of the replayed show).
+ */
+export function timelineModel(
+  status: FenReplayStatus,
+  timeZone: string,
+  maxTicks: number,
+  showMarks: readonly ShowMark[] = [],
+): TimelineModel {
   const { fromMs, toMs } = status;
   return {
     fromMs,
@@ -89,5 +101,6 @@ export function timelineModel(status: FenReplayStatus, timeZone: string, maxTick
         kind: b.kind,
       })),
     ticks: timelineTicks(fromMs, toMs, timeZone, maxTicks),
+    rules: toMs > fromMs ? ruleMarks(showMarks, (ms) => (ms - fromMs) / (toMs - fromMs), 0, 1) : [],
   };
 }
