@@ -1,5 +1,6 @@
 import type { Namespace } from 'socket.io';
 import type { Channel, Order } from '../shared/order.js';
+import type { SenderFacts } from './domain/feed-watch.js';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../shared/protocol.js';
 
 /**
@@ -20,6 +21,8 @@ export const CLUSTER_EVENTS = {
   chunkRequest: 'gmv:chunk-request',
   /** live → every node: a chunk of the series, encoded (one answer serves every node that asked). */
   chunk: 'gmv:chunk',
+  /** ingest → live: what the node's answered ingest requests said in the last second, by sender (the feed watch). */
+  feed: 'gmv:feed',
 } as const;
 
 /** ingest → live: rows of a committed INSERT (in pieces of COMMIT_ROWS_PER_MESSAGE), and when. */
@@ -38,6 +41,14 @@ export interface InterServerEvents {
   /** The chunk's index; checked on arrival, like everything that crosses the network. */
   [CLUSTER_EVENTS.chunkRequest]: (chunk: number) => void;
   [CLUSTER_EVENTS.chunk]: (answer: ChunkAnswer) => void;
+  /** Checked on arrival (see server/live/feed.ts). */
+  [CLUSTER_EVENTS.feed]: (msg: FeedMessage) => void;
+}
+
+/** ingest → live, once a second at most: each sender's lines, rejected lines and skew samples (SenderFacts). */
+export interface FeedMessage {
+  at: number;
+  senders: SenderFacts[];
 }
 
 /** The board's namespace, with the board's events and the messages between nodes. */

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
+import { watchFeed } from '../live/feed.js';
 import type { LivePart } from '../live/node.js';
 import type { StoreHandle } from '../store/client.js';
 import { insertDirectorAction } from '../store/director.js';
 import { DirectorDesk } from './desk.js';
+import { feedRoutes } from './feed-routes.js';
 import { directorRoutes } from './routes.js';
 
 /** What the director's part holds. */
@@ -37,5 +39,6 @@ export async function serveDirector(
     app.log.child({ module: 'director' }),
   );
   await app.register(directorRoutes, { config, desk, store });
+  await app.register(feedRoutes, { config, ...watchFeed(app, config, store, live) });
   return { director: desk };
 }
