@@ -14,6 +14,7 @@ import {
 } from '../domain/feed-watch.js';
 import { CLUSTER_EVENTS } from '../messages.js';
 import type { StoreHandle } from '../store/client.js';
+import type { IngestEvent } from '../telemetry.js';
 import { readDimensionSeconds, readOrdersSoFar } from '../store/feed-watch.js';
 import type { LivePart } from './node.js';
 
@@ -60,11 +61,17 @@ export function watchFeed(
       log.warn({ err: String(err) }, 'feed watch: a commit not counted');
     }
   };
-  const onIngest = (e: {
-    rejected: readonly unknown[];
-    feed?: { sender: string; lines: number; skewMs: number[] };
-  }) => {
-    if (e.feed) tally.add(e.feed.sender, e.feed.lines, e.rejected.length, e.feed.skewMs);
+  // Taken off each request's samples as it is answered (its orders are applied by then): with
+  // SHOW_CLOCK=events the show clock may move far within a second.
+  const onIngest = (e: IngestEvent) => {
+    if (!e.feed) return;
+    const off = offset();
+    tally.add(
+      e.feed.sender,
+      e.feed.lines,
+      e.rejected.length,
+      e.feed.skewMs.map((x) => x - off),
+    );
   };
   app.telemetry.on('ingest', onIngest);
   if (app.relay) {
@@ -76,7 +83,7 @@ export function watchFeed(
 
   const judge = () => {
     try {
-      watch.recordSenders(tally.drain(), offset());
+      watch.recordSenders(tally.drain());
       const second = Math.floor((service.clockMs() - show.startMs) / 1000);
       let window = 0;
       for (const [, orders] of service.board.series(second - t.rateSmoothSeconds, second)) window += orders;
