@@ -3,6 +3,7 @@ import type { AuditEntry, DirectorState } from '../../shared/director.js';
 import { SCENES, type Scene, type SceneKind } from '../../shared/protocol.js';
 import { t, type StringKey } from '../i18n/t.js';
 import { DirectorError, directorApi, directorToken } from './api.js';
+import { FeedWatch } from './FeedWatch.js';
 
 /** How often the console reads the program and the audit again (another director may act too). */
 const REFRESH_MS = 2000;
@@ -196,6 +197,7 @@ export function Console() {
           {held ? t('director.release') : t('director.hold')}
         </button>
       </section>
+      <FeedWatch token={token} onRefused={fail} />
       <section className="director-audit" aria-label={t('director.audit')}>
         <h2>{t('director.audit')}</h2>
         {audit.length === 0 ? (
