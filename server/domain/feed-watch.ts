@@ -163,7 +163,9 @@ export function skewSample(
  * that long), and the newest event second of each channel and country.
  */
 export function commitFacts(orders: readonly Order[], show: Show, clockMs: number, lateMs: number): CommitFacts {
-  const seen = new Map<string, number>();
+  // Keyed by the raw values while folding (no string built per order), prefixed once at the end.
+  const channels = new Map<string, number>();
+  const countries = new Map<string, number>();
   let n = 0;
   let late = 0;
   const lateBefore = clockMs - lateMs;
@@ -173,9 +175,12 @@ export function commitFacts(orders: readonly Order[], show: Show, clockMs: numbe
     if (o.ts < lateBefore) late++;
     if (o.type !== 'sale') continue;
     const second = Math.floor((o.ts - show.startMs) / 1000);
-    newest(seen, `channel:${o.channel}`, second);
-    newest(seen, `country:${o.country}`, second);
+    newest(channels, o.channel, second);
+    newest(countries, o.country, second);
   }
+  const seen = new Map<string, number>();
+  for (const [k, s] of channels) seen.set(`channel:${k}`, s);
+  for (const [k, s] of countries) seen.set(`country:${k}`, s);
   return { orders: n, late, seen };
 }
 
