@@ -54,7 +54,7 @@ export interface FeedAlert {
 
 /** The rate against its band, judged or not. */
 export interface RateFigure {
-  /** Orders a second over the smoothing window (the seconds just before the show clock's). */
+  /** Orders a second over the smoothing window (rateWindow: the settled seconds before the show clock's). */
   ordersPerSec: number;
   /** Last year's orders a second in the same seconds, times this year's ratio. */
   expectedPerSec: number;
@@ -124,8 +124,16 @@ export interface ThisYear {
   second: number;
   /** Sales orders so far. */
   soFar: number;
-  /** Sales orders in the rateSmoothSeconds seconds before `second`. */
+  /** Sales orders in the seconds the rate is judged over: rateWindow(second, rateSmoothSeconds). */
   window: number;
+}
+
+/**
+ * The seconds [from, to) the rate is judged over: the `smooth` seconds before the one before the
+ * show clock's, whose orders are still arriving (senders batch, commits take a moment).
+ */
+export function rateWindow(second: number, smooth: number): { from: number; to: number } {
+  return { from: second - 1 - smooth, to: second - 1 };
 }
 
 /** Samples of arrival minus event time taken per request: enough for a median, cheap per request. */
@@ -323,7 +331,8 @@ export class FeedWatch {
     if (lastYear && lySoFar > 0) {
       const w = t.rateSmoothSeconds;
       const ratio = now.soFar / lySoFar;
-      const lyWindow = lastYear.between(now.second - w, now.second);
+      const { from, to } = rateWindow(now.second, w);
+      const lyWindow = lastYear.between(from, to);
       const expected = (lyWindow * ratio) / w;
       const ordersPerSec = now.window / w;
       const low = expected * (1 - t.rateBandPct / 100);

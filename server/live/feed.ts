@@ -8,6 +8,7 @@ import {
   MAX_SENDERS,
   MAX_SENDER_LENGTH,
   commitFacts,
+  rateWindow,
   type FeedReport,
   type LastYearOrders,
   type SenderFacts,
@@ -86,7 +87,8 @@ export function watchFeed(
       watch.recordSenders(tally.drain());
       const second = Math.floor((service.clockMs() - show.startMs) / 1000);
       let window = 0;
-      for (const [, orders] of service.board.series(second - t.rateSmoothSeconds, second)) window += orders;
+      const { from, to } = rateWindow(second, t.rateSmoothSeconds);
+      for (const [, orders] of service.board.series(from, to)) window += orders;
       const inShow = second >= 0 && second * 1000 < show.endMs - show.startMs;
       const ly = inShow && lastYear?.ready() ? lastYear : null;
       watch.judge(Date.now(), { second, soFar: service.board.gross().orders, window }, ly);

@@ -6,6 +6,7 @@ import {
   MAX_SENDERS,
   commitFacts,
   quantile,
+  rateWindow,
   skewSample,
   type FeedAlert,
   type LastYearOrders,
@@ -89,6 +90,8 @@ describe('FeedWatch', () => {
   });
 
   it("alarms when the smoothed rate leaves last year's band scaled by this year's ratio, and clears inside it", () => {
+    // Judged over seconds that have settled: not the show clock's, nor the one before.
+    expect(rateWindow(100, 5)).toEqual({ from: 94, to: 99 });
     const w = new FeedWatch(thresholds());
     // Last year 10 orders/s; this year so far twice last year's: expected 20/s, band 16..24.
     const ly = lastYear(10);
