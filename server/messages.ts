@@ -1,6 +1,6 @@
 import type { Namespace } from 'socket.io';
 import type { Channel, Order } from '../shared/order.js';
-import type { SenderFacts } from './domain/feed-watch.js';
+import type { SenderFacts } from './domain/feed-facts.js';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../shared/protocol.js';
 
 /**

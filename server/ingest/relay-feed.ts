@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Namespace } from 'socket.io';
-import { IngestTally } from '../domain/feed-watch.js';
+import { IngestTally } from '../domain/feed-facts.js';
 import { CLUSTER_EVENTS, type InterServerEvents } from '../messages.js';
 import type { IngestEvent } from '../telemetry.js';
 

@@ -3,16 +3,14 @@ import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 import type { Config } from '../config.js';
 import {
-  FeedWatch,
   IngestTally,
   MAX_SENDERS,
   MAX_SENDER_LENGTH,
+  SAMPLES_PER_SENDER,
   commitFacts,
-  rateWindow,
-  type FeedReport,
-  type LastYearOrders,
   type SenderFacts,
-} from '../domain/feed-watch.js';
+} from '../domain/feed-facts.js';
+import { FeedWatch, rateWindow, type FeedReport, type LastYearOrders } from '../domain/feed-watch.js';
 import { CLUSTER_EVENTS } from '../messages.js';
 import type { StoreHandle } from '../store/client.js';
 import type { IngestEvent } from '../telemetry.js';
@@ -24,8 +22,6 @@ const JUDGE_MS = 1000;
 /** Last year's figures read again: soon while there are none (being loaded), else rarely. */
 const EMPTY_REREAD_MS = 5000;
 const REREAD_MS = 10 * 60_000;
-/** Samples of one sender a message may carry (a tally keeps at most 256). */
-const MAX_MESSAGE_SAMPLES = 256;
 
 /** What the feed watch's part holds: the latest judgement, for the director's route. */
 export interface FeedPart {
@@ -118,7 +114,7 @@ export function checkFeedMessage(msg: unknown): SenderFacts[] | null {
       !count(s.lines) ||
       !count(s.rejected) ||
       !Array.isArray(s.skewMs) ||
-      s.skewMs.length > MAX_MESSAGE_SAMPLES ||
+      s.skewMs.length > SAMPLES_PER_SENDER ||
       !s.skewMs.every((x) => Number.isFinite(x))
     ) {
       return null;

@@ -10,7 +10,7 @@ import { ClaimedElsewhereError, OverloadedError, StoreUnavailableError } from '.
 import { gunzipLimited } from '../ingest/decode.js';
 import { decodeOrders } from '../ingest/batch.js';
 import { ReplayCache, startSignature, type PendingSignature } from '../ingest/signature.js';
-import { skewSample } from '../domain/feed-watch.js';
+import { skewSample } from '../domain/feed-facts.js';
 import { errorResponses } from './params.js';
 
 const NO_BODY = Buffer.alloc(0);

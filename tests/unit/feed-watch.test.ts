@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
+import { IngestTally, MAX_SENDERS, commitFacts, skewSample } from '../../server/domain/feed-facts.js';
 import {
   FeedWatch,
-  IngestTally,
-  MAX_SENDERS,
-  commitFacts,
   quantile,
   rateWindow,
-  skewSample,
   type FeedAlert,
   type LastYearOrders,
   type ThisYear,
