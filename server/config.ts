@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FleetThresholds } from '../shared/fleet.js';
 import type { StaleThresholds } from '../shared/freshness.js';
+import type { FeedThresholds } from './domain/feed-watch.js';
 import { DEFAULT_SHOWS, parseShows, type Show } from '../shared/show.js';
 import { ConfigError, readEnv, type Env } from './env.js';
 
@@ -76,6 +77,8 @@ export interface Config {
   reconcileMs: number;
   /** A board socket with more unsent bytes than this is dropped (it reconnects and resyncs). */
   maxSocketBufferBytes: number;
+  /** The feed watch's thresholds (FEED_WATCH_*, docs/director.md "Feed watch"). */
+  feedWatch: FeedThresholds;
   /** Most requests a minute: ingest per bearer token, the read API per IP. */
   rateLimits: { ingestPerMin: number; readPerMin: number };
   /** A request whose headers and body have not all arrived by then is answered 408 and closed, ms. */
@@ -215,6 +218,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       minFps: env.SCREEN_MIN_FPS,
       behindMs: env.SCREEN_BEHIND_MS,
       staleMs: env.STALE_RED_SECONDS * 1000,
+    },
+    feedWatch: {
+      windowSeconds: env.FEED_WATCH_WINDOW_SECONDS,
+      silentSeconds: env.FEED_WATCH_SILENT_SECONDS,
+      silentMinOrders: env.FEED_WATCH_SILENT_MIN_ORDERS,
+      rateBandPct: env.FEED_WATCH_RATE_BAND_PCT,
+      rateSmoothSeconds: env.FEED_WATCH_RATE_SMOOTH_SECONDS,
+      minOrders: env.FEED_WATCH_MIN_ORDERS,
+      rejectPct: env.FEED_WATCH_REJECT_PCT,
+      skewMs: env.FEED_WATCH_SKEW_MS,
+      lateMs: env.FEED_WATCH_LATE_MS,
+      latePct: env.FEED_WATCH_LATE_PCT,
     },
     boardCaps: { total: env.MAX_BOARDS, perAddress: env.MAX_BOARDS_PER_ADDRESS },
     replay: {

@@ -1,6 +1,7 @@
 import type { Namespace } from 'socket.io';
 import type { ScreenReport } from '../shared/fleet.js';
 import type { Channel, Order } from '../shared/order.js';
+import type { SenderFacts } from './domain/feed-facts.js';
 import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../shared/protocol.js';
 
 /**
@@ -23,6 +24,8 @@ export const CLUSTER_EVENTS = {
   chunk: 'gmv:chunk',
   /** push → live: the newest report of each of its boards, once a second (the screen fleet). */
   fleet: 'gmv:fleet',
+  /** ingest → live: what the node's answered ingest requests said in the last second, by sender (the feed watch). */
+  feed: 'gmv:feed',
 } as const;
 
 /** ingest → live: rows of a committed INSERT (in pieces of COMMIT_ROWS_PER_MESSAGE), and when. */
@@ -42,6 +45,14 @@ export interface InterServerEvents {
   [CLUSTER_EVENTS.chunkRequest]: (chunk: number) => void;
   [CLUSTER_EVENTS.chunk]: (answer: ChunkAnswer) => void;
   [CLUSTER_EVENTS.fleet]: (msg: FleetMessage) => void;
+  /** Checked on arrival (see server/live/feed.ts). */
+  [CLUSTER_EVENTS.feed]: (msg: FeedMessage) => void;
+}
+
+/** ingest → live, once a second at most: each sender's lines, rejected lines and skew samples (SenderFacts). */
+export interface FeedMessage {
+  at: number;
+  senders: SenderFacts[];
 }
 
 /**

@@ -7,6 +7,8 @@ export interface IngestEvent {
   duplicates: number;
   /** One entry per rejected line, with its GMV_ERR_* code. */
   rejected: readonly { code: string }[];
+  /** For the feed watch: who sent it (its token's label), its lines, and arrival minus event time of a few of its orders. */
+  feed?: { sender: string; lines: number; skewMs: number[] };
 }
 
 /** Why an ingest request was answered 503 (`in-flight`: some orders are being written by another node). */

@@ -6,6 +6,7 @@ import { DirectorError, directorApi, directorToken } from './api.js';
 import { Cue } from './Cue.js';
 import { Screens } from './Screens.js';
 import { Marks } from './Marks.js';
+import { FeedWatch } from './FeedWatch.js';
 
 /** How often the console reads the program and the audit again (another director may act too). */
 const REFRESH_MS = 2000;
@@ -202,6 +203,7 @@ export function Console() {
       <Cue state={state} run={run} />
       <Screens token={token} onError={fail} />
       <Marks token={token} onError={fail} />
+      <FeedWatch token={token} onRefused={fail} />
       <section className="director-audit" aria-label={t('director.audit')}>
         <h2>{t('director.audit')}</h2>
         {audit.length === 0 ? (

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
+import { watchFeed } from '../live/feed.js';
 import type { LivePart } from '../live/node.js';
 import type { MilestoneCrossing } from '../live/service.js';
 import type { StoreHandle } from '../store/client.js';
@@ -8,6 +9,7 @@ import { insertDirectorAction } from '../store/director.js';
 import { DirectorDesk } from './desk.js';
 import { cueRoutes } from './cue-routes.js';
 import { serveMarks } from './mark-routes.js';
+import { feedRoutes } from './feed-routes.js';
 import { directorRoutes } from './routes.js';
 
 /** How often a crossing is told to the desk before it gives up (a minute of a failing store). */
@@ -63,5 +65,6 @@ export async function serveDirector(
   await app.register(directorRoutes, { config, desk, store, fleet: live.fleet });
   await app.register(cueRoutes, { config, desk });
   await serveMarks(app, config, store, live);
+  await app.register(feedRoutes, { config, ...watchFeed(app, config, store, live) });
   return { director: desk };
 }

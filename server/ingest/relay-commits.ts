@@ -4,6 +4,7 @@ import { LIVE_NAMESPACE } from '../../shared/protocol.js';
 import type { Config } from '../config.js';
 import { CLUSTER_EVENTS, COMMIT_ROWS_PER_MESSAGE, compactRows, type InterServerEvents } from '../messages.js';
 import type { Relay } from '../relay.js';
+import { relayFeed } from './relay-feed.js';
 import type { IngestWriter } from './writer.js';
 
 /**
@@ -29,4 +30,5 @@ export function relayCommits(app: FastifyInstance, relay: Relay, writer: IngestW
     }
   });
   writer.on('failed', (shows) => nsp.serverSideEmit(CLUSTER_EVENTS.failure, [...shows]));
+  relayFeed(app, nsp);
 }

@@ -103,6 +103,11 @@ export class LiveService {
   staleAfter: StaleThresholds | null = null;
   /** Told of every crossing found or moved (server/director/ arms cues on them); see onCrossing. */
   private crossingListeners: ((c: MilestoneCrossing) => void)[] = [];
+  /**
+   * Told of every applied commit (the feed watch, server/live/feed.ts): the show's orders, and the
+   * show clock just before them (the commit's time, or with SHOW_CLOCK=events the newest event).
+   */
+  onApplied: ((orders: readonly Order[], clockMs: number) => void) | null = null;
   /** Tests only: runs between a repair's build and its swap. */
   beforeSwap: ((show: string) => Promise<void>) | null = null;
 
@@ -264,6 +269,7 @@ export class LiveService {
     this.commits++;
     const newestBefore = this.board.newestEventMs ?? -Infinity;
     this.board.apply(mine, committedAtMs);
+    this.onApplied?.(mine, this.clock === 'events' ? newestBefore : committedAtMs);
     // Bounded: a node that never broadcasts (no board loop) must not grow it forever.
     if (mine.length > 0 && this.unshown.length < 10_000) this.unshown.push(performance.now());
     // A commit proves writes work, unless a later failure already made the state stale (a

@@ -10,6 +10,7 @@ import { ClaimedElsewhereError, OverloadedError, StoreUnavailableError } from '.
 import { gunzipLimited } from '../ingest/decode.js';
 import { decodeOrders } from '../ingest/batch.js';
 import { ReplayCache, startSignature, type PendingSignature } from '../ingest/signature.js';
+import { skewSample } from '../domain/feed-facts.js';
 import { errorResponses } from './params.js';
 
 const NO_BODY = Buffer.alloc(0);
@@ -138,6 +139,7 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> =
   );
 
   async function handle(req: FastifyRequest<{ Body: Buffer }>, reply: FastifyReply) {
+    const arrivedAtMs = Date.now();
     const decoded = decodeOrders(req.body ?? NO_BODY, req.headers['content-type'], config.limits, ctx);
     if (!decoded.ok) {
       if (decoded.code === 'GMV_ERR_TOO_MANY_LINES') throw new Errors.TOO_MANY_LINES(config.limits.batchLines);
@@ -147,7 +149,10 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> =
     const { orders, rejected } = decoded;
     try {
       const { accepted, duplicates } = await writer.submit(orders);
-      app.telemetry.emit('ingest', { accepted, duplicates, rejected });
+      const sender = `ingest:${tokens.identify(req.headers.authorization)?.slice(0, 12) ?? 'unknown'}`;
+      const skewMs = skewSample(orders, arrivedAtMs, config.liveShow);
+      const feed = { sender, lines: orders.length + rejected.length, skewMs };
+      app.telemetry.emit('ingest', { accepted, duplicates, rejected, feed });
       return { accepted, duplicates, rejected };
     } catch (err) {
       if (!(
