@@ -248,4 +248,42 @@ describe('/replay in Chromium', () => {
     expect(channels.body.toString('utf8').split('\n')[0]).toBe('"dimension","key","orders","gmv"');
     await exec.close();
   });
+
+  it('fits a phone (390×844): the board, the transport and the timeline on screen, nothing wider than it', async () => {
+    const page = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${url}/replay`);
+    await expect
+      .poll(() => page.getByTestId('show-select').locator('option[value="2014"]').count(), { timeout: 10_000 })
+      .toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}/replay-phone-picker.png` });
+    await page.getByTestId('show-select').selectOption('2014');
+    await page.getByTestId('replay-start').click();
+    await page.getByTestId('play-pause').click();
+    await expect.poll(() => page.getByTestId('replay-state').textContent(), { timeout: 20_000 }).toBe('paused');
+    await page.getByTestId('goto-input').fill('00:38:28');
+    await page.getByTestId('goto-input').press('Enter');
+    await expect.poll(() => positionMs(page), { timeout: 20_000 }).toBe(TARGET);
+    await expect.poll(() => grossLabel(page), { timeout: 20_000 }).toBe(`GMV ${cnyLabel(grossBefore(TARGET))}`);
+    await page.screenshot({ path: `${ARTIFACTS}/replay-phone.png`, fullPage: true });
+    // Nothing wider than the phone; the counter, the play button and the timeline inside the viewport.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    for (const id of ['gmv-counter', 'play-pause', 'timeline-svg', 'goto-input']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.x, id).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, id).toBeLessThanOrEqual(390.5);
+    }
+    // The timeline takes a finger: a tap on its middle seeks there.
+    const track = (await page.getByTestId('timeline-svg').boundingBox())!;
+    await page.touchscreen.tap(track.x + track.width / 2, track.y + track.height / 2);
+    await expect.poll(() => positionMs(page), { timeout: 20_000 }).not.toBe(TARGET);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
