@@ -52,7 +52,9 @@ function ago(ms: number | null): string {
 
 function Row({ s, majorityBuild }: { s: ScreenStatus; majorityBuild: string | null }) {
   const r = s.report;
-  const paintAgo = r.paintAgoMs === null ? null : r.paintAgoMs + s.reportAgeMs;
+  // As the board said it (a frame every 17 ms means "just now"), aged only once the screen fell silent.
+  const silent = s.flags.includes('silent');
+  const paintAgo = r.paintAgoMs === null ? null : r.paintAgoMs + (silent ? s.reportAgeMs : 0);
   return (
     <tr className={s.flags.length > 0 ? 'is-flagged' : undefined} data-screen={s.name} data-flags={s.flags.join(' ')}>
       <td>

@@ -69,6 +69,8 @@ describe("the director's console in Chromium", () => {
       .poll(() => console.locator('[data-testid="audit"] li').evaluateAll((li) => li.map((l) => l.dataset.action)))
       .toEqual(['hold', 'take', 'preview']);
     await boards[0]!.screenshot({ path: `${ARTIFACTS}/director-hero-scene.png` });
+    // Tall enough for every panel of the console (it scrolls inside its own box).
+    await console.setViewportSize({ width: 1280, height: 1900 });
     await console.screenshot({ path: `${ARTIFACTS}/director-console.png` });
   });
 });
