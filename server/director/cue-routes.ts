@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { ArmRequestSchema, DIRECTOR_PATH, DirectorStateSchema } from '../../shared/director.js';
-import { DirectorAccess } from '../auth.js';
 import type { Config } from '../config.js';
+import { directorGuard } from './guard.js';
 import { Errors } from '../errors.js';
 import { errorResponses } from '../routes/params.js';
 import type { DeskResult, DirectorDesk } from './desk.js';
@@ -16,14 +16,7 @@ export const cueRoutes: FastifyPluginAsync<{ config: Config; desk: DirectorDesk 
   { config, desk },
 ) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-  const access = new DirectorAccess(config.directorTokens, config.adminTokens);
-  const rateLimit = { max: config.rateLimits.readPerMin, timeWindow: 60_000 };
-  const onRequest = async (req: FastifyRequest) => {
-    const who = access.identify(req.headers.authorization);
-    if (who === null) throw new Errors.ADMIN_UNAUTHORIZED();
-    req.director = who;
-  };
-  const base = { tags: ['director'], security: [{ bearer: [] }] };
+  const { onRequest, config: routeConfig, base } = directorGuard(config);
   const answer = (r: DeskResult) => {
     if (!r.ok) throw new Errors.REQUEST_INVALID(r.reason);
     return r.state;
@@ -32,7 +25,7 @@ export const cueRoutes: FastifyPluginAsync<{ config: Config; desk: DirectorDesk 
   app.post(
     `${DIRECTOR_PATH}/arm`,
     {
-      config: { rateLimit },
+      config: routeConfig,
       onRequest,
       schema: {
         ...base,
@@ -47,7 +40,7 @@ export const cueRoutes: FastifyPluginAsync<{ config: Config; desk: DirectorDesk 
   app.post(
     `${DIRECTOR_PATH}/disarm`,
     {
-      config: { rateLimit },
+      config: routeConfig,
       onRequest,
       schema: { ...base, summary: 'Disarm the armed cue', response: { 200: DirectorStateSchema, ...errorResponses } },
     },

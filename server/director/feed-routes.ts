@@ -2,27 +2,23 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { DIRECTOR_PATH } from '../../shared/director.js';
 import { FeedStatusSchema, type FeedStatus } from '../../shared/feed.js';
-import { DirectorAccess } from '../auth.js';
 import type { Config } from '../config.js';
+import { directorGuard } from './guard.js';
 import type { FeedReport, FeedThresholds } from '../domain/feed-watch.js';
-import { Errors } from '../errors.js';
 import type { FeedPart } from '../live/feed.js';
 import { errorResponses } from '../routes/params.js';
 
 /** GET /api/v1/director/feed: the feed watch's alerts and figures, for director (or admin) tokens. */
 export const feedRoutes: FastifyPluginAsync<{ config: Config } & FeedPart> = async (plain, { config, feed }) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-  const access = new DirectorAccess(config.directorTokens, config.adminTokens);
+  const { onRequest, config: routeConfig, base } = directorGuard(config);
   app.get(
     `${DIRECTOR_PATH}/feed`,
     {
-      config: { rateLimit: { max: config.rateLimits.readPerMin, timeWindow: 60_000 } },
-      onRequest: async (req) => {
-        if (access.identify(req.headers.authorization) === null) throw new Errors.ADMIN_UNAUTHORIZED();
-      },
+      config: routeConfig,
+      onRequest,
       schema: {
-        tags: ['director'],
-        security: [{ bearer: [] }],
+        ...base,
         summary: 'The feed watch: alerts about the incoming orders, and the rate against its band',
         response: { 200: FeedStatusSchema, ...errorResponses },
       },

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import {
   DIRECTOR_MARKS_PATH,
@@ -11,9 +11,8 @@ import {
   type ShowMark,
 } from '../../shared/marks.js';
 import { LIVE_NAMESPACE } from '../../shared/protocol.js';
-import { DirectorAccess } from '../auth.js';
 import type { Config } from '../config.js';
-import { Errors } from '../errors.js';
+import { directorGuard } from './guard.js';
 import type { LivePart } from '../live/node.js';
 import { errorResponses, instantOf, query, showOf, showParam, tokenParam } from '../routes/params.js';
 import type { StoreHandle } from '../store/client.js';
@@ -42,20 +41,13 @@ export const markRoutes: FastifyPluginAsync<{ config: Config; book: MarkBook; st
   { config, book, store },
 ) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-  const access = new DirectorAccess(config.directorTokens, config.adminTokens);
-  const rateLimit = { max: config.rateLimits.readPerMin, timeWindow: 60_000 };
-  const onRequest = async (req: FastifyRequest) => {
-    const who = access.identify(req.headers.authorization);
-    if (who === null) throw new Errors.ADMIN_UNAUTHORIZED();
-    req.director = who;
-  };
-  const base = { tags: ['director'], security: [{ bearer: [] }] };
+  const { onRequest, config: routeConfig, base } = directorGuard(config);
   const timeZone = book.show.timeZone;
 
   app.get(
     DIRECTOR_MARKS_PATH,
     {
-      config: { rateLimit },
+      config: routeConfig,
       onRequest,
       schema: {
         ...base,
@@ -72,7 +64,7 @@ export const markRoutes: FastifyPluginAsync<{ config: Config; book: MarkBook; st
   app.post(
     DIRECTOR_MARKS_PATH,
     {
-      config: { rateLimit },
+      config: routeConfig,
       onRequest,
       schema: {
         ...base,
@@ -91,7 +83,7 @@ export const markRoutes: FastifyPluginAsync<{ config: Config; book: MarkBook; st
   app.delete(
     `${DIRECTOR_MARKS_PATH}/:id`,
     {
-      config: { rateLimit },
+      config: routeConfig,
       onRequest,
       schema: {
         ...base,
@@ -106,7 +98,7 @@ export const markRoutes: FastifyPluginAsync<{ config: Config; book: MarkBook; st
   app.get(
     MARKS_PATH,
     {
-      config: { rateLimit },
+      config: routeConfig,
       schema: {
         summary: "A show's run-of-show marks, by time (the boards' curve and the replay timeline)",
         tags: ['history'],

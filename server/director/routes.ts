@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import {
   AuditListSchema,
   AuditQuerySchema,
@@ -8,8 +8,8 @@ import {
   MAX_AUDIT_ENTRIES,
   PreviewRequestSchema,
 } from '../../shared/director.js';
-import { DirectorAccess } from '../auth.js';
 import type { Config } from '../config.js';
+import { directorGuard } from './guard.js';
 import { Errors } from '../errors.js';
 import { errorResponses } from '../routes/params.js';
 import type { StoreHandle } from '../store/client.js';
@@ -20,13 +20,6 @@ import type { DeskResult, DirectorDesk } from './desk.js';
 
 /** Audit entries listed when the request names no limit. */
 const DEFAULT_AUDIT_ENTRIES = 50;
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The director's label (never the token), set by the director check. */
-    director?: string;
-  }
-}
 
 /**
  * /api/v1/director/*: the console's routes, on the live node only (it holds the program). Every
@@ -39,14 +32,7 @@ export const directorRoutes: FastifyPluginAsync<{
   fleet: Fleet;
 }> = async (plain, { config, desk, store, fleet }) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-  const access = new DirectorAccess(config.directorTokens, config.adminTokens);
-  const rateLimit = { max: config.rateLimits.readPerMin, timeWindow: 60_000 };
-  const onRequest = async (req: FastifyRequest) => {
-    const who = access.identify(req.headers.authorization);
-    if (who === null) throw new Errors.ADMIN_UNAUTHORIZED();
-    req.director = who;
-  };
-  const base = { tags: ['director'], security: [{ bearer: [] }] };
+  const { onRequest, config: routeConfig, base } = directorGuard(config);
   const answer = (r: DeskResult) => {
     if (!r.ok) throw new Errors.REQUEST_INVALID(r.reason);
     return r.state;
@@ -55,7 +41,7 @@ export const directorRoutes: FastifyPluginAsync<{
   app.get(
     `${DIRECTOR_PATH}/state`,
     {
-      config: { rateLimit },
+      config: routeConfig,
       onRequest,
       schema: { ...base, summary: 'Program and preview', response: { 200: DirectorStateSchema, ...errorResponses } },
     },
@@ -65,7 +51,7 @@ export const directorRoutes: FastifyPluginAsync<{
   app.post(
     `${DIRECTOR_PATH}/preview`,
     {
-      config: { rateLimit },
+      config: routeConfig,
       onRequest,
       schema: {
         ...base,
@@ -85,7 +71,7 @@ export const directorRoutes: FastifyPluginAsync<{
     app.post(
       `${DIRECTOR_PATH}/${action}`,
       {
-        config: { rateLimit },
+        config: routeConfig,
         onRequest,
         schema: { ...base, summary, response: { 200: DirectorStateSchema, ...errorResponses } },
       },
@@ -96,7 +82,7 @@ export const directorRoutes: FastifyPluginAsync<{
   app.get(
     `${DIRECTOR_PATH}/audit`,
     {
-      config: { rateLimit },
+      config: routeConfig,
       onRequest,
       schema: {
         ...base,
@@ -113,7 +99,7 @@ export const directorRoutes: FastifyPluginAsync<{
   app.get(
     `${DIRECTOR_PATH}/screens`,
     {
-      config: { rateLimit },
+      config: routeConfig,
       onRequest,
       schema: {
         ...base,
