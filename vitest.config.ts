@@ -12,6 +12,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
+          // Liveness bounds, not timings: a loaded CI machine runs CPU-bound units (the day generator) slowly.
+          testTimeout: 30_000,
           // A non-UTC zone catches date bugs.
           env: { TZ: 'America/Sao_Paulo' },
         },
@@ -22,6 +24,8 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // expect.poll waits this long by default (vitest's 1 s is less than a busy machine's tick).
+          expect: { poll: { timeout: 15_000 } },
           env: { TZ: 'Asia/Shanghai' },
         },
       },
@@ -32,6 +36,7 @@ export default defineConfig({
           include: ['tests/scale/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          expect: { poll: { timeout: 15_000 } },
           env: { TZ: 'Asia/Shanghai' },
         },
       },
@@ -41,6 +46,7 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],

@@ -130,21 +130,39 @@ async function sendAll(
   stop: () => boolean,
 ): Promise<void> {
   let next = 0;
+  const queue = [...which];
+  // Each batch is sent again at most this many times in one pass (a server that stays down ends it).
+  const tries = new Map<number, number>();
+  const again = (i: number) => {
+    const n = (tries.get(i) ?? 0) + 1;
+    tries.set(i, n);
+    if (n <= 30) queue.push(i);
+  };
   const worker = async () => {
-    while (next < which.length && !stop()) {
-      const i = which[next++]!;
+    while (next < queue.length && !stop()) {
+      const i = queue[next++]!;
       try {
         const res = await fetch(`${url}/api/v1/orders`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TOKEN}` },
           body: batches[i]!.join('\n') + '\n',
         });
-        if (!res.ok) continue;
+        if (!res.ok) {
+          // Shed (503: a server just started lags while it rebuilds) or limited (429): sent again
+          // after Retry-After, as a real sender does. Anything else is the server's verdict.
+          if (res.status === 503 || res.status === 429) {
+            const wait = Math.min(5, Number(res.headers.get('retry-after')) || 1) * 1000;
+            await new Promise((r) => setTimeout(r, wait));
+            again(i);
+          }
+          continue;
+        }
         const a = (await res.json()) as { accepted: number; duplicates: number };
         acked.add(i);
         onAck(a.accepted);
       } catch {
-        // The server died under this request: the batch stays unacknowledged.
+        // The server died under this request: the batch stays unacknowledged (sent again after the restart).
+        if (!stop()) again(i);
       }
     }
   };
