@@ -66,6 +66,20 @@ afterAll(async () => {
 const positionMs = async (page: Page) => Number(await page.getByTestId('replay-position').getAttribute('data-ms'));
 const grossLabel = (page: Page) => page.getByTestId('gmv-counter').getAttribute('aria-label');
 
+/** Opens /replay, starts last year's day (`picked` runs on the picker), pauses and goes to TARGET (00:38:28). */
+async function replayAtTarget(page: Page, picked: () => Promise<unknown> = async () => {}): Promise<void> {
+  await page.goto(`${url}/replay`);
+  await expect.poll(() => page.getByTestId('show-select').locator('option[value="2014"]').count()).toBe(1);
+  await picked();
+  await page.getByTestId('show-select').selectOption('2014');
+  await page.getByTestId('replay-start').click();
+  await page.getByTestId('play-pause').click();
+  await expect.poll(() => page.getByTestId('replay-state').textContent()).toBe('paused');
+  await page.getByTestId('goto-input').fill('00:38:28');
+  await page.getByTestId('goto-input').press('Enter');
+  await expect.poll(() => positionMs(page), { timeout: 20_000 }).toBe(TARGET);
+}
+
 describe('/replay in Chromium', () => {
   it("plays last year's day at 60x and shows the board as it stood at 00:38:28", async () => {
     const errors: string[] = [];
@@ -214,17 +228,7 @@ describe('/replay in Chromium', () => {
     };
 
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    await page.goto(`${url}/replay`);
-    await expect
-      .poll(() => page.getByTestId('show-select').locator('option[value="2014"]').count(), { timeout: 10_000 })
-      .toBe(1);
-    await page.getByTestId('show-select').selectOption('2014');
-    await page.getByTestId('replay-start').click();
-    await page.getByTestId('play-pause').click();
-    await expect.poll(() => page.getByTestId('replay-state').textContent(), { timeout: 20_000 }).toBe('paused');
-    await page.getByTestId('goto-input').fill('00:38:28');
-    await page.getByTestId('goto-input').press('Enter');
-    await expect.poll(() => positionMs(page), { timeout: 20_000 }).toBe(TARGET);
+    await replayAtTarget(page);
     // The day up to the second on screen, in whole seconds: exactly the sales before it.
     const series = await download(page, 'export-series-csv');
     expect(series.name).toBe('gmv-2014-series-1s-20141110T160000Z-20141110T163828Z.csv');
@@ -258,18 +262,7 @@ describe('/replay in Chromium', () => {
     });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${url}/replay`);
-    await expect
-      .poll(() => page.getByTestId('show-select').locator('option[value="2014"]').count(), { timeout: 10_000 })
-      .toBe(1);
-    await page.screenshot({ path: `${ARTIFACTS}/replay-phone-picker.png` });
-    await page.getByTestId('show-select').selectOption('2014');
-    await page.getByTestId('replay-start').click();
-    await page.getByTestId('play-pause').click();
-    await expect.poll(() => page.getByTestId('replay-state').textContent(), { timeout: 20_000 }).toBe('paused');
-    await page.getByTestId('goto-input').fill('00:38:28');
-    await page.getByTestId('goto-input').press('Enter');
-    await expect.poll(() => positionMs(page), { timeout: 20_000 }).toBe(TARGET);
+    await replayAtTarget(page, async () => page.screenshot({ path: `${ARTIFACTS}/replay-phone-picker.png` }));
     await expect.poll(() => grossLabel(page), { timeout: 20_000 }).toBe(`GMV ${cnyLabel(grossBefore(TARGET))}`);
     await page.screenshot({ path: `${ARTIFACTS}/replay-phone.png`, fullPage: true });
     // Nothing wider than the phone; the counter, the play button and the timeline inside the viewport.
