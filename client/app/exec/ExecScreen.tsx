@@ -11,6 +11,7 @@ import { dimensionProps, type Dimension } from '../dimensions.js';
 import { ConnectionMark } from '../panels/ConnectionMark.js';
 import { BAND_METHOD, projectionBand } from './band.js';
 import { Breakdown } from './Breakdown.js';
+import { etaText, ForecastCard, useExecForecast } from './Forecast.js';
 import { useMilestoneNotifications } from './useMilestoneNotifications.js';
 import { t } from '../../i18n/t.js';
 
@@ -63,7 +64,12 @@ export function ExecScreen({ store }: { store: LiveStore }) {
   const crossed = (figures?.milestones ?? [])
     .filter((m) => m.crossedAtMs !== null)
     .sort((a, b) => (a.crossedAtMs as number) - (b.crossedAtMs as number));
-  const next = (figures?.milestones ?? []).find((m) => m.crossedAtMs === null) ?? null;
+  const nextIndex = (figures?.milestones ?? []).findIndex((m) => m.crossedAtMs === null);
+  const next = figures?.milestones[nextIndex] ?? null;
+  const forecast = useExecForecast(live);
+  // Last year's shape when there is one; else the server's linear prediction from the last seconds.
+  const shaped = forecast?.milestones[nextIndex] ?? null;
+  const nextForecast = shaped !== null && !shaped.passed ? shaped : null;
   const pace = figures?.pace ?? null;
   const lastYearSoFar = pace?.lastYearSoFarFen ?? null;
   const b = figures?.breakdowns ?? null;
@@ -133,6 +139,8 @@ export function ExecScreen({ store }: { store: LiveStore }) {
         <p className="exec-muted exec-method">{t(BAND_METHOD)}</p>
       </section>
 
+      <ForecastCard live={live} forecast={forecast} />
+
       {BROKEN_DOWN.map((dimension) => (
         <Breakdown key={dimension} {...dimensionProps(dimension, b, ROWS, 'exec')} grossFen={grossFen} />
       ))}
@@ -154,7 +162,9 @@ export function ExecScreen({ store }: { store: LiveStore }) {
         {next !== null && (
           <p className="exec-muted">
             {t('exec.next', { name: milestoneName(next) })}
-            {next.predictedAtMs !== null && ` ≈ ${zonedClock(next.predictedAtMs, tz)}`}
+            {nextForecast !== null && show !== null
+              ? ` ${etaText(nextForecast, show.startMs, tz)}`
+              : next.predictedAtMs !== null && ` ≈ ${zonedClock(next.predictedAtMs, tz)}`}
           </p>
         )}
         <button
