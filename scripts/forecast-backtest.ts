@@ -11,7 +11,7 @@ import { progressBar } from '../shared/cli/progress.js';
 import { formatDuration } from '../shared/time.js';
 import { YEARS } from '../shared/sim/calibration.js';
 import { DAY_SECONDS } from '../shared/sim/day.js';
-import { backtest, simulatedDay, type BacktestRow } from './lib/backtest.js';
+import { backtest, simulatedDay, tilted, type BacktestRow } from './lib/backtest.js';
 
 const yearFlag = (description: string, fallback: number) =>
   flag.custom({
@@ -64,6 +64,12 @@ const flags = readFlags(
         choices: ['1', '60'],
         default: '60',
       }),
+      tilt: flag.number({
+        description: "bend this year's shape away from last year's: second t × (1 + tilt·t/day)",
+        default: 0,
+        min: -0.9,
+        max: 10,
+      }),
       window: flag.int({ description: 'minutes the band looks back', default: 60, min: 1, max: 1440 }),
       quiet: flag.boolean({ description: 'no progress bar' }),
     },
@@ -102,13 +108,14 @@ function table(rows: BacktestRow[], scale: number): string {
 function main(): void {
   const started = performance.now();
   const bar = progressBar('backtest', 2 * DAY_SECONDS, !flags.quiet && process.stderr.isTTY === true);
-  const thisYear = simulatedDay(flags.year, flags.scale, flags.seed, (s) => {
+  const simulated = simulatedDay(flags.year, flags.scale, flags.seed, (s) => {
     if (s % 600 === 0) bar.update(s, `${flags.year}`);
   });
   const lastYear = simulatedDay(flags['last-year'], flags.scale, flags.seed + 1, (s) => {
     if (s % 600 === 0) bar.update(DAY_SECONDS + s, `${flags['last-year']}`);
   });
   bar.done();
+  const thisYear = flags.tilt === 0 ? simulated : tilted(simulated, flags.tilt);
   let lastYearFen = 0;
   for (const v of lastYear) lastYearFen += v;
   const rows = backtest({
@@ -132,7 +139,7 @@ function main(): void {
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     `forecast-backtest: ${flags.year} against ${flags['last-year']} at scale ${flags.scale}, seed ${flags.seed}, ` +
-      `${rows.length} instants, last year per ${flags['last-year-step']} s, band over ${flags.window} min, ${secs} s`,
+      `tilt ${flags.tilt}, ${rows.length} instants, last year per ${flags['last-year-step']} s, band over ${flags.window} min, ${secs} s`,
   );
 }
 

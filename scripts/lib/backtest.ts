@@ -37,6 +37,17 @@ export function simulatedDay(year: number, scale: number, seed: number, onSecond
   return fen;
 }
 
+/**
+ * A day whose shape drifts from last year's (which the simulator's days never do: every year
+ * has the same curve): second t's gross × (1 + tilt · t / day), so with tilt 0.3 the evening
+ * runs 30 % above what the morning's ratio to last year says.
+ */
+export function tilted(perSecond: ArrayLike<number>, tilt: number): Float64Array {
+  const out = new Float64Array(perSecond.length);
+  for (let t = 0; t < perSecond.length; t++) out[t] = perSecond[t]! * (1 + (tilt * t) / perSecond.length);
+  return out;
+}
+
 /** One instant of the backtest; times in seconds since the start, errors forecast − truth. */
 export interface BacktestRow {
   atSec: number;

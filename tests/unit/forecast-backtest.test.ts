@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backtest, simulatedDay } from '../../scripts/lib/backtest.js';
+import { backtest, simulatedDay, tilted } from '../../scripts/lib/backtest.js';
 import { DAY_SECONDS } from '../../shared/sim/day.js';
 
 describe('backtest(input) on simulated days', () => {
@@ -40,5 +40,10 @@ describe('backtest(input) on simulated days', () => {
     expect(rows[3]!.milestones.every((m) => m.passed && m.shapeSec === null)).toBe(true);
     // Same simulator shape both years: the shape's total is far closer at 00:10 than the last seconds' pace.
     expect(Math.abs(rows[0]!.shapeTotalErrorPct!)).toBeLessThan(Math.abs(rows[0]!.linearTotalErrorPct));
+  });
+
+  it('tilted(day, tilt) bends a day away from last year’s shape, more as the day goes on', () => {
+    expect([...tilted([4, 4, 4, 4], 1)]).toEqual([4, 5, 6, 7]);
+    expect([...tilted([4, 4], 0)]).toEqual([4, 4]);
   });
 });
