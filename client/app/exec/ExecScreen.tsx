@@ -57,8 +57,9 @@ export function ExecScreen({ store }: { store: LiveStore }) {
       projectedFen,
     });
     // The band moves with whole minutes (and the centre with the server's projection): recomputing
-    // on every tick would only redo the same sums.
-  }, [lastYear, minute, projectedFen]);
+    // on every tick would only redo the same sums. Again when the series gains seconds: the older ones
+    // a snapshot left out arrive later, and on the event clock the minute may not move.
+  }, [lastYear, minute, projectedFen, live.series.length]);
   const notifyShow = useMemo(() => (show === null ? null : { name: show.name, timeZone: show.timeZone }), [show]);
   const { permission, ask } = useMilestoneNotifications(figures?.milestones ?? null, notifyShow);
   const crossed = (figures?.milestones ?? [])

@@ -26,10 +26,11 @@ export function useExecForecast(live: LiveState): Forecast | null {
   const { show, figures, lastYear } = live;
   const nowSec = show !== null && figures !== null ? Math.floor((figures.asOfMs - show.startMs) / 1000) : null;
   const minute = nowSec === null ? null : Math.floor(nowSec / 60);
-  // The series only grows within the current minute: whole minutes are what the curves read.
+  // Whole minutes are what the curves read: again on a new minute, and when the series gains a
+  // second (at most once a second; also when the older seconds a snapshot left out arrive).
   const curves = useMemo(
     () => (lastYear === null || nowSec === null ? null : execCurves(live.series, lastYear.minuteFen, nowSec)),
-    [lastYear, minute],
+    [lastYear, minute, live.series.length],
   );
   const soFar = figures?.gross.fen ?? null;
   const milestones = figures?.milestones;
