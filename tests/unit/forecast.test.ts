@@ -8,6 +8,7 @@ import {
   secondReaching,
   type ForecastInput,
 } from '../../shared/forecast.js';
+import { execCurves } from '../../client/app/exec/forecast.js';
 
 const DAY = 86_400;
 /** Last year: 100 fen every second of a 24-hour day, sampled per minute (6,000 fen a minute). */
@@ -149,5 +150,24 @@ describe('linearForecast(soFar, fenPerSec, now, day, milestone)', () => {
     expect(linearForecast(1000, 10, 100, 200, 2000)).toEqual({ totalFen: 2000, atSec: 200 });
     expect(linearForecast(1000, 0, 100, 200, 2000)).toEqual({ totalFen: 1000, atSec: null });
     expect(linearForecast(3000, 10, 100, 200, 2000).atSec).toBeNull();
+  });
+});
+
+describe('execCurves(series, lastYearMinuteFen, nowSec)', () => {
+  it('sums this year into the whole minutes before now and leaves the current minute out', () => {
+    const c = execCurves(
+      [
+        [-1, 1, 7],
+        [0, 1, 100],
+        [59, 1, 50],
+        [60, 1, 25],
+        [125, 1, 1000],
+      ],
+      [10, 20, 30],
+      130,
+    );
+    expect(Array.from(c.thisYear.cum)).toEqual([0, 150, 175]);
+    expect(c.thisYear.stepSec).toBe(60);
+    expect(Array.from(c.lastYear.cum)).toEqual([0, 10, 30, 60]);
   });
 });
