@@ -8,7 +8,7 @@ import {
   secondReaching,
   type ForecastInput,
 } from '../../shared/forecast.js';
-import { execCurves } from '../../client/app/exec/forecast.js';
+import { execCurves } from '../../client/app/exec/curves.js';
 
 const DAY = 86_400;
 /** Last year: 100 fen every second of a 24-hour day, sampled per minute (6,000 fen a minute). */

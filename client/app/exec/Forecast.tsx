@@ -5,7 +5,7 @@ import { amountWords, compactCny, timeOfDay } from '../../format/amount.js';
 import type { FenMilestone } from '../../live/decode.js';
 import type { LiveState } from '../../live/state.js';
 import { t } from '../../i18n/t.js';
-import { execCurves, execForecast } from './forecast.js';
+import { execCurves, execForecast } from './curves.js';
 import './forecast.css';
 
 /** The show's target in fen; null when none is set or it does not read. */
