@@ -99,6 +99,8 @@ export const ShowInfoSchema = Type.Object({
   usdRate: Type.Union([Type.String(), Type.Null()]),
   milestones: Type.Array(Type.String()),
   compareTo: Type.Union([Type.String(), Type.Null()]),
+  /** The day's target in CNY as configured (`"100000000000"`); absent or null: none. */
+  target: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   /** "wall": the clock is real time; "events": it follows the newest event (simulations, replays). */
   clock: Type.Union([Type.Literal('wall'), Type.Literal('events')]),
 });

@@ -35,6 +35,8 @@ export const ShowConfigSchema = Type.Object(
     graceSeconds: Type.Integer({ minimum: 0, maximum: 86_400, default: 3600, mustBe: 'an integer in 0..86400' }),
     /** Id of the show this one is compared against ("last year"). */
     compareTo: Type.Optional(Type.String({ mustBe: 'a show id' })),
+    /** The day's target in CNY, a decimal string: the exec screen shows the pace needed to reach it. */
+    target: Type.Optional(Type.String({ pattern: DECIMAL, mustBe: 'a decimal string (CNY)' })),
   },
   { additionalProperties: false },
 );

@@ -55,6 +55,7 @@ function showInfo(show: Show, clock: ShowInfo['clock']): ShowInfo {
     usdRate: show.rates.USD ?? null,
     milestones: show.milestones,
     compareTo: show.compareTo ?? null,
+    target: show.target ?? null,
     clock,
   };
 }

@@ -16,6 +16,7 @@ const BAD_VALUE: Record<string, [flag: string, value: string]> = {
   'bench:dedup': ['keys', '1.5'],
   'load-day': ['scale', '2'],
   'crash-test': ['kills', 'many'],
+  'backtest:forecast': ['scale', 'lots'],
 };
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };

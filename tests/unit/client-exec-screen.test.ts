@@ -110,6 +110,51 @@ describe('ExecScreen', () => {
     act(() => root.unmount());
   });
 
+  it("forecasts from last year's shape: when last year's total falls, each milestone ahead and a target's pace", () => {
+    const { store, el, root } = mount('exec');
+    // 20 fen/s this year for ten minutes against 10 fen/s last year: a steady ratio of 2.
+    const shaped: Snapshot = {
+      ...snapshot,
+      gross: { gmv: '120.00', orders: 600 },
+      milestones: [
+        { amount: '100.00', kind: 'threshold', crossedAtMs: START + 500_000, predictedAtMs: null },
+        { amount: '200.00', kind: 'threshold', crossedAtMs: null, predictedAtMs: START + 700_000 },
+        { amount: '8640.00', kind: 'last-year', crossedAtMs: null, predictedAtMs: null },
+      ],
+      show: { ...snapshot.show, milestones: ['100.00', '200.00'], target: '10000' },
+    };
+    act(() => store.dispatch({ type: 'snapshot', snapshot: shaped, atMs: 2_000 }));
+    expect(byTestId(el, 'exec-forecast')?.getAttribute('data-ratio')).toBe('2');
+    // 2 × 10 fen/s × t reaches last year's 864,000 fen at t = 43,200 s: noon, China time.
+    expect(byTestId(el, 'exec-pass-last-year')?.textContent).toBe("passes last year's total at 12:00 ± 0 min");
+    const etas = el.querySelectorAll('[data-testid="exec-eta"]');
+    expect(etas.length).toBe(1);
+    // 200.00 CNY = 20,000 fen at 20 fen/s: 1,000 s, 00:16:40, instead of the linear 00:11:40.
+    expect(etas[0]?.getAttribute('data-at-sec')).toBe('1000');
+    expect(etas[0]?.textContent).toContain('≈ 00:16 ± 0 min');
+    expect(el.querySelector('.exec-milestones')?.textContent).toContain('≈ 00:16 ± 0 min');
+    // 1,000,000 − 12,000 fen to go over the 23.83 hours left, 1.15× last year's same hours.
+    const target = byTestId(el, 'exec-target');
+    expect(target?.getAttribute('data-need')).toBe('988000');
+    expect(Number(target?.getAttribute('data-per-hour'))).toBeCloseTo(988_000 / (85_800 / 3600), 6);
+    expect(target?.textContent).toContain("1.15× last year's same hours");
+    expect(target?.textContent).toContain('on track');
+    act(() => root.unmount());
+  });
+
+  it('keeps the linear prediction of the next milestone when there is no last year', () => {
+    const { store, el, root } = mount('exec');
+    const alone: Snapshot = {
+      ...snapshot,
+      lastYear: null,
+      milestones: [{ amount: '100000000000.00', kind: 'threshold', crossedAtMs: null, predictedAtMs: START + 700_000 }],
+    };
+    act(() => store.dispatch({ type: 'snapshot', snapshot: alone, atMs: 2_000 }));
+    expect(byTestId(el, 'exec-forecast')?.getAttribute('data-state')).toBe('none');
+    expect(el.querySelector('.exec-milestones')?.textContent).toContain('≈ 00:11:40');
+    act(() => root.unmount());
+  });
+
   it('prints the same digits as the wall from the same store', () => {
     const store = createLiveStore();
     const exec = mount('exec', store);

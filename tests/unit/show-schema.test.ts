@@ -54,6 +54,12 @@ describe('parseShows(input)', () => {
     expect(shows.map(({ startMs: _s, endMs: _e, ratesMicro: _r, ...config }) => config)).toEqual(DEFAULT_SHOWS);
   });
 
+  it('keeps an optional target for the day, a decimal string of CNY, and refuses one that is not', () => {
+    expect(parseShows([BARE])[0]!.target).toBeUndefined();
+    expect(parseShows([{ ...BARE, target: '100000000000' }])[0]!.target).toBe('100000000000');
+    expect(refusal([{ ...BARE, target: 1e11 }])).toBe('show "gala": target must be a decimal string (CNY)');
+  });
+
   it('does not change the input it is given', () => {
     const input = [{ ...BARE }];
     parseShows(input);

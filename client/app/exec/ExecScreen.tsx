@@ -12,6 +12,7 @@ import { ConnectionMark } from '../panels/ConnectionMark.js';
 import { BAND_METHOD, projectionBand } from './band.js';
 import { Breakdown } from './Breakdown.js';
 import { Exports } from '../Exports.js';
+import { etaText, ForecastCard, useExecForecast } from './Forecast.js';
 import { useMilestoneNotifications } from './useMilestoneNotifications.js';
 import { t } from '../../i18n/t.js';
 
@@ -59,14 +60,20 @@ export function ExecScreen({ store }: { store: LiveStore }) {
       projectedFen,
     });
     // The band moves with whole minutes (and the centre with the server's projection): recomputing
-    // on every tick would only redo the same sums.
-  }, [lastYear, minute, projectedFen]);
+    // on every tick would only redo the same sums. Again when the series gains seconds: the older ones
+    // a snapshot left out arrive later, and on the event clock the minute may not move.
+  }, [lastYear, minute, projectedFen, live.series.length]);
   const notifyShow = useMemo(() => (show === null ? null : { name: show.name, timeZone: show.timeZone }), [show]);
   const { permission, ask } = useMilestoneNotifications(figures?.milestones ?? null, notifyShow);
   const crossed = (figures?.milestones ?? [])
     .filter((m) => m.crossedAtMs !== null)
     .sort((a, b) => (a.crossedAtMs as number) - (b.crossedAtMs as number));
-  const next = (figures?.milestones ?? []).find((m) => m.crossedAtMs === null) ?? null;
+  const nextIndex = (figures?.milestones ?? []).findIndex((m) => m.crossedAtMs === null);
+  const next = figures?.milestones[nextIndex] ?? null;
+  const forecast = useExecForecast(live);
+  // Last year's shape when there is one; else the server's linear prediction from the last seconds.
+  const shaped = forecast?.milestones[nextIndex] ?? null;
+  const nextForecast = shaped !== null && !shaped.passed ? shaped : null;
   const pace = figures?.pace ?? null;
   const lastYearSoFar = pace?.lastYearSoFarFen ?? null;
   const b = figures?.breakdowns ?? null;
@@ -136,6 +143,8 @@ export function ExecScreen({ store }: { store: LiveStore }) {
         <p className="exec-muted exec-method">{t(BAND_METHOD)}</p>
       </section>
 
+      <ForecastCard live={live} forecast={forecast} />
+
       {BROKEN_DOWN.map((dimension) => (
         <Breakdown key={dimension} {...dimensionProps(dimension, b, ROWS, 'exec')} grossFen={grossFen} />
       ))}
@@ -157,7 +166,9 @@ export function ExecScreen({ store }: { store: LiveStore }) {
         {next !== null && (
           <p className="exec-muted">
             {t('exec.next', { name: milestoneName(next) })}
-            {next.predictedAtMs !== null && ` ≈ ${zonedClock(next.predictedAtMs, tz)}`}
+            {nextForecast !== null && show !== null
+              ? ` ${etaText(nextForecast, show.startMs, tz)}`
+              : next.predictedAtMs !== null && ` ≈ ${zonedClock(next.predictedAtMs, tz)}`}
           </p>
         )}
         <button
