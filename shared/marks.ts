@@ -76,10 +76,4 @@ export type MarkList = Static<typeof MarkListSchema>;
 export const DirectorMarkListSchema = Type.Object({ ...listBase, marks: Type.Array(DirectorMarkSchema) });
 export type DirectorMarkList = Static<typeof DirectorMarkListSchema>;
 
-/**
- * The boards' `marks` message (and a snapshot's `marksRev`): the show's marks changed, their
- * rev is now `rev`. A board that has another rev reads the list over HTTP, so the message stays a
- * few bytes however many marks there are.
- */
-export const MarksNoticeSchema = Type.Object({ show: Type.String(), rev: Type.Integer({ minimum: 0 }) });
-export type MarksNotice = Static<typeof MarksNoticeSchema>;
+// The boards' `marks` message is a wire message: MarksNotice in shared/protocol.ts.

@@ -1,7 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ERRORS, type ErrorCode } from './errors.js';
 import type { ScreenReport } from './fleet.js';
-import type { MarksNotice } from './marks.js';
 
 /**
  * The live wire protocol between the server and every board, shared by both
@@ -283,6 +282,14 @@ export type Snapshot = Static<typeof SnapshotSchema>;
 /** Absolute state after a change; `series` holds the seconds that changed, with their absolute values. */
 export const TickSchema = Type.Object({ ...stateBase, show: Type.String(), series: Type.Array(SeriesPointSchema) });
 export type Tick = Static<typeof TickSchema>;
+
+/**
+ * The boards' `marks` message (and a snapshot's `marksRev`): the show's marks changed, their
+ * rev is now `rev`. A board that has another rev reads the list over HTTP, so the message stays a
+ * few bytes however many marks there are.
+ */
+export const MarksNoticeSchema = Type.Object({ show: Type.String(), rev: Type.Integer({ minimum: 0 }) });
+export type MarksNotice = Static<typeof MarksNoticeSchema>;
 
 export interface ServerToClientEvents {
   snapshot: (s: Snapshot) => void;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AuditEntry, DirectorState } from '../../shared/director.js';
 import { SCENES, type Scene, type SceneKind } from '../../shared/protocol.js';
 import { t, type StringKey } from '../i18n/t.js';
+import { milestoneAmount } from './amount.js';
 import { DirectorError, directorApi, directorToken } from './api.js';
 import { Cue } from './Cue.js';
 import { Screens } from './Screens.js';
@@ -14,12 +15,6 @@ const REFRESH_MS = 2000;
 function sceneName(scene: Scene): string {
   const name = t(`scene.${scene.kind}` as StringKey);
   return scene.milestone === undefined ? name : `${name} · ¥${scene.milestone}`;
-}
-
-/** "10000000000" or "1e10"-free decimals → the two-decimal CNY string the server takes; null when not one. */
-export function milestoneAmount(text: string): string | null {
-  const m = /^\s*(\d{1,15})(?:\.(\d{1,2}))?\s*$/.exec(text.replace(/,/g, ''));
-  return m ? `${m[1]}.${(m[2] ?? '').padEnd(2, '0')}` : null;
 }
 
 function Monitor({

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Cue as ArmedCue, CueMode, DirectorState } from '../../shared/director.js';
 import { t } from '../i18n/t.js';
 import { directorApi } from './api.js';
-import { milestoneAmount } from './Console.js';
+import { milestoneAmount } from './amount.js';
 import './cue.css';
 
 /** "16:00:20.300": a crossing's event time as the console shows its times (UTC, to the ms). */

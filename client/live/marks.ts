@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
-import { MARKS_PATH, type MarkList, type MarksNotice } from '../../shared/marks.js';
+import { MARKS_PATH, type MarkList } from '../../shared/marks.js';
+import type { MarksNotice } from '../../shared/protocol.js';
 import type { Snapshot } from '../../shared/protocol.js';
 
 /**

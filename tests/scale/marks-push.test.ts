@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { AllNode, PushNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DirectorMark, MarkList, MarksNotice } from '../../shared/marks.js';
+import type { DirectorMark, MarkList } from '../../shared/marks.js';
+import type { MarksNotice } from '../../shared/protocol.js';
 import { liveClient, startApp, startNode, until, type LiveSocket } from '../fixtures/app.js';
 import { startRedis, type RedisProcess } from '../fixtures/redis.js';
 import { tempDir } from '../fixtures/server.js';

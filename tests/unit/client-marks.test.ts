@@ -7,8 +7,8 @@ import { createTimeline } from '../../client/charts/timeline/render.js';
 import { timelineModel } from '../../client/charts/timeline/transform.js';
 import type { FenReplayStatus } from '../../client/live/decode.js';
 import { createMarksStore, followMarks } from '../../client/live/marks.js';
-import type { MarkList, MarksNotice, ShowMark } from '../../shared/marks.js';
-import type { Snapshot } from '../../shared/protocol.js';
+import type { MarkList, ShowMark } from '../../shared/marks.js';
+import type { MarksNotice, Snapshot } from '../../shared/protocol.js';
 
 /** 2015-11-11 00:00 China time. */
 const START = Date.UTC(2015, 10, 10, 16, 0, 0);

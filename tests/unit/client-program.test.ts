@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { screenOf } from '../../client/app/route.js';
-import { milestoneAmount } from '../../client/director/Console.js';
+import { milestoneAmount } from '../../client/director/amount.js';
 import { nextFrozen, shownState } from '../../client/live/program.js';
 import { initialLiveState, type LiveState } from '../../client/live/state.js';
 import type { Figures } from '../../client/live/decode.js';
