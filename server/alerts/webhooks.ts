@@ -56,9 +56,14 @@ class HookQueue {
     return this.waiting.length + (this.current === null ? 0 : 1);
   }
 
-  /** Timers and requests still running (0 once closed). */
-  get running(): number {
-    return (this.timer === null ? 0 : 1) + (this.inFlight ? 1 : 0);
+  /** Retries waiting on a timer (0 once closed). */
+  get scheduled(): number {
+    return this.timer === null ? 0 : 1;
+  }
+
+  /** Requests under way (0 soon after closing: the close aborts them). */
+  get sending(): number {
+    return this.inFlight ? 1 : 0;
   }
 
   close(): void {
@@ -82,6 +87,7 @@ class HookQueue {
 
   private async attempt(d: Delivery): Promise<void> {
     this.timer = null;
+    if (this.closed) return;
     d.attempts++;
     const h = this.hook;
     const now = this.deps.now();
@@ -183,9 +189,14 @@ export class Webhooks {
     return this.queues.reduce((n, q) => n + q.backlog, 0);
   }
 
-  /** Timers and requests still running, over every hook (0 once closed). */
-  get running(): number {
-    return this.queues.reduce((n, q) => n + q.running, 0);
+  /** Retries waiting on a timer, over every hook (0 once closed). */
+  get scheduled(): number {
+    return this.queues.reduce((n, q) => n + q.scheduled, 0);
+  }
+
+  /** Requests under way, over every hook (0 soon after closing: the close aborts them). */
+  get sending(): number {
+    return this.queues.reduce((n, q) => n + q.sending, 0);
   }
 
   /** Stops every delivery: the attempts in flight are aborted, no retry is left scheduled. */
