@@ -108,7 +108,8 @@ class HookQueue {
         method: 'POST',
         headers,
         body,
-        redirect: 'error',
+        // A redirect is answered as it is (3xx: given up), never followed with the signed body.
+        redirect: 'manual',
         signal: AbortSignal.any([this.stop.signal, AbortSignal.timeout(h.timeoutMs)]),
       });
       verdict = judge(h.format, res.status, await answer(res));

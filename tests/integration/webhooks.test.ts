@@ -52,7 +52,8 @@ beforeAll(async () => {
               ? 503
               : 200;
       const body = url.pathname === '/ding' ? '{"errcode":0,"errmsg":"ok"}' : 'ok';
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+      if (url.pathname === '/moved') res.writeHead(301, { location: '/signed' }).end();
+      else res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
     });
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
@@ -62,6 +63,7 @@ beforeAll(async () => {
     { name: 'signed', url: `${base}/signed`, format: 'json', secret: SECRET },
     { name: 'flaky', url: `${base}/flaky`, events: ['milestone'], retry: fast },
     { name: 'bad', url: `${base}/bad`, format: 'slack', events: ['milestone'], retry: fast },
+    { name: 'moved', url: `${base}/moved`, events: ['milestone'], retry: fast },
     { name: 'ding', url: `${base}/ding?access_token=t0k`, format: 'dingtalk', secret: DING_SECRET },
     {
       name: 'down',
@@ -148,12 +150,16 @@ describe('webhooks end to end (real app on chDB, real receiver)', () => {
     expect(await deliveries('flaky')).toMatchObject({ ok: 1, retried: 2, failed: 0, dropped: 0 });
   });
 
-  it('a 400 is not retried', async () => {
+  it('a 400 is not retried, nor a redirect (never followed)', async () => {
     for (let i = 0; i < 200 && (await deliveries('bad')).failed !== 1; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await deliveries('bad')).toMatchObject({ ok: 0, retried: 0, failed: 1 });
     expect(at('/bad')).toHaveLength(1);
     const body = JSON.parse(at('/bad')[0]!.body) as { text: string };
     expect(body.text).toBe('11.11 Global Shopping Festival 2015: ¥1,000.00 crossed');
+    for (let i = 0; i < 200 && (await deliveries('moved')).failed !== 1; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await deliveries('moved')).toMatchObject({ ok: 0, retried: 0, failed: 1 });
+    expect(at('/moved')).toHaveLength(1);
   });
 
   it('a late sale that moves the crossing is told as milestone-revised, with the time before', async () => {
