@@ -22,7 +22,7 @@ export function serveWebhooks(
   app: FastifyInstance,
   config: Config,
   live: Pick<LivePart, 'live' | 'liveLease'>,
-  deps?: WebhookDeps,
+  deps?: Partial<WebhookDeps>,
 ): AlertsPart {
   const log = app.log.child({ module: 'webhooks' });
   const webhooks = new Webhooks(config.webhooks, log, app.telemetry, deps);

@@ -14,11 +14,15 @@ interface Delivery {
   attempts: number;
 }
 
-/** Clock and randomness, replaceable in unit tests. */
+/** Clock, randomness and the queue bound, replaceable in tests. */
 export interface WebhookDeps {
   now: () => number;
   random: () => number;
+  /** Most deliveries waiting per hook (MAX_QUEUED_PER_HOOK). */
+  maxQueued: number;
 }
+
+const DEFAULT_DEPS: WebhookDeps = { now: Date.now, random: Math.random, maxQueued: MAX_QUEUED_PER_HOOK };
 
 /**
  * One hook's deliveries, one at a time and in order: a bounded queue, a POST with a timeout, and
@@ -42,7 +46,7 @@ class HookQueue {
 
   push(event: AlertEvent): void {
     if (this.closed) return;
-    if (this.waiting.length >= MAX_QUEUED_PER_HOOK) {
+    if (this.waiting.length >= this.deps.maxQueued) {
       const dropped = this.waiting.shift()!;
       this.tell('dropped');
       this.log.warn({ hook: this.hook.name, id: dropped.event.id }, 'webhook queue full: oldest alert dropped');
@@ -174,10 +178,11 @@ export class Webhooks {
     hooks: readonly Hook[],
     log: Logger,
     telemetry: Telemetry = new Telemetry(),
-    deps: WebhookDeps = { now: Date.now, random: Math.random },
+    deps: Partial<WebhookDeps> = {},
   ) {
+    const all = { ...DEFAULT_DEPS, ...deps };
     this.queues = hooks.map(
-      (h) => new HookQueue(h, log, (outcome) => telemetry.emit('webhook', { hook: h.name, outcome }), deps),
+      (h) => new HookQueue(h, log, (outcome) => telemetry.emit('webhook', { hook: h.name, outcome }), all),
     );
   }
 
