@@ -2,7 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 
 /** What a hook can be told of (docs/alerts.md). */
-export const ALERT_TYPES = ['milestone', 'milestone-revised'] as const;
+export const ALERT_TYPES = ['milestone', 'milestone-revised', 'stale', 'fresh'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
 /** The body a hook is sent: our own signed JSON, or the incoming-webhook format of a chat. */
@@ -39,9 +39,12 @@ export const HookConfigSchema = Type.Object(
     secret: Type.Optional(Type.String({ minLength: 16, mustBe: 'at least 16 characters' })),
     /** What the hook wants to be told of. */
     events: Type.Array(
-      Type.Union([Type.Literal('milestone'), Type.Literal('milestone-revised')], {
-        mustBe: ALERT_TYPES.map((t) => `"${t}"`).join(', '),
-      }),
+      Type.Union(
+        [Type.Literal('milestone'), Type.Literal('milestone-revised'), Type.Literal('stale'), Type.Literal('fresh')],
+        {
+          mustBe: ALERT_TYPES.map((t) => `"${t}"`).join(', '),
+        },
+      ),
       {
         minItems: 1,
         uniqueItems: true,

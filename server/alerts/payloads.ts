@@ -1,29 +1,49 @@
 import { createHmac } from 'node:crypto';
 import type { AlertType, HookFormat, RetryPolicy } from '../../shared/webhooks.js';
 
-/**
- * What a hook is told: one milestone crossing (or its revision), as the live state found it. Money
- * is already on the wire's terms (two-decimal CNY strings from integer fen, server/wire.ts).
- */
-export interface AlertEvent {
-  /** Same for every attempt and every node that finds the same crossing: receivers drop duplicates by it. */
+interface AlertBase {
+  /** Same for every attempt and every node that finds the same thing: receivers drop duplicates by it. */
   id: string;
-  type: AlertType;
   show: { id: string; name: string; timeZone: string };
+  /** Gross GMV (CNY) and orders of the show when the event was found. */
+  gmv: string;
+  orders: number;
+}
+
+/**
+ * A milestone crossing (or its revision), as the live state found it. Money is already on the
+ * wire's terms (two-decimal CNY strings from integer fen, server/wire.ts).
+ */
+export interface MilestoneAlert extends AlertBase {
+  type: 'milestone' | 'milestone-revised';
   /** The milestone, CNY. */
   milestone: string;
   /** Event time of the order that took gross GMV to the milestone, epoch ms. */
   crossedAtMs: number;
   /** milestone-revised: the crossing time told before, epoch ms; else null. */
   previousCrossedAtMs: number | null;
-  /** Gross GMV (CNY) and orders of the show when the crossing was found. */
-  gmv: string;
-  orders: number;
 }
 
-/** The id of a crossing's event: the show, the milestone in fen, the kind and the crossing time. */
+/** The live data stopped (`stale`: nothing committed for STALE_RED_SECONDS) or came back (`fresh`). */
+export interface FeedAlert extends AlertBase {
+  type: 'stale' | 'fresh';
+  /** The last commit before the data stopped, epoch ms (wall clock). */
+  lastDataAtMs: number;
+  /** fresh: the first commit after it, epoch ms; else null. */
+  resumedAtMs: number | null;
+}
+
+/** What a hook is told. */
+export type AlertEvent = MilestoneAlert | FeedAlert;
+
+/** The id of a crossing's event: the show, the kind, the milestone in fen and the crossing time. */
 export function alertId(type: AlertType, show: string, milestoneFen: number, crossedAtMs: number): string {
   return `${show}:${type}:${milestoneFen}:${crossedAtMs}`;
+}
+
+/** The id of a stop or a restart of the data: the show, the kind and the commit time it is about. */
+export function feedAlertId(type: 'stale' | 'fresh', show: string, atMs: number): string {
+  return `${show}:${type}:${atMs}`;
 }
 
 /** Our own body ('json' hooks). */
@@ -32,9 +52,13 @@ export interface JsonAlert {
   type: AlertType;
   show: string;
   showName: string;
-  milestone: string;
-  crossedAt: string;
+  /** milestone, milestone-revised */
+  milestone?: string;
+  crossedAt?: string;
   previousCrossedAt?: string;
+  /** stale, fresh */
+  lastDataAt?: string;
+  resumedAt?: string;
   gmv: string;
   orders: number;
   sentAt: string;
@@ -74,39 +98,55 @@ export function showTime(ms: number, timeZone: string): string {
 /** The title and the lines of a chat message; `b` wraps bold text in the chat's markdown. */
 function chatText(e: AlertEvent, b: (s: string) => string): { title: string; lines: string[] } {
   const at = (ms: number) => `${showTime(ms, e.show.timeZone)} (${e.show.timeZone})`;
-  const amount = `¥${groupCny(e.milestone)}`;
   const now = `GMV ¥${groupCny(e.gmv)} from ${e.orders.toLocaleString('en-US')} orders`;
-  if (e.type === 'milestone') {
-    return {
-      title: `${e.show.name}: ${amount} crossed`,
-      lines: [`${b(e.show.name)} crossed ${b(amount)} at ${at(e.crossedAtMs)}`, now],
-    };
+  switch (e.type) {
+    case 'milestone': {
+      const amount = `¥${groupCny(e.milestone)}`;
+      return {
+        title: `${e.show.name}: ${amount} crossed`,
+        lines: [`${b(e.show.name)} crossed ${b(amount)} at ${at(e.crossedAtMs)}`, now],
+      };
+    }
+    case 'milestone-revised': {
+      const amount = `¥${groupCny(e.milestone)}`;
+      const was = e.previousCrossedAtMs === null ? '' : ` (was ${at(e.previousCrossedAtMs)})`;
+      return {
+        title: `${e.show.name}: ${amount} crossing revised`,
+        lines: [`${b(e.show.name)}: a late sale moved the ${b(amount)} crossing to ${at(e.crossedAtMs)}${was}`, now],
+      };
+    }
+    case 'stale':
+      return {
+        title: `${e.show.name}: live data stopped`,
+        lines: [`${b(e.show.name)}: ${b('no new orders')} since ${at(e.lastDataAtMs)}`, now],
+      };
+    case 'fresh': {
+      const gap = e.resumedAtMs === null ? '' : ` after ${Math.round((e.resumedAtMs - e.lastDataAtMs) / 1000)} s`;
+      return {
+        title: `${e.show.name}: live data back`,
+        lines: [`${b(e.show.name)}: orders are arriving again${gap}`, now],
+      };
+    }
   }
-  const was = e.previousCrossedAtMs === null ? '' : ` (was ${at(e.previousCrossedAtMs)})`;
-  return {
-    title: `${e.show.name}: ${amount} crossing revised`,
-    lines: [`${b(e.show.name)}: a late sale moved the ${b(amount)} crossing to ${at(e.crossedAtMs)}${was}`, now],
-  };
+}
+
+/** Our own body of an event ('json' hooks). */
+function jsonBody(e: AlertEvent, sentAtMs: number): JsonAlert {
+  const head = { id: e.id, type: e.type, show: e.show.id, showName: e.show.name };
+  const tail = { gmv: e.gmv, orders: e.orders, sentAt: rfc3339(sentAtMs) };
+  if ('lastDataAtMs' in e) {
+    const resumed = e.resumedAtMs === null ? {} : { resumedAt: rfc3339(e.resumedAtMs) };
+    return { ...head, lastDataAt: rfc3339(e.lastDataAtMs), ...resumed, ...tail };
+  }
+  const previous = e.previousCrossedAtMs === null ? {} : { previousCrossedAt: rfc3339(e.previousCrossedAtMs) };
+  return { ...head, milestone: e.milestone, crossedAt: rfc3339(e.crossedAtMs), ...previous, ...tail };
 }
 
 /** The body for a hook of `format`, as sent (sentAtMs: this attempt's time). */
 export function alertBody(format: HookFormat, e: AlertEvent, sentAtMs: number): object {
   switch (format) {
-    case 'json': {
-      const body: JsonAlert = {
-        id: e.id,
-        type: e.type,
-        show: e.show.id,
-        showName: e.show.name,
-        milestone: e.milestone,
-        crossedAt: rfc3339(e.crossedAtMs),
-        ...(e.previousCrossedAtMs === null ? {} : { previousCrossedAt: rfc3339(e.previousCrossedAtMs) }),
-        gmv: e.gmv,
-        orders: e.orders,
-        sentAt: rfc3339(sentAtMs),
-      };
-      return body;
-    }
+    case 'json':
+      return jsonBody(e, sentAtMs);
     case 'slack': {
       // Slack's mrkdwn bolds with single asterisks.
       const { title, lines } = chatText(e, (s) => `*${s}*`);

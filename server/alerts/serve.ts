@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { LivePart } from '../live/node.js';
 import type { MilestoneCrossing } from '../live/service.js';
 import { encodeFen, encodePart } from '../wire.js';
-import { alertId, type AlertEvent } from './payloads.js';
+import { alertId, feedAlertId, type AlertEvent } from './payloads.js';
 import { Webhooks, type WebhookDeps } from './webhooks.js';
 
 /** What the alerts part holds. */
@@ -53,10 +53,58 @@ export function serveWebhooks(
     webhooks.send(event);
   };
   const stop = service.onCrossing(crossed);
+  const stopWatch = config.webhooks.some((h) => h.events.includes('stale') || h.events.includes('fresh'))
+    ? watchData(service, config.stale.redMs, (e) => {
+        if (!live.liveLease || live.liveLease.held) webhooks.send({ ...e, show, ...encodePart(service.board.gross()) });
+      })
+    : () => {};
   log.info({ hooks: config.webhooks.map((h) => h.name) }, 'webhooks on');
   app.addHook('onClose', async () => {
     stop();
+    stopWatch();
     webhooks.close();
   });
   return { webhooks };
+}
+
+/**
+ * Tells when the live data stops: no commit of the show for `redMs` (STALE_RED_SECONDS, when the
+ * boards' freshness mark turns red), once per stop, and when it comes back. Armed by a commit this
+ * process saw, so a start long after the last order (or between shows) tells nothing.
+ */
+function watchData(
+  service: Pick<LivePart['live'], 'board' | 'show'>,
+  redMs: number,
+  tell: (
+    e: Pick<Extract<AlertEvent, { type: 'stale' | 'fresh' }>, 'id' | 'type' | 'lastDataAtMs' | 'resumedAtMs'>,
+  ) => void,
+): () => void {
+  let seen = service.board.committedAtMs;
+  let armed = false;
+  let staleSince: number | null = null;
+  const check = (): void => {
+    const at = service.board.committedAtMs;
+    if (at === null) return;
+    if (at !== seen) {
+      if (staleSince !== null) {
+        tell({
+          id: feedAlertId('fresh', service.show.id, at),
+          type: 'fresh',
+          lastDataAtMs: staleSince,
+          resumedAtMs: at,
+        });
+      }
+      seen = at;
+      armed = true;
+      staleSince = null;
+      return;
+    }
+    if (armed && staleSince === null && Date.now() - at >= redMs) {
+      staleSince = at;
+      tell({ id: feedAlertId('stale', service.show.id, at), type: 'stale', lastDataAtMs: at, resumedAtMs: null });
+    }
+  };
+  const timer = setInterval(check, Math.min(1000, Math.max(100, Math.floor(redMs / 4))));
+  timer.unref();
+  return () => clearInterval(timer);
 }

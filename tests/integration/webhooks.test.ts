@@ -64,6 +64,7 @@ beforeAll(async () => {
     { name: 'flaky', url: `${base}/flaky`, events: ['milestone'], retry: fast },
     { name: 'bad', url: `${base}/bad`, format: 'slack', events: ['milestone'], retry: fast },
     { name: 'moved', url: `${base}/moved`, events: ['milestone'], retry: fast },
+    { name: 'feed', url: `${base}/feed`, events: ['stale', 'fresh'], retry: fast },
     { name: 'ding', url: `${base}/ding?access_token=t0k`, format: 'dingtalk', secret: DING_SECRET },
     {
       name: 'down',
@@ -79,6 +80,8 @@ beforeAll(async () => {
     SHOWS_FILE: join(dir.path, 'shows.json'),
     WEBHOOKS_FILE: join(dir.path, 'hooks.json'),
     SHOW_CLOCK: 'events',
+    STALE_AMBER_SECONDS: '1',
+    STALE_RED_SECONDS: '2',
   }));
 });
 afterAll(async () => {
@@ -180,6 +183,28 @@ describe('webhooks end to end (real app on chDB, real receiver)', () => {
     });
     // Hooks that asked only for crossings are not told of revisions.
     expect(at('/flaky')).toHaveLength(3);
+  });
+
+  it('live data that stops for STALE_RED_SECONDS is told as stale, and its return as fresh', async () => {
+    const before = at('/feed').length;
+    await post([sale('w-5', T0 + 50_000, '1.00')]);
+    type Feed = { type: string; lastDataAt: string; resumedAt?: string; gmv: string };
+    const feed = () =>
+      at('/feed')
+        .slice(before)
+        .map((r) => JSON.parse(r.body) as Feed);
+    // (An earlier stop may be told around this post: this one's stale is the one after w-5.)
+    const stale = await until(() => feed().find((b) => b.type === 'stale' && b.gmv === '1601.00'), 10_000, 'stale');
+    await post([sale('w-6', T0 + 50_001, '1.00')]);
+    const fresh = await until(
+      () => feed().find((b) => b.type === 'fresh' && b.lastDataAt === stale.lastDataAt),
+      10_000,
+      'fresh',
+    );
+    expect(Date.parse(fresh.resumedAt!)).toBeGreaterThanOrEqual(Date.parse(stale.lastDataAt) + 2000);
+    expect(fresh.gmv).toBe('1602.00');
+    // Told once per stop.
+    expect(feed().filter((b) => b.type === 'stale' && b.lastDataAt === stale.lastDataAt)).toHaveLength(1);
   });
 
   it('closing the app stops the retries: nothing left scheduled or in flight', async () => {

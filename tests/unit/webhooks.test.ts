@@ -6,6 +6,7 @@ import {
   alertBody,
   alertId,
   backoffMs,
+  feedAlertId,
   dingtalkSignedUrl,
   groupCny,
   judge,
@@ -49,6 +50,21 @@ const EVENT: AlertEvent = {
   gmv: '1000000012.34',
   orders: 1234567,
 };
+const STALE: AlertEvent = {
+  id: feedAlertId('stale', '2015', T),
+  type: 'stale',
+  show: EVENT.show,
+  lastDataAtMs: T,
+  resumedAtMs: null,
+  gmv: EVENT.gmv,
+  orders: EVENT.orders,
+};
+const FRESH: AlertEvent = {
+  ...STALE,
+  id: feedAlertId('fresh', '2015', T + 42_400),
+  type: 'fresh',
+  resumedAtMs: T + 42_400,
+};
 const REVISED: AlertEvent = {
   ...EVENT,
   id: alertId('milestone-revised', '2015', 100_000_000_000, T - 100),
@@ -86,7 +102,7 @@ describe('WEBHOOKS_FILE', () => {
       'hook "a": format must be "json", "slack", "dingtalk", "wecom"',
     );
     expect(refusal([{ name: 'a', url: 'https://a.example', events: ['milestone', 'lunch'] }])).toBe(
-      'hook "a": events.1 must be "milestone", "milestone-revised"',
+      'hook "a": events.1 must be "milestone", "milestone-revised", "stale", "fresh"',
     );
     expect(refusal([{ name: 'a', url: 'https://a.example', events: [] }])).toMatch(/^hook "a": events must be/);
     expect(refusal([{ name: 'a', url: 'https://a.example', retry: { attempts: 0 } }])).toBe(
@@ -158,6 +174,34 @@ describe('alert payloads', () => {
     expect((alertBody('wecom', REVISED, T) as { markdown: { content: string } }).markdown.content).toContain(
       'moved the **¥1,000,000,000.00** crossing to 2015-11-11 00:00:30.100 (Asia/Shanghai) (was 2015-11-11 00:00:30.200 (Asia/Shanghai))',
     );
+  });
+
+  it('stale and fresh say when the data stopped and when it came back', () => {
+    expect(alertBody('json', STALE, T + 15_000)).toEqual({
+      id: '2015:stale:1447171230200',
+      type: 'stale',
+      show: '2015',
+      showName: '11.11 2015',
+      lastDataAt: '2015-11-10T16:00:30.200Z',
+      gmv: '1000000012.34',
+      orders: 1234567,
+      sentAt: '2015-11-10T16:00:45.200Z',
+    });
+    expect(alertBody('json', FRESH, T + 42_400)).toMatchObject({
+      type: 'fresh',
+      lastDataAt: '2015-11-10T16:00:30.200Z',
+      resumedAt: '2015-11-10T16:01:12.600Z',
+    });
+    expect(alertBody('wecom', STALE, T)).toEqual({
+      msgtype: 'markdown',
+      markdown: {
+        content:
+          '**11.11 2015**: **no new orders** since 2015-11-11 00:00:30.200 (Asia/Shanghai)\nGMV ¥1,000,000,012.34 from 1,234,567 orders',
+      },
+    });
+    expect(
+      (alertBody('slack', FRESH, T) as { text: string; blocks: { text?: { text: string } }[] }).blocks[0]!.text!.text,
+    ).toBe('*11.11 2015*: orders are arriving again after 42 s\nGMV ¥1,000,000,012.34 from 1,234,567 orders');
   });
 
   it('groupCny groups the digits of the string, exactly at any size', () => {
