@@ -4,7 +4,7 @@ import type { LivePart } from '../live/node.js';
 import type { MilestoneCrossing } from '../live/service.js';
 import { encodeFen, encodePart } from '../wire.js';
 import { alertId, feedAlertId, type AlertEvent } from './payloads.js';
-import { Webhooks, type WebhookDeps } from './webhooks.js';
+import { Webhooks } from './webhooks.js';
 
 /** What the alerts part holds. */
 export interface AlertsPart {
@@ -22,10 +22,9 @@ export function serveWebhooks(
   app: FastifyInstance,
   config: Config,
   live: Pick<LivePart, 'live' | 'liveLease'>,
-  deps?: Partial<WebhookDeps>,
 ): AlertsPart {
   const log = app.log.child({ module: 'webhooks' });
-  const webhooks = new Webhooks(config.webhooks, log, app.telemetry, deps);
+  const webhooks = new Webhooks(config.webhooks, log, app.telemetry);
   if (config.webhooks.length === 0) return { webhooks };
   const service = live.live;
   const show = { id: service.show.id, name: service.show.name, timeZone: service.show.timeZone };
