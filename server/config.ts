@@ -4,6 +4,7 @@ import type { FleetThresholds } from '../shared/fleet.js';
 import type { StaleThresholds } from '../shared/freshness.js';
 import type { FeedThresholds } from './domain/feed-watch.js';
 import { DEFAULT_SHOWS, parseShows, type Show } from '../shared/show.js';
+import { parseWebhooks, type Hook } from '../shared/webhooks.js';
 import { ConfigError, readEnv, type Env } from './env.js';
 
 export { ConfigError };
@@ -49,6 +50,8 @@ export interface Config {
   /** Tokens that may scrape /metrics (admin tokens may too; none of either: closed). */
   metricsTokens: string[];
   shows: Show[];
+  /** WEBHOOKS_FILE: the hooks told of milestones (docs/alerts.md); none by default. */
+  webhooks: Hook[];
   /** Id of the show on air. */
   liveShow: string;
   clock: 'wall' | 'events';
@@ -146,10 +149,21 @@ function readShows(file: string | undefined): Show[] {
   }
 }
 
+/** The hooks of WEBHOOKS_FILE (none without one), checked against the hook schema. */
+function readWebhooks(file: string | undefined): Hook[] {
+  if (file === undefined) return [];
+  try {
+    return parseWebhooks(JSON.parse(readFileSync(resolve(file), 'utf8')));
+  } catch (err) {
+    throw new ConfigError(`WEBHOOKS_FILE ${file}: ${(err as Error).message}`);
+  }
+}
+
 /** Reads and checks the configuration. Throws ConfigError with one plain line on a bad value. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const env = readEnv(source);
   const shows = readShows(env.SHOWS_FILE);
+  const webhooks = readWebhooks(env.WEBHOOKS_FILE);
   const liveShow = env.LIVE_SHOW ?? shows[0]!.id;
   if (!shows.some((s) => s.id === liveShow)) throw new ConfigError(`LIVE_SHOW "${liveShow}" is not a configured show`);
 
@@ -197,6 +211,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     directorTokens: env.DIRECTOR_TOKENS,
     metricsTokens: env.METRICS_TOKENS,
     shows,
+    webhooks,
     liveShow,
     clock: env.SHOW_CLOCK,
     categories: env.CATEGORIES,

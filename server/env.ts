@@ -93,6 +93,13 @@ export const EnvSchema = Type.Object({
       description: 'a JSON array of shows (fields: docs/deploy.md#shows)',
     }),
   ),
+  WEBHOOKS_FILE: Type.Optional(
+    Type.String({
+      docDefault: 'none',
+      mustBe: 'a JSON file',
+      description: 'alerts (docs/alerts.md)',
+    }),
+  ),
   LIVE_SHOW: Type.Optional(
     Type.String({ docDefault: 'the first show', mustBe: 'a show id', description: 'id of the show on air' }),
   ),

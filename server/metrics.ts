@@ -158,6 +158,12 @@ export default fp<{ config: Config }>(
       },
     );
 
+    const webhooks = counter(
+      'gmv_alert_webhook_deliveries_total',
+      'Webhook deliveries (docs/alerts.md) by hook and outcome: ok (delivered), retried (an attempt failed, another is scheduled), failed (given up), dropped (queue full, or the node stopped).',
+      ['hook', 'outcome'],
+    );
+
     const requests = counter(
       'gmv_http_requests_total',
       'HTTP requests answered, by route pattern, method and status (refusals of whole requests included).',
@@ -185,6 +191,9 @@ export default fp<{ config: Config }>(
     for (const kind of ['tick', 'snapshot']) broadcasts.inc({ kind }, 0);
     for (const repaired of ['true', 'false']) rebuilds.inc({ repaired }, 0);
     for (const figure of FIGURES) figureDrift.set({ figure }, 0);
+    for (const { name } of config.webhooks) {
+      for (const outcome of ['ok', 'retried', 'failed', 'dropped']) webhooks.inc({ hook: name, outcome }, 0);
+    }
 
     const t = app.telemetry;
     t.on('ingest', (e) => {
@@ -220,6 +229,7 @@ export default fp<{ config: Config }>(
       for (const [figure, value] of Object.entries(e.figures)) figureDrift.set({ figure }, value);
       if (e.mismatched) drifts.inc();
     });
+    t.on('webhook', (e) => webhooks.inc({ hook: e.hook, outcome: e.outcome }));
 
     const scrapers = new TokenSet([...config.metricsTokens, ...config.adminTokens]);
     if (scrapers.size === 0) app.log.info('/metrics is closed: set METRICS_TOKENS to scrape it');

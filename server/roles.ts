@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { LIVE_NAMESPACE } from '../shared/protocol.js';
+import { serveWebhooks, type AlertsPart } from './alerts/serve.js';
 import type { Config, Role } from './config.js';
 import { serveDirector, type DirectorPart } from './director/serve.js';
 import { Errors } from './errors.js';
@@ -16,7 +17,12 @@ import { startStore, storeReady } from './store/start.js';
 import type { StorePart } from './store/start.js';
 
 /** The parts of a node that does everything (ROLE=all): the store, the writer, the live show, replays. */
-export type AllParts = { role: 'all' } & StorePart & WriterPart & Omit<LivePart, 'source'> & ReplayPart & DirectorPart;
+export type AllParts = { role: 'all' } & StorePart &
+  WriterPart &
+  Omit<LivePart, 'source'> &
+  ReplayPart &
+  DirectorPart &
+  AlertsPart;
 /** The parts of an ingest node (ROLE=ingest): the store and the writer; no board, no sockets. */
 export type IngestParts = { role: 'ingest' } & StorePart & WriterPart;
 /** The parts of a push node (ROLE=push): the boards' sockets fed by the live node; no store. */
@@ -44,6 +50,8 @@ export const ROLES: { [R in Role]: (app: FastifyInstance, config: Config) => Pro
       const { writer, lagGuard } = startWriter(app, config, store);
       const { source, ...live } = await serveLive(app, config, store, writer);
       const replay = serveReplays(app, config, store);
+      // Alerts that reach people (docs/alerts.md): milestones flow down from the live state to the webhooks.
+      const alerts = serveWebhooks(app, config, live);
       setProbes(app, {
         sockets: () => live.io.of(LIVE_NAMESPACE).sockets.size,
         liveHealthy: () => live.live.healthy,
@@ -69,7 +77,17 @@ export const ROLES: { [R in Role]: (app: FastifyInstance, config: Config) => Pro
       // The director's console: the program lives here, with the show's state.
       const director = await serveDirector(app, config, store, live);
       await serveBoardPages(app);
-      return decorate(app, { role: 'all', store, schemaVersion, writer, lagGuard, ...live, ...replay, ...director });
+      return decorate(app, {
+        role: 'all',
+        store,
+        schemaVersion,
+        writer,
+        lagGuard,
+        ...live,
+        ...replay,
+        ...director,
+        ...alerts,
+      });
     },
 
     async ingest(app, config) {

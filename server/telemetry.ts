@@ -71,6 +71,12 @@ export interface RebuildEvent {
   repaired: boolean;
 }
 
+/** One step of a webhook delivery (server/alerts/): delivered, retried, given up, or dropped from a full queue. */
+export interface WebhookEvent {
+  hook: string;
+  outcome: 'ok' | 'retried' | 'failed' | 'dropped';
+}
+
 /** Every event the server reports about itself, by name. */
 export interface TelemetryEvents {
   ingest: [IngestEvent];
@@ -81,6 +87,7 @@ export interface TelemetryEvents {
   broadcast: [BroadcastEvent];
   reconcile: [ReconcileEvent];
   rebuild: [RebuildEvent];
+  webhook: [WebhookEvent];
 }
 
 /**

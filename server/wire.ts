@@ -30,6 +30,11 @@ export function encodePart(t: FenTotals): TotalsPart {
   return { gmv: formatFen(t.fen), orders: t.orders };
 }
 
+/** One amount, e.g. a milestone in an alert (server/alerts/). */
+export function encodeFen(fen: Fen): string {
+  return formatFen(fen);
+}
+
 export function encodeRows(rows: readonly FenRow[]): BreakdownRow[] {
   return rows.map((r) => ({ key: r.key, orders: r.orders, gmv: formatFen(r.fen) }));
 }
