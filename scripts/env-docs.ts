@@ -1,5 +1,5 @@
 /**
- * Prints the configuration's documentation from the server's env schema (server/env.ts): the README's
+ * Prints the configuration's documentation from the server's env schema (server/env.ts): docs/configuration.md's
  * table, or .env.example; `--write` puts both in place. tests/unit/config-docs.test.ts fails when the
  * files in the repository differ from what this prints.
  *
@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 // eslint-disable-next-line no-restricted-imports -- the documentation is printed from the server's own schema
-import { envExample, envTable, withTable } from '../server/env-docs.js';
+import { CONFIGURATION_DOC, envExample, envTable, withTable } from '../server/env-docs.js';
 import { FlagError, flag, readFlags } from '../shared/cli/args.js';
 
 const flags = readFlags(
@@ -15,11 +15,11 @@ const flags = readFlags(
     name: 'env-docs',
     usage: 'node --import tsx scripts/env-docs.ts [flags]',
     about:
-      "Prints the README's configuration table (Markdown) from the environment schema in server/env.ts,\n" +
+      'Prints the configuration table of docs/configuration.md (Markdown) from the environment schema in server/env.ts,\n' +
       'or .env.example with every setting at its default.',
     flags: {
       'env-example': flag.boolean({ description: 'print .env.example instead of the table' }),
-      write: flag.boolean({ description: "rewrite the README's table and .env.example in place" }),
+      write: flag.boolean({ description: 'rewrite the table in docs/configuration.md and .env.example in place' }),
     },
   },
   process.argv.slice(2),
@@ -29,9 +29,9 @@ const flags = readFlags(
 );
 
 if (flags.write) {
-  writeFileSync('README.md', withTable(readFileSync('README.md', 'utf8')));
+  writeFileSync(CONFIGURATION_DOC, withTable(readFileSync(CONFIGURATION_DOC, 'utf8')));
   writeFileSync('.env.example', envExample());
-  process.stdout.write('env-docs: wrote the configuration table in README.md and .env.example\n');
+  process.stdout.write(`env-docs: wrote the configuration table in ${CONFIGURATION_DOC} and .env.example\n`);
 } else {
   process.stdout.write(flags['env-example'] ? envExample() : envTable());
 }

@@ -1,7 +1,7 @@
 import { Type, type TSchema } from 'typebox';
 import { EnvSchema, mustBe } from './env.js';
 
-// The configuration's documentation, printed from EnvSchema: the README's table and .env.example.
+// The configuration's documentation, printed from EnvSchema: docs/configuration.md's table and .env.example.
 // tests/unit/config-docs.test.ts fails when either differs from what is printed here.
 
 type Doc = TSchema & {
@@ -52,7 +52,7 @@ function entries(): [string, Doc][] {
   return Object.entries(EnvSchema.properties) as [string, Doc][];
 }
 
-/** The README's configuration table: one row per variable of EnvSchema. */
+/** The configuration table (docs/configuration.md): one row per variable of EnvSchema. */
 export function envTable(): string {
   const rows = entries().map(
     ([name, s]) => `| \`${name}\` | ${shownDefault(name, s)} | ${allowed(name, s)} | ${s.description ?? ''} |`,
@@ -86,13 +86,16 @@ export function envExample(): string {
   return [head.join('\n'), ...blocks].join('\n\n') + '\n';
 }
 
-// The README keeps the table between these two lines, so that Prettier leaves it compact.
+/** Where the configuration table lives (the README links to it). */
+export const CONFIGURATION_DOC = 'docs/configuration.md';
+
+// The doc keeps the table between these two lines, so that Prettier leaves it compact.
 const BEGIN = '<!-- prettier-ignore-start -->';
 const END = '<!-- prettier-ignore-end -->';
 const NOTE = '<!-- generated from server/env.ts: node --import tsx scripts/env-docs.ts --write -->';
 
-/** The README's configuration table as it stands (null: the markers are missing). */
-export function readmeTable(readme: string): string | null {
+/** The configuration table of the doc as it stands (null: the markers are missing). */
+export function configurationTable(readme: string): string | null {
   const from = readme.indexOf(BEGIN);
   const to = readme.indexOf(END, from);
   if (from < 0 || to < 0) return null;
@@ -102,10 +105,10 @@ export function readmeTable(readme: string): string | null {
     .trim();
 }
 
-/** The README with its configuration table printed again from the schema. */
+/** The doc with its configuration table printed again from the schema. */
 export function withTable(readme: string): string {
   const from = readme.indexOf(BEGIN);
   const to = readme.indexOf(END, from);
-  if (from < 0 || to < 0) throw new Error(`README.md has no ${BEGIN} … ${END} section`);
+  if (from < 0 || to < 0) throw new Error(`${CONFIGURATION_DOC} has no ${BEGIN} … ${END} section`);
   return `${readme.slice(0, from)}${BEGIN}\n\n${NOTE}\n\n${envTable()}\n${readme.slice(to)}`;
 }

@@ -3,7 +3,7 @@ import { Value } from 'typebox/value';
 import { DEFAULT_CATEGORIES } from '../shared/order.js';
 
 // Every environment variable the server reads, in one schema: name, type, default, allowed values and
-// a one-line description. server/config.ts reads the environment through it; the README's configuration
+// a one-line description. server/config.ts reads the environment through it; docs/configuration.md's
 // table and .env.example are checked against it (tests/unit/config-docs.test.ts). Extra keywords, which
 // JSON Schema ignores: `mustBe` (the allowed values in words, for errors and docs), `secret` (a bad
 // value is never echoed), `docDefault` (the default in words, when it is not a fixed value).

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { envExample, envTable, readmeTable } from '../../server/env-docs.js';
+import { CONFIGURATION_DOC, envExample, envTable, configurationTable } from '../../server/env-docs.js';
 import { EnvSchema } from '../../server/env.js';
 
 const readme = readFileSync('README.md', 'utf8');
+const doc = readFileSync(CONFIGURATION_DOC, 'utf8');
 const example = readFileSync('.env.example', 'utf8');
 const variables = Object.keys(EnvSchema.properties);
 
@@ -13,14 +14,16 @@ function tableNames(table: string): string[] {
 }
 
 describe('configuration docs against EnvSchema', () => {
-  it("README.md's table documents every variable of the schema, and only those", () => {
-    const table = readmeTable(readme);
-    expect(table, 'README.md has its table between the prettier-ignore markers').not.toBeNull();
+  it("docs/configuration.md's table documents every variable of the schema, and only those", () => {
+    const table = configurationTable(doc);
+    expect(table, 'docs/configuration.md has its table between the prettier-ignore markers').not.toBeNull();
     expect(tableNames(table!)).toEqual(variables);
   });
 
-  it("README.md's table is the one the schema prints (node --import tsx scripts/env-docs.ts --write)", () => {
-    expect(readmeTable(readme)).toBe(envTable().trim());
+  it("docs/configuration.md's table is the one the schema prints (node --import tsx scripts/env-docs.ts --write)", () => {
+    expect(configurationTable(doc)).toBe(envTable().trim());
+    // The README points there.
+    expect(readme).toContain('(docs/configuration.md)');
   });
 
   it('.env.example sets out every variable at its default, as the schema prints it', () => {
