@@ -5,6 +5,7 @@ import {
   curveModel,
   formatElapsedTick,
   MIN_X_SPAN,
+  thinTickStep,
   timeTickStep,
 } from '../../client/charts/curve/transform.js';
 
@@ -94,5 +95,42 @@ describe('axis helpers', () => {
     expect(86_400 / timeTickStep(86_400, 8)).toBeLessThanOrEqual(8);
     expect(formatElapsedTick(90)).toBe('1:30');
     expect(formatElapsedTick(5400)).toBe('1h30');
+  });
+});
+
+describe('thinTickStep(xMax, pxPerSec, labelWidth, gapPx, minStep)', () => {
+  /** Neighbouring labels centred on ticks `step` apart: none may touch. */
+  function apart(xMax: number, pxPerSec: number, width: (sec: number) => number, gap: number, step: number): boolean {
+    for (let sec = step; sec <= xMax; sec += step)
+      if (step * pxPerSec < (width(sec - step) + width(sec)) / 2 + gap) return false;
+    return true;
+  }
+  const byChars = (em: number) => (sec: number) => formatElapsedTick(sec).length * em;
+
+  it('keeps the finest step when the labels fit', () => {
+    // A minute over 1,200 px: 20 px a second, "0:10" is 40 px wide.
+    expect(thinTickStep(60, 20, byChars(10), 8)).toBe(10);
+  });
+
+  it('thins the ticks of a one-minute axis on a narrow panel until the labels are clear', () => {
+    const step = thinTickStep(60, 2, byChars(10), 8);
+    expect(step).toBe(30);
+    expect(apart(60, 2, byChars(10), 8, step)).toBe(true);
+    expect(apart(60, 2, byChars(10), 8, 15)).toBe(false);
+  });
+
+  it('measures every label: long hour labels push the step up', () => {
+    const wide = (sec: number) => (sec >= 3600 ? 120 : 40);
+    const step = thinTickStep(4 * 3600, 0.05, wide, 8);
+    expect(apart(4 * 3600, 0.05, wide, 8, step)).toBe(true);
+    expect(step).toBe(3600);
+  });
+
+  it('never goes below minStep, and a whole day on any width gets clear labels', () => {
+    expect(thinTickStep(60, 100, byChars(10), 8, 30)).toBe(30);
+    for (const px of [300, 1200, 3800, 7600]) {
+      const step = thinTickStep(86_400, px / 86_400, byChars(9), 8);
+      expect(apart(86_400, px / 86_400, byChars(9), 8, step)).toBe(true);
+    }
   });
 });

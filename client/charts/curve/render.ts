@@ -1,7 +1,8 @@
 import { area, axisBottom, axisLeft, line, range, scaleLinear, select } from 'd3';
 import { compactNumber } from '../../format/amount.js';
 import type { Chart } from '../useChart.js';
-import { formatElapsedTick, timeTickStep } from './transform.js';
+import { formatElapsedTick, thinTickStep, timeTickStep } from './transform.js';
+import { textWidth } from './measure.js';
 import type { CurveModel, CurvePoint } from './transform.js';
 
 export type CurveChart = Chart<CurveModel | null>;
@@ -51,16 +52,28 @@ export function create(el: HTMLElement): CurveChart {
       .domain([0, model.yMax])
       .nice(4)
       .range([Math.max(m.top + 1, h - m.bottom), m.top]);
-    const step = timeTickStep(model.xMax, Math.max(2, Math.floor(w / (rem * 8))));
+    const fontPx = rem * 0.95;
+    // d3's axis sets this family on every call: set it first, so the labels are measured in it.
     xAxis
       .attr('transform', `translate(0,${y.range()[0]})`)
-      .style('font-size', `${rem * 0.95}px`)
-      .call(
-        axisBottom(x)
-          .tickValues(range(0, model.xMax + 1, step))
-          .tickFormat((d) => formatElapsedTick(Number(d)))
-          .tickSizeOuter(0),
-      );
+      .attr('font-family', 'sans-serif')
+      .style('font-size', `${fontPx}px`);
+    // The airy density first, then as coarse as the labels' measured widths need: they never touch.
+    const family = getComputedStyle(xAxis.node()!).fontFamily || 'sans-serif';
+    const [x0, x1] = x.range() as [number, number];
+    const step = thinTickStep(
+      model.xMax,
+      (x1 - x0) / model.xMax,
+      (sec) => textWidth(formatElapsedTick(sec), fontPx, family),
+      rem * 0.8,
+      timeTickStep(model.xMax, Math.max(2, Math.floor(w / (rem * 8)))),
+    );
+    xAxis.call(
+      axisBottom(x)
+        .tickValues(range(0, model.xMax + 1, step))
+        .tickFormat((d) => formatElapsedTick(Number(d)))
+        .tickSizeOuter(0),
+    );
     yAxis
       .attr('transform', `translate(${m.left},0)`)
       .style('font-size', `${rem * 0.95}px`)

@@ -93,10 +93,42 @@ function lastYearPoints(minuteFen: readonly number[], xMax: number, bucketSec: n
   return out;
 }
 
+/** Steps of the elapsed-time axis, seconds: each divides the next minute or hour boundary. */
+const TICK_STEPS = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
 /** Tick step for an elapsed-time axis: the smallest nice step giving at most `maxTicks` ticks. */
 export function timeTickStep(xMax: number, maxTicks: number): number {
-  const steps = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200];
-  return steps.find((s) => xMax / s <= maxTicks) ?? 86400;
+  return TICK_STEPS.find((s) => s < 86400 && xMax / s <= maxTicks) ?? 86400;
+}
+
+/**
+ * The smallest nice step, at least `minStep`, at which no two neighbouring labels touch: labels
+ * are centred on their ticks, so two neighbours need `gapPx` plus half of each one's width
+ * (as measured by `labelWidth`, in px) between their ticks. From one second to a whole day,
+ * whatever the font and the language. Steps too fine for even the narrowest label are skipped
+ * without measuring, so a day's axis measures a few dozen labels, not thousands.
+ */
+export function thinTickStep(
+  xMax: number,
+  pxPerSec: number,
+  labelWidth: (sec: number) => number,
+  gapPx: number,
+  minStep = TICK_STEPS[0]!,
+): number {
+  // "0:00" is as short as any label: a step too fine for it is too fine for all.
+  const shortest = labelWidth(0);
+  for (const step of TICK_STEPS) {
+    if (step < minStep || step * pxPerSec < shortest + gapPx) continue;
+    let fits = true;
+    let prev = labelWidth(0);
+    for (let sec = step; sec <= xMax && fits; sec += step) {
+      const w = labelWidth(sec);
+      fits = step * pxPerSec >= (prev + w) / 2 + gapPx;
+      prev = w;
+    }
+    if (fits) return step;
+  }
+  return TICK_STEPS.at(-1)!;
 }
 
 /** Elapsed seconds as an axis label: "0:30", "12:00" under an hour (m:ss), "1:30" hours after ("h:mm" with an h). */
