@@ -152,6 +152,7 @@ export function Board({
                 lastYearMinuteFen={lastYear?.minuteFen ?? null}
                 lastYearName={lastYear?.name ?? null}
                 elapsedSec={elapsedSec}
+                rate={figures?.rate ?? null}
               />
             </PanelBoundary>
           </div>

@@ -134,3 +134,41 @@ describe('thinTickStep(xMax, pxPerSec, labelWidth, gapPx, minStep)', () => {
     }
   });
 });
+
+describe('curveModel peaks', () => {
+  const series: FenPoint[] = [
+    [0, 10, 1_000],
+    [1, 50, 2_000],
+    [2, 5, 90_000],
+    [3, 1, 100],
+  ];
+  const peaks = { gmv: { second: 2, fen: 90_000 }, orders: { second: 1, orders: 50 } };
+
+  it('marks the peak GMV second at its GMV/s and the peak orders second on its GMV/s', () => {
+    const m = curveModel({ series, lastYearMinuteFen: null, elapsedSec: 4, maxPoints: 700, peaks });
+    expect(m.peaks).toEqual([
+      { kind: 'gmv', second: 2, x: 2.5, y: 900, value: 90_000 },
+      { kind: 'orders', second: 1, x: 1.5, y: 20, value: 50 },
+    ]);
+  });
+
+  it('keeps the peak inside the y domain when a point averages it with quieter seconds', () => {
+    const m = curveModel({ series, lastYearMinuteFen: null, elapsedSec: 4, maxPoints: 1, peaks });
+    expect(m.bucketSec).toBeGreaterThan(1);
+    expect(Math.max(...m.thisYear.map((p) => p.y))).toBeLessThan(900);
+    expect(m.yMax).toBeGreaterThan(900);
+  });
+
+  it('leaves out a peak second still filling and one before the start', () => {
+    const m = curveModel({ series, lastYearMinuteFen: null, elapsedSec: 2, maxPoints: 700, peaks });
+    expect(m.peaks.map((p) => p.kind)).toEqual(['orders']);
+    const early = curveModel({
+      series,
+      lastYearMinuteFen: null,
+      elapsedSec: 4,
+      maxPoints: 700,
+      peaks: { gmv: { second: -3, fen: 5 }, orders: null },
+    });
+    expect(early.peaks).toEqual([]);
+  });
+});

@@ -162,6 +162,28 @@ describe('curve render', () => {
     chart.destroy();
     expect(el.querySelector('svg')).toBeNull();
   });
+
+  it('marks both peak seconds with a dot and a label', () => {
+    const el = box(800, 300);
+    const chart = createCurve(el);
+    chart.update(
+      curveModel({
+        series: Array.from(
+          { length: 60 },
+          (_, s) => [s, s === 20 ? 90 : 1, s === 40 ? 9e6 : 1e5] as [number, number, number],
+        ),
+        lastYearMinuteFen: null,
+        elapsedSec: 60,
+        maxPoints: 700,
+        peaks: { gmv: { second: 40, fen: 9e6 }, orders: { second: 20, orders: 90 } },
+      }),
+    );
+    expect(el.querySelector('[data-testid="curve-peak-gmv"]')?.getAttribute('data-second')).toBe('40');
+    expect(el.querySelector('[data-testid="curve-peak-gmv"] text')?.textContent).toBe('peak ¥90K/s');
+    expect(el.querySelector('[data-testid="curve-peak-orders"] text')?.textContent).toBe('peak 90 orders/s');
+    expect(el.querySelectorAll('.curve-peak circle')).toHaveLength(2);
+    chart.destroy();
+  });
 });
 
 describe('channel share render', () => {

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { FenPoint } from '../../live/decode.js';
+import type { FenPoint, FenRate } from '../../live/decode.js';
 import { Curve } from '../../charts/curve/Curve.js';
 import { t } from '../../i18n/t.js';
 
@@ -8,9 +8,17 @@ interface Props {
   lastYearMinuteFen: number[] | null;
   lastYearName: string | null;
   elapsedSec: number | null;
+  /** For the peak seconds marked on the curve. */
+  rate?: FenRate | null;
 }
 
-export const CurvePanel = memo(function CurvePanel({ series, lastYearMinuteFen, lastYearName, elapsedSec }: Props) {
+export const CurvePanel = memo(function CurvePanel({
+  series,
+  lastYearMinuteFen,
+  lastYearName,
+  elapsedSec,
+  rate = null,
+}: Props) {
   return (
     <section className="panel curve-panel" aria-label={t('curve.label')} data-testid="curve">
       <div className="panel-head">
@@ -20,7 +28,7 @@ export const CurvePanel = memo(function CurvePanel({ series, lastYearMinuteFen, 
           {lastYearName !== null && <span className="legend-item legend-last">{lastYearName}</span>}
         </div>
       </div>
-      <Curve series={series} lastYearMinuteFen={lastYearMinuteFen} elapsedSec={elapsedSec} />
+      <Curve series={series} lastYearMinuteFen={lastYearMinuteFen} elapsedSec={elapsedSec} rate={rate} />
     </section>
   );
 });

@@ -1,9 +1,12 @@
 import { area, axisBottom, axisLeft, line, range, scaleLinear, select } from 'd3';
-import { compactNumber } from '../../format/amount.js';
+import type { ScaleLinear } from 'd3';
+import { compactCny, compactNumber } from '../../format/amount.js';
+import { formatCount } from '../../format/number.js';
+import { t } from '../../i18n/t.js';
 import type { Chart } from '../useChart.js';
 import { formatElapsedTick, thinTickStep, timeTickStep } from './transform.js';
 import { textWidth } from './measure.js';
-import type { CurveModel, CurvePoint } from './transform.js';
+import type { CurveModel, CurvePeak, CurvePoint } from './transform.js';
 
 export type CurveChart = Chart<CurveModel | null>;
 
@@ -34,6 +37,7 @@ export function create(el: HTMLElement): CurveChart {
   const fill = svg.append('path').attr('class', 'curve-area').attr('fill', `url(#${gradientId})`);
   const last = svg.append('path').attr('class', 'curve-last-year').attr('data-testid', 'curve-last-year');
   const now = svg.append('path').attr('class', 'curve-this-year').attr('data-testid', 'curve-this-year');
+  const marks = svg.append('g').attr('class', 'curve-peaks');
 
   let model: CurveModel | null = null;
 
@@ -93,7 +97,48 @@ export function create(el: HTMLElement): CurveChart {
     now.attr('d', model.thisYear.length > 0 ? toLine(model.thisYear) : null);
     fill.attr('d', model.thisYear.length > 0 ? toArea(model.thisYear) : null);
     last.attr('d', model.lastYear.length > 0 ? toLine(model.lastYear) : null);
+    drawPeaks(model.peaks, x, y, rem);
     svg.attr('data-y-max', y.domain()[1] ?? 0).attr('data-x-max', model.xMax);
+  }
+
+  /**
+   * Each peak second: a dot on its GMV/s with a guide down to the axis and a label above. Both
+   * peaks in one second share the dot, their labels stacked.
+   */
+  function drawPeaks(peaks: CurvePeak[], x: ScaleLinear<number, number>, y: ScaleLinear<number, number>, rem: number) {
+    const [, right] = x.range() as [number, number];
+    const g = marks
+      .selectAll<SVGGElement, CurvePeak>('g.curve-peak')
+      .data(peaks, (p) => p.kind)
+      .join((enter) => {
+        const e = enter.append('g').attr('class', (p) => `curve-peak curve-peak-${p.kind}`);
+        e.append('line');
+        e.append('circle');
+        e.append('text');
+        return e;
+      })
+      .attr('data-testid', (p) => `curve-peak-${p.kind}`)
+      .attr('data-second', (p) => p.second);
+    const shared = peaks.length === 2 && Math.abs(x(peaks[0]!.x) - x(peaks[1]!.x)) < rem * 6;
+    g.select('line')
+      .attr('x1', (p) => x(p.x))
+      .attr('x2', (p) => x(p.x))
+      .attr('y1', y(0))
+      .attr('y2', (p) => y(p.y));
+    g.select('circle')
+      .attr('cx', (p) => x(p.x))
+      .attr('cy', (p) => y(p.y))
+      .attr('r', rem * 0.3);
+    g.select('text')
+      .attr('x', (p) => x(p.x))
+      .attr('y', (p) => y(p.y) - rem * (shared && p.kind === 'orders' ? 1.7 : 0.6))
+      .attr('text-anchor', (p) => (x(p.x) > right - rem * 6 ? 'end' : 'middle'))
+      .style('font-size', `${rem * 0.85}px`)
+      .text((p) =>
+        p.kind === 'gmv'
+          ? t('curve.peakGmv', { value: compactCny(p.value) })
+          : t('curve.peakOrders', { value: formatCount(p.value) }),
+      );
   }
 
   return {

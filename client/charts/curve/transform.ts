@@ -16,6 +16,26 @@ export interface CurveModel {
   yMax: number;
   /** Seconds per plotted point. */
   bucketSec: number;
+  /** The peak seconds to mark, complete ones only. */
+  peaks: CurvePeak[];
+}
+
+/** A peak second marked on the curve, at its own GMV/s (CNY). */
+export interface CurvePeak {
+  kind: 'gmv' | 'orders';
+  second: number;
+  /** Middle of the second, on the x axis. */
+  x: number;
+  /** That second's GMV/s, CNY. */
+  y: number;
+  /** For the label: GMV/s in fen, or orders in that second. */
+  value: number;
+}
+
+/** The show's peak seconds so far (from the rate): the most GMV and the most orders. */
+export interface PeakSeconds {
+  gmv: { second: number; fen: number } | null;
+  orders: { second: number; orders: number } | null;
 }
 
 export interface CurveInput {
@@ -26,6 +46,7 @@ export interface CurveInput {
   elapsedSec: number;
   /** Most points the width can show (about one per two pixels). */
   maxPoints: number;
+  peaks?: PeakSeconds | null;
 }
 
 /** The x axis starts a minute wide and keeps a little room ahead of now. */
@@ -45,16 +66,44 @@ export function bucketFor(xMax: number, maxPoints: number): number {
  * second is still filling and would dip), and last year's on the same
  * seconds-since-start axis: its minute totals / 60 are GMV/s for that minute.
  */
-export function curveModel({ series, lastYearMinuteFen, elapsedSec, maxPoints }: CurveInput): CurveModel {
+export function curveModel({ series, lastYearMinuteFen, elapsedSec, maxPoints, peaks = null }: CurveInput): CurveModel {
   const now = Math.max(0, Math.floor(elapsedSec));
   const xMax = Math.max(MIN_X_SPAN, Math.ceil(now * X_HEADROOM));
   const bucketSec = bucketFor(xMax, maxPoints);
   const thisYear = thisYearPoints(series, now, bucketSec);
   const lastYear = lastYearMinuteFen === null ? [] : lastYearPoints(lastYearMinuteFen, xMax, bucketSec);
+  const marks = peakMarks(peaks, series, now);
   let top = 0;
   for (const p of thisYear) if (p.y > top) top = p.y;
   for (const p of lastYear) if (p.y > top) top = p.y;
-  return { thisYear, lastYear, xMax, yMax: top > 0 ? top * Y_HEADROOM : 1, bucketSec };
+  // A point is a bucket's average: the peak second stands above it, and must fit too.
+  for (const p of marks) if (p.y > top) top = p.y;
+  return { thisYear, lastYear, xMax, yMax: top > 0 ? top * Y_HEADROOM : 1, bucketSec, peaks: marks };
+}
+
+/**
+ * The peaks among the complete seconds on the axis (0 to now): one still filling may yet be
+ * passed, and the grace seconds before the start are off the axis. The orders peak stands at
+ * its second's GMV/s, read from the series.
+ */
+function peakMarks(peaks: PeakSeconds | null, series: readonly FenPoint[], now: number): CurvePeak[] {
+  const out: CurvePeak[] = [];
+  const gmv = peaks?.gmv;
+  if (gmv && gmv.second >= 0 && gmv.second < now)
+    out.push({ kind: 'gmv', second: gmv.second, x: gmv.second + 0.5, y: gmv.fen / 100, value: gmv.fen });
+  const orders = peaks?.orders;
+  if (orders && orders.second >= 0 && orders.second < now) {
+    const point = series.find((p) => p[0] === orders.second);
+    if (point !== undefined)
+      out.push({
+        kind: 'orders',
+        second: orders.second,
+        x: orders.second + 0.5,
+        y: point[2] / 100,
+        value: orders.orders,
+      });
+  }
+  return out;
 }
 
 function thisYearPoints(series: readonly FenPoint[], now: number, bucketSec: number): CurvePoint[] {
