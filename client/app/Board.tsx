@@ -153,6 +153,7 @@ export function Board({
                 lastYearName={lastYear?.name ?? null}
                 elapsedSec={elapsedSec}
                 rate={figures?.rate ?? null}
+                durationSec={show === null ? null : Math.ceil((show.endMs - show.startMs) / 1000)}
               />
             </PanelBoundary>
           </div>

@@ -77,6 +77,23 @@ function overlaps(a: Box, b: Box): boolean {
   return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 }
 
+/** The curve's time labels, once drawn: at least two, no two of them touching. */
+async function expectClearTimeLabels(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid="curve-svg"] .axis-x .tick text').length > 1,
+  );
+  const labels = await page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="curve-svg"] .axis-x .tick text')].map((t) => {
+      const r = t.getBoundingClientRect();
+      return { text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    }),
+  );
+  expect(labels.length).toBeGreaterThanOrEqual(2);
+  for (let i = 0; i < labels.length; i++)
+    for (let j = i + 1; j < labels.length; j++)
+      expect(overlaps(labels[i]!, labels[j]!), `${labels[i]!.text} / ${labels[j]!.text}`).toBe(false);
+}
+
 describe('rankings and the curve on air', () => {
   it("with one second of data the curve's time labels do not overlap", async () => {
     for (const [viewport, lang] of [
@@ -87,20 +104,24 @@ describe('rankings and the curve on air', () => {
       const page = await browser.newPage({ viewport });
       await page.goto(`${server.url}/?kiosk=1&lang=${lang}`);
       await opening();
-      await page.waitForFunction(
-        () => document.querySelectorAll('[data-testid="curve-svg"] .axis-x .tick text').length > 0,
-      );
-      const labels = await page.evaluate(() =>
-        [...document.querySelectorAll('[data-testid="curve-svg"] .axis-x .tick text')].map((t) => {
-          const r = t.getBoundingClientRect();
-          return { text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-        }),
-      );
-      expect(labels.length).toBeGreaterThanOrEqual(2);
-      for (let i = 0; i < labels.length; i++)
-        for (let j = i + 1; j < labels.length; j++)
-          expect(overlaps(labels[i]!, labels[j]!), `${labels[i]!.text} / ${labels[j]!.text}`).toBe(false);
+      await expectClearTimeLabels(page);
       await page.close();
+    }
+  });
+
+  it('with one second of data in a show long over (the wall clock), the time labels do not overlap', async () => {
+    const wallDir = tempDir('e2e-rankings-wall');
+    const wall = await startServer(wallDir.path);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      await page.goto(`${wall.url}/?kiosk=1`);
+      const res = await postNdjson(wall.url, ndjson([order(1, { country: 'CN', order_id: 'wall-1' })]));
+      expect((await res.json()).accepted).toBe(1);
+      await expectClearTimeLabels(page);
+      await page.close();
+    } finally {
+      await wall.kill('SIGKILL');
+      wallDir.remove();
     }
   });
 

@@ -126,12 +126,39 @@ describe('thinTickStep(xMax, pxPerSec, labelWidth, gapPx, minStep)', () => {
     expect(step).toBe(3600);
   });
 
+  it('steps by whole days past a day, as many as the labels need', () => {
+    const tenDays = 10 * 86_400;
+    const step = thinTickStep(tenDays, 300 / tenDays, byChars(9), 8);
+    expect(step % 86_400).toBe(0);
+    expect(step).toBeGreaterThan(86_400);
+    expect(apart(tenDays, 300 / tenDays, byChars(9), 8, step)).toBe(true);
+  });
+
   it('never goes below minStep, and a whole day on any width gets clear labels', () => {
     expect(thinTickStep(60, 100, byChars(10), 8, 30)).toBe(30);
     for (const px of [300, 1200, 3800, 7600]) {
       const step = thinTickStep(86_400, px / 86_400, byChars(9), 8);
       expect(apart(86_400, px / 86_400, byChars(9), 8, step)).toBe(true);
     }
+  });
+});
+
+describe('curveModel endSec', () => {
+  it('ends the axis at the show end, however far past it the clock is (a finished show)', () => {
+    const elevenYears = 11 * 365 * 86_400;
+    const m = curveModel({
+      series: flat(1, 100),
+      lastYearMinuteFen: null,
+      elapsedSec: elevenYears,
+      maxPoints: 700,
+      endSec: 86_400,
+    });
+    expect(m.xMax).toBe(86_400);
+    expect(m.thisYear.at(-1)!.x).toBeLessThanOrEqual(86_400);
+    // A show just begun keeps its minute-wide axis.
+    expect(
+      curveModel({ series: [], lastYearMinuteFen: null, elapsedSec: 1, maxPoints: 700, endSec: 86_400 }).xMax,
+    ).toBe(MIN_X_SPAN);
   });
 });
 

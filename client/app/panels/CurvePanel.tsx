@@ -10,6 +10,8 @@ interface Props {
   elapsedSec: number | null;
   /** For the peak seconds marked on the curve. */
   rate?: FenRate | null;
+  /** The show's length in seconds: the time axis ends there. */
+  durationSec?: number | null;
 }
 
 export const CurvePanel = memo(function CurvePanel({
@@ -18,6 +20,7 @@ export const CurvePanel = memo(function CurvePanel({
   lastYearName,
   elapsedSec,
   rate = null,
+  durationSec = null,
 }: Props) {
   return (
     <section className="panel curve-panel" aria-label={t('curve.label')} data-testid="curve">
@@ -28,7 +31,13 @@ export const CurvePanel = memo(function CurvePanel({
           {lastYearName !== null && <span className="legend-item legend-last">{lastYearName}</span>}
         </div>
       </div>
-      <Curve series={series} lastYearMinuteFen={lastYearMinuteFen} elapsedSec={elapsedSec} rate={rate} />
+      <Curve
+        series={series}
+        lastYearMinuteFen={lastYearMinuteFen}
+        elapsedSec={elapsedSec}
+        rate={rate}
+        endSec={durationSec}
+      />
     </section>
   );
 });

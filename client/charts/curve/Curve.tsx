@@ -13,12 +13,14 @@ interface Props {
   elapsedSec: number | null;
   /** The rate, for its peak seconds; null before the first snapshot. */
   rate?: FenRate | null;
+  /** The show's length in seconds, where the axis ends; null: not known yet. */
+  endSec?: number | null;
 }
 
 /** About one point per 3 px of a 4K-wide panel; the renderer draws them as one path. */
 const MAX_POINTS = 700;
 
-export const Curve = memo(function Curve({ series, lastYearMinuteFen, elapsedSec, rate = null }: Props) {
+export const Curve = memo(function Curve({ series, lastYearMinuteFen, elapsedSec, rate = null, endSec = null }: Props) {
   // Only complete seconds are drawn, so the curve changes when a second completes, not on every
   // tick: recompute then (and when last year arrives), reading the newest series from a ref.
   const latest = useRef(series);
@@ -40,12 +42,13 @@ export const Curve = memo(function Curve({ series, lastYearMinuteFen, elapsedSec
             lastYearMinuteFen,
             elapsedSec,
             maxPoints: MAX_POINTS,
+            endSec,
             peaks: {
               gmv: gmvSecond === null || gmvFen === null ? null : { second: gmvSecond, fen: gmvFen },
               orders: ordersSecond === null || orders === null ? null : { second: ordersSecond, orders },
             },
           }),
-    [lastYearMinuteFen, elapsedSec, gmvSecond, gmvFen, ordersSecond, orders],
+    [lastYearMinuteFen, elapsedSec, endSec, gmvSecond, gmvFen, ordersSecond, orders],
   );
   const box = useChart(create, model);
   return <div ref={box} className="chart curve" role="img" aria-label={t('curve.aria')} />;

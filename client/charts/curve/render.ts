@@ -106,7 +106,7 @@ export function create(el: HTMLElement): CurveChart {
    * peaks in one second share the dot, their labels stacked.
    */
   function drawPeaks(peaks: CurvePeak[], x: ScaleLinear<number, number>, y: ScaleLinear<number, number>, rem: number) {
-    const [, right] = x.range() as [number, number];
+    const [left, right] = x.range() as [number, number];
     const g = marks
       .selectAll<SVGGElement, CurvePeak>('g.curve-peak')
       .data(peaks, (p) => p.kind)
@@ -132,7 +132,8 @@ export function create(el: HTMLElement): CurveChart {
     g.select('text')
       .attr('x', (p) => x(p.x))
       .attr('y', (p) => y(p.y) - rem * (shared && p.kind === 'orders' ? 1.7 : 0.6))
-      .attr('text-anchor', (p) => (x(p.x) > right - rem * 6 ? 'end' : 'middle'))
+      // Kept inside the plot: clear of the y axis's labels and of the right edge.
+      .attr('text-anchor', (p) => (x(p.x) < left + rem * 6 ? 'start' : x(p.x) > right - rem * 6 ? 'end' : 'middle'))
       .style('font-size', `${rem * 0.85}px`)
       .text((p) =>
         p.kind === 'gmv'

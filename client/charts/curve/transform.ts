@@ -47,6 +47,8 @@ export interface CurveInput {
   /** Most points the width can show (about one per two pixels). */
   maxPoints: number;
   peaks?: PeakSeconds | null;
+  /** The show's length in seconds: the axis never runs past its end (a finished show, a clock long past it). */
+  endSec?: number | null;
 }
 
 /** The x axis starts a minute wide and keeps a little room ahead of now. */
@@ -66,9 +68,17 @@ export function bucketFor(xMax: number, maxPoints: number): number {
  * second is still filling and would dip), and last year's on the same
  * seconds-since-start axis: its minute totals / 60 are GMV/s for that minute.
  */
-export function curveModel({ series, lastYearMinuteFen, elapsedSec, maxPoints, peaks = null }: CurveInput): CurveModel {
-  const now = Math.max(0, Math.floor(elapsedSec));
-  const xMax = Math.max(MIN_X_SPAN, Math.ceil(now * X_HEADROOM));
+export function curveModel({
+  series,
+  lastYearMinuteFen,
+  elapsedSec,
+  maxPoints,
+  peaks = null,
+  endSec = null,
+}: CurveInput): CurveModel {
+  const end = endSec ?? Infinity;
+  const now = Math.max(0, Math.floor(Math.min(elapsedSec, end)));
+  const xMax = Math.max(MIN_X_SPAN, Math.min(Math.ceil(now * X_HEADROOM), end));
   const bucketSec = bucketFor(xMax, maxPoints);
   const thisYear = thisYearPoints(series, now, bucketSec);
   const lastYear = lastYearMinuteFen === null ? [] : lastYearPoints(lastYearMinuteFen, xMax, bucketSec);
@@ -177,7 +187,11 @@ export function thinTickStep(
     }
     if (fits) return step;
   }
-  return TICK_STEPS.at(-1)!;
+  // Past a day (a long show, or a clock far past the end): whole days, as many as the labels need.
+  const day = TICK_STEPS.at(-1)!;
+  let widest = shortest;
+  for (let sec = day; sec <= xMax; sec += day) widest = Math.max(widest, labelWidth(sec));
+  return Math.max(1, Math.ceil((widest + gapPx) / (day * pxPerSec))) * day;
 }
 
 /** Elapsed seconds as an axis label: "0:30", "12:00" under an hour (m:ss), "1:30" hours after ("h:mm" with an h). */
