@@ -33,7 +33,8 @@ export function create(el: HTMLElement): CurveChart {
   grad.append('stop').attr('offset', '0%').attr('stop-color', 'rgb(255 207 90 / 0.35)');
   grad.append('stop').attr('offset', '100%').attr('stop-color', 'rgb(255 207 90 / 0)');
   const yAxis = svg.append('g').attr('class', 'axis axis-y');
-  const xAxis = svg.append('g').attr('class', 'axis axis-x');
+  // d3's axis sets this family on every call: set from the start, the labels are measured in it.
+  const xAxis = svg.append('g').attr('class', 'axis axis-x').attr('font-family', 'sans-serif');
   const fill = svg.append('path').attr('class', 'curve-area').attr('fill', `url(#${gradientId})`);
   const last = svg.append('path').attr('class', 'curve-last-year').attr('data-testid', 'curve-last-year');
   const now = svg.append('path').attr('class', 'curve-this-year').attr('data-testid', 'curve-this-year');
@@ -47,7 +48,16 @@ export function create(el: HTMLElement): CurveChart {
     svg.attr('width', w).attr('height', h);
     if (model === null || w === 0 || h === 0) return;
     const rem = remPx(el);
-    const m = { top: rem * 0.6, right: rem * 1.2, bottom: rem * 1.8, left: rem * 4.2 };
+    const fontPx = rem * 0.95;
+    const family = getComputedStyle(xAxis.node()!).fontFamily || 'sans-serif';
+    const labelWidth = (sec: number) => textWidth(formatElapsedTick(sec), fontPx, family);
+    // Room on the right for half of the widest last label ("24h00"), centred on the axis's end.
+    const m = {
+      top: rem * 0.6,
+      right: Math.max(rem * 1.2, labelWidth(model.xMax) / 2 + rem * 0.2),
+      bottom: rem * 1.8,
+      left: rem * 4.2,
+    };
     const x = scaleLinear()
       .domain([0, model.xMax])
       .range([m.left, Math.max(m.left + 1, w - m.right)]);
@@ -56,19 +66,13 @@ export function create(el: HTMLElement): CurveChart {
       .domain([0, model.yMax])
       .nice(4)
       .range([Math.max(m.top + 1, h - m.bottom), m.top]);
-    const fontPx = rem * 0.95;
-    // d3's axis sets this family on every call: set it first, so the labels are measured in it.
-    xAxis
-      .attr('transform', `translate(0,${y.range()[0]})`)
-      .attr('font-family', 'sans-serif')
-      .style('font-size', `${fontPx}px`);
+    xAxis.attr('transform', `translate(0,${y.range()[0]})`).style('font-size', `${fontPx}px`);
     // The airy density first, then as coarse as the labels' measured widths need: they never touch.
-    const family = getComputedStyle(xAxis.node()!).fontFamily || 'sans-serif';
     const [x0, x1] = x.range() as [number, number];
     const step = thinTickStep(
       model.xMax,
       (x1 - x0) / model.xMax,
-      (sec) => textWidth(formatElapsedTick(sec), fontPx, family),
+      labelWidth,
       rem * 0.8,
       timeTickStep(model.xMax, Math.max(2, Math.floor(w / (rem * 8)))),
     );
