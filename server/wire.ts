@@ -88,6 +88,8 @@ function encodeState(f: BoardFrame, sentAtMs: number): Omit<Tick, 'show' | 'seri
       gmvPerSec: formatFen(f.rate.fenPerSec),
       peakOrdersPerSec: f.rate.peakOrdersPerSec,
       peakSecond: f.rate.peakSecond,
+      peakGmvPerSec: formatFen(f.rate.peakFenPerSec),
+      peakGmvSecond: f.rate.peakFenSecond,
     },
     breakdowns: encodeBreakdowns(f.breakdowns),
     newestEventMs: f.newestEventMs,

@@ -62,13 +62,19 @@ export const ErrorResponseSchema = Type.Object(
 );
 export type ErrorResponse = Static<typeof ErrorResponseSchema>;
 
-/** Current pace, averaged over the last complete show-seconds. */
+/** Current pace, averaged over the last complete show-seconds (see RATE_SETTLE_MS in server/domain/board.ts). */
 export const RateSchema = Type.Object({
   ordersPerSec: Type.Number(),
   gmvPerSec: Money,
   /** Highest orders in one show-second so far, and which second (since start). */
   peakOrdersPerSec: Type.Integer(),
   peakSecond: Type.Union([Type.Integer(), Type.Null()]),
+  /**
+   * Highest GMV in one show-second so far, and which second. Optional: added within version 4,
+   * a board reads its absence (an older server) as not known.
+   */
+  peakGmvPerSec: Type.Optional(Money),
+  peakGmvSecond: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
 });
 export type Rate = Static<typeof RateSchema>;
 

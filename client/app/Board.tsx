@@ -165,6 +165,8 @@ export function Board({
                 lastYearName={lastYear?.name ?? null}
                 elapsedSec={elapsedSec}
                 marks={curveMarks}
+                rate={figures?.rate ?? null}
+                durationSec={show === null ? null : Math.ceil((show.endMs - show.startMs) / 1000)}
               />
             </PanelBoundary>
           </div>

@@ -40,6 +40,9 @@ export interface FenRate {
   fenPerSec: Fen | null;
   peakOrdersPerSec: number;
   peakSecond: number | null;
+  /** The second with the most GMV so far and its GMV; null when the server does not say. */
+  peakFenPerSec: Fen | null;
+  peakFenSecond: number | null;
 }
 
 export interface FenPace {
@@ -132,6 +135,8 @@ export function decodeFigures(m: Snapshot | Tick): Figures {
       fenPerSec: decodeFen(m.rate.gmvPerSec),
       peakOrdersPerSec: m.rate.peakOrdersPerSec,
       peakSecond: m.rate.peakSecond,
+      peakFenPerSec: m.rate.peakGmvPerSec === undefined ? null : decodeFen(m.rate.peakGmvPerSec),
+      peakFenSecond: m.rate.peakGmvSecond ?? null,
     },
     breakdowns: {
       channel: rows(m.breakdowns.channel),

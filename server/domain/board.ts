@@ -34,6 +34,16 @@ export interface DimensionRow {
 }
 
 const RATE_WINDOW_SECONDS = 5;
+/**
+ * The rate reads complete seconds only: a second is complete once an order at least
+ * RATE_SETTLE_MS past its end has been committed (orders of a second arrive spread over
+ * the ingest nodes and batches), and the show clock is past it. While ingest lags, the
+ * seconds still arriving are left out, so orders/s and GMV/s do not dip. A quiet feed
+ * commits nothing later, so after RATE_MAX_WAIT_MS on the show clock a second counts
+ * as complete anyway (a rate falls to zero when the orders stop).
+ */
+export const RATE_SETTLE_MS = 1000;
+export const RATE_MAX_WAIT_MS = 10_000;
 /** Rows of the country, category and merchant rankings. */
 export const TOP_N = 10;
 /** Most arcs sampled between two ticks: the per-frame drawing budget of a board. */
@@ -75,6 +85,7 @@ export class LiveBoard {
    */
   private merchantRows: [string, Tally][] | null = [];
   private peak: { orders: number; second: number | null } = { orders: 0, second: null };
+  private peakFen: { fen: number; second: number | null } = { fen: 0, second: null };
   newestEventMs: number | null = null;
   committedAtMs: number | null = null;
   /** Bumped on every change, so the broadcast loop knows when to send. */
@@ -220,9 +231,9 @@ export class LiveBoard {
     return nearestFen(this.refund);
   }
 
-  /** Pace over the last complete seconds before the show clock. */
+  /** Pace over the last complete seconds (see RATE_SETTLE_MS), and the peak seconds so far. */
   rate(clockMs: number): FenRate {
-    const now = Math.floor((clockMs - this.show.startMs) / 1000);
+    const now = completeBefore(clockMs, this.newestEventMs, this.show.startMs);
     let orders = 0;
     let fen = 0;
     for (let s = now - RATE_WINDOW_SECONDS; s < now; s++) {
@@ -236,6 +247,8 @@ export class LiveBoard {
       fenPerSec: Math.round(fen / RATE_WINDOW_SECONDS),
       peakOrdersPerSec: this.peak.orders,
       peakSecond: this.peak.second,
+      peakFenPerSec: this.peakFen.fen,
+      peakFenSecond: this.peakFen.second,
     };
   }
 
@@ -346,7 +359,19 @@ export class LiveBoard {
     const n = this.seriesOrders[i]!;
     const p = this.peak;
     if (n > p.orders || (n === p.orders && p.second !== null && second < p.second)) this.peak = { orders: n, second };
+    const f = this.seriesFen[i]!;
+    const q = this.peakFen;
+    if (f > q.fen || (f === q.fen && q.second !== null && second < q.second)) this.peakFen = { fen: f, second };
   }
+}
+
+/**
+ * Seconds since the start before which every second is complete: the show clock, held back to
+ * RATE_SETTLE_MS before the newest committed order, but no further than RATE_MAX_WAIT_MS.
+ */
+export function completeBefore(clockMs: number, newestEventMs: number | null, startMs: number): number {
+  const arrived = newestEventMs === null ? clockMs : Math.min(clockMs, newestEventMs - RATE_SETTLE_MS);
+  return Math.floor((Math.max(arrived, clockMs - RATE_MAX_WAIT_MS) - startMs) / 1000);
 }
 
 function arcOf(o: Order): Arc {

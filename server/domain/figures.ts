@@ -25,6 +25,9 @@ export interface FenRate {
   fenPerSec: number;
   peakOrdersPerSec: number;
   peakSecond: number | null;
+  /** The show-second with the most GMV so far (ties: the earliest), and its GMV. */
+  peakFenPerSec: number;
+  peakFenSecond: number | null;
 }
 
 /** This year against last year (see Pace). */

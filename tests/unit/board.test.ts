@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LiveBoard, top, type DimensionRow, type RollupRow } from '../../server/domain/board.js';
+import {
+  completeBefore,
+  LiveBoard,
+  RATE_MAX_WAIT_MS,
+  RATE_SETTLE_MS,
+  top,
+  type DimensionRow,
+  type RollupRow,
+} from '../../server/domain/board.js';
 import type { Channel, Order } from '../../shared/order.js';
 import { DEFAULT_SHOWS, resolveShow } from '../../shared/show.js';
 import { showOrder } from '../fixtures/orders.js';
@@ -57,6 +65,8 @@ describe('LiveBoard totals', () => {
       fenPerSec: 0,
       peakOrdersPerSec: 0,
       peakSecond: null,
+      peakFenPerSec: 0,
+      peakFenSecond: null,
     });
     expect(board.breakdowns()).toEqual({ channel: [], country: [], category: [], merchant: [] });
     expect(board.newestEventMs).toBeNull();
@@ -164,11 +174,36 @@ describe('LiveBoard rate and peak', () => {
       times(50, () => order(10, 7)),
       1,
     );
+    // Orders have arrived from second 12: up to 11 every second is complete, the clock decides.
+    board.apply([order(12, 7)], 1);
     // 13 orders and 13,013 fen over seconds 5..9: 2.6/s and 2,602.6 fen/s.
     const expected = { ordersPerSec: 2.6, fenPerSec: 2603, peakOrdersPerSec: 100, peakSecond: 4 };
-    expect(board.rate(show.startMs + 10_000)).toEqual(expected);
-    expect(board.rate(show.startMs + 10_999)).toEqual(expected);
+    expect(board.rate(show.startMs + 10_000)).toMatchObject(expected);
+    expect(board.rate(show.startMs + 10_999)).toMatchObject(expected);
     expect(board.rate(show.startMs + 11_000).ordersPerSec).toBe(12.4); // 62 orders over 6..10
+  });
+
+  it('does not dip while ingest lags: it leaves out the seconds still arriving', () => {
+    const board = new LiveBoard(show);
+    for (let s = 0; s < 10; s++)
+      board.apply(
+        times(10, () => order(s, 100)),
+        1,
+      );
+    // The newest order is of 9.5 s and the clock reads 12 s: seconds 9 to 11 are still arriving
+    // (a window over 7..11 would read 6/s); 3..7 are complete.
+    expect(board.rate(show.startMs + 12_000)).toMatchObject({ ordersPerSec: 10, fenPerSec: 1000 });
+    // Nothing more comes: once the wait is over the clock alone completes seconds, and the rate falls.
+    expect(board.rate(show.startMs + 9_500 + RATE_MAX_WAIT_MS + 1).ordersPerSec).toBe(10);
+    expect(board.rate(show.startMs + 25_000)).toMatchObject({ ordersPerSec: 0, fenPerSec: 0 });
+  });
+
+  it('completeBefore: the clock, held back a settle time before the newest order, at most the wait', () => {
+    const start = 1_000_000;
+    expect(completeBefore(start + 5_000, start + 9_000, start)).toBe(5);
+    expect(completeBefore(start + 5_000, start + 5_000, start)).toBe(5 - RATE_SETTLE_MS / 1000);
+    expect(completeBefore(start + 5_000, null, start)).toBe(5);
+    expect(completeBefore(start + 60_000, start + 1_000, start)).toBe(60 - RATE_MAX_WAIT_MS / 1000);
   });
 
   it('reads the grace seconds before the start and reports zero long after the end', () => {
@@ -177,13 +212,33 @@ describe('LiveBoard rate and peak', () => {
       times(10, () => order(-2, 100)),
       1,
     );
-    expect(board.rate(show.startMs)).toMatchObject({ ordersPerSec: 2, fenPerSec: 200, peakSecond: -2 });
+    // Nothing arrives after second -2: the clock completes it once the wait is over.
+    expect(board.rate(show.startMs + RATE_MAX_WAIT_MS)).toMatchObject({
+      ordersPerSec: 2,
+      fenPerSec: 200,
+      peakSecond: -2,
+    });
     expect(board.rate(show.endMs + 10 * GRACE * 1000)).toEqual({
       ordersPerSec: 0,
       fenPerSec: 0,
       peakOrdersPerSec: 10,
       peakSecond: -2,
+      peakFenPerSec: 1000,
+      peakFenSecond: -2,
     });
+  });
+
+  it('keeps the second with the most GMV beside the one with the most orders', () => {
+    const board = new LiveBoard(show);
+    board.apply([...times(5, () => order(3, 100)), order(6, 1000), order(6, 1000), order(8, 2000)], 1);
+    expect(board.rate(show.startMs)).toMatchObject({
+      peakOrdersPerSec: 5,
+      peakSecond: 3,
+      peakFenPerSec: 2000,
+      peakFenSecond: 6,
+    });
+    board.apply([order(8, 1)], 2);
+    expect(board.rate(show.startMs)).toMatchObject({ peakFenPerSec: 2001, peakFenSecond: 8 });
   });
 
   it('gives a tied peak to the earliest second, whatever the arrival order', () => {

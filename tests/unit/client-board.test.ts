@@ -19,7 +19,14 @@ const common = {
   asOfMs: START + 60_000,
   gross: { gmv: '1234.50', orders: 7 },
   net: { gmv: '1234.50', orders: 7 },
-  rate: { ordersPerSec: 2, gmvPerSec: '300.00', peakOrdersPerSec: 5, peakSecond: 26 },
+  rate: {
+    ordersPerSec: 2,
+    gmvPerSec: '300.00',
+    peakOrdersPerSec: 5,
+    peakSecond: 26,
+    peakGmvPerSec: '1500.00',
+    peakGmvSecond: 31,
+  },
   breakdowns: {
     channel: [{ key: 'mobile', orders: 7, gmv: '1234.50' }],
     country: [{ key: 'CN', orders: 7, gmv: '1234.50' }],
@@ -73,6 +80,8 @@ describe('Board', () => {
     expect(byTestId(el, 'gmv-counter')?.getAttribute('aria-label')).toBe('GMV ¥1,234.50');
     expect(byTestId(el, 'orders-total')?.textContent).toBe('7');
     expect(byTestId(el, 'peak')?.parentElement?.textContent).toContain('at 00:00:26');
+    expect(byTestId(el, 'peak-gmv')?.getAttribute('data-value')).toBe('1500.00');
+    expect(byTestId(el, 'peak-gmv')?.parentElement?.textContent).toContain('at 00:00:31');
     expect(byTestId(el, 'pace')?.textContent).toBe('+12.3%');
     expect(byTestId(el, 'show-name')?.textContent).toBe('Gala <b>2015</b>');
     expect(el.querySelector('b, script')).toBeNull();

@@ -5,6 +5,7 @@ import {
   curveModel,
   formatElapsedTick,
   MIN_X_SPAN,
+  thinTickStep,
   timeTickStep,
 } from '../../client/charts/curve/transform.js';
 
@@ -94,5 +95,107 @@ describe('axis helpers', () => {
     expect(86_400 / timeTickStep(86_400, 8)).toBeLessThanOrEqual(8);
     expect(formatElapsedTick(90)).toBe('1:30');
     expect(formatElapsedTick(5400)).toBe('1h30');
+  });
+});
+
+describe('thinTickStep(xMax, pxPerSec, labelWidth, gapPx, minStep)', () => {
+  /** Neighbouring labels centred on ticks `step` apart: none may touch. */
+  function apart(xMax: number, pxPerSec: number, width: (sec: number) => number, gap: number, step: number): boolean {
+    for (let sec = step; sec <= xMax; sec += step)
+      if (step * pxPerSec < (width(sec - step) + width(sec)) / 2 + gap) return false;
+    return true;
+  }
+  const byChars = (em: number) => (sec: number) => formatElapsedTick(sec).length * em;
+
+  it('keeps the finest step when the labels fit', () => {
+    // A minute over 1,200 px: 20 px a second, "0:10" is 40 px wide.
+    expect(thinTickStep(60, 20, byChars(10), 8)).toBe(10);
+  });
+
+  it('thins the ticks of a one-minute axis on a narrow panel until the labels are clear', () => {
+    const step = thinTickStep(60, 2, byChars(10), 8);
+    expect(step).toBe(30);
+    expect(apart(60, 2, byChars(10), 8, step)).toBe(true);
+    expect(apart(60, 2, byChars(10), 8, 15)).toBe(false);
+  });
+
+  it('measures every label: long hour labels push the step up', () => {
+    const wide = (sec: number) => (sec >= 3600 ? 120 : 40);
+    const step = thinTickStep(4 * 3600, 0.05, wide, 8);
+    expect(apart(4 * 3600, 0.05, wide, 8, step)).toBe(true);
+    expect(step).toBe(3600);
+  });
+
+  it('steps by whole days past a day, as many as the labels need', () => {
+    const tenDays = 10 * 86_400;
+    const step = thinTickStep(tenDays, 300 / tenDays, byChars(9), 8);
+    expect(step % 86_400).toBe(0);
+    expect(step).toBeGreaterThan(86_400);
+    expect(apart(tenDays, 300 / tenDays, byChars(9), 8, step)).toBe(true);
+  });
+
+  it('never goes below minStep, and a whole day on any width gets clear labels', () => {
+    expect(thinTickStep(60, 100, byChars(10), 8, 30)).toBe(30);
+    for (const px of [300, 1200, 3800, 7600]) {
+      const step = thinTickStep(86_400, px / 86_400, byChars(9), 8);
+      expect(apart(86_400, px / 86_400, byChars(9), 8, step)).toBe(true);
+    }
+  });
+});
+
+describe('curveModel endSec', () => {
+  it('ends the axis at the show end, however far past it the clock is (a finished show)', () => {
+    const elevenYears = 11 * 365 * 86_400;
+    const m = curveModel({
+      series: flat(1, 100),
+      lastYearMinuteFen: null,
+      elapsedSec: elevenYears,
+      maxPoints: 700,
+      endSec: 86_400,
+    });
+    expect(m.xMax).toBe(86_400);
+    expect(m.thisYear.at(-1)!.x).toBeLessThanOrEqual(86_400);
+    // A show just begun keeps its minute-wide axis.
+    expect(
+      curveModel({ series: [], lastYearMinuteFen: null, elapsedSec: 1, maxPoints: 700, endSec: 86_400 }).xMax,
+    ).toBe(MIN_X_SPAN);
+  });
+});
+
+describe('curveModel peaks', () => {
+  const series: FenPoint[] = [
+    [0, 10, 1_000],
+    [1, 50, 2_000],
+    [2, 5, 90_000],
+    [3, 1, 100],
+  ];
+  const peaks = { gmv: { second: 2, fen: 90_000 }, orders: { second: 1, orders: 50 } };
+
+  it('marks the peak GMV second at its GMV/s and the peak orders second on its GMV/s', () => {
+    const m = curveModel({ series, lastYearMinuteFen: null, elapsedSec: 4, maxPoints: 700, peaks });
+    expect(m.peaks).toEqual([
+      { kind: 'gmv', second: 2, x: 2.5, y: 900, value: 90_000 },
+      { kind: 'orders', second: 1, x: 1.5, y: 20, value: 50 },
+    ]);
+  });
+
+  it('keeps the peak inside the y domain when a point averages it with quieter seconds', () => {
+    const m = curveModel({ series, lastYearMinuteFen: null, elapsedSec: 4, maxPoints: 1, peaks });
+    expect(m.bucketSec).toBeGreaterThan(1);
+    expect(Math.max(...m.thisYear.map((p) => p.y))).toBeLessThan(900);
+    expect(m.yMax).toBeGreaterThan(900);
+  });
+
+  it('leaves out a peak second still filling and one before the start', () => {
+    const m = curveModel({ series, lastYearMinuteFen: null, elapsedSec: 2, maxPoints: 700, peaks });
+    expect(m.peaks.map((p) => p.kind)).toEqual(['orders']);
+    const early = curveModel({
+      series,
+      lastYearMinuteFen: null,
+      elapsedSec: 4,
+      maxPoints: 700,
+      peaks: { gmv: { second: -3, fen: 5 }, orders: null },
+    });
+    expect(early.peaks).toEqual([]);
   });
 });

@@ -109,6 +109,31 @@ describe('ranking render(el).update(rows)', () => {
     chart.destroy();
   });
 
+  it('revives a row that comes back during its exit instead of drawing its key twice', async () => {
+    const el = box(600, 300);
+    const chart = createRanking(el);
+    const abc = rows([
+      ['a', '3.00'],
+      ['b', '2.00'],
+      ['c', '1.00'],
+    ]);
+    chart.update(rankRows(abc, (k) => k, 3));
+    const c = el.querySelector('g.rank-row[data-key="c"]');
+    chart.update(rankRows(abc.slice(0, 2), (k) => k, 3));
+    expect(c?.classList.contains('rank-exit')).toBe(true);
+    await new Promise((r) => setTimeout(r, MOVE_MS / 3));
+    chart.update(rankRows(abc, (k) => k, 3));
+    expect(el.querySelectorAll('g.rank-row[data-key="c"]')).toHaveLength(1);
+    expect(el.querySelector('g.rank-row[data-key="c"]')).toBe(c);
+    expect(c?.classList.contains('rank-exit')).toBe(false);
+    await new Promise((r) => setTimeout(r, MOVE_MS + 300));
+    // The interrupted exit does not remove it at its old end time.
+    expect(el.querySelector('g.rank-row[data-key="c"]')).toBe(c);
+    expect(Number((c as SVGGElement).style.opacity)).toBe(1);
+    expect(c?.getAttribute('transform')).toBe(`translate(0,${(2 * 300) / 5})`);
+    chart.destroy();
+  });
+
   it('keeps the last ranking when no data comes (safe mode) and removes everything on destroy', () => {
     const el = box(600, 300);
     const chart = createRanking(el);
@@ -136,6 +161,28 @@ describe('curve render', () => {
     expect(Number(el.querySelector('svg')?.getAttribute('data-y-max'))).toBeGreaterThanOrEqual(1e13);
     chart.destroy();
     expect(el.querySelector('svg')).toBeNull();
+  });
+
+  it('marks both peak seconds with a dot and a label', () => {
+    const el = box(800, 300);
+    const chart = createCurve(el);
+    chart.update(
+      curveModel({
+        series: Array.from(
+          { length: 60 },
+          (_, s) => [s, s === 20 ? 90 : 1, s === 40 ? 9e6 : 1e5] as [number, number, number],
+        ),
+        lastYearMinuteFen: null,
+        elapsedSec: 60,
+        maxPoints: 700,
+        peaks: { gmv: { second: 40, fen: 9e6 }, orders: { second: 20, orders: 90 } },
+      }),
+    );
+    expect(el.querySelector('[data-testid="curve-peak-gmv"]')?.getAttribute('data-second')).toBe('40');
+    expect(el.querySelector('[data-testid="curve-peak-gmv"] text')?.textContent).toBe('peak ¥90K/s');
+    expect(el.querySelector('[data-testid="curve-peak-orders"] text')?.textContent).toBe('peak 90 orders/s');
+    expect(el.querySelectorAll('.curve-peak circle')).toHaveLength(2);
+    chart.destroy();
   });
 });
 

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { ShowMark } from '../../../shared/marks.js';
-import type { FenPoint } from '../../live/decode.js';
+import type { FenPoint, FenRate } from '../../live/decode.js';
 import { Curve } from '../../charts/curve/Curve.js';
 import { t } from '../../i18n/t.js';
 
@@ -11,6 +11,10 @@ interface Props {
   elapsedSec: number | null;
   /** The show's run-of-show marks and its start; null: none drawn. */
   marks?: { list: readonly ShowMark[]; startMs: number } | null;
+  /** For the peak seconds marked on the curve. */
+  rate?: FenRate | null;
+  /** The show's length in seconds: the time axis ends there. */
+  durationSec?: number | null;
 }
 
 export const CurvePanel = memo(function CurvePanel({
@@ -19,6 +23,8 @@ export const CurvePanel = memo(function CurvePanel({
   lastYearName,
   elapsedSec,
   marks = null,
+  rate = null,
+  durationSec = null,
 }: Props) {
   return (
     <section className="panel curve-panel" aria-label={t('curve.label')} data-testid="curve">
@@ -29,7 +35,14 @@ export const CurvePanel = memo(function CurvePanel({
           {lastYearName !== null && <span className="legend-item legend-last">{lastYearName}</span>}
         </div>
       </div>
-      <Curve series={series} lastYearMinuteFen={lastYearMinuteFen} elapsedSec={elapsedSec} marks={marks} />
+      <Curve
+        series={series}
+        lastYearMinuteFen={lastYearMinuteFen}
+        elapsedSec={elapsedSec}
+        marks={marks}
+        rate={rate}
+        endSec={durationSec}
+      />
     </section>
   );
 });

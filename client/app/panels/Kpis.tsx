@@ -15,11 +15,13 @@ interface Props {
   hasLastYear: boolean;
 }
 
-/** The row of live figures under the hero: orders, pace now, the peak so far and the pace against last year. */
+/** The row of live figures under the hero: orders, pace now, the peak seconds so far (orders and GMV) and the pace against last year. */
 export const Kpis = memo(function Kpis({ orders, rate, pace, hasLastYear }: Props) {
   const gmvPerSec = rate?.fenPerSec ?? null;
   const projected = pace?.projectedFen ?? null;
   const peakAt = rate?.peakSecond ?? null;
+  const peakGmv = rate?.peakFenPerSec ?? null;
+  const peakGmvAt = rate?.peakFenSecond ?? null;
   return (
     <div className="kpis">
       <Stat
@@ -46,6 +48,13 @@ export const Kpis = memo(function Kpis({ orders, rate, pace, hasLastYear }: Prop
         value={rate === null ? null : formatCount(rate.peakOrdersPerSec)}
         exact={rate === null ? null : String(rate.peakOrdersPerSec)}
         sub={peakAt === null ? undefined : t('kpi.peakAt', { time: formatDuration(peakAt) })}
+      />
+      <Stat
+        label={t('kpi.peakGmvPerSec')}
+        testId="peak-gmv"
+        value={peakGmv === null ? null : compactCny(peakGmv)}
+        exact={peakGmv === null ? null : formatFen(peakGmv)}
+        sub={peakGmvAt === null ? undefined : t('kpi.peakAt', { time: formatDuration(peakGmvAt) })}
       />
       {hasLastYear && (
         <Stat

@@ -1,9 +1,13 @@
 import { area, axisBottom, axisLeft, line, range, scaleLinear, select } from 'd3';
-import { compactNumber } from '../../format/amount.js';
+import type { ScaleLinear } from 'd3';
+import { compactCny, compactNumber } from '../../format/amount.js';
+import { formatCount } from '../../format/number.js';
+import { t } from '../../i18n/t.js';
 import { drawRules } from '../marks/render.js';
 import type { Chart } from '../useChart.js';
-import { formatElapsedTick, timeTickStep } from './transform.js';
-import type { CurveModel, CurvePoint } from './transform.js';
+import { formatElapsedTick, thinTickStep, timeTickStep } from './transform.js';
+import { textWidth } from './measure.js';
+import type { CurveModel, CurvePeak, CurvePoint } from './transform.js';
 
 export type CurveChart = Chart<CurveModel | null>;
 
@@ -30,12 +34,14 @@ export function create(el: HTMLElement): CurveChart {
   grad.append('stop').attr('offset', '0%').attr('stop-color', 'rgb(255 207 90 / 0.35)');
   grad.append('stop').attr('offset', '100%').attr('stop-color', 'rgb(255 207 90 / 0)');
   const yAxis = svg.append('g').attr('class', 'axis axis-y');
-  const xAxis = svg.append('g').attr('class', 'axis axis-x');
+  // d3's axis sets this family on every call: set from the start, the labels are measured in it.
+  const xAxis = svg.append('g').attr('class', 'axis axis-x').attr('font-family', 'sans-serif');
   // Run-of-show marks under the curves: the data stays on top.
   const rules = svg.append('g').attr('class', 'curve-marks').attr('data-testid', 'curve-marks');
   const fill = svg.append('path').attr('class', 'curve-area').attr('fill', `url(#${gradientId})`);
   const last = svg.append('path').attr('class', 'curve-last-year').attr('data-testid', 'curve-last-year');
   const now = svg.append('path').attr('class', 'curve-this-year').attr('data-testid', 'curve-this-year');
+  const marks = svg.append('g').attr('class', 'curve-peaks');
 
   let model: CurveModel | null = null;
 
@@ -45,7 +51,16 @@ export function create(el: HTMLElement): CurveChart {
     svg.attr('width', w).attr('height', h);
     if (model === null || w === 0 || h === 0) return;
     const rem = remPx(el);
-    const m = { top: rem * 0.6, right: rem * 1.2, bottom: rem * 1.8, left: rem * 4.2 };
+    const fontPx = rem * 0.95;
+    const family = getComputedStyle(xAxis.node()!).fontFamily || 'sans-serif';
+    const labelWidth = (sec: number) => textWidth(formatElapsedTick(sec), fontPx, family);
+    // Room on the right for half of the widest last label ("24h00"), centred on the axis's end.
+    const m = {
+      top: rem * 0.6,
+      right: Math.max(rem * 1.2, labelWidth(model.xMax) / 2 + rem * 0.2),
+      bottom: rem * 1.8,
+      left: rem * 4.2,
+    };
     const x = scaleLinear()
       .domain([0, model.xMax])
       .range([m.left, Math.max(m.left + 1, w - m.right)]);
@@ -54,16 +69,22 @@ export function create(el: HTMLElement): CurveChart {
       .domain([0, model.yMax])
       .nice(4)
       .range([Math.max(m.top + 1, h - m.bottom), m.top]);
-    const step = timeTickStep(model.xMax, Math.max(2, Math.floor(w / (rem * 8))));
-    xAxis
-      .attr('transform', `translate(0,${y.range()[0]})`)
-      .style('font-size', `${rem * 0.95}px`)
-      .call(
-        axisBottom(x)
-          .tickValues(range(0, model.xMax + 1, step))
-          .tickFormat((d) => formatElapsedTick(Number(d)))
-          .tickSizeOuter(0),
-      );
+    xAxis.attr('transform', `translate(0,${y.range()[0]})`).style('font-size', `${fontPx}px`);
+    // The airy density first, then as coarse as the labels' measured widths need: they never touch.
+    const [x0, x1] = x.range() as [number, number];
+    const step = thinTickStep(
+      model.xMax,
+      (x1 - x0) / model.xMax,
+      labelWidth,
+      rem * 0.8,
+      timeTickStep(model.xMax, Math.max(2, Math.floor(w / (rem * 8)))),
+    );
+    xAxis.call(
+      axisBottom(x)
+        .tickValues(range(0, model.xMax + 1, step))
+        .tickFormat((d) => formatElapsedTick(Number(d)))
+        .tickSizeOuter(0),
+    );
     yAxis
       .attr('transform', `translate(${m.left},0)`)
       .style('font-size', `${rem * 0.95}px`)
@@ -91,7 +112,49 @@ export function create(el: HTMLElement): CurveChart {
       lanes: 2,
       maxPx: w - m.right,
     });
+    drawPeaks(model.peaks, x, y, rem);
     svg.attr('data-y-max', y.domain()[1] ?? 0).attr('data-x-max', model.xMax);
+  }
+
+  /**
+   * Each peak second: a dot on its GMV/s with a guide down to the axis and a label above. Both
+   * peaks in one second share the dot, their labels stacked.
+   */
+  function drawPeaks(peaks: CurvePeak[], x: ScaleLinear<number, number>, y: ScaleLinear<number, number>, rem: number) {
+    const [left, right] = x.range() as [number, number];
+    const g = marks
+      .selectAll<SVGGElement, CurvePeak>('g.curve-peak')
+      .data(peaks, (p) => p.kind)
+      .join((enter) => {
+        const e = enter.append('g').attr('class', (p) => `curve-peak curve-peak-${p.kind}`);
+        e.append('line');
+        e.append('circle');
+        e.append('text');
+        return e;
+      })
+      .attr('data-testid', (p) => `curve-peak-${p.kind}`)
+      .attr('data-second', (p) => p.second);
+    const shared = peaks.length === 2 && Math.abs(x(peaks[0]!.x) - x(peaks[1]!.x)) < rem * 6;
+    g.select('line')
+      .attr('x1', (p) => x(p.x))
+      .attr('x2', (p) => x(p.x))
+      .attr('y1', y(0))
+      .attr('y2', (p) => y(p.y));
+    g.select('circle')
+      .attr('cx', (p) => x(p.x))
+      .attr('cy', (p) => y(p.y))
+      .attr('r', rem * 0.3);
+    g.select('text')
+      .attr('x', (p) => x(p.x))
+      .attr('y', (p) => y(p.y) - rem * (shared && p.kind === 'orders' ? 1.7 : 0.6))
+      // Kept inside the plot: clear of the y axis's labels and of the right edge.
+      .attr('text-anchor', (p) => (x(p.x) < left + rem * 6 ? 'start' : x(p.x) > right - rem * 6 ? 'end' : 'middle'))
+      .style('font-size', `${rem * 0.85}px`)
+      .text((p) =>
+        p.kind === 'gmv'
+          ? t('curve.peakGmv', { value: compactCny(p.value) })
+          : t('curve.peakOrders', { value: formatCount(p.value) }),
+      );
   }
 
   return {

@@ -20,6 +20,26 @@ export interface CurveModel {
   bucketSec: number;
   /** The run-of-show marks on the axis (x in seconds since the start). */
   marks: RuleMark[];
+  /** The peak seconds to mark, complete ones only. */
+  peaks: CurvePeak[];
+}
+
+/** A peak second marked on the curve, at its own GMV/s (CNY). */
+export interface CurvePeak {
+  kind: 'gmv' | 'orders';
+  second: number;
+  /** Middle of the second, on the x axis. */
+  x: number;
+  /** That second's GMV/s, CNY. */
+  y: number;
+  /** For the label: GMV/s in fen, or orders in that second. */
+  value: number;
+}
+
+/** The show's peak seconds so far (from the rate): the most GMV and the most orders. */
+export interface PeakSeconds {
+  gmv: { second: number; fen: number } | null;
+  orders: { second: number; orders: number } | null;
 }
 
 export interface CurveInput {
@@ -32,6 +52,9 @@ export interface CurveInput {
   maxPoints: number;
   /** The show's run-of-show marks and its start (epoch ms); absent: none drawn. */
   marks?: { list: readonly ShowMark[]; startMs: number } | null;
+  peaks?: PeakSeconds | null;
+  /** The show's length in seconds: the axis never runs past its end (a finished show, a clock long past it). */
+  endSec?: number | null;
 }
 
 /** The x axis starts a minute wide and keeps a little room ahead of now. */
@@ -51,17 +74,62 @@ export function bucketFor(xMax: number, maxPoints: number): number {
  * second is still filling and would dip), and last year's on the same
  * seconds-since-start axis: its minute totals / 60 are GMV/s for that minute.
  */
-export function curveModel({ series, lastYearMinuteFen, elapsedSec, maxPoints, marks }: CurveInput): CurveModel {
-  const now = Math.max(0, Math.floor(elapsedSec));
-  const xMax = Math.max(MIN_X_SPAN, Math.ceil(now * X_HEADROOM));
+export function curveModel({
+  series,
+  lastYearMinuteFen,
+  elapsedSec,
+  maxPoints,
+  marks,
+  peaks = null,
+  endSec = null,
+}: CurveInput): CurveModel {
+  const end = endSec ?? Infinity;
+  const now = Math.max(0, Math.floor(Math.min(elapsedSec, end)));
+  const xMax = Math.max(MIN_X_SPAN, Math.min(Math.ceil(now * X_HEADROOM), end));
   const bucketSec = bucketFor(xMax, maxPoints);
   const thisYear = thisYearPoints(series, now, bucketSec);
   const lastYear = lastYearMinuteFen === null ? [] : lastYearPoints(lastYearMinuteFen, xMax, bucketSec);
+  const peakSeconds = peakMarks(peaks, series, now);
   let top = 0;
   for (const p of thisYear) if (p.y > top) top = p.y;
   for (const p of lastYear) if (p.y > top) top = p.y;
   const rules = marks ? ruleMarks(marks.list, (ms) => (ms - marks.startMs) / 1000, 0, xMax) : [];
-  return { thisYear, lastYear, xMax, yMax: top > 0 ? top * Y_HEADROOM : 1, bucketSec, marks: rules };
+  // A point is a bucket's average: the peak second stands above it, and must fit too.
+  for (const p of peakSeconds) if (p.y > top) top = p.y;
+  return {
+    thisYear,
+    lastYear,
+    xMax,
+    yMax: top > 0 ? top * Y_HEADROOM : 1,
+    bucketSec,
+    marks: rules,
+    peaks: peakSeconds,
+  };
+}
+
+/**
+ * The peaks among the complete seconds on the axis (0 to now): one still filling may yet be
+ * passed, and the grace seconds before the start are off the axis. The orders peak stands at
+ * its second's GMV/s, read from the series.
+ */
+function peakMarks(peaks: PeakSeconds | null, series: readonly FenPoint[], now: number): CurvePeak[] {
+  const out: CurvePeak[] = [];
+  const gmv = peaks?.gmv;
+  if (gmv && gmv.second >= 0 && gmv.second < now)
+    out.push({ kind: 'gmv', second: gmv.second, x: gmv.second + 0.5, y: gmv.fen / 100, value: gmv.fen });
+  const orders = peaks?.orders;
+  if (orders && orders.second >= 0 && orders.second < now) {
+    const point = series.find((p) => p[0] === orders.second);
+    if (point !== undefined)
+      out.push({
+        kind: 'orders',
+        second: orders.second,
+        x: orders.second + 0.5,
+        y: point[2] / 100,
+        value: orders.orders,
+      });
+  }
+  return out;
 }
 
 function thisYearPoints(series: readonly FenPoint[], now: number, bucketSec: number): CurvePoint[] {
@@ -100,10 +168,46 @@ function lastYearPoints(minuteFen: readonly number[], xMax: number, bucketSec: n
   return out;
 }
 
+/** Steps of the elapsed-time axis, seconds: each divides the next minute or hour boundary. */
+const TICK_STEPS = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
 /** Tick step for an elapsed-time axis: the smallest nice step giving at most `maxTicks` ticks. */
 export function timeTickStep(xMax: number, maxTicks: number): number {
-  const steps = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200];
-  return steps.find((s) => xMax / s <= maxTicks) ?? 86400;
+  return TICK_STEPS.find((s) => s < 86400 && xMax / s <= maxTicks) ?? 86400;
+}
+
+/**
+ * The smallest nice step, at least `minStep`, at which no two neighbouring labels touch: labels
+ * are centred on their ticks, so two neighbours need `gapPx` plus half of each one's width
+ * (as measured by `labelWidth`, in px) between their ticks. From one second to a whole day,
+ * whatever the font and the language. Steps too fine for even the narrowest label are skipped
+ * without measuring, so a day's axis measures a few dozen labels, not thousands.
+ */
+export function thinTickStep(
+  xMax: number,
+  pxPerSec: number,
+  labelWidth: (sec: number) => number,
+  gapPx: number,
+  minStep = TICK_STEPS[0]!,
+): number {
+  // "0:00" is as short as any label: a step too fine for it is too fine for all.
+  const shortest = labelWidth(0);
+  for (const step of TICK_STEPS) {
+    if (step < minStep || step * pxPerSec < shortest + gapPx) continue;
+    let fits = true;
+    let prev = labelWidth(0);
+    for (let sec = step; sec <= xMax && fits; sec += step) {
+      const w = labelWidth(sec);
+      fits = step * pxPerSec >= (prev + w) / 2 + gapPx;
+      prev = w;
+    }
+    if (fits) return step;
+  }
+  // Past a day (a long show, or a clock far past the end): whole days, as many as the labels need.
+  const day = TICK_STEPS.at(-1)!;
+  let widest = shortest;
+  for (let sec = day; sec <= xMax; sec += day) widest = Math.max(widest, labelWidth(sec));
+  return Math.max(1, Math.ceil((widest + gapPx) / (day * pxPerSec))) * day;
 }
 
 /** Elapsed seconds as an axis label: "0:30", "12:00" under an hour (m:ss), "1:30" hours after ("h:mm" with an h). */

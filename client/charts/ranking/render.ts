@@ -35,9 +35,9 @@ export function create(el: HTMLElement): RankingChart {
     const data: Row[] = rows.map((r) => ({ ...r, y: (r.rank - 1) * rowH }));
 
     const groups = svg
-      // Rows on their way out are left to finish: re-joining them would restart their exit on
-      // every tick, so they would never be removed (and pile up: the 2014 leak).
-      .selectAll<SVGGElement, Row>('g.rank-row:not(.rank-exit)')
+      // Rows on their way out are joined too, so a key has one element whatever it is doing: a
+      // row that comes back during its exit is revived, never drawn a second time beside it.
+      .selectAll<SVGGElement, Row>('g.rank-row')
       .data(data, (d) => d.key)
       .join(
         (enter) => {
@@ -55,11 +55,20 @@ export function create(el: HTMLElement): RankingChart {
             .style('opacity', 1);
           return g;
         },
-        (update) => update,
+        (update) => {
+          const back = update.filter('.rank-exit');
+          if (!back.empty()) revive(back, animate);
+          return update;
+        },
         // A row that drops out slides below the last place while it fades, clear of its successor.
+        // One already leaving is left to finish: restarting its exit on every tick would never
+        // remove it (rows would pile up: the 2014 leak).
         (exit) =>
           exit
+            .filter(':not(.rank-exit)')
+            .interrupt('move')
             .classed('rank-exit', true)
+            .attr('data-target', null)
             .transition('fade')
             .duration(animate ? MOVE_MS : 0)
             .attrTween('transform', function () {
@@ -117,6 +126,19 @@ export function create(el: HTMLElement): RankingChart {
       svg.remove();
     },
   };
+}
+
+/**
+ * Brings leaving rows back: their exit (fade and slide, and the removal at its end) is
+ * interrupted and they fade in again from where they are; move() then slides them to their place.
+ */
+function revive(rows: Selection<SVGGElement, Row, SVGSVGElement, unknown>, animate: boolean): void {
+  rows
+    .interrupt('fade')
+    .classed('rank-exit', false)
+    .transition('fade')
+    .duration(animate ? MOVE_MS : 0)
+    .style('opacity', 1);
 }
 
 /** Moves rows to their rank's place, starting a transition only for a row whose place changed. */
