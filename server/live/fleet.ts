@@ -29,6 +29,9 @@ export function nodeName(): string {
   return `${hostname()}:${process.pid}`;
 }
 
+/** Named boards that left, kept until the next look (the live node's listing, a push node's send). */
+const MAX_GONE = 5000;
+
 /** Reports closer together than this from one socket are dropped (a board sends one a second). */
 const MIN_REPORT_GAP_MS = SCREEN_REPORT_EVERY_MS / 2;
 
@@ -63,6 +66,8 @@ export class FleetReports {
         this.entries.delete(socket.id);
         // Only a named screen is remembered once gone: an unnamed one cannot be told apart on its return.
         if (last.report.screen !== '') this.gone.push(last);
+        // Bounded when nobody looks (no console open, or a push node's sends failing): the newest kept.
+        if (this.gone.length > MAX_GONE) this.gone.splice(0, this.gone.length - MAX_GONE);
       });
     });
   }
@@ -175,6 +180,8 @@ export class Fleet {
     const m = msg as Partial<FleetMessage> | null;
     if (!m || typeof m.node !== 'string' || !Array.isArray(m.entries)) return;
     const t = this.now();
+    // Boards their node stopped listing leave the map even while no console looks (bounded by the nodes' boards).
+    if (t - this.prunedAt >= SCREEN_REPORT_EVERY_MS) this.prune(t);
     for (const e of m.entries.slice(0, FLEET_ENTRIES_PER_MESSAGE)) {
       if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number' || !isReport.Check(e[2])) continue;
       this.remote.set(e[0], { node: m.node, report: e[2], at: t - Math.max(0, e[1]), seenAt: t });
@@ -183,6 +190,20 @@ export class Fleet {
       if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number' || !isReport.Check(e[2])) continue;
       this.remote.delete(e[0]);
       this.depart(e[2], t - Math.max(0, e[1]));
+    }
+  }
+
+  private prunedAt = 0;
+
+  /** Moves the boards that left (locally, or their node stopped listing them) to the departed. */
+  private prune(now: number): void {
+    this.prunedAt = now;
+    for (const e of this.local.takeGone()) this.depart(e.report, e.at);
+    const expiry = this.thresholds.silentMs + SCREEN_REPORT_EVERY_MS;
+    for (const [id, e] of this.remote) {
+      if (now - e.seenAt <= expiry) continue;
+      this.remote.delete(id);
+      this.depart(e.report, e.at);
     }
   }
 
@@ -197,13 +218,7 @@ export class Fleet {
   list(): FleetAnswer {
     const now = this.now();
     if (this.cached && now - this.cached.at < LISTING_TTL_MS) return this.cached.answer;
-    for (const e of this.local.takeGone()) this.depart(e.report, e.at);
-    const expiry = this.thresholds.silentMs + SCREEN_REPORT_EVERY_MS;
-    for (const [id, e] of this.remote) {
-      if (now - e.seenAt <= expiry) continue;
-      this.remote.delete(id);
-      this.depart(e.report, e.at);
-    }
+    this.prune(now);
     const screens: ScreenStatus[] = [];
     const connectedNames = new Set<string>();
     const add = (id: string, node: string, report: ScreenReport, at: number) => {

@@ -9,7 +9,7 @@ import {
   type ScreenReport,
   type ScreenStatus,
 } from '../../shared/fleet.js';
-import { SeqTimes } from '../../server/live/fleet.js';
+import { Fleet, FleetReports, SeqTimes } from '../../server/live/fleet.js';
 
 const T: FleetThresholds = { silentMs: 2000, stallMs: 2000, minFps: 20, behindMs: 2000, staleMs: 15_000 };
 
@@ -195,5 +195,48 @@ describe('startReporter(socket, source, screen, host)', () => {
     h.second();
     expect(sent).toHaveLength(1);
     expect(sent[0]!.fps).toBe(20);
+  });
+});
+
+describe('FleetReports and Fleet stay bounded when no console looks', () => {
+  /** A namespace whose boards connect, report and leave on command (the socket events only). */
+  function fakeNamespace() {
+    let onConnection: (socket: unknown) => void = () => {};
+    const nsp = { on: (_e: 'connection', cb: (socket: unknown) => void) => void (onConnection = cb) };
+    const board = (id: string) => {
+      const handlers = new Map<string, (x?: unknown) => void>();
+      onConnection({ id, on: (e: string, cb: (x?: unknown) => void) => handlers.set(e, cb) });
+      return { report: (r: ScreenReport) => handlers.get('report')!(r), leave: () => handlers.get('disconnect')!() };
+    };
+    return { nsp: nsp as unknown as ConstructorParameters<typeof FleetReports>[0], board };
+  }
+
+  it('keeps at most 5,000 named boards that left between two looks, the newest', () => {
+    const { nsp, board } = fakeNamespace();
+    let now = 0;
+    const reports = new FleetReports(nsp, () => now);
+    for (let i = 0; i < 6000; i++) {
+      const b = board(`s${i}`);
+      b.report(report({ screen: `wall-${i}` }));
+      b.leave();
+      now += 1;
+    }
+    expect(reports.entries.size).toBe(0);
+    const gone = reports.takeGone();
+    expect(gone).toHaveLength(5000);
+    expect(gone.at(-1)!.report.screen).toBe('wall-5999');
+    expect(reports.takeGone()).toHaveLength(0);
+  });
+
+  it("drops a push node's boards it stopped listing on the next message, with no listing asked", () => {
+    const { nsp } = fakeNamespace();
+    let now = 0;
+    const fleet = new Fleet(new FleetReports(nsp, () => now), T, 'live:1', () => now);
+    fleet.receive({ node: 'push:1', entries: [['a', 0, report({ screen: '' })]], gone: [] });
+    const remote = (fleet as unknown as { remote: Map<string, unknown> }).remote;
+    expect(remote.size).toBe(1);
+    now += T.silentMs + 2000;
+    fleet.receive({ node: 'push:2', entries: [], gone: [] });
+    expect(remote.size).toBe(0);
   });
 });
