@@ -138,18 +138,34 @@ export function salesAndRefunds(t: ExactTotals): { sales: FenTotals; refunds: Fe
  * like the live series: exact while a second holds less than 2^53 fen, the nearest double beyond.
  */
 export async function readSecondsFen(store: StoreHandle, show: Show): Promise<Float64Array> {
+  return (await readSecondSums(store, show)).fen;
+}
+
+/**
+ * Gross fen and sales orders per second since the show start, for a whole show: one read of
+ * gmv_by_second (the board's last-year curve, the feed watch's band). Two doubles a second.
+ */
+export async function readSecondSums(
+  store: StoreHandle,
+  show: Show,
+): Promise<{ fen: Float64Array; orders: Float64Array }> {
   const seconds = Math.ceil((show.endMs - show.startMs) / 1000);
   const rs = await store.query({
-    query: `SELECT toInt64(toUnixTimestamp(second)) - {start:Int64} AS s, toString(sum(gmv)) AS gmv
+    query: `SELECT toInt64(toUnixTimestamp(second)) - {start:Int64} AS s, toString(sum(gmv)) AS gmv,
+                   toString(sum(orders)) AS orders
             FROM ${store.db}.gmv_by_second
             WHERE show = {show:String} AND type = 'sale'
             GROUP BY s HAVING s >= 0 AND s < {seconds:Int64} ORDER BY s`,
     query_params: { show: show.id, start: Math.floor(show.startMs / 1000), seconds },
     format: 'JSONCompactEachRow',
   });
-  const out = new Float64Array(seconds);
-  for (const [s, gmv] of await rs.json<[string, string]>()) out[Number(s)] = Number(decimalToFenExact(gmv));
-  return out;
+  const fen = new Float64Array(seconds);
+  const orders = new Float64Array(seconds);
+  for (const [s, gmv, n] of await rs.json<[string, string, string]>()) {
+    fen[Number(s)] = Number(decimalToFenExact(gmv));
+    orders[Number(s)] = Number(n);
+  }
+  return { fen, orders };
 }
 
 /** Moved to repair.ts (built, then swapped in); here for its older importers. */

@@ -1,4 +1,5 @@
 import type { Show } from '../../shared/show.js';
+import { readSecondSums } from './board.js';
 import type { StoreHandle } from './client.js';
 
 /**
@@ -6,18 +7,8 @@ import type { StoreHandle } from './client.js';
  * of seconds 0..s. One Float64 a second (691 KB for a day), read once (the feed watch's rate band).
  */
 export async function readOrdersSoFar(store: StoreHandle, show: Show): Promise<Float64Array> {
-  const seconds = Math.ceil((show.endMs - show.startMs) / 1000);
-  const rs = await store.query({
-    query: `SELECT toInt64(toUnixTimestamp(second)) - {start:Int64} AS s, toString(sum(orders)) AS orders
-            FROM ${store.db}.gmv_by_second
-            WHERE show = {show:String} AND type = 'sale'
-            GROUP BY s HAVING s >= 0 AND s < {seconds:Int64} ORDER BY s`,
-    query_params: { show: show.id, start: Math.floor(show.startMs / 1000), seconds },
-    format: 'JSONCompactEachRow',
-  });
-  const out = new Float64Array(seconds);
-  for (const [s, orders] of await rs.json<[string, string]>()) out[Number(s)] = Number(orders);
-  for (let i = 1; i < seconds; i++) out[i]! += out[i - 1]!;
+  const { orders: out } = await readSecondSums(store, show);
+  for (let i = 1; i < out.length; i++) out[i]! += out[i - 1]!;
   return out;
 }
 
