@@ -39,6 +39,17 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> =
   { config, writer, lagGuard },
 ) => {
   const tokens = new TokenSet(config.ingestTokens);
+  // Who a request's token is (its SHA-256, null: none), hashed once per request: the rate limit's
+  // key, the check and the feed watch's sender all ask.
+  const identities = new WeakMap<FastifyRequest, string | null>();
+  const who = (req: FastifyRequest): string | null => {
+    let id = identities.get(req);
+    if (id === undefined) {
+      id = tokens.identify(req.headers.authorization);
+      identities.set(req, id);
+    }
+    return id;
+  };
   const categories = new Set(config.categories);
   const ctx = { shows: config.shows, categories };
   const secrets = config.ingestHmacSecrets;
@@ -70,7 +81,7 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> =
           // Per sender: the token the header authenticates (its SHA-256, never the token or the
           // header as sent, so `Bearer X` and `bearer X` share one bucket), or the address without one.
           keyGenerator: (req: FastifyRequest) => {
-            const id = tokens.identify(req.headers.authorization);
+            const id = who(req);
             return id ? `token:${id}` : `ip:${req.ip}`;
           },
         },
@@ -84,7 +95,7 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> =
       },
       validatorCompiler: () => () => true,
       onRequest: async (req, reply) => {
-        if (!tokens.allows(req.headers.authorization)) throw new Errors.UNAUTHORIZED();
+        if (who(req) === null) throw new Errors.UNAUTHORIZED();
         if (secrets.length > 0) {
           // Refuse a missing, malformed or stale signature before reading the body.
           const pending = startSignature(secrets, req.headers['x-gmv-signature'], Date.now());
@@ -149,7 +160,7 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> =
     const { orders, rejected } = decoded;
     try {
       const { accepted, duplicates } = await writer.submit(orders);
-      const sender = `ingest:${tokens.identify(req.headers.authorization)?.slice(0, 12) ?? 'unknown'}`;
+      const sender = `ingest:${who(req)?.slice(0, 12) ?? 'unknown'}`;
       const skewMs = skewSample(orders, arrivedAtMs, config.liveShow);
       const feed = { sender, lines: orders.length + rejected.length, skewMs };
       app.telemetry.emit('ingest', { accepted, duplicates, rejected, feed });
