@@ -136,10 +136,25 @@ export const PaceSchema = Type.Object({
 export type Pace = Static<typeof PaceSchema>;
 
 /**
- * One drawn order flow, from a merchant hub (index into MERCHANT_HUBS) to the
- * buyer's country. Arcs are a sample of the orders of the tick.
+ * One drawn order flow, from the merchant to the buyer. Arcs are a sample of the orders of the tick.
+ * - [0] the merchant's hub (index into MERCHANT_HUBS): where the arc starts when the merchant's
+ *   location is not known (a stand-in the board labels as such);
+ * - [1] the buyer's country (ISO 3166-1 alpha-2);
+ * - [2] optional, the buyer's province (GB/T 2260 code, shared/provinces.ts), "" when not known;
+ * - [3], [4] optional, the merchant's longitude and latitude in tenths of a degree (reference
+ *   data), null when not known.
+ * The two-element form (an older server) means: no province, no merchant location.
  */
-export const ArcSchema = Type.Tuple([Type.Integer(), Type.String()]);
+export const ArcSchema = Type.Union([
+  Type.Tuple([Type.Integer(), Type.String()]),
+  Type.Tuple([
+    Type.Integer(),
+    Type.String(),
+    Type.String(),
+    Type.Union([Type.Integer(), Type.Null()]),
+    Type.Union([Type.Integer(), Type.Null()]),
+  ]),
+]);
 export type Arc = Static<typeof ArcSchema>;
 
 /** Last year's day, for the overlay: gross GMV (CNY, two decimals) per minute since its start. */
