@@ -22,6 +22,7 @@ import { progressBar } from '../shared/cli/progress.js';
 import { finished, run, type Proc } from './board/procs.js';
 import { startServer } from './bench/server.js';
 import { DRAIN, PROBE, type ProbeDrain } from './board/probe.js';
+import { selfTimes, type CpuProfile, type SelfTime } from './board/profile.js';
 import { fixed, MB, quantile, slope, table } from './board/stats.js';
 
 const flags = readFlags({
@@ -47,6 +48,11 @@ const flags = readFlags({
     width: flag.int({ description: 'viewport width', default: 1920, min: 100, max: 10_000 }),
     height: flag.int({ description: 'viewport height', default: 1080, min: 100, max: 10_000 }),
     console: flag.boolean({ description: "the director's console open in its own window (its fleet polls)" }),
+    profile: flag.string({
+      description: 'write a CPU profile of the board over the measurement and print its heaviest functions',
+      default: '',
+      placeholder: 'FILE.cpuprofile',
+    }),
     out: flag.string({
       description: 'the JSON report',
       default: 'bench/results/board-latest.json',
@@ -151,6 +157,11 @@ async function main(): Promise<void> {
     };
     const afterGcStart = await gc();
     await page.evaluate(DRAIN); // frames of the warm-up and the forced GC do not count
+    if (flags.profile !== '') {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
 
     const deltas: number[] = [];
     const samples: HeapSample[] = [];
@@ -176,6 +187,12 @@ async function main(): Promise<void> {
     }
     bar.done();
     const measuredS = (Date.now() - started) / 1000;
+    const heaviest: SelfTime[] = [];
+    if (flags.profile !== '') {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+      writeFileSync(String(flags.profile), JSON.stringify(profile));
+      heaviest.push(...selfTimes(profile).slice(0, 25));
+    }
     const afterGcEnd = await gc();
     // Share of wall time the page's main thread was busy: the board's own cost, whatever else runs.
     const busy = (k: 'taskS' | 'scriptS' | 'layoutS' | 'styleS') =>
@@ -260,6 +277,10 @@ async function main(): Promise<void> {
         ]) +
         `\nwrote ${flags.out}`,
     );
+    if (heaviest.length > 0) {
+      console.log(`\nheaviest functions by self time (profile in ${flags.profile}):`);
+      console.log(table(heaviest.map((t) => [`${t.name} ${t.where}`, `${fixed(t.ms, 0)} ms (${fixed(t.pct)} %)`])));
+    }
   } finally {
     await browser.close();
     for (const p of procs.reverse()) await p.stop();
