@@ -16,13 +16,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type CDPSession } from 'playwright-core';
 import { flag, readFlags } from '../shared/cli/args.js';
 import { progressBar } from '../shared/cli/progress.js';
 import { finished, run, type Proc } from './board/procs.js';
 import { startServer } from './bench/server.js';
 import { DRAIN, PROBE, type ProbeDrain } from './board/probe.js';
-import { selfTimes, type CpuProfile, type SelfTime } from './board/profile.js';
+import { selfTimes, traceTimes, type CpuProfile, type SelfTime, type TraceEvent } from './board/profile.js';
 import { fixed, MB, quantile, slope, table } from './board/stats.js';
 
 const flags = readFlags({
@@ -48,6 +48,12 @@ const flags = readFlags({
     width: flag.int({ description: 'viewport width', default: 1920, min: 100, max: 10_000 }),
     height: flag.int({ description: 'viewport height', default: 1080, min: 100, max: 10_000 }),
     console: flag.boolean({ description: "the director's console open in its own window (its fleet polls)" }),
+    trace: flag.number({
+      description: 'seconds of a Chromium trace taken at the start of the measurement, summed by event and thread',
+      default: 0,
+      min: 0,
+      max: 60,
+    }),
     profile: flag.string({
       description: 'write a CPU profile of the board over the measurement and print its heaviest functions',
       default: '',
@@ -163,6 +169,7 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.start');
     }
 
+    const traced = flags.trace > 0 ? await traceFor(cdp, flags.trace) : [];
     const deltas: number[] = [];
     const samples: HeapSample[] = [];
     const gcSamples: [number, number][] = [[0, afterGcStart.usedMb]];
@@ -277,6 +284,12 @@ async function main(): Promise<void> {
         ]) +
         `\nwrote ${flags.out}`,
     );
+    if (traced.length > 0) {
+      console.log(
+        `\ntrace of the first ${flags.trace} s, busiest events (ms per second, nested ones counted in their parents too):`,
+      );
+      console.log(table(traced.slice(0, 30).map((t) => [`${t.thread}: ${t.name}`, fixed(t.msPerS, 1)])));
+    }
     if (heaviest.length > 0) {
       console.log(`\nheaviest functions by self time (profile in ${flags.profile}):`);
       console.log(table(heaviest.map((t) => [`${t.name} ${t.where}`, `${fixed(t.ms, 0)} ms (${fixed(t.pct)} %)`])));
@@ -286,6 +299,23 @@ async function main(): Promise<void> {
     for (const p of procs.reverse()) await p.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A Chromium trace of `seconds` of the page: time by event name and thread. */
+async function traceFor(cdp: CDPSession, seconds: number): Promise<ReturnType<typeof traceTimes>> {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => {
+    for (const x of e.value) events.push(x as unknown as TraceEvent);
+  });
+  const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink,cc,viz,gpu,skia,__metadata',
+    transferMode: 'ReportEvents',
+  });
+  await sleep(seconds * 1000);
+  await cdp.send('Tracing.end');
+  await done;
+  return traceTimes(events, seconds);
 }
 
 function sleep(ms: number): Promise<void> {

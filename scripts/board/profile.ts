@@ -42,3 +42,39 @@ export function selfTimes(profile: CpuProfile): SelfTime[] {
   for (const t of list) t.pct = total === 0 ? 0 : (100 * t.ms * 1000) / total;
   return list;
 }
+
+export interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tid: number;
+  pid: number;
+  args?: { name?: string };
+}
+
+/**
+ * Time per trace event name and thread over a Chromium trace (bench:board --trace): where the
+ * renderer's frame time goes outside JS (style, layout, paint, raster, canvas, compositing).
+ * Only complete events ('X') are summed; nested events are counted inside their parents too.
+ */
+export function traceTimes(
+  events: readonly TraceEvent[],
+  seconds: number,
+): { thread: string; name: string; msPerS: number }[] {
+  const threads = new Map<string, string>();
+  for (const e of events) {
+    if (e.ph === 'M' && e.name === 'thread_name') threads.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
+  }
+  const sums = new Map<string, { thread: string; name: string; us: number }>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.dur === undefined) continue;
+    const thread = threads.get(`${e.pid}:${e.tid}`) ?? String(e.tid);
+    const key = `${thread}\u0000${e.name}`;
+    const s = sums.get(key) ?? { thread, name: e.name, us: 0 };
+    s.us += e.dur;
+    sums.set(key, s);
+  }
+  return [...sums.values()]
+    .map((s) => ({ thread: s.thread, name: s.name, msPerS: s.us / 1000 / seconds }))
+    .sort((a, b) => b.msPerS - a.msPerS);
+}
