@@ -9,6 +9,7 @@ import { FlagError, flag, readFlags, secondOfDay } from '../shared/cli/args.js';
 import { progressBar } from '../shared/cli/progress.js';
 import { YEARS } from '../shared/sim/calibration.js';
 import { DAY_SECONDS } from '../shared/sim/day.js';
+import { calibrationReport } from '../shared/sim/figures.js';
 import { DayGenerator } from '../shared/sim/generate.js';
 import { Sender, sleep, type SendTotals } from './sim/send.js';
 
@@ -55,6 +56,9 @@ const flags = readFlags(
         max: 1,
       }),
       quiet: flag.boolean({ description: 'no progress bar' }),
+      calibration: flag.boolean({
+        description: "print each year's figures from its curve at full scale (milestones, totals, peak) and exit",
+      }),
     },
   },
   process.argv.slice(2),
@@ -64,6 +68,10 @@ const flags = readFlags(
 );
 
 async function main(): Promise<void> {
+  if (flags.calibration) {
+    for (const line of calibrationReport(Object.keys(YEARS).map(Number))) console.log(line);
+    return;
+  }
   const gen = new DayGenerator({
     year: flags.year,
     scale: flags.scale,
