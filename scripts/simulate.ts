@@ -3,6 +3,7 @@
  * server over HTTP (or writes them as NDJSON). Deterministic for a given seed.
  *
  *   tsx scripts/simulate.ts --year 2015 --scale 0.005 --speed 20 --url http://localhost:3000 --token T
+ *   tsx scripts/simulate.ts --calibration   # each year's milestones, totals and peak from its curve
  */
 import { createWriteStream } from 'node:fs';
 import { FlagError, flag, readFlags, secondOfDay } from '../shared/cli/args.js';
