@@ -3,12 +3,14 @@
  * server over HTTP (or writes them as NDJSON). Deterministic for a given seed.
  *
  *   tsx scripts/simulate.ts --year 2015 --scale 0.005 --speed 20 --url http://localhost:3000 --token T
+ *   tsx scripts/simulate.ts --calibration   # each year's milestones, totals and peak from its curve
  */
 import { createWriteStream } from 'node:fs';
 import { FlagError, flag, readFlags, secondOfDay } from '../shared/cli/args.js';
 import { progressBar } from '../shared/cli/progress.js';
 import { YEARS } from '../shared/sim/calibration.js';
 import { DAY_SECONDS } from '../shared/sim/day.js';
+import { calibrationReport } from '../shared/sim/figures.js';
 import { DayGenerator } from '../shared/sim/generate.js';
 import { Sender, sleep, type SendTotals } from './sim/send.js';
 
@@ -55,6 +57,9 @@ const flags = readFlags(
         max: 1,
       }),
       quiet: flag.boolean({ description: 'no progress bar' }),
+      calibration: flag.boolean({
+        description: "print each year's figures from its curve at full scale (milestones, totals, peak) and exit",
+      }),
     },
   },
   process.argv.slice(2),
@@ -64,6 +69,10 @@ const flags = readFlags(
 );
 
 async function main(): Promise<void> {
+  if (flags.calibration) {
+    for (const line of calibrationReport(Object.keys(YEARS).map(Number))) console.log(line);
+    return;
+  }
   const gen = new DayGenerator({
     year: flags.year,
     scale: flags.scale,

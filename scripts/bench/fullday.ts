@@ -76,7 +76,7 @@ function tables(year: number): {
 export function engineDayCounts(year: number, scale: number): Uint32Array {
   const cal = YEARS[year];
   if (!cal) throw new Error(`no calibration for ${year}`);
-  return countsPerSecond(dayCurve(cal.orders, cal.peakToAverage), scale);
+  return countsPerSecond(dayCurve(cal.orders, cal.peakToAverage, cal.rush), scale);
 }
 
 /**

@@ -22,27 +22,38 @@ function base(t: number): number {
 }
 
 /**
- * The midnight rush: carts filled in advance, paid in the first seconds (a spike
- * whose height sets the peak-to-average ratio), then a tail that decays over the
- * first hour. The tail is fitted so that a 2014-sized day at 35x peak-to-average
- * reaches 10 billion near 38 min, as on the day (1 billion comes near 1.5 min,
- * earlier than the ~3 min of 2014: the 35x peak of later years is steeper).
+ * The midnight rush on top of the hourly base: a spike of carts filled in
+ * advance and paid in the first seconds (its height sets the peak-to-average
+ * ratio; it ramps up over 20 s and decays over 15 s), plus a tail of buyers
+ * arriving after midnight that ramps up over `tailRampSeconds` and decays
+ * over `tailSeconds`. `tail` is the tail's height in units of the midnight base.
  */
-const TAIL_HEIGHT = 9;
-const TAIL_SECONDS = 2400;
-function rush(t: number, height: number): number {
+export interface Rush {
+  tail: number;
+  tailRampSeconds: number;
+  tailSeconds: number;
+}
+
+/**
+ * The rush of years without published milestones to fit (2013, 2016, 2017):
+ * the shape every year had before the 2014 and 2015 fits, a tail at once.
+ */
+export const DEFAULT_RUSH: Rush = { tail: 9, tailRampSeconds: 1, tailSeconds: 2400 };
+
+function rush(t: number, height: number, r: Rush): number {
   const ramp = Math.min(1, (t + 1) / 20);
-  return height * ramp * Math.exp(-t / 15) + TAIL_HEIGHT * Math.exp(-t / TAIL_SECONDS);
+  const tailRamp = Math.min(1, (t + 1) / r.tailRampSeconds);
+  return height * ramp * Math.exp(-t / 15) + r.tail * tailRamp * Math.exp(-t / r.tailSeconds);
 }
 
 /**
  * Orders per second over a whole day such that the total is `orders` and the
  * peak is about `peakToAverage` times the average.
  */
-export function dayCurve(orders: number, peakToAverage: number): Float64Array {
+export function dayCurve(orders: number, peakToAverage: number, r: Rush = DEFAULT_RUSH): Float64Array {
   const shape = (height: number): Float64Array => {
     const f = new Float64Array(DAY_SECONDS);
-    for (let t = 0; t < DAY_SECONDS; t++) f[t] = base(t) + rush(t, height);
+    for (let t = 0; t < DAY_SECONDS; t++) f[t] = base(t) + rush(t, height, r);
     return f;
   };
   const ratio = (f: Float64Array): number => {

@@ -66,7 +66,9 @@ export class DayGenerator {
     this.usdRate = Number(show?.rates.USD ?? '6.2');
 
     const curve =
-      opts.rate !== undefined ? new Float64Array(DAY_SECONDS).fill(opts.rate) : dayCurve(cal.orders, cal.peakToAverage);
+      opts.rate !== undefined
+        ? new Float64Array(DAY_SECONDS).fill(opts.rate)
+        : dayCurve(cal.orders, cal.peakToAverage, cal.rush);
     this.counts = countsPerSecond(curve, opts.rate !== undefined ? 1 : opts.scale);
 
     // Scale category means so the day's average order value matches the year.

@@ -76,3 +76,14 @@ describe('package scripts as commands', () => {
     });
   });
 });
+
+describe('simulate --calibration', () => {
+  it("prints each calibrated year's figures from its curve, with 2015's published milestones, and exits 0", async () => {
+    const r = await run('scripts/simulate.ts', ['--calibration']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const out = lines(r.stdout);
+    expect(out.map((l) => l.slice(0, 5))).toEqual(['2013:', '2014:', '2015:', '2016:', '2017:']);
+    expect(out[2]).toContain('1 bn at 00:01:12 (00:01:12); 10 bn at 00:12:29 (00:12:28)');
+  });
+});
