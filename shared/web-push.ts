@@ -45,9 +45,12 @@ export const PushUnsubscribeSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** GET /api/v1/push/key: the VAPID public key a browser subscribes with (`applicationServerKey`). */
+/**
+ * GET /api/v1/push/key: the VAPID public key a browser subscribes with (`applicationServerKey`);
+ * null when this server does not push (a 200 all the same: /exec asks on every load).
+ */
 export const PushKeySchema = Type.Object({
-  publicKey: Type.String(),
+  publicKey: Type.Union([Type.String(), Type.Null()]),
   /** The alerts pushed (WEB_PUSH_EVENTS). */
   events: Type.Array(Type.String()),
 });

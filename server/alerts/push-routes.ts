@@ -30,8 +30,8 @@ function onCurve(p256dh: string): boolean {
 /**
  * Web Push on the live node (docs/alerts.md#web-push): the key a browser subscribes with, and the
  * routes that keep its subscription. Under /api/v1/, so the viewer token guards them as it guards
- * /exec itself (server/security.ts). Without WEB_PUSH_* the routes answer GMV_ERR_NOT_CONFIGURED,
- * which /exec shows as "not offered by this server". Null when off.
+ * /exec itself (server/security.ts). Without WEB_PUSH_* the key is null (/exec then says this server
+ * sends no alerts to devices) and the subscription routes answer GMV_ERR_NOT_CONFIGURED. Null when off.
  */
 export async function serveWebPush(app: FastifyInstance, config: Config, store: StoreHandle): Promise<WebPush | null> {
   const log = app.log.child({ module: 'web-push' });
@@ -50,16 +50,16 @@ export async function serveWebPush(app: FastifyInstance, config: Config, store: 
     {
       config: { rateLimit },
       schema: {
-        summary: 'The VAPID public key a browser subscribes to Web Push with, and the alerts pushed',
+        summary: 'The VAPID public key a browser subscribes to Web Push with (null: off), and the alerts pushed',
         tags,
         querystring,
         response: { 200: PushKeySchema, ...errorResponses },
       },
     },
-    async () => {
-      const c = on().config;
-      return { publicKey: c.publicKey, events: c.events };
-    },
+    async () =>
+      push === null
+        ? { publicKey: null, events: [] }
+        : { publicKey: push.config.publicKey, events: push.config.events },
   );
 
   r.post(
