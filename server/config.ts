@@ -4,7 +4,7 @@ import type { FleetThresholds } from '../shared/fleet.js';
 import type { StaleThresholds } from '../shared/freshness.js';
 import type { FeedThresholds } from './domain/feed-watch.js';
 import { DEFAULT_SHOWS, parseShows, type Show } from '../shared/show.js';
-import { parseWebhooks, type Hook } from '../shared/webhooks.js';
+import { parseWebhooks, type AlertType, type Hook, type RetryPolicy } from '../shared/webhooks.js';
 import { ConfigError, readEnv, type Env } from './env.js';
 
 export { ConfigError };
@@ -52,6 +52,8 @@ export interface Config {
   shows: Show[];
   /** WEBHOOKS_FILE: the hooks told of milestones (docs/alerts.md); none by default. */
   webhooks: Hook[];
+  /** WEB_PUSH_*: Web Push to the devices subscribed on /exec (docs/alerts.md#web-push); null: off. */
+  webPush: WebPushConfig | null;
   /** Id of the show on air. */
   liveShow: string;
   clock: 'wall' | 'events';
@@ -159,6 +161,44 @@ function readWebhooks(file: string | undefined): Hook[] {
   }
 }
 
+/** Web Push: the VAPID keys and subject, what is pushed, where to, how many devices, how often retried. */
+export interface WebPushConfig {
+  publicKey: string;
+  privateKey: string;
+  subject: string;
+  events: AlertType[];
+  /** Origins an endpoint may have (`https://*.host` matches subdomains). */
+  services: string[];
+  maxSubscriptions: number;
+  retry: RetryPolicy;
+}
+
+/** WEB_PUSH_*: all three of the keys and the subject, or none (off). */
+function webPushConfig(env: Env): WebPushConfig | null {
+  const { WEB_PUSH_VAPID_PUBLIC_KEY: publicKey, WEB_PUSH_VAPID_PRIVATE_KEY: privateKey } = env;
+  const subject = env.WEB_PUSH_SUBJECT;
+  const given = [publicKey, privateKey, subject].filter((v) => v !== undefined).length;
+  if (given === 0) return null;
+  if (publicKey === undefined || privateKey === undefined || subject === undefined) {
+    throw new ConfigError(
+      'Web Push needs WEB_PUSH_VAPID_PUBLIC_KEY, WEB_PUSH_VAPID_PRIVATE_KEY and WEB_PUSH_SUBJECT together',
+    );
+  }
+  return {
+    publicKey,
+    privateKey,
+    subject,
+    events: env.WEB_PUSH_EVENTS as AlertType[],
+    services: env.WEB_PUSH_SERVICES,
+    maxSubscriptions: env.WEB_PUSH_MAX_SUBSCRIPTIONS,
+    retry: {
+      attempts: env.WEB_PUSH_RETRY_ATTEMPTS,
+      firstDelayMs: env.WEB_PUSH_RETRY_FIRST_DELAY_MS,
+      maxDelayMs: 60_000,
+    },
+  };
+}
+
 /** Reads and checks the configuration. Throws ConfigError with one plain line on a bad value. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const env = readEnv(source);
@@ -212,6 +252,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsTokens: env.METRICS_TOKENS,
     shows,
     webhooks,
+    webPush: webPushConfig(env),
     liveShow,
     clock: env.SHOW_CLOCK,
     categories: env.CATEGORIES,

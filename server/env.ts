@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { DEFAULT_CATEGORIES } from '../shared/order.js';
+import { WEB_PUSH_SERVICES } from '../shared/web-push.js';
 
 // Every environment variable the server reads, in one schema: name, type, default, allowed values and
 // a one-line description. server/config.ts reads the environment through it; docs/configuration.md's
@@ -100,6 +101,56 @@ export const EnvSchema = Type.Object({
       description: 'alerts (docs/alerts.md)',
     }),
   ),
+  WEB_PUSH_VAPID_PUBLIC_KEY: Type.Optional(
+    Type.String({
+      pattern: '^B[A-Za-z0-9_-]{86}$',
+      mustBe: 'a P-256 public key, base64url (87 characters): npx web-push generate-vapid-keys',
+      docDefault: 'none (Web Push off)',
+      description: 'Web Push to /exec subscribers (docs/alerts.md#web-push): VAPID public key',
+    }),
+  ),
+  WEB_PUSH_VAPID_PRIVATE_KEY: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9_-]{43}$',
+      mustBe: 'a P-256 private key, base64url (43 characters)',
+      secret: true,
+      docDefault: 'none',
+      description: 'its private key (both keys and WEB_PUSH_SUBJECT, or none)',
+    }),
+  ),
+  WEB_PUSH_SUBJECT: Type.Optional(
+    Type.String({
+      pattern: '^(mailto:[^\\s@]+@[^\\s@]+|https://[^\\s]+)$',
+      mustBe: 'a mailto: or https:// URL',
+      docDefault: 'none',
+      description: 'who push services may contact about our messages (VAPID `sub`)',
+    }),
+  ),
+  WEB_PUSH_EVENTS: Type.Array(
+    Type.Union(
+      ['milestone', 'milestone-revised', 'stale', 'fresh'].map((t) => Type.Literal(t)),
+      { mustBe: '"milestone", "milestone-revised", "stale" or "fresh"' },
+    ),
+    {
+      default: ['milestone', 'milestone-revised'],
+      minItems: 1,
+      description: 'Web Push: the alerts pushed (docs/alerts.md)',
+    },
+  ),
+  WEB_PUSH_SERVICES: Type.Array(
+    Type.String({
+      pattern: '^https?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?$',
+      mustBe: 'an origin such as https://fcm.googleapis.com (a leading *. matches subdomains)',
+    }),
+    {
+      default: [...WEB_PUSH_SERVICES],
+      docDefault: "Chrome's, Firefox's, Safari's and Edge's",
+      description: 'Web Push: origins a subscription endpoint may have',
+    },
+  ),
+  WEB_PUSH_MAX_SUBSCRIPTIONS: int(1000, 1, 100_000, 'Web Push: most devices subscribed at once'),
+  WEB_PUSH_RETRY_ATTEMPTS: int(8, 1, 20, 'Web Push: most attempts of one message, the first included'),
+  WEB_PUSH_RETRY_FIRST_DELAY_MS: int(1000, 1, 600_000, 'Web Push: wait before the second attempt, then doubled'),
   LIVE_SHOW: Type.Optional(
     Type.String({ docDefault: 'the first show', mustBe: 'a show id', description: 'id of the show on air' }),
   ),

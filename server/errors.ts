@@ -27,6 +27,8 @@ export const Errors = {
   SHOW_UNKNOWN: define('GMV_ERR_SHOW_UNKNOWN', 'no show "%s" is configured'),
   MARK_UNKNOWN: define('GMV_ERR_MARK_UNKNOWN', 'no mark "%s" in this show'),
   MARKS_FULL: define('GMV_ERR_MARKS_FULL', 'the show holds %s marks, as many as it may: remove one first'),
+  PUSH_FULL: define('GMV_ERR_PUSH_FULL', '%s devices are subscribed, as many as may be'),
+  PUSH_SUBSCRIPTION: define('GMV_ERR_PUSH_SUBSCRIPTION', '%s'),
   STORE_UNAVAILABLE: define('GMV_ERR_STORE_UNAVAILABLE', 'storage is unavailable; retry later'),
   IN_FLIGHT: define(
     'GMV_ERR_IN_FLIGHT',

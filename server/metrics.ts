@@ -191,7 +191,8 @@ export default fp<{ config: Config }>(
     for (const kind of ['tick', 'snapshot']) broadcasts.inc({ kind }, 0);
     for (const repaired of ['true', 'false']) rebuilds.inc({ repaired }, 0);
     for (const figure of FIGURES) figureDrift.set({ figure }, 0);
-    for (const { name } of config.webhooks) {
+    // Web Push's deliveries, all devices together, are the hook "web-push" (server/alerts/push.ts).
+    for (const name of [...config.webhooks.map((h) => h.name), ...(config.webPush ? ['web-push'] : [])]) {
       for (const outcome of ['ok', 'retried', 'failed', 'dropped']) webhooks.inc({ hook: name, outcome }, 0);
     }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { LIVE_NAMESPACE } from '../shared/protocol.js';
+import { serveWebPush } from './alerts/push-routes.js';
 import { serveWebhooks, type AlertsPart } from './alerts/serve.js';
 import type { Config, Role } from './config.js';
 import { serveDirector, type DirectorPart } from './director/serve.js';
@@ -51,7 +52,7 @@ export const ROLES: { [R in Role]: (app: FastifyInstance, config: Config) => Pro
       const { source, ...live } = await serveLive(app, config, store, writer);
       const replay = serveReplays(app, config, store);
       // Alerts that reach people (docs/alerts.md): milestones flow down from the live state to the webhooks.
-      const alerts = serveWebhooks(app, config, live);
+      const alerts = serveWebhooks(app, config, live, await serveWebPush(app, config, store));
       setProbes(app, {
         sockets: () => live.io.of(LIVE_NAMESPACE).sockets.size,
         liveHealthy: () => live.live.healthy,

@@ -30,6 +30,11 @@ export const ERRORS = {
   GMV_ERR_REQUEST_TIMEOUT: { status: 408, about: 'headers and body did not all arrive within `REQUEST_TIMEOUT_MS`' },
   GMV_ERR_REPLAYED: { status: 409, about: 'a signed request that was already answered 200' },
   GMV_ERR_NOT_CONFIGURED: { status: 409, about: 'what was asked is not configured, or not served by this node' },
+  GMV_ERR_PUSH_FULL: {
+    status: 409,
+    about: 'as many devices are subscribed to Web Push as may be (`WEB_PUSH_MAX_SUBSCRIPTIONS`)',
+  },
+  GMV_ERR_PUSH_SUBSCRIPTION: { status: 400, about: 'a Web Push subscription whose endpoint or keys are refused' },
   GMV_ERR_MARKS_FULL: { status: 409, about: 'the show holds as many run-of-show marks as it may (500)' },
   GMV_ERR_BODY_TOO_LARGE: { status: 413, about: 'the body (inflated) is larger than `MAX_BODY_BYTES`' },
   GMV_ERR_TOO_MANY_LINES: { status: 413, about: 'more than `MAX_BATCH_LINES` non-blank lines or array items' },

@@ -96,7 +96,7 @@ export function showTime(ms: number, timeZone: string): string {
 }
 
 /** The title and the lines of a chat message; `b` wraps bold text in the chat's markdown. */
-function chatText(e: AlertEvent, b: (s: string) => string): { title: string; lines: string[] } {
+export function chatText(e: AlertEvent, b: (s: string) => string): { title: string; lines: string[] } {
   const at = (ms: number) => `${showTime(ms, e.show.timeZone)} (${e.show.timeZone})`;
   const now = `GMV ¥${groupCny(e.gmv)} from ${e.orders.toLocaleString('en-US')} orders`;
   switch (e.type) {

@@ -4,11 +4,14 @@ import type { LivePart } from '../live/node.js';
 import type { MilestoneCrossing } from '../live/service.js';
 import { encodeFen, encodePart } from '../wire.js';
 import { alertId, feedAlertId, type AlertEvent } from './payloads.js';
+import type { WebPush } from './push.js';
 import { Webhooks } from './webhooks.js';
 
 /** What the alerts part holds. */
 export interface AlertsPart {
   webhooks: Webhooks;
+  /** Web Push to the devices subscribed on /exec (null: WEB_PUSH_* not set). */
+  webPush: WebPush | null;
 }
 
 /**
@@ -16,16 +19,22 @@ export interface AlertsPart {
  * to the director's desk) into one queue per hook. A crossing is told once; a later crossing
  * time for the same milestone (a late sale moved it) is told as `milestone-revised`. Milestones
  * already reached when this process started were told by the one before, and are not told again.
- * With several live nodes only the one holding the show's lease tells.
+ * With several live nodes only the one holding the show's lease tells. The same events go to Web
+ * Push (`webPush`, server/alerts/push.ts) when it is on.
  */
 export function serveWebhooks(
   app: FastifyInstance,
   config: Config,
   live: Pick<LivePart, 'live' | 'liveLease'>,
+  webPush: WebPush | null = null,
 ): AlertsPart {
   const log = app.log.child({ module: 'webhooks' });
   const webhooks = new Webhooks(config.webhooks, log, app.telemetry);
-  if (config.webhooks.length === 0) return { webhooks };
+  if (config.webhooks.length === 0 && webPush === null) return { webhooks, webPush };
+  const send = (e: AlertEvent): void => {
+    webhooks.send(e);
+    webPush?.send(e);
+  };
   const service = live.live;
   const show = { id: service.show.id, name: service.show.name, timeZone: service.show.timeZone };
   // The gross the state was rebuilt to at start: milestones up to it were reached before this process.
@@ -49,21 +58,25 @@ export function serveWebhooks(
       previousCrossedAtMs: before ?? null,
       ...encodePart(service.board.gross()),
     };
-    webhooks.send(event);
+    send(event);
   };
   const stop = service.onCrossing(crossed);
-  const stopWatch = config.webhooks.some((h) => h.events.includes('stale') || h.events.includes('fresh'))
+  const wantsFeed =
+    config.webhooks.some((h) => h.events.includes('stale') || h.events.includes('fresh')) ||
+    (webPush !== null && (webPush.wants('stale') || webPush.wants('fresh')));
+  const stopWatch = wantsFeed
     ? watchData(service, config.stale.redMs, (e) => {
-        if (!live.liveLease || live.liveLease.held) webhooks.send({ ...e, show, ...encodePart(service.board.gross()) });
+        if (!live.liveLease || live.liveLease.held) send({ ...e, show, ...encodePart(service.board.gross()) });
       })
     : () => {};
-  log.info({ hooks: config.webhooks.map((h) => h.name) }, 'webhooks on');
+  if (config.webhooks.length > 0) log.info({ hooks: config.webhooks.map((h) => h.name) }, 'webhooks on');
   app.addHook('onClose', async () => {
     stop();
     stopWatch();
     webhooks.close();
+    webPush?.close();
   });
-  return { webhooks };
+  return { webhooks, webPush };
 }
 
 /**

@@ -1,13 +1,22 @@
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import type { Hook } from '../../shared/webhooks.js';
+import type { Hook, RetryPolicy } from '../../shared/webhooks.js';
 import { Telemetry, type WebhookEvent } from '../telemetry.js';
-import { alertBody, backoffMs, dingtalkSignedUrl, judge, signatureHeader, type AlertEvent } from './payloads.js';
+import {
+  alertBody,
+  backoffMs,
+  dingtalkSignedUrl,
+  judge,
+  signatureHeader,
+  type AlertEvent,
+  type Verdict,
+} from './payloads.js';
 
 /** Most deliveries waiting per hook; past it the oldest waiting one is dropped (and counted). */
 export const MAX_QUEUED_PER_HOOK = 1000;
 /** Most bytes of an answer read (DingTalk and WeCom say in it whether they took the message). */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
+/** One event on its way to one target. */
 interface Delivery {
   event: AlertEvent;
   /** Attempts made so far. */
@@ -22,34 +31,47 @@ export interface WebhookDeps {
   maxQueued: number;
 }
 
-const DEFAULT_DEPS: WebhookDeps = { now: Date.now, random: Math.random, maxQueued: MAX_QUEUED_PER_HOOK };
+export const DEFAULT_DEPS: WebhookDeps = { now: Date.now, random: Math.random, maxQueued: MAX_QUEUED_PER_HOOK };
+
+/** What a queue needs of where it delivers: a name (logs, the metric's `hook` label), a timeout and retries. */
+export interface QueueTarget {
+  name: string;
+  timeoutMs: number;
+  retry: RetryPolicy;
+}
 
 /**
- * One hook's deliveries, one at a time and in order: a bounded queue, a POST with a timeout, and
+ * One target's deliveries, one at a time and in order: a bounded queue, an attempt with a timeout, and
  * retries with exponential backoff and jitter. Closing aborts the attempt in flight and clears the
- * timer of the next one: nothing is left running.
+ * timer of the next one: nothing is left running. A subclass says how one attempt is made (`deliver`):
+ * a webhook's POST here, a Web Push message in push.ts.
  */
-class HookQueue {
+export abstract class DeliveryQueue<T extends QueueTarget = QueueTarget> {
   private readonly waiting: Delivery[] = [];
   private current: Delivery | null = null;
   private timer: NodeJS.Timeout | null = null;
   private inFlight = false;
   private closed = false;
   private readonly stop = new AbortController();
+  /** In log lines: "<what> delivered". */
+  protected abstract readonly what: string;
 
   constructor(
-    readonly hook: Hook,
-    private readonly log: Logger,
+    readonly hook: T,
+    protected readonly log: Logger,
     private readonly tell: (outcome: WebhookEvent['outcome']) => void,
     private readonly deps: WebhookDeps,
   ) {}
+
+  /** One attempt; a throw (network, timeout through `signal`) is retried. */
+  protected abstract deliver(event: AlertEvent, now: number, signal: AbortSignal): Promise<Verdict>;
 
   push(event: AlertEvent): void {
     if (this.closed) return;
     if (this.waiting.length >= this.deps.maxQueued) {
       const dropped = this.waiting.shift()!;
       this.tell('dropped');
-      this.log.warn({ hook: this.hook.name, id: dropped.event.id }, 'webhook queue full: oldest alert dropped');
+      this.log.warn({ hook: this.hook.name, id: dropped.event.id }, `${this.what} queue full: oldest alert dropped`);
     }
     this.waiting.push({ event, attempts: 0 });
     this.next();
@@ -71,6 +93,7 @@ class HookQueue {
   }
 
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
@@ -94,29 +117,11 @@ class HookQueue {
     if (this.closed) return;
     d.attempts++;
     const h = this.hook;
-    const now = this.deps.now();
-    const body = JSON.stringify(alertBody(h.format, d.event, now));
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': 'gmv-live-webhooks/1',
-      'idempotency-key': d.event.id,
-      'x-gmv-event': d.event.type,
-    };
-    if (h.format === 'json' && h.secret !== undefined)
-      headers['x-gmv-signature'] = signatureHeader(h.secret, body, now);
-    const url = h.format === 'dingtalk' && h.secret !== undefined ? dingtalkSignedUrl(h.url, h.secret, now) : h.url;
-    let verdict;
+    let verdict: Verdict;
     this.inFlight = true;
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        // A redirect is answered as it is (3xx: given up), never followed with the signed body.
-        redirect: 'manual',
-        signal: AbortSignal.any([this.stop.signal, AbortSignal.timeout(h.timeoutMs)]),
-      });
-      verdict = judge(h.format, res.status, await answer(res));
+      const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(h.timeoutMs)]);
+      verdict = await this.deliver(d.event, this.deps.now(), signal);
     } catch (err) {
       verdict = { outcome: 'retry' as const, reason: errorReason(err) };
     } finally {
@@ -126,24 +131,52 @@ class HookQueue {
     const where = { hook: h.name, id: d.event.id, attempt: d.attempts };
     if (verdict.outcome === 'ok') {
       this.tell('ok');
-      this.log.info(where, 'webhook delivered');
+      this.log.info(where, `${this.what} delivered`);
     } else if (verdict.outcome === 'retry' && d.attempts < h.retry.attempts) {
       const wait = backoffMs(d.attempts, h.retry, this.deps.random());
       this.tell('retried');
-      this.log.warn({ ...where, reason: verdict.reason, retryInMs: wait }, 'webhook not delivered: retrying');
+      this.log.warn({ ...where, reason: verdict.reason, retryInMs: wait }, `${this.what} not delivered: retrying`);
       this.timer = setTimeout(() => void this.attempt(d), wait);
       return;
     } else {
       this.tell('failed');
-      this.log.error({ ...where, reason: verdict.reason }, 'webhook not delivered: given up');
+      this.log.error({ ...where, reason: verdict.reason }, `${this.what} not delivered: given up`);
     }
     this.current = null;
     this.next();
   }
 }
 
+/** A webhook's queue: each attempt POSTs the hook's body for the event. */
+class HookQueue extends DeliveryQueue<Hook> {
+  protected readonly what = 'webhook';
+
+  protected async deliver(event: AlertEvent, now: number, signal: AbortSignal): Promise<Verdict> {
+    const h = this.hook;
+    const body = JSON.stringify(alertBody(h.format, event, now));
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'gmv-live-webhooks/1',
+      'idempotency-key': event.id,
+      'x-gmv-event': event.type,
+    };
+    if (h.format === 'json' && h.secret !== undefined)
+      headers['x-gmv-signature'] = signatureHeader(h.secret, body, now);
+    const url = h.format === 'dingtalk' && h.secret !== undefined ? dingtalkSignedUrl(h.url, h.secret, now) : h.url;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      // A redirect is answered as it is (3xx: given up), never followed with the signed body.
+      redirect: 'manual',
+      signal,
+    });
+    return judge(h.format, res.status, await answer(res));
+  }
+}
+
 /** The answer's text, at most MAX_ANSWER_BYTES of it (the rest is not read). */
-async function answer(res: Response): Promise<string> {
+export async function answer(res: Response): Promise<string> {
   if (res.body === null) return '';
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];

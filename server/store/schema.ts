@@ -208,6 +208,22 @@ export function migrations(db: string, cluster: string | null = null): string[][
       keys: `
       ORDER BY (show, id)`,
     }),
+    // Devices subscribed to Web Push on /exec (server/store/push.ts): a row when one subscribes (again),
+    // a copy with deleted = 1 when it leaves or its push service says it is gone; the newest row of an
+    // endpoint says whether it is subscribed, exact before and after merges.
+    t.table({
+      name: 'push_subscriptions',
+      columns: `(
+        endpoint String,
+        p256dh String,
+        auth String,
+        at DateTime64(3, 'UTC'),
+        deleted UInt8
+      )`,
+      engine: 'MergeTree',
+      keys: `
+      ORDER BY (endpoint, at)`,
+    }),
   ];
 }
 

@@ -136,7 +136,7 @@ afterAll(async () => {
 describe('migrate() on a data directory at schema 2', () => {
   it('applies migrations 3 to 7: the duplicate rollup and its view are gone, every other rollup is fed and partitioned by show, the repair marks are kept', async () => {
     expect(version).toBe(migrations(store.db).length);
-    expect(version).toBe(8);
+    expect(version).toBe(9);
     expect(await partitionKeys()).toEqual(
       Object.fromEntries(
         ROLLUPS.flatMap((r) => [
@@ -165,9 +165,11 @@ describe('migrate() on a data directory at schema 2', () => {
     ]);
     // Migration 8: the run-of-show marks.
     expect(names).toContain('show_marks');
+    // Migration 9: the devices subscribed to Web Push.
+    expect(names).toContain('push_subscriptions');
     expect(names.filter((n) => n.endsWith('_swap'))).toEqual([]);
     // Run again: nothing left to apply.
-    expect(await migrate(store)).toBe(8);
+    expect(await migrate(store)).toBe(9);
   });
 
   it('reads the live board (per-second rows and every breakdown) as the raw orders sum', async () => {

@@ -14,6 +14,8 @@ import { Breakdown } from './Breakdown.js';
 import { Exports } from '../Exports.js';
 import { etaText, ForecastCard, useExecForecast } from './Forecast.js';
 import { useMilestoneNotifications } from './useMilestoneNotifications.js';
+import { PushOptIn } from './PushOptIn.js';
+import { useExecManifest } from './useManifest.js';
 import { t } from '../../i18n/t.js';
 
 const ROWS = 8;
@@ -39,6 +41,7 @@ function milestoneName(m: FenMilestone): string {
  */
 export function ExecScreen({ store }: { store: LiveStore }) {
   const live = useLive(store);
+  useExecManifest();
   const { show, figures, gmvFen } = live;
   const tz = show?.timeZone ?? 'UTC';
   const netFen = figures?.net.fen ?? null;
@@ -187,6 +190,7 @@ export function ExecScreen({ store }: { store: LiveStore }) {
                 ? t('exec.notifyUnsupported')
                 : t('exec.notifyAsk')}
         </button>
+        <PushOptIn />
       </section>
 
       {show !== null && figures !== null && (
