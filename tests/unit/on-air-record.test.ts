@@ -37,7 +37,9 @@ function tick(seq: number): Tick {
     asOfMs: 1_447_171_200_000 + seq * 100,
     gross: { gmv: `${seq}.50`, orders: seq },
     net: { gmv: `-${seq}.25`, orders: -seq },
-  } as Tick;
+    breakdowns: { channel: [], country: [], category: [], merchant: [] },
+    milestones: [],
+  } as unknown as Tick;
 }
 
 // Flushes only when the test asks (the largest interval a timer takes).
@@ -61,10 +63,11 @@ describe('OnAirRecorder', () => {
     r.record('snapshot', tick(3));
     r.record('tick', tick(4));
     await r.flush();
-    expect(state.bodies).toEqual([
-      'live\t3\tsnapshot\t1447171200.307\t1447171200.300\t3\t3.50\t-3\t-3.25\n' +
-        'live\t4\ttick\t1447171200.407\t1447171200.400\t4\t4.50\t-4\t-4.25\n',
-    ]);
+    // The on_air rows (the frames' INSERT comes first); no watermark yet, healthy, built at the first message.
+    expect(state.bodies.at(-1)).toEqual(
+      'live\t3\tsnapshot\t1447171200.307\t1447171200.300\t3\t3.50\t-3\t-3.25\t\\N\t\\N\t1\t1447171200.307\t400\n' +
+        'live\t4\ttick\t1447171200.407\t1447171200.400\t4\t4.50\t-4\t-4.25\t\\N\t\\N\t1\t1447171200.307\t400\n',
+    );
     expect(r.pending).toBe(0);
   });
 
@@ -83,7 +86,9 @@ describe('OnAirRecorder', () => {
     expect(warnings.find((w) => 'dropped' in w)).toEqual({ dropped: 3 });
     // What is written is the newest five, oldest first.
     expect(
-      state.bodies[0]!.split('\n')
+      state.bodies
+        .at(-1)!
+        .split('\n')
         .filter(Boolean)
         .map((l) => Number(l.split('\t')[1])),
     ).toEqual([4, 5, 6, 7, 8]);
