@@ -134,6 +134,23 @@ describe('the audit on real chDB', () => {
     }
   });
 
+  it('counts a rebuild of the live state after the broadcast (its rollups repaired), and still explains it all', async () => {
+    const t = await audit(Date.now());
+    const rec = t.json<AuditResponse>();
+    expect(rec.onAir).not.toBeNull();
+    const at = Date.parse(rec.onAir!.sentAt);
+    expect(rec.repairs.rebuilds).toBe(0);
+    // A failed write as the writer reports it: the show's rollups are repaired and the state rebuilt.
+    app.live.markStale();
+    let r = rec;
+    for (let i = 0; i < 150 && r.repairs.rebuilds === 0; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      r = (await audit(at)).json<AuditResponse>();
+    }
+    expect(r.repairs).toEqual({ rebuilds: 1, pending: 0 });
+    expect(r.explained).toBe(true);
+  });
+
   it('answers nothing on air before the first broadcast, and refuses without a viewer token', async () => {
     const before = (await audit(now - 86_400_000)).json<AuditResponse>();
     expect(before.onAir).toBeNull();
