@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync('dist/client/index.html')) throw new Error('the board is not built: run `npm run build` first');
+  mkdirSync('test-results', { recursive: true });
   const file = join(dir.path, 'shows.json');
   writeFileSync(file, JSON.stringify([LIVE]));
   ({ app, url } = await startApp(join(dir.path, 'db'), { SHOWS_FILE: file, LIVE_SHOW: 'live' }));
@@ -81,6 +82,7 @@ describe('the /audit screen in Chromium', () => {
       expect(await lateRow.textContent()).toContain(`Late sales`);
       expect(await lateRow.textContent()).toContain(`2 · ${cnyLabel(lateFen)}`);
       expect(await page.getByTestId('audit-verdict').textContent()).toBe('The whole difference is explained.');
+      await page.screenshot({ path: 'test-results/audit-laptop.png', fullPage: true });
 
       // A click on the curve picks another instant: well before the orders, nothing late then.
       const box = (await page.getByTestId('audit-curve').boundingBox())!;
@@ -103,6 +105,7 @@ describe('the /audit screen in Chromium', () => {
       await page.getByTestId('audit-look').click();
       await expect.poll(() => page.getByTestId('audit-verdict').count()).toBe(1);
       expect(await page.getByTestId('audit-difference').textContent()).toContain('迟到订单');
+      await page.screenshot({ path: 'test-results/audit-phone.png', fullPage: true });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
     } finally {

@@ -202,7 +202,7 @@ export function AuditScreen() {
                 <>
                   <p>
                     {t('audit.message', {
-                      kind: onAir.kind,
+                      kind: t(`audit.kind.${onAir.kind}`),
                       seq: String(onAir.seq),
                       sent: local(msOf(onAir.sentAt), tz),
                     })}
@@ -218,7 +218,7 @@ export function AuditScreen() {
                     <>
                       <p>
                         {t('audit.scene', {
-                          scene: frame.program?.scene.kind ?? 'board',
+                          scene: t(`scene.${frame.program?.scene.kind ?? 'board'}`),
                           held: frame.program?.held ? t('audit.held') : '',
                         })}
                         {frame.program?.scene.milestone && ` · ${cny(frame.program.scene.milestone)}`}
@@ -235,14 +235,16 @@ export function AuditScreen() {
                       </ul>
                       <div className="audit-rankings">
                         {(['merchant', 'category', 'country', 'channel'] as const).map((d) => (
-                          <ol key={d} aria-label={d}>
-                            <li className="audit-rank-head">{d}</li>
-                            {frame.rankings[d].slice(0, 5).map((r) => (
-                              <li key={r.key}>
-                                {r.key} <span>{cny(r.gmv)}</span>
-                              </li>
-                            ))}
-                          </ol>
+                          <div key={d}>
+                            <h3>{t(`dimension.${d}`)}</h3>
+                            <ol aria-label={t(`dimension.${d}`)}>
+                              {frame.rankings[d].slice(0, 5).map((r) => (
+                                <li key={r.key}>
+                                  {r.key} <span>{cny(r.gmv)}</span>
+                                </li>
+                              ))}
+                            </ol>
+                          </div>
                         ))}
                       </div>
                       <small>{t('audit.frameAt', { at: local(msOf(onAir.frame!.sentAt), tz) })}</small>
