@@ -94,6 +94,28 @@ describe('OnAirRecorder', () => {
     ).toEqual([4, 5, 6, 7, 8]);
   });
 
+  it('writes frames before their messages, TabSeparated-escaped, and keeps both when the store fails', async () => {
+    const { state, store } = fakeStore();
+    const program = { rev: 1, scene: { kind: 'hero' as const }, held: false, heldSeq: null, atMs: 5 };
+    const r = new OnAirRecorder(store, 'live', fakeLog().log, 100, NEVER, { program: () => program, keepDays: 30 });
+    const t = tick(1);
+    t.breakdowns.merchant = [{ key: 'back\\slash\ttab', orders: 1, gmv: '1.50' }];
+    state.mode = 'fail';
+    r.record('tick', t);
+    await r.flush();
+    expect([r.pending, r.pendingFrames]).toEqual([1, 1]);
+    state.mode = 'ok';
+    await r.flush();
+    const [frames, rows] = state.bodies as [string, string];
+    const [show, seq, sentAt, json, keep] = frames.trimEnd().split('\t');
+    expect([show, seq, sentAt, keep]).toEqual(['live', '1', '1447171200.107', '30']);
+    // Unescaped as ClickHouse reads TabSeparated, the field is the frame's JSON.
+    const frame = JSON.parse(json!.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c)));
+    expect(frame.rankings.merchant[0].key).toBe('back\\slash\ttab');
+    expect(frame.program.scene).toEqual({ kind: 'hero' });
+    expect(rows.split('\t').at(-1)).toBe('30\n');
+  });
+
   it('runs one INSERT at a time and does not hold shutdown when the store hangs', async () => {
     const { state, store } = fakeStore();
     const { log, warnings } = fakeLog();
