@@ -12,6 +12,8 @@ import { screenOfSearch, startReporter } from './live/report.js';
 import { createMarksStore, followMarks } from './live/marks.js';
 import { apiGet } from './app/api.js';
 import { Console } from './director/Console.js';
+import { AuditScreen } from './app/audit/AuditScreen.js';
+import './app/audit/audit.css';
 import { connectReplay } from './live/connectReplay.js';
 import { langFrom, setLang } from './i18n/lang.js';
 import { t } from './i18n/t.js';
@@ -44,6 +46,11 @@ if (screen === 'replay') {
   document.title = t('app.replayTitle');
   view = <ReplayScreen conn={replay} />;
   close = replay.close;
+} else if (screen === 'audit') {
+  // The audit reads the HTTP API with the viewer's token; it opens no socket.
+  document.title = t('audit.title');
+  view = <AuditScreen />;
+  close = () => {};
 } else if (screen === 'director') {
   // The console speaks HTTP with the director's token; it opens no board socket.
   document.title = t('director.title');

@@ -80,6 +80,8 @@ export interface Config {
   maxLagMs: number;
   /** How often the live state is checked against ClickHouse, ms (each check holds one INSERT for one read). */
   reconcileMs: number;
+  /** Days the on-air record is kept (ClickHouse TTL; rows written now carry it). */
+  onAirRetentionDays: number;
   /** A board socket with more unsent bytes than this is dropped (it reconnects and resyncs). */
   maxSocketBufferBytes: number;
   /** The feed watch's thresholds (FEED_WATCH_*, docs/director.md "Feed watch"). */
@@ -261,6 +263,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     presentDelayMs: env.PRESENT_DELAY_MS,
     maxLagMs: env.MAX_EVENT_LOOP_LAG_MS,
     reconcileMs: env.RECONCILE_MS,
+    onAirRetentionDays: env.ON_AIR_RETENTION_DAYS,
     maxSocketBufferBytes: env.MAX_SOCKET_BUFFER_BYTES,
     rateLimits: { ingestPerMin: env.RATE_LIMIT_INGEST_PER_MIN, readPerMin: env.RATE_LIMIT_READ_PER_MIN },
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,

@@ -184,6 +184,7 @@ export const EnvSchema = Type.Object({
     'boards show each message this long after it is sent, all at once (longer: fan-out slack; shorter: less lag)',
   ),
   MAX_EVENT_LOOP_LAG_MS: int(1000, 50, 60_000, 'event-loop delay (p99) past which ingest sheds load'),
+  ON_AIR_RETENTION_DAYS: int(400, 1, 3650, 'days the on-air record (what every broadcast showed; /audit) is kept'),
   RECONCILE_MS: int(5000, 200, 3_600_000, 'how often the live state is checked against ClickHouse'),
   MAX_SOCKET_BUFFER_BYTES: int(4 * MiB, 64 * KiB, GiB, 'a board with more unsent bytes is dropped'),
   RATE_LIMIT_INGEST_PER_MIN: int(6000, 1, 10_000_000, 'ingest requests a minute per token (beyond: 429)'),

@@ -12,6 +12,7 @@ import { servePush, type PushPart } from './live/push.js';
 import { serveBoardPages } from './pages.js';
 import { serveReplays, type ReplayPart } from './replay/serve.js';
 import { historyRoutes } from './routes/history.js';
+import { auditRoutes } from './routes/audit.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { healthRoutes, readRoutes, seriesChunkRoutes } from './routes/read.js';
 import { startStore, storeReady } from './store/start.js';
@@ -74,6 +75,7 @@ export const ROLES: { [R in Role]: (app: FastifyInstance, config: Config) => Pro
       await app.register(readRoutes, { config, live: source, store });
       await app.register(seriesChunkRoutes, { config, live: source });
       await app.register(historyRoutes, { config, store });
+      await app.register(auditRoutes, { config, store });
       await app.register(ingestRoutes, { config, writer, lagGuard });
       // The director's console: the program lives here, with the show's state.
       const director = await serveDirector(app, config, store, live);
@@ -105,6 +107,7 @@ export const ROLES: { [R in Role]: (app: FastifyInstance, config: Config) => Pro
       await app.register(readRoutes, { config, live: null, store });
       await app.register(seriesChunkRoutes, { config, live: null });
       await app.register(historyRoutes, { config, store });
+      await app.register(auditRoutes, { config, store });
       await app.register(ingestRoutes, { config, writer, lagGuard });
       return decorate(app, { role: 'ingest', store, schemaVersion, writer, lagGuard });
     },

@@ -15,7 +15,7 @@ declare module 'fastify' {
 }
 
 /** Paths of the screens other than the wall; they serve the board's page too (see app.ts). */
-export const SCREEN_PATHS = ['/replay', '/exec', '/director'] as const;
+export const SCREEN_PATHS = ['/replay', '/exec', '/director', '/audit'] as const;
 
 /** POST /api/v1/admin/share-links: how long the link lasts (default a day). */
 const ShareLinkRequestSchema = Type.Object(

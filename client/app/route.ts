@@ -1,5 +1,5 @@
 /** The screens the one bundle serves, chosen by the page's path. */
-export type Screen = 'wall' | 'replay' | 'exec' | 'director';
+export type Screen = 'wall' | 'replay' | 'exec' | 'director' | 'audit';
 
 /** `/` is the wall; `/replay`, `/exec` and `/director` (with or without a trailing slash) their screens; anything else the wall. */
 export function screenOf(pathname: string): Screen {
@@ -7,5 +7,6 @@ export function screenOf(pathname: string): Screen {
   if (p === '/replay') return 'replay';
   if (p === '/exec') return 'exec';
   if (p === '/director') return 'director';
+  if (p === '/audit') return 'audit';
   return 'wall';
 }

@@ -116,7 +116,11 @@ export async function serveLive(
   );
 
   // Every broadcast message is also recorded (off this path): what the wall showed, when.
-  const onAir = recordOnAir(app, store, show.id, log);
+  const onAir = recordOnAir(app, store, show.id, log, {
+    program: () => live.program,
+    builds: () => live.builds,
+    keepDays: config.onAirRetentionDays,
+  });
   const sendTick = (): boolean => {
     const tick = live.nextTick();
     if (!tick) return false;

@@ -1,12 +1,25 @@
 import type { FastifyBaseLogger as Logger, FastifyInstance } from 'fastify';
-import type { Snapshot, Tick } from '../../shared/protocol.js';
+import type { Program, Snapshot, Tick } from '../../shared/protocol.js';
 import type { StoreHandle } from '../store/client.js';
-import { insertOnAir, onAirRow } from '../store/on-air.js';
+import { insertOnAir, insertOnAirFrames, onAirFrameRow, onAirRow } from '../store/on-air.js';
+import { FrameSampler } from './on-air-frames.js';
 
 /** Messages held while the store is slow or down: an hour of ticks at 10 Hz. */
 const ON_AIR_BUFFER = 36_000;
 /** How often the buffer is written, ms. */
 const ON_AIR_FLUSH_MS = 1000;
+/** Frames held while the store is slow or down: an hour at one a second. */
+const FRAME_BUFFER = 3600;
+
+/** What the recorder reads of the live node besides the messages (all optional: a bare recorder records totals). */
+export interface OnAirSources {
+  /** The director's program on air. */
+  program?: () => Program | null;
+  /** How many times the live state was built (a rebuild from the store after a failure adds one). */
+  builds?: () => number;
+  /** Days each row is kept (ON_AIR_RETENTION_DAYS). */
+  keepDays?: number;
+}
 
 /**
  * Records every message the live show broadcasts into `on_air`, so an analyst can
@@ -18,8 +31,12 @@ const ON_AIR_FLUSH_MS = 1000;
 export class OnAirRecorder {
   private lines: string[] = [];
   private flushing: Promise<void> | null = null;
+  private frames: string[] = [];
   private dropped = 0;
   private readonly timer: NodeJS.Timeout;
+  private readonly sampler = new FrameSampler();
+  private builds = -1;
+  private builtAtMs = 0;
 
   constructor(
     private readonly store: StoreHandle,
@@ -27,6 +44,7 @@ export class OnAirRecorder {
     private readonly log: Logger,
     private readonly max = ON_AIR_BUFFER,
     flushMs = ON_AIR_FLUSH_MS,
+    private readonly sources: OnAirSources = {},
   ) {
     this.timer = setInterval(() => void this.flush(), flushMs);
     this.timer.unref();
@@ -34,7 +52,22 @@ export class OnAirRecorder {
 
   /** Appends a broadcast message and hands it back, so a call can wrap the emit's argument. */
   record<M extends Snapshot | Tick>(kind: 'tick' | 'snapshot', m: M): M {
-    this.lines.push(onAirRow(this.show, kind, m));
+    const keepDays = this.sources.keepDays ?? 400;
+    // A new build of the live state (the first, or a rebuild from the store) is dated by its first message.
+    const builds = this.sources.builds?.() ?? 0;
+    if (builds !== this.builds) {
+      this.builds = builds;
+      this.builtAtMs = m.sentAtMs;
+    }
+    this.lines.push(onAirRow(this.show, kind, m, { builtAtMs: this.builtAtMs, keepDays }));
+    const frame = this.sampler.offer(m, this.sources.program?.() ?? null);
+    if (frame !== null) {
+      this.frames.push(onAirFrameRow(this.show, m.seq, m.sentAtMs, frame, keepDays));
+      if (this.frames.length > FRAME_BUFFER) {
+        this.frames.splice(0, this.frames.length - FRAME_BUFFER);
+        this.dropped++;
+      }
+    }
     if (this.lines.length > this.max) {
       const over = this.lines.length - this.max;
       this.lines.splice(0, over);
@@ -48,6 +81,11 @@ export class OnAirRecorder {
     return this.lines.length;
   }
 
+  /** Frames waiting to be written. */
+  get pendingFrames(): number {
+    return this.frames.length;
+  }
+
   /** Writes what is buffered in one INSERT (one flush at a time); failures keep the lines for the next try. */
   flush(): Promise<void> {
     this.flushing ??= this.write().finally(() => (this.flushing = null));
@@ -59,13 +97,32 @@ export class OnAirRecorder {
       this.log.warn({ dropped: this.dropped }, 'on-air record: buffer full, oldest messages dropped');
       this.dropped = 0;
     }
-    if (this.lines.length === 0) return;
+    if (this.lines.length === 0 && this.frames.length === 0) return;
     const batch = this.lines;
     this.lines = [];
+    const frames = this.frames;
+    this.frames = [];
     const started = performance.now();
     try {
+      // Frames first: a message's frame is never read without its message, and a failure keeps both.
+      await insertOnAirFrames(this.store, frames.join(''));
+    } catch (err) {
+      this.frames = frames.concat(this.frames).slice(-FRAME_BUFFER);
+      this.lines = batch.concat(this.lines);
+      const over = this.lines.length - this.max;
+      if (over > 0) {
+        this.lines.splice(0, over);
+        this.dropped += over;
+      }
+      this.log.warn({ err: String(err), pending: this.lines.length }, 'on-air record: write failed, will retry');
+      return;
+    }
+    try {
       await insertOnAir(this.store, batch.join(''));
-      this.log.debug({ rows: batch.length, ms: Math.round(performance.now() - started) }, 'on-air record flushed');
+      this.log.debug(
+        { rows: batch.length, frames: frames.length, ms: Math.round(performance.now() - started) },
+        'on-air record flushed',
+      );
     } catch (err) {
       // Keep them, oldest first, for the next flush; the cap still holds.
       this.lines = batch.concat(this.lines);
@@ -99,8 +156,14 @@ export class OnAirRecorder {
  * plugin's last tick (preClose) and before the store closes (onClose hooks run
  * last-registered first, and the store registered before the live plugin).
  */
-export function recordOnAir(app: FastifyInstance, store: StoreHandle, show: string, log: Logger): OnAirRecorder {
-  const recorder = new OnAirRecorder(store, show, log);
+export function recordOnAir(
+  app: FastifyInstance,
+  store: StoreHandle,
+  show: string,
+  log: Logger,
+  sources: OnAirSources = {},
+): OnAirRecorder {
+  const recorder = new OnAirRecorder(store, show, log, ON_AIR_BUFFER, ON_AIR_FLUSH_MS, sources);
   app.addHook('onClose', () => recorder.close());
   return recorder;
 }

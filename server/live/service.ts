@@ -217,6 +217,11 @@ export class LiveService {
     await swapRollupRepair(this.store, show);
   }
 
+  /** How many times the live state was built here (the on-air record dates each build). */
+  get builds(): number {
+    return this.boards;
+  }
+
   get isStale(): boolean {
     return this.stale;
   }

@@ -224,6 +224,41 @@ export function migrations(db: string, cluster: string | null = null): string[][
       keys: `
       ORDER BY (endpoint, at)`,
     }),
+    // The on-air record, complete (server/live/record.ts, docs/audit.md): each broadcast's commit
+    // watermark, newest event, health and live-state build, and the heavy parts (rankings,
+    // milestones, program) in on_air_frames, at most once a second. Kept ON_AIR_RETENTION_DAYS:
+    // each row carries the days it is kept (the setting when written), the TTL reads them.
+    // Orders get a minmax index on ingested_at, so the audit's "arrived after the broadcast" reads
+    // the recent parts only.
+    [
+      ...(t.cluster ? [t.local('on_air'), `${db}.on_air`] : [`${db}.on_air`]).map(
+        (table) =>
+          `ALTER TABLE ${table}${t.on} ADD COLUMN IF NOT EXISTS committed_at Nullable(DateTime64(3, 'UTC')), ` +
+          `ADD COLUMN IF NOT EXISTS newest_event Nullable(DateTime64(3, 'UTC')), ` +
+          `ADD COLUMN IF NOT EXISTS healthy UInt8 DEFAULT 1, ` +
+          `ADD COLUMN IF NOT EXISTS built_at DateTime64(3, 'UTC') DEFAULT 0, ` +
+          `ADD COLUMN IF NOT EXISTS keep_days UInt16 DEFAULT 400`,
+      ),
+      `ALTER TABLE ${t.mutable('on_air')} MODIFY TTL toDateTime(sent_at) + toIntervalDay(keep_days)`,
+      ...t.table({
+        name: 'on_air_frames',
+        columns: `(
+        show LowCardinality(String),
+        seq UInt64,
+        sent_at DateTime64(3, 'UTC'),
+        frame String,
+        keep_days UInt16
+      )`,
+        engine: 'MergeTree',
+        keys: `
+      PARTITION BY show
+      ORDER BY (show, sent_at, seq)
+      TTL toDateTime(sent_at) + toIntervalDay(keep_days)`,
+        shardBy: 'cityHash64(show)',
+      }),
+      `ALTER TABLE ${t.mutable('orders')} ADD INDEX IF NOT EXISTS ingested_minmax ingested_at TYPE minmax GRANULARITY 1`,
+      `ALTER TABLE ${t.mutable('orders')} MATERIALIZE INDEX ingested_minmax SETTINGS mutations_sync = 2`,
+    ],
   ];
 }
 

@@ -37,7 +37,9 @@ function tick(seq: number): Tick {
     asOfMs: 1_447_171_200_000 + seq * 100,
     gross: { gmv: `${seq}.50`, orders: seq },
     net: { gmv: `-${seq}.25`, orders: -seq },
-  } as Tick;
+    breakdowns: { channel: [], country: [], category: [], merchant: [] },
+    milestones: [],
+  } as unknown as Tick;
 }
 
 // Flushes only when the test asks (the largest interval a timer takes).
@@ -61,10 +63,11 @@ describe('OnAirRecorder', () => {
     r.record('snapshot', tick(3));
     r.record('tick', tick(4));
     await r.flush();
-    expect(state.bodies).toEqual([
-      'live\t3\tsnapshot\t1447171200.307\t1447171200.300\t3\t3.50\t-3\t-3.25\n' +
-        'live\t4\ttick\t1447171200.407\t1447171200.400\t4\t4.50\t-4\t-4.25\n',
-    ]);
+    // The on_air rows (the frames' INSERT comes first); no watermark yet, healthy, built at the first message.
+    expect(state.bodies.at(-1)).toEqual(
+      'live\t3\tsnapshot\t1447171200.307\t1447171200.300\t3\t3.50\t-3\t-3.25\t\\N\t\\N\t1\t1447171200.307\t400\n' +
+        'live\t4\ttick\t1447171200.407\t1447171200.400\t4\t4.50\t-4\t-4.25\t\\N\t\\N\t1\t1447171200.307\t400\n',
+    );
     expect(r.pending).toBe(0);
   });
 
@@ -83,10 +86,34 @@ describe('OnAirRecorder', () => {
     expect(warnings.find((w) => 'dropped' in w)).toEqual({ dropped: 3 });
     // What is written is the newest five, oldest first.
     expect(
-      state.bodies[0]!.split('\n')
+      state.bodies
+        .at(-1)!
+        .split('\n')
         .filter(Boolean)
         .map((l) => Number(l.split('\t')[1])),
     ).toEqual([4, 5, 6, 7, 8]);
+  });
+
+  it('writes frames before their messages, TabSeparated-escaped, and keeps both when the store fails', async () => {
+    const { state, store } = fakeStore();
+    const program = { rev: 1, scene: { kind: 'hero' as const }, held: false, heldSeq: null, atMs: 5 };
+    const r = new OnAirRecorder(store, 'live', fakeLog().log, 100, NEVER, { program: () => program, keepDays: 30 });
+    const t = tick(1);
+    t.breakdowns.merchant = [{ key: 'back\\slash\ttab', orders: 1, gmv: '1.50' }];
+    state.mode = 'fail';
+    r.record('tick', t);
+    await r.flush();
+    expect([r.pending, r.pendingFrames]).toEqual([1, 1]);
+    state.mode = 'ok';
+    await r.flush();
+    const [frames, rows] = state.bodies as [string, string];
+    const [show, seq, sentAt, json, keep] = frames.trimEnd().split('\t');
+    expect([show, seq, sentAt, keep]).toEqual(['live', '1', '1447171200.107', '30']);
+    // Unescaped as ClickHouse reads TabSeparated, the field is the frame's JSON.
+    const frame = JSON.parse(json!.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c)));
+    expect(frame.rankings.merchant[0].key).toBe('back\\slash\ttab');
+    expect(frame.program.scene).toEqual({ kind: 'hero' });
+    expect(rows.split('\t').at(-1)).toBe('30\n');
   });
 
   it('runs one INSERT at a time and does not hold shutdown when the store hangs', async () => {
