@@ -90,6 +90,15 @@ describe('the map panel chooses where flows are drawn', () => {
         .toBeGreaterThan(0);
       expect(Number(await page.getByTestId('map-view').getAttribute('data-value'))).toBeGreaterThanOrEqual(60);
       await page.screenshot({ path: `${ARTIFACTS}/map-china-1080p.png` });
+      // The 4K and 32:9 walls: the view is laid out again, and the arcs in flight keep flying.
+      for (const [width, height, name] of [
+        [3840, 2160, 'map-china-3840x2160'],
+        [3840, 1080, 'map-china-3840x1080'],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        await expect.poll(() => paintedPixels(page, 'china-map'), { timeout: 10_000 }).toBeGreaterThan(50);
+        await page.screenshot({ path: `${ARTIFACTS}/${name}.png` });
+      }
     } finally {
       await stop();
     }

@@ -1,6 +1,9 @@
 // @vitest-environment jsdom
 import { readFileSync } from 'node:fs';
+import { act, createElement } from 'react';
+import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MapPanel } from '../../client/app/panels/MapPanel.js';
 import type { Arc } from '../../shared/protocol.js';
 import { createChina } from '../../client/charts/map/china-render.js';
 import { decodeChina, type CompactChina } from '../../client/charts/map/china.js';
@@ -105,5 +108,25 @@ describe('the world view', () => {
     // One of the two started at its hub: the stand-in is named.
     expect(shown(el.querySelector('[data-testid="map-origin-note"]'))).toBe(true);
     map.destroy();
+  });
+});
+
+describe('MapPanel', () => {
+  it('shows the view it is told to (the director’s), else the world until enough arcs were seen', async () => {
+    const el = box(1600, 900);
+    const root = createRoot(el);
+    const arcs = { seq: 1, arcs: [[0, 'CN']] as Arc[] };
+    act(() => root.render(createElement(MapPanel, { countries: null, arcs, ordersPerArc: 1 })));
+    expect(el.querySelector('[data-testid="map"]')!.getAttribute('data-view')).toBe('world');
+    expect(el.querySelector('[data-testid="world-map"]')).not.toBeNull();
+    act(() => root.render(createElement(MapPanel, { countries: null, arcs, ordersPerArc: 1, mode: 'china' })));
+    expect(el.querySelector('[data-testid="map"]')!.getAttribute('data-view')).toBe('china');
+    // The shapes come as their own chunk; the box waits for them.
+    for (let i = 0; i < 50 && el.querySelector('[data-ready="true"]') === null; i++) {
+      await act(() => new Promise((r) => setTimeout(r, 20)));
+    }
+    expect(el.querySelectorAll('[data-testid="china-map"] path.map-province')).toHaveLength(31);
+    expect(el.querySelector('[data-testid="world-map"]')).toBeNull();
+    act(() => root.unmount());
   });
 });

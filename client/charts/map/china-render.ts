@@ -52,9 +52,13 @@ export function chinaLayout(
       { type: 'FeatureCollection', features: atlas.shapes },
     );
   if (atlas.inset === null) return { main, inset: null, insetBox: null };
+  // Beside the map's bottom-right corner (on a wide panel the box's corner would be far from it).
+  const [, [right, bottom]] = geoPath(main).bounds({ type: 'FeatureCollection', features: atlas.shapes });
+  const x0 = Math.min(w - pad - iw, right + pad * 0.5);
+  const y1 = Math.min(h - pad, bottom);
   const insetBox: Box = [
-    [w - pad - iw, h - pad - ih],
-    [w - pad, h - pad],
+    [x0, y1 - ih],
+    [x0 + iw, y1],
   ];
   return { main, inset: geoMercator().fitExtent(insetBox, atlas.inset), insetBox };
 }
@@ -140,7 +144,7 @@ export function createChina(atlas: ChinaAtlas): (el: HTMLElement) => ChinaChart 
           .attr('r', 5 * k);
         sinkText
           .attr('x', sx)
-          .attr('y', sy - 9 * k)
+          .attr('y', sy + 5 * k + fontPx)
           .style('font-size', `${fontPx}px`);
       }
       layer.layout(w, h, place);

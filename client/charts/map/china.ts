@@ -21,7 +21,7 @@ export interface CompactChina {
 }
 
 /** Where a domestic arc lands when its buyer's province is not known: a labelled point out at sea, east of the mainland. */
-export const UNKNOWN_PROVINCE_LONLAT: LonLat = [129.5, 30.5];
+export const UNKNOWN_PROVINCE_LONLAT: LonLat = [131.5, 31];
 
 export function decodeChina(c: CompactChina): ChinaAtlas {
   const shapes: ChinaShape[] = [];
