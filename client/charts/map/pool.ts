@@ -81,30 +81,25 @@ export class ArcPool {
   }
 }
 
+/** Writes the ends and the control point at `o` (in place: hundreds of arcs a second allocate nothing). */
 function setEnds(d: Float64Array, o: number, x0: number, y0: number, x1: number, y1: number): void {
-  const [cx, cy] = control(x0, y0, x1, y1);
   d[o] = x0;
   d[o + 1] = y0;
-  d[o + 2] = cx;
-  d[o + 3] = cy;
   d[o + 4] = x1;
   d[o + 5] = y1;
+  const dx = x1 - x0;
+  const dy = y1 - y0;
+  const len = Math.hypot(dx, dy);
+  // The chord's midpoint lifted by a share of its length, always upward.
+  const flip = len > 0 && -dx / len > 0 ? -1 : 1;
+  const lift = len * 0.3;
+  d[o + 2] = (x0 + x1) / 2 + (len === 0 ? 0 : (flip * dy * lift) / len);
+  d[o + 3] = (y0 + y1) / 2 + (len === 0 ? 0 : (flip * -dx * lift) / len);
 }
 
 /** Control point of the quadratic curve: the chord's midpoint lifted by a share of its length, always upward. */
 export function control(x0: number, y0: number, x1: number, y1: number): [number, number] {
-  const mx = (x0 + x1) / 2;
-  const my = (y0 + y1) / 2;
-  const dx = x1 - x0;
-  const dy = y1 - y0;
-  const len = Math.hypot(dx, dy);
-  if (len === 0) return [mx, my];
-  let nx = dy / len;
-  let ny = -dx / len;
-  if (ny > 0) {
-    nx = -nx;
-    ny = -ny;
-  }
-  const lift = len * 0.3;
-  return [mx + nx * lift, my + ny * lift];
+  const d = new Float64Array(6);
+  setEnds(d, 0, x0, y0, x1, y1);
+  return [d[2]!, d[3]!];
 }
