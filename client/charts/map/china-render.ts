@@ -2,6 +2,7 @@ import { geoConicEqualArea, geoMercator, geoPath, select } from 'd3';
 import type { GeoProjection } from 'd3';
 import { MERCHANT_HUBS } from '../../../shared/geo.js';
 import type { Arc } from '../../../shared/protocol.js';
+import { currentLang } from '../../i18n/lang.js';
 import { t } from '../../i18n/t.js';
 import type { Chart } from '../useChart.js';
 import { mainlandCentroid } from './atlas.js';
@@ -142,8 +143,10 @@ export function createChina(atlas: ChinaAtlas): (el: HTMLElement) => ChinaChart 
           .attr('cx', sx)
           .attr('cy', sy)
           .attr('r', 5 * k);
+        // Kept inside the box (a narrow one clips it): about 0.6 em a character, CJK wider.
+        const half = (sinkText.text().length * fontPx * (currentLang() === 'zh-CN' ? 1 : 0.6)) / 2;
         sinkText
-          .attr('x', sx)
+          .attr('x', Math.max(half, Math.min(sx, w - 2 - half)))
           .attr('y', sy + 5 * k + fontPx)
           .style('font-size', `${fontPx}px`);
       }

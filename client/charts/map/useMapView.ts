@@ -10,6 +10,8 @@ export interface ShownView {
   view: MapView;
   /** Domestic arcs' share of the recent window, in whole percent; null while too few arcs were seen. */
   domesticPct: number | null;
+  /** The view is forced (by the director or the screen's `?map=`), not chosen by the shares. */
+  forced: boolean;
 }
 
 /**
@@ -20,18 +22,22 @@ export interface ShownView {
 export function useMapView(arcs: ArcBatch, mode: MapMode = SCREEN_MODE): ShownView {
   const chooser = useRef<ViewChooser | null>(null);
   chooser.current ??= new ViewChooser();
-  const [shown, setShown] = useState<ShownView>({ view: mode === 'auto' ? 'world' : mode, domesticPct: null });
+  const [shown, setShown] = useState<Omit<ShownView, 'forced'>>({
+    view: 'world',
+    domesticPct: null,
+  });
   useEffect(() => {
     const c = chooser.current!;
     const { domestic, cross } = countFlows(arcs.arcs);
     const now = performance.now();
     const auto = c.observe(domestic, cross, now);
     const share = c.domesticShare(now);
-    const next: ShownView = {
-      view: mode === 'auto' ? auto : mode,
+    const next = {
+      view: auto,
       domesticPct: share === null ? null : Math.round(share * 100),
     };
     setShown((prev) => (prev.view === next.view && prev.domesticPct === next.domesticPct ? prev : next));
-  }, [arcs, mode]);
-  return shown;
+  }, [arcs]);
+  // The chooser follows the shares even while a view is forced, so auto resumes where they stand.
+  return mode === 'auto' ? { ...shown, forced: false } : { view: mode, domesticPct: shown.domesticPct, forced: true };
 }
