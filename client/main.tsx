@@ -20,6 +20,7 @@ import { t } from './i18n/t.js';
 import './app/board.css';
 import './app/panels.css';
 import './app/charts.css';
+import './app/map-views.css';
 import './app/screens.css';
 import './app/scenes.css';
 import './app/marks.css';

@@ -110,6 +110,8 @@ export function initialDirector(atMs: number): DirectorState {
 export type DirectorRefusal =
   | 'milestone-scene-needs-milestone'
   | 'scene-takes-no-milestone'
+  /** Only the board and map scenes show the map: no other scene takes a map view. */
+  | 'scene-takes-no-map'
   /** Only the show's milestones (MILESTONES, last year's total) have an exact crossing to wait for. */
   | 'cue-not-a-milestone-of-the-show'
   /** Crossed already: preview and take its card instead. */
@@ -123,8 +125,12 @@ export type DirectorStep =
     }
   | { ok: false; reason: DirectorRefusal };
 
-/** A scene as the wall can show it: the milestone card names its milestone, no other scene does. */
+/**
+ * A scene as the wall can show it: the milestone card names its milestone, no other scene does;
+ * only the board and map scenes may name a map view.
+ */
 export function checkScene(scene: Scene): DirectorRefusal | null {
+  if (scene.map !== undefined && scene.kind !== 'board' && scene.kind !== 'map') return 'scene-takes-no-map';
   if (scene.kind === 'milestone') return scene.milestone === undefined ? 'milestone-scene-needs-milestone' : null;
   return scene.milestone === undefined ? null : 'scene-takes-no-milestone';
 }

@@ -252,6 +252,11 @@ export const SceneSchema = Type.Object(
       Type.Literal('countdown'),
     ]),
     milestone: Type.Optional(Money),
+    /**
+     * The map's view on the `board` and `map` scenes: China (domestic flows) or the world
+     * (cross-border ones); absent, each screen follows its own `?map=` (auto by default).
+     */
+    map: Type.Optional(Type.Union([Type.Literal('china'), Type.Literal('world')])),
   },
   { additionalProperties: false },
 );

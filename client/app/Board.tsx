@@ -103,7 +103,12 @@ export function Board({
       {kind === 'map' && (
         <div className="area-scene">
           <PanelBoundary name="map">
-            <MapPanel countries={b?.country ?? null} arcs={live.arcs} ordersPerArc={live.ordersPerArc} />
+            <MapPanel
+              countries={b?.country ?? null}
+              arcs={live.arcs}
+              ordersPerArc={live.ordersPerArc}
+              mode={scene?.map}
+            />
           </PanelBoundary>
         </div>
       )}
@@ -172,7 +177,12 @@ export function Board({
           </div>
           <div className="area-map">
             <PanelBoundary name="map">
-              <MapPanel countries={b?.country ?? null} arcs={live.arcs} ordersPerArc={live.ordersPerArc} />
+              <MapPanel
+                countries={b?.country ?? null}
+                arcs={live.arcs}
+                ordersPerArc={live.ordersPerArc}
+                mode={scene?.map}
+              />
             </PanelBoundary>
           </div>
           <div className="area-ranks">

@@ -31,8 +31,11 @@ function Monitor({
   return (
     <section className={`director-monitor director-${testId}`} aria-label={label}>
       <div className="director-monitor-label">{label}</div>
-      <div className="director-monitor-scene" data-testid={testId} data-scene={scene.kind}>
+      <div className="director-monitor-scene" data-testid={testId} data-scene={scene.kind} data-map={scene.map}>
         {sceneName(scene)}
+        {scene.map === undefined
+          ? ''
+          : ` · ${t(scene.map === 'china' ? 'director.mapView.china' : 'director.mapView.world')}`}
       </div>
       {held !== undefined && (
         <div className={`director-monitor-hold${held !== null ? ' is-held' : ''}`} data-testid={`${testId}-hold`}>
@@ -50,6 +53,7 @@ export function Console() {
   const [audit, setAudit] = useState<AuditEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [milestone, setMilestone] = useState('');
+  const [mapView, setMapView] = useState<'' | 'china' | 'world'>('');
 
   const fail = useCallback((err: unknown) => {
     if (err instanceof DirectorError && err.unauthorized) {
@@ -119,7 +123,12 @@ export function Console() {
 
   const amount = milestoneAmount(milestone);
   const choose = (kind: SceneKind) => {
-    const scene: Scene = kind === 'milestone' ? { kind, milestone: amount! } : { kind };
+    const scene: Scene =
+      kind === 'milestone'
+        ? { kind, milestone: amount! }
+        : (kind === 'board' || kind === 'map') && mapView !== ''
+          ? { kind, map: mapView }
+          : { kind };
     void run((tk) => directorApi.preview(tk, scene));
   };
   const held = state?.program.held ?? false;
@@ -173,6 +182,18 @@ export function Console() {
             onChange={(e) => setMilestone(e.target.value)}
             data-testid="milestone-amount"
           />
+        </label>
+        <label className="director-milestone">
+          {t('director.mapView')}
+          <select
+            value={mapView}
+            onChange={(e) => setMapView(e.target.value as '' | 'china' | 'world')}
+            data-testid="map-view-choice"
+          >
+            <option value="">{t('director.mapView.screen')}</option>
+            <option value="china">{t('director.mapView.china')}</option>
+            <option value="world">{t('director.mapView.world')}</option>
+          </select>
         </label>
       </section>
       <section className="director-actions">

@@ -177,3 +177,15 @@ describe('take, hold and release on real boards', () => {
     expect((await get('audit?limit=100000')).statusCode).toBe(400);
   });
 });
+
+describe('the map view', () => {
+  it('preview a map view on the map scene, and refuse one on any other scene', async () => {
+    const ok = await post('preview', DIRECTOR, { scene: { kind: 'map', map: 'china' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json<DirectorState>().preview).toEqual({ kind: 'map', map: 'china' });
+    const refused = await post('preview', DIRECTOR, { scene: { kind: 'hero', map: 'world' } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json<{ message: string }>().message).toContain('scene-takes-no-map');
+    expect((await post('preview', DIRECTOR, { scene: { kind: 'map', map: 'moon' } })).statusCode).toBe(400);
+  });
+});

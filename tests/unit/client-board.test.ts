@@ -146,12 +146,12 @@ describe('map render', () => {
     document.body.append(el);
     const map = createMap(el);
     const arcs = Array.from({ length: 48 }, (_, i) => [i % 12, i % 2 ? 'US' : 'XX'] as [number, string]);
-    map.update({ heat: [{ id: '156', share: 1 }], arcs: { seq: 1, arcs } });
+    map.update({ heat: [{ id: '156', share: 1 }], arcs: { seq: 1, arcs }, ordersPerArc: 3 });
     expect(map.stats().alive).toBe(0); // the batch seen on creation is history
-    for (let seq = 2; seq < 40; seq++) map.update({ heat: [], arcs: { seq, arcs } });
+    for (let seq = 2; seq < 40; seq++) map.update({ heat: [], arcs: { seq, arcs }, ordersPerArc: 3 });
     // Unknown codes are skipped; the rest never exceed the pool.
     expect(map.stats().alive).toBeGreaterThan(0);
-    expect(map.stats().alive).toBeLessThanOrEqual(360);
+    expect(map.stats().alive).toBeLessThanOrEqual(map.stats().capacity);
     expect(el.querySelectorAll('path.map-country').length).toBeGreaterThan(150);
     map.destroy();
     expect(map.stats().alive).toBe(0);

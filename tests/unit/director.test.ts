@@ -54,6 +54,18 @@ describe('direct(state, action)', () => {
     expect(checkScene({ kind: 'countdown' })).toBeNull();
   });
 
+  it('lets the board and map scenes name the map view, and no other scene', () => {
+    expect(checkScene({ kind: 'map', map: 'china' })).toBeNull();
+    expect(checkScene({ kind: 'board', map: 'world' })).toBeNull();
+    expect(checkScene({ kind: 'hero', map: 'china' })).toBe('scene-takes-no-map');
+    expect(checkScene({ kind: 'milestone', milestone: '1.00', map: 'world' })).toBe('scene-takes-no-map');
+    const s = direct(initialDirector(T0), { type: 'preview', scene: { kind: 'map', map: 'china' } }, T0);
+    expect(s.ok && direct(s.state, { type: 'take' }, T0)).toMatchObject({
+      ok: true,
+      state: { program: { scene: { kind: 'map', map: 'china' } } },
+    });
+  });
+
   it('newerProgram(a, b) keeps the higher rev whichever order they come in', () => {
     const a = initialDirector(T0).program;
     const b = step(initialDirector(T0), { type: 'hold', seq: 3 }, T0).state.program;

@@ -9,11 +9,12 @@ import { t } from '../../i18n/t.js';
 interface Props {
   countries: FenRow[] | null;
   arcs: ArcBatch;
+  ordersPerArc: number;
 }
 
-export const WorldMap = memo(function WorldMap({ countries, arcs }: Props) {
+export const WorldMap = memo(function WorldMap({ countries, arcs, ordersPerArc }: Props) {
   const heat = useMemo(() => countryHeat(countries ?? []), [countries]);
-  const data = useMemo(() => ({ heat, arcs }), [heat, arcs]);
+  const data = useMemo(() => ({ heat, arcs, ordersPerArc }), [heat, arcs, ordersPerArc]);
   const box = useChart(create, data);
-  return <div ref={box} className="chart world-map" role="img" aria-label={t('map.aria')} />;
+  return <div ref={box} className="chart world-map" data-testid="world-map" role="img" aria-label={t('map.aria')} />;
 });

@@ -5,9 +5,11 @@ import type { Arc } from '../../../shared/protocol.js';
 import type { Chart } from '../useChart.js';
 import { anchorOf, worldAtlas } from './atlas.js';
 import type { CountryFeature } from './atlas.js';
-import { drawArcs, lifeMs } from './draw.js';
-import type { ArcStyle, DrawStats } from './draw.js';
-import { ArcPool } from './pool.js';
+import type { DrawStats } from './draw.js';
+import { arcLayer } from './layer.js';
+import type { ArcLayer, Flight } from './layer.js';
+import type { Place } from './pool.js';
+import { routeOf } from './routes.js';
 import { heatOpacity } from './transform.js';
 import type { CountryHeat } from './transform.js';
 
@@ -16,16 +18,13 @@ export interface MapData {
   heat: CountryHeat[];
   /** The newest batch of arcs; `seq` tells a new one from one already drawn. */
   arcs: { seq: number; arcs: Arc[] };
+  /** Orders each arc of the batch stands for (the server's "1 arc ≈ N orders"). */
+  ordersPerArc: number;
 }
 
-export type MapChart = Chart<MapData | null> & { stats(): DrawStats & { alive: number } };
+export type MapStats = DrawStats & { alive: number; capacity: number; refused: number; ordersPerArc: number };
+export type MapChart = Chart<MapData | null> & { stats(): MapStats };
 
-/** Budgets of the arc layer: the most arcs alive, the most started per batch, and draw time per frame. */
-export const MAX_ARCS = 360;
-export const MAX_SPAWN = 48;
-export const FRAME_BUDGET_MS = 4;
-/** Arcs of one batch start spread over about one tick gap, so they stream instead of pulsing. */
-const SPREAD_MS = 100;
 /** Centre the map on the Pacific side of China: flows to the Americas and to Europe both stay on screen. */
 const ROTATE: [number, number] = [-150, 0];
 /**
@@ -40,22 +39,32 @@ const FRAME: GeoJSON.MultiPoint = {
   ),
 };
 
+/** Places [lon, lat] with `projection` into `out` (no allocation beyond d3's own). */
+export function placer(projection: () => GeoProjection): Place {
+  const p: [number, number] = [0, 0];
+  return (lon, lat, out) => {
+    p[0] = lon;
+    p[1] = lat;
+    const xy = projection()(p);
+    if (xy === null || !Number.isFinite(xy[0]) || !Number.isFinite(xy[1])) return false;
+    out[0] = xy[0];
+    out[1] = xy[1];
+    return true;
+  };
+}
+
+/** The world view: cross-border flows (domestic ones fly on the China view, ./china-render.ts). */
 export function create(el: HTMLElement): MapChart {
   const { features, anchors } = worldAtlas();
   const root = select(el);
   const svg = root.append('svg').attr('class', 'map-svg');
   const land = svg.append('g').attr('class', 'map-land');
   const hubs = svg.append('g').attr('class', 'map-hubs');
-  const canvas = root.append('canvas').attr('class', 'map-arcs').node() as HTMLCanvasElement;
-  const ctx = canvas.getContext('2d');
-  const pool = new ArcPool(MAX_ARCS);
-  const style: ArcStyle = { travelMs: 1400, tail: 0.45, ringPx: 8, lineWidth: 1.5, color: '#ffcf5a', headPx: 3 };
-  const life = lifeMs(style);
+  const layer: ArcLayer = arcLayer(root);
+  const toCountry = (alpha2: string) => anchorOf(alpha2, anchors);
   let projection: GeoProjection = geoNaturalEarth1().rotate(ROTATE);
+  const place = placer(() => projection);
   let lastSeq: number | null = null;
-  let frame = 0;
-  let last: DrawStats = { drawn: 0, skipped: 0 };
-  let dpr = 1;
 
   const paths = land
     .selectAll<SVGPathElement, CountryFeature>('path')
@@ -68,65 +77,38 @@ export function create(el: HTMLElement): MapChart {
     const w = el.clientWidth;
     const h = el.clientHeight;
     svg.attr('width', w).attr('height', h);
-    dpr = Math.min(2, window.devicePixelRatio || 1);
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-    canvas.style.width = `${w}px`;
-    canvas.style.height = `${h}px`;
-    if (w === 0 || h === 0) return;
-    const pad = Math.min(w, h) * 0.03;
-    projection = geoNaturalEarth1()
-      .rotate(ROTATE)
-      .fitExtent(
-        [
-          [pad, pad],
-          [w - pad, h - pad],
-        ],
-        FRAME,
-      );
-    const path = geoPath(projection);
-    paths.attr('d', (f) => path(f) ?? '');
-    const scale = Math.max(1, Math.min(w / 900, 3));
-    Object.assign(style, { lineWidth: 2 * scale * dpr, ringPx: 8 * scale * dpr, headPx: 4.5 * scale * dpr });
-    hubs
-      .selectAll('circle')
-      .data(MERCHANT_HUBS, (hub) => (hub as (typeof MERCHANT_HUBS)[number]).name)
-      .join('circle')
-      .attr('r', 2.5 * scale)
-      .attr('cx', (hub) => projection(hub.lonLat)?.[0] ?? -10)
-      .attr('cy', (hub) => projection(hub.lonLat)?.[1] ?? -10);
-    // Arcs in flight were placed for the old size; they are short-lived, so start clean.
-    pool.clear();
-    ctx?.clearRect(0, 0, canvas.width, canvas.height);
-  }
-
-  function spawn(arcs: readonly Arc[]): void {
-    if (ctx === null || el.clientWidth === 0) return;
-    const now = performance.now();
-    const n = Math.min(arcs.length, MAX_SPAWN);
-    for (let i = 0; i < n; i++) {
-      const [hub, country] = arcs[i]!;
-      const from = MERCHANT_HUBS[hub]?.lonLat;
-      const to = anchorOf(country, anchors);
-      if (from === undefined || to === null) continue;
-      const a = projection(from as [number, number]);
-      const b = projection(to as [number, number]);
-      if (a === null || b === null) continue;
-      pool.add(a[0] * dpr, a[1] * dpr, b[0] * dpr, b[1] * dpr, now + (i / n) * SPREAD_MS);
+    if (w > 0 && h > 0) {
+      const pad = Math.min(w, h) * 0.03;
+      projection = geoNaturalEarth1()
+        .rotate(ROTATE)
+        .fitExtent(
+          [
+            [pad, pad],
+            [w - pad, h - pad],
+          ],
+          FRAME,
+        );
+      const path = geoPath(projection);
+      paths.attr('d', (f) => path(f) ?? '');
+      const scale = Math.max(1, Math.min(w / 900, 3));
+      hubs
+        .selectAll('circle')
+        .data(MERCHANT_HUBS, (hub) => (hub as (typeof MERCHANT_HUBS)[number]).name)
+        .join('circle')
+        .attr('r', 2.5 * scale)
+        .attr('cx', (hub) => projection(hub.lonLat)?.[0] ?? -10)
+        .attr('cy', (hub) => projection(hub.lonLat)?.[1] ?? -10);
     }
-    if (frame === 0 && pool.size > 0) frame = requestAnimationFrame(tick);
+    layer.layout(w, h, place);
   }
 
-  function tick(): void {
-    frame = 0;
-    if (ctx === null) return;
-    const now = performance.now();
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    pool.prune(now, life);
-    last = drawArcs(ctx, pool, now, style, FRAME_BUDGET_MS);
-    ctx.globalAlpha = 1;
-    // The loop runs only while arcs are alive: an idle map costs no frames.
-    if (pool.size > 0) frame = requestAnimationFrame(tick);
+  function spawn(arcs: readonly Arc[], ordersPerArc: number): void {
+    const flights: Flight[] = [];
+    for (const arc of arcs) {
+      const r = routeOf(arc, toCountry);
+      if (r !== null && !r.domestic && r.to !== null) flights.push({ from: r.from, to: r.to, fromHub: r.fromHub });
+    }
+    layer.fly(flights, ordersPerArc);
   }
 
   /** Shown opacity by country id; only countries whose heat visibly changed are restyled (10 ticks a second). */
@@ -155,19 +137,14 @@ export function create(el: HTMLElement): MapChart {
       paintHeat(data.heat);
       if (data.arcs.seq !== lastSeq) {
         // The first batch seen after (re)creation is history already; only new batches fly.
-        if (lastSeq !== null) spawn(data.arcs.arcs);
+        if (lastSeq !== null) spawn(data.arcs.arcs, data.ordersPerArc);
         lastSeq = data.arcs.seq;
       }
     },
     resize: layout,
-    stats: () => ({ ...last, alive: pool.size }),
+    stats: layer.stats,
     destroy() {
-      cancelAnimationFrame(frame);
-      frame = 0;
-      pool.clear();
-      // Release the backing store now: a 4K canvas is tens of MB that GC may otherwise keep.
-      canvas.width = 0;
-      canvas.height = 0;
+      layer.destroy();
       root.selectAll('*').remove();
     },
   };
