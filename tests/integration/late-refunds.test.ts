@@ -198,7 +198,6 @@ describe('the sale lookup of late refunds', () => {
       format: 'JSONEachRow',
     });
     const parts = Number((await rs.json<{ n: number }>())[0]!.n);
-    // eslint-disable-next-line no-console
     console.log(`late refunds: ${ids.length} ids among ${N} sales in ${parts} parts read ${rows} rows`);
     expect(rows).toBeLessThanOrEqual(2 * (ids.length + 1) * parts * 8192 + 1000);
     expect(rows).toBeLessThan(N / 2);
@@ -208,7 +207,6 @@ describe('the sale lookup of late refunds', () => {
     const more = ids.map((_, i) => ({ ...lines[0]!, order_id: `bulk-${(i * 39_999 + 7) % N}` }));
     const merged = await rowsRead(async () => (answer = await post(more)));
     expect(answer).toEqual({ accepted: ids.length, duplicates: 0, rejected: [] });
-    // eslint-disable-next-line no-console
     console.log(`late refunds: ${ids.length} ids among ${N} sales in 1 part read ${merged} rows`);
     expect(merged).toBeLessThanOrEqual(2 * (ids.length + 1) * 8192 + 1000);
   });
