@@ -65,11 +65,11 @@ export const ERRORS = {
   GMV_ERR_CATEGORY_UNKNOWN: { status: 200, about: '`category` is not one of `CATEGORIES`' },
   GMV_ERR_REFUND_NO_SALE: {
     status: 200,
-    about: "a refund after its show's end (`order_id`): no stored sale of a show that ended before it has this id",
+    about: 'a refund after its show ended: no stored sale of an ended show has its `order_id`',
   },
   GMV_ERR_REFUND_EXCEEDS_SALE: {
     status: 200,
-    about: "a refund after its show's end (`amount`): its GMV is more than its sale's",
+    about: "a refund after its show ended: its GMV is more than its sale's",
   },
 
   // socket.io: handshake refusals (connect_error) and replay acks.

@@ -19,8 +19,8 @@ export type DecodedBatch =
       rejected: Rejection[];
       /** How many orders the byte-level fast path read (the rest went through JSON.parse). */
       fast: number;
-      /** Refunds after their show's end (show LATE_SHOW), by line: resolved by late-refunds.ts before writing. */
-      late: LateRefund[];
+      /** Refunds after their show's end (show LATE_SHOW), by line, resolved by late-refunds.ts before writing; absent when none. */
+      late?: LateRefund[];
     }
   | Extract<BatchParse, { ok: false }>;
 
@@ -65,7 +65,7 @@ export function validateItems(parsed: BatchParse, ctx: ValidationContext): Decod
     else orders.push(check.order);
   }
   rejected.sort((a, b) => a.line - b.line);
-  return { ok: true, orders, rejected, fast: 0, late };
+  return late.length > 0 ? { ok: true, orders, rejected, fast: 0, late } : { ok: true, orders, rejected, fast: 0 };
 }
 
 /**
@@ -136,7 +136,7 @@ export function decodeNdjson(body: Buffer, limits: ParseLimits, ctx: ValidationC
     return { ok: false, code: 'GMV_ERR_BODY_INVALID', message: 'the body is not NDJSON: no line is valid JSON' };
   }
   // Lines were read in order and each gives at most one rejection: already sorted by line.
-  return { ok: true, orders, rejected, fast, late };
+  return late.length > 0 ? { ok: true, orders, rejected, fast, late } : { ok: true, orders, rejected, fast };
 }
 
 /** The route's answer before the fast path, on the body as text: the reference for tests and benchmarks. */

@@ -172,7 +172,7 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config; store: StoreHand
     let { orders, rejected } = decoded;
     try {
       // Only refunds after their show's end read the store here; the orders of a window never do.
-      if (decoded.late.length > 0) {
+      if (decoded.late) {
         const resolved = await lateRefunds(decoded.late);
         orders = orders.length === 0 ? resolved.orders : [...orders, ...resolved.orders];
         if (resolved.rejected.length > 0)

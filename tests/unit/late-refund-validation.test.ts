@@ -109,7 +109,9 @@ describe('decodeOrders(late refunds): the fast path agrees with the reference pa
     ]);
     expect(withoutCount(fast)).toStrictEqual(withoutCount(reference));
     expect(fast.ok && fast.fast).toBe(2);
-    expect(fast.ok && fast.late.map((l) => [l.line, l.order.order_id, l.order.show])).toEqual([[2, 't-1', LATE_SHOW]]);
+    expect(fast.ok && (fast.late ?? []).map((l) => [l.line, l.order.order_id, l.order.show])).toEqual([
+      [2, 't-1', LATE_SHOW],
+    ]);
     expect(fast.ok && fast.orders.map((o) => o.show)).toEqual(['2015']);
     expect(fast.ok && fast.rejected.map((r) => [r.line, r.field, r.code])).toEqual([
       [3, 'currency', 'GMV_ERR_CURRENCY_UNKNOWN'],
