@@ -1,9 +1,13 @@
+import pino from 'pino';
+import { loadConfig } from '../../server/config.js';
+import { MemoryClaims } from '../../server/ingest/claims.js';
+import { lateRefundTest } from '../../server/ingest/late-refunds.js';
 import type { AllNode } from '../../server/roles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DaysResponse, SeriesResponse } from '../../shared/history.js';
 import type { IngestResponse } from '../../shared/order.js';
 import type { TotalsResponse } from '../../shared/protocol.js';
-import { injectOrders, startApp } from '../fixtures/app.js';
+import { injectOrders, parsedOrder, startApp } from '../fixtures/app.js';
 import { fenOf, fenToDecimal, ndjson, order, order2014 } from '../fixtures/orders.js';
 import { tempDir } from '../fixtures/server.js';
 
@@ -156,6 +160,23 @@ describe('refunds after the day, on real chDB', () => {
     expect(s.ro).toBe(before.ro + 1);
     const live = await get<TotalsResponse>('/api/v1/totals');
     expect(live.net).toEqual({ gmv: minus(s.sg, s.rg), orders: s.so - s.ro });
+  });
+});
+
+describe('the claims of late refunds', () => {
+  it("checks a late refund in the store without loading its finished show's keys", async () => {
+    const logged: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(line) });
+    const claims = new MemoryClaims(app.store, log, { cold: lateRefundTest(loadConfig({}).shows) });
+    // Resolved as the route resolves them: the 2014 sale's show, at the 2014 rate.
+    const stored = { ...parsedOrder(sales2014[0]!), type: 'refund' as const, ts: Date.parse(LATER) };
+    const fresh = { ...parsedOrder(sales2014[1]!), type: 'refund' as const, ts: Date.parse(LATER) };
+    expect(await claims.claim([stored, fresh])).toEqual(['duplicate', 'new']);
+    await claims.release([fresh], false);
+    expect(logged.filter((l) => l.includes('loaded stored order keys'))).toEqual([]);
+    // An order of a window of the same show loads them, as before.
+    expect(await claims.claim([parsedOrder(sales2014[0]!)])).toEqual(['duplicate']);
+    expect(logged.filter((l) => l.includes('loaded stored order keys'))).toHaveLength(1);
   });
 });
 
