@@ -69,7 +69,7 @@ describe('formatRefundRate(rate)', () => {
 });
 
 describe('NetByDay', () => {
-  it('lists each day with its net GMV, refunds and refund rate', async () => {
+  it('lists each day with its net GMV, refunds, refund rate and refunds after the day', async () => {
     vi.stubGlobal(
       'fetch',
       vi.fn(async () => new Response(JSON.stringify(body), { status: 200 })),
@@ -83,7 +83,13 @@ describe('NetByDay', () => {
       ['2015', '99000000000000.01'],
       ['2014', '0.00'],
     ]);
-    expect(rows.map((r) => r.querySelector('[data-testid="exec-day-rate"]')!.textContent)).toEqual(['2.86%', '—']);
+    expect(rows.map((r) => r.querySelector('[data-testid="exec-day-rate"]')!.getAttribute('data-rate'))).toEqual([
+      '2.86%',
+      '—',
+    ]);
+    expect(rows[0]!.textContent).toContain('refund rate 2.86%');
+    expect(rows[0]!.textContent).toContain('¥2,000,000,000,000.00 of them after the day');
+    expect(rows[1]!.textContent).not.toContain('after the day');
     act(() => root.unmount());
     el.remove();
   });

@@ -37,26 +37,21 @@ export function NetByDay() {
       <h2>{t('exec.byDay')}</h2>
       {failed && rows === null && <p className="exec-muted">{t('exec.daysUnavailable')}</p>}
       {rows !== null && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('exec.day')}</th>
-              <th scope="col">{t('exec.net')}</th>
-              <th scope="col">{t('exec.refunds')}</th>
-              <th scope="col">{t('exec.refundRate')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((d) => (
-              <tr key={d.show} data-testid="exec-day" data-show={d.show} data-net={formatFen(d.netFen)}>
-                <th scope="row">{d.name}</th>
-                <td>{formatCny(d.netFen)}</td>
-                <td title={t('exec.lateRefunds', { value: formatCny(d.lateRefundFen) })}>{formatCny(d.refundFen)}</td>
-                <td data-testid="exec-day-rate">{formatRefundRate(d.refundRate)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ol>
+          {rows.map((d) => (
+            <li key={d.show} data-testid="exec-day" data-show={d.show} data-net={formatFen(d.netFen)}>
+              <span className="exec-row-name">{d.name}</span>
+              <span className="exec-row-value">{formatCny(d.netFen)}</span>
+              <span className="exec-row-sub">
+                {t('exec.dayRefunds', { value: formatCny(d.refundFen) })} ·{' '}
+                <span data-testid="exec-day-rate" data-rate={formatRefundRate(d.refundRate)}>
+                  {t('exec.refundRate', { value: formatRefundRate(d.refundRate) })}
+                </span>
+                {d.lateRefundFen !== 0 && <> · {t('exec.lateRefunds', { value: formatCny(d.lateRefundFen) })}</>}
+              </span>
+            </li>
+          ))}
+        </ol>
       )}
     </section>
   );
