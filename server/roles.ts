@@ -76,7 +76,7 @@ export const ROLES: { [R in Role]: (app: FastifyInstance, config: Config) => Pro
       await app.register(seriesChunkRoutes, { config, live: source });
       await app.register(historyRoutes, { config, store });
       await app.register(auditRoutes, { config, store });
-      await app.register(ingestRoutes, { config, writer, lagGuard });
+      await app.register(ingestRoutes, { config, store, writer, lagGuard });
       // The director's console: the program lives here, with the show's state.
       const director = await serveDirector(app, config, store, live);
       await serveBoardPages(app);
@@ -108,7 +108,7 @@ export const ROLES: { [R in Role]: (app: FastifyInstance, config: Config) => Pro
       await app.register(seriesChunkRoutes, { config, live: null });
       await app.register(historyRoutes, { config, store });
       await app.register(auditRoutes, { config, store });
-      await app.register(ingestRoutes, { config, writer, lagGuard });
+      await app.register(ingestRoutes, { config, store, writer, lagGuard });
       return decorate(app, { role: 'ingest', store, schemaVersion, writer, lagGuard });
     },
 

@@ -68,6 +68,14 @@ export const ERRORS = {
   GMV_ERR_COUNTRY_UNKNOWN: { status: 200, about: '`country` is not an ISO 3166-1 alpha-2 code' },
   GMV_ERR_CHANNEL_UNKNOWN: { status: 200, about: '`channel` is not `mobile`, `pc` or `offline`' },
   GMV_ERR_CATEGORY_UNKNOWN: { status: 200, about: '`category` is not one of `CATEGORIES`' },
+  GMV_ERR_REFUND_NO_SALE: {
+    status: 200,
+    about: 'a refund after its show ended: no stored sale of an ended show has its `order_id`',
+  },
+  GMV_ERR_REFUND_EXCEEDS_SALE: {
+    status: 200,
+    about: "a refund after its show ended: its GMV is more than its sale's",
+  },
 
   // socket.io: handshake refusals (connect_error) and replay acks.
   GMV_ERR_TOO_MANY_BOARDS: { status: 503, about: 'the node or the address has all the boards it takes' },

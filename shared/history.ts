@@ -200,3 +200,31 @@ export interface ReplayClientToServerEvents extends ClientToServerEvents {
   /** Any viewer may steer: every viewer of a replay sees the same frames. */
   control: (c: ReplayControl, ack: (r: ReplayAck) => void) => void;
 }
+
+/**
+ * One show ("a day") and its net figures (GET /api/v1/days): every stored order of the show,
+ * refunds made after its end included (they are netted to their sale's show, whenever they came).
+ */
+export const DaySummarySchema = Type.Object({
+  show: Type.String(),
+  name: Type.String(),
+  /** The show's window, RFC 3339 UTC. */
+  start: Instant,
+  end: Instant,
+  live: Type.Boolean(),
+  /** Sales. */
+  gross: TotalsPartSchema,
+  /** Every refund of the show's orders. */
+  refunds: TotalsPartSchema,
+  /** Of `refunds`, those with event time after the show's end plus its grace (from whole seconds). */
+  lateRefunds: TotalsPartSchema,
+  /** Sales minus refunds. */
+  net: TotalsPartSchema,
+  /** Refund GMV / gross GMV (0.0125 is 1.25%); null when there are no sales. */
+  refundRate: Type.Union([Type.Number(), Type.Null()]),
+});
+export type DaySummary = Static<typeof DaySummarySchema>;
+
+/** GET /api/v1/days: each configured show's net figures, in configuration order. */
+export const DaysResponseSchema = Type.Object({ days: Type.Array(DaySummarySchema) });
+export type DaysResponse = Static<typeof DaysResponseSchema>;

@@ -102,6 +102,33 @@ export type IngestResponse = Static<typeof IngestResponseSchema>;
 export interface ValidationContext {
   shows: readonly Show[];
   categories: ReadonlySet<string>;
+  /**
+   * Accept a refund whose event time is after the end (grace included) of a show it could belong
+   * to, as a late refund (see LATE_SHOW). Only the ingest route sets it: it resolves them.
+   */
+  lateRefunds?: boolean;
+}
+
+/**
+ * The `show` of a late refund as validation returns it: a refund whose event time is in no show
+ * window but after the end (grace included) of at least one show. Its show is its sale's, found
+ * by order id among the stored sales at ingest (server/ingest/late-refunds.ts), and its `gmv_fen`
+ * (0 until then) is converted at that show's rate. Never stored as such.
+ */
+export const LATE_SHOW = '';
+
+/**
+ * The shows a late refund at `ms` may belong to: those whose window (grace included) ended at or
+ * before it, latest start first.
+ */
+export function endedShows(shows: readonly Show[], ms: number): Show[] {
+  return shows.filter((s) => ms >= s.endMs + s.graceSeconds * 1000).sort((a, b) => b.startMs - a.startMs);
+}
+
+/** Whether some show ended (grace included) at or before `ms` has a rate for `currency`. */
+export function lateCurrency(shows: readonly Show[], ms: number, currency: string): boolean {
+  for (const s of shows) if (ms >= s.endMs + s.graceSeconds * 1000 && s.ratesMicro.has(currency)) return true;
+  return false;
 }
 
 /**
@@ -164,7 +191,9 @@ export function validateOrder(raw: unknown, ctx: ValidationContext, source?: Ord
   const t = parseTimestamp(ts);
   if (!t.ok) return bad('ts', t.code, t.message);
   const show = findShow(ctx.shows, t.ms);
-  if (!show) return bad('ts', 'GMV_ERR_TS_OUTSIDE_SHOW', 'ts is outside every configured show window');
+  // A refund after a show's end is its sale's show's (found at ingest); anything else outside is refused.
+  const late = !show && type === 'refund' && ctx.lateRefunds === true && endedShows(ctx.shows, t.ms).length > 0;
+  if (!show && !late) return bad('ts', 'GMV_ERR_TS_OUTSIDE_SHOW', 'ts is outside every configured show window');
 
   if (amount === undefined) return bad('amount', 'GMV_ERR_FIELD_REQUIRED', 'amount is required');
   // With a source a number amount has its literal there; were it missing, '' is refused, never read as a double.
@@ -172,13 +201,13 @@ export function validateOrder(raw: unknown, ctx: ValidationContext, source?: Ord
   if (!a.ok) return bad('amount', a.code, a.message);
 
   if (currency === undefined) return bad('currency', 'GMV_ERR_FIELD_REQUIRED', 'currency is required');
-  const rate = typeof currency === 'string' ? show.ratesMicro.get(currency) : undefined;
+  const rate =
+    typeof currency !== 'string' ? undefined : show ? show.ratesMicro.get(currency) : lateRate(ctx, t.ms, currency);
   if (rate === undefined) {
-    return bad(
-      'currency',
-      'GMV_ERR_CURRENCY_UNKNOWN',
-      `currency must be one of ${[...show.ratesMicro.keys()].join(', ')}`,
-    );
+    const known = show
+      ? [...show.ratesMicro.keys()]
+      : [...new Set(endedShows(ctx.shows, t.ms).flatMap((s) => [...s.ratesMicro.keys()]))];
+    return bad('currency', 'GMV_ERR_CURRENCY_UNKNOWN', `currency must be one of ${known.join(', ')}`);
   }
 
   if (country === undefined) return bad('country', 'GMV_ERR_FIELD_REQUIRED', 'country is required');
@@ -210,19 +239,24 @@ export function validateOrder(raw: unknown, ctx: ValidationContext, source?: Ord
   return {
     ok: true,
     order: {
-      show: show.id,
+      show: show ? show.id : LATE_SHOW,
       order_id,
       type,
       ts: t.ms,
       amount_fen: a.fen,
       currency: currency as string,
-      gmv_fen: convertFen(a.fen, rate),
+      gmv_fen: show ? convertFen(a.fen, rate) : 0,
       country,
       channel,
       category,
       merchant_id,
     },
   };
+}
+
+/** A late refund's currency: 0 (converted once its show is known) when an ended show has a rate for it. */
+function lateRate(ctx: ValidationContext, ms: number, currency: string): number | undefined {
+  return lateCurrency(ctx.shows, ms, currency) ? 0 : undefined;
 }
 
 /**

@@ -76,6 +76,11 @@ const en = {
 
   'exec.gross': 'Gross GMV',
   'exec.net': 'Net GMV',
+  'exec.byDay': 'Net GMV by day',
+  'exec.dayRefunds': 'refunds {value}',
+  'exec.refundRate': 'refund rate {value}',
+  'exec.lateRefunds': '{value} of them after the day',
+  'exec.daysUnavailable': 'Net GMV by day is not available right now',
   'exec.orders': 'Orders',
   'exec.against': 'Against {name}',
   'exec.lastYear': 'last year',
@@ -406,6 +411,11 @@ const zhCN: Readonly<Record<StringKey, string>> = {
 
   'exec.gross': '总成交额',
   'exec.net': '净成交额',
+  'exec.byDay': '按日净成交额',
+  'exec.dayRefunds': '退款 {value}',
+  'exec.refundRate': '退款率 {value}',
+  'exec.lateRefunds': '其中活动结束后 {value}',
+  'exec.daysUnavailable': '暂时无法读取按日净成交额',
   'exec.orders': '订单数',
   'exec.against': '对比{name}',
   'exec.lastYear': '去年',

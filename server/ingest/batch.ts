@@ -1,4 +1,4 @@
-import { validateOrder, type Order, type Rejection, type ValidationContext } from '../../shared/order.js';
+import { LATE_SHOW, validateOrder, type Order, type Rejection, type ValidationContext } from '../../shared/order.js';
 import { compileFastContext, fastOrder } from './fast-path.js';
 import {
   isTooLong,
@@ -19,8 +19,16 @@ export type DecodedBatch =
       rejected: Rejection[];
       /** How many orders the byte-level fast path read (the rest went through JSON.parse). */
       fast: number;
+      /** Refunds after their show's end (show LATE_SHOW), by line, resolved by late-refunds.ts before writing; absent when none. */
+      late?: LateRefund[];
     }
   | Extract<BatchParse, { ok: false }>;
+
+/** A late refund (show LATE_SHOW) and its line, for a refusal once its sale is looked up. */
+export interface LateRefund {
+  line: number;
+  order: Order;
+}
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -49,13 +57,15 @@ export function validateItems(parsed: BatchParse, ctx: ValidationContext): Decod
   if (!parsed.ok) return parsed;
   const rejected: Rejection[] = parsed.rejected;
   const orders: Order[] = [];
+  const late: LateRefund[] = [];
   for (const item of parsed.items) {
     const check = validateOrder(item.value, ctx, item.source);
-    if (check.ok) orders.push(check.order);
-    else rejected.push({ line: item.line, field: check.field, code: check.code, message: check.message });
+    if (!check.ok) rejected.push({ line: item.line, field: check.field, code: check.code, message: check.message });
+    else if (check.order.show === LATE_SHOW) late.push({ line: item.line, order: check.order });
+    else orders.push(check.order);
   }
   rejected.sort((a, b) => a.line - b.line);
-  return { ok: true, orders, rejected, fast: 0 };
+  return late.length > 0 ? { ok: true, orders, rejected, fast: 0, late } : { ok: true, orders, rejected, fast: 0 };
 }
 
 /**
@@ -67,6 +77,7 @@ export function decodeNdjson(body: Buffer, limits: ParseLimits, ctx: ValidationC
   const fastCtx = compileFastContext(ctx);
   const orders: Order[] = [];
   const rejected: Rejection[] = [];
+  const late: LateRefund[] = [];
   let line = 0;
   let start = 0;
   let nonEmpty = 0;
@@ -95,7 +106,8 @@ export function decodeNdjson(body: Buffer, limits: ParseLimits, ctx: ValidationC
     if (text === undefined && end - from <= limits.lineBytes) {
       const order = fastOrder(body, p, end, fastCtx);
       if (order) {
-        orders.push(order);
+        if (order.show === LATE_SHOW) late.push({ line, order });
+        else orders.push(order);
         parsedLines++;
         fast++;
         continue;
@@ -115,15 +127,16 @@ export function decodeNdjson(body: Buffer, limits: ParseLimits, ctx: ValidationC
     }
     parsedLines++;
     const check = validateOrder(item.value, ctx, item.source);
-    if (check.ok) orders.push(check.order);
-    else rejected.push({ line, field: check.field, code: check.code, message: check.message });
+    if (!check.ok) rejected.push({ line, field: check.field, code: check.code, message: check.message });
+    else if (check.order.show === LATE_SHOW) late.push({ line, order: check.order });
+    else orders.push(check.order);
   }
   if (nonEmpty === 0) return { ok: false, code: 'GMV_ERR_BODY_EMPTY', message: 'the request body is empty' };
   if (parsedLines === 0 && !tooLong) {
     return { ok: false, code: 'GMV_ERR_BODY_INVALID', message: 'the body is not NDJSON: no line is valid JSON' };
   }
   // Lines were read in order and each gives at most one rejection: already sorted by line.
-  return { ok: true, orders, rejected, fast };
+  return late.length > 0 ? { ok: true, orders, rejected, fast, late } : { ok: true, orders, rejected, fast };
 }
 
 /** The route's answer before the fast path, on the body as text: the reference for tests and benchmarks. */

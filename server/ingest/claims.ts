@@ -80,6 +80,16 @@ export function storedId(o: Order): string {
   return `${o.show}\u0000${claimKey(o)}`;
 }
 
+/** Options of MemoryClaims. */
+export interface MemoryClaimsOptions {
+  /**
+   * Orders that do not load their show's stored keys (a finished show's day of them) when they are
+   * not loaded yet: each is checked in the store instead (exact, by primary key, one query per
+   * claim). For refunds after their show's end (server/ingest/late-refunds.ts), a trickle for days.
+   */
+  cold?: (o: Order) => boolean;
+}
+
 /**
  * Single-node dedup: fingerprints of every stored key, loaded once per show, with each
  * fingerprint hit confirmed in the store (a hit may be a collision, or an order whose INSERT
@@ -95,6 +105,7 @@ export class MemoryClaims implements OrderClaims {
   constructor(
     private readonly store: StoreHandle,
     private readonly log: Logger,
+    private readonly opts: MemoryClaimsOptions = {},
   ) {}
 
   /** Orders claimed `new` and not yet committed or released. */
@@ -130,7 +141,8 @@ export class MemoryClaims implements OrderClaims {
           }
           verdicts[i] = 'new';
           flight.hold(i);
-          if (set!.mayHaveFingerprint(a, b)) suspects.push(i);
+          // No set: a cold order of a show whose keys are not loaded, always asked of the store.
+          if (set === undefined || set.mayHaveFingerprint(a, b)) suspects.push(i);
         }
       }
       if (suspects.length > 0) {
@@ -238,8 +250,11 @@ export class MemoryClaims implements OrderClaims {
   private async loadedSets(orders: readonly Order[]): Promise<Map<string, FingerprintSet>> {
     const keys = new Map<string, ShowKeys>();
     let show = '';
+    const cold = this.opts.cold;
     for (const o of orders) {
       if (o.show === show) continue;
+      // A cold order uses its show's keys when they are loaded (or loading), and never loads them.
+      if (cold && !this.shows.has(o.show) && cold(o)) continue;
       show = o.show;
       if (!keys.has(show)) keys.set(show, this.keysOf(show));
     }

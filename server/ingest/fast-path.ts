@@ -1,6 +1,13 @@
 import { COUNTRY_CODES } from '../../shared/countries.js';
 import { MAX_ORDER_FEN, convertFen } from '../../shared/money.js';
-import type { Channel, Order, OrderType, ValidationContext } from '../../shared/order.js';
+import {
+  LATE_SHOW,
+  lateCurrency,
+  type Channel,
+  type Order,
+  type OrderType,
+  type ValidationContext,
+} from '../../shared/order.js';
 import { findShow, type Show } from '../../shared/show.js';
 
 /*
@@ -31,6 +38,10 @@ export interface FastContext {
   readonly categories: readonly Token[];
   /** Value ranges of the fields of the line being read: [start, end) per field, start -1 when absent. */
   readonly spans: Int32Array;
+  /** ValidationContext.lateRefunds: a refund after a show's end is read as a late refund (LATE_SHOW). */
+  readonly lateRefunds: boolean;
+  /** Every currency token of any show, for a late refund (its show's rate is applied once it is known). */
+  readonly anyCurrency: readonly Token[];
 }
 
 const ORDER_ID = 0;
@@ -96,7 +107,16 @@ export function compileFastContext(ctx: ValidationContext): FastContext {
     const t = token(c);
     if (t) categories.push(t);
   }
-  return { shows: ctx.shows, currencies, categories, spans: new Int32Array(2 * FIELDS.length) };
+  const anyCurrency = new Map<string, Token>();
+  for (const list of currencies.values()) for (const c of list) anyCurrency.set(c.value, c);
+  return {
+    shows: ctx.shows,
+    currencies,
+    categories,
+    spans: new Int32Array(2 * FIELDS.length),
+    lateRefunds: ctx.lateRefunds === true,
+    anyCurrency: [...anyCurrency.values()],
+  };
 }
 
 function same(buf: Buffer, start: number, end: number, bytes: Uint8Array): boolean {
@@ -306,7 +326,8 @@ export function fastOrder(buf: Buffer, start: number, end: number, ctx: FastCont
   const ms = readTimestamp(buf, tsS, sp[2 * TS + 1]!);
   if (Number.isNaN(ms)) return null;
   const show = findShow(ctx.shows, ms);
-  if (!show) return null;
+  // A refund in no window: late when a show ended before it (validateOrder's rule), else refused there.
+  if (!show && !(type === 'refund' && ctx.lateRefunds)) return null;
 
   const amountS = sp[2 * AMOUNT]!;
   if (amountS < 0) return null;
@@ -315,7 +336,13 @@ export function fastOrder(buf: Buffer, start: number, end: number, ctx: FastCont
 
   const curS = sp[2 * CURRENCY]!;
   if (curS < 0) return null;
-  const currency = find(buf, curS, sp[2 * CURRENCY + 1]!, ctx.currencies.get(show) ?? []);
+  let currency: Currency | Token | undefined;
+  if (show) currency = find(buf, curS, sp[2 * CURRENCY + 1]!, ctx.currencies.get(show) ?? []);
+  else {
+    // Late: some show ended at or before ms has a rate for it (none ended: no show has, and null).
+    const t = find(buf, curS, sp[2 * CURRENCY + 1]!, ctx.anyCurrency);
+    if (t && lateCurrency(ctx.shows, ms, t.value)) currency = t;
+  }
   if (!currency) return null;
 
   const coS = sp[2 * COUNTRY]!;
@@ -353,13 +380,13 @@ export function fastOrder(buf: Buffer, start: number, end: number, ctx: FastCont
 
   // The same shape, in the same key order, as validateOrder's.
   return {
-    show: show.id,
+    show: show ? show.id : LATE_SHOW,
     order_id: latin1Slice.call(buf, idS, idE),
     type,
     ts: ms,
     amount_fen: fen,
     currency: currency.value,
-    gmv_fen: convertFen(fen, currency.rateMicro),
+    gmv_fen: show ? convertFen(fen, (currency as Currency).rateMicro) : 0,
     country,
     channel,
     category,

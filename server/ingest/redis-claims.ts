@@ -9,6 +9,7 @@ import {
   storedAmong,
   storedId,
   type ClaimHold,
+  type MemoryClaimsOptions,
   type OrderClaims,
   type Verdict,
 } from './claims.js';
@@ -28,6 +29,8 @@ export interface RedisClaimsOptions {
    * most 60 s.
    */
   insertMs?: number;
+  /** Orders checked in the store rather than loading their show's keys into memory (MemoryClaimsOptions). */
+  cold?: MemoryClaimsOptions['cold'];
 }
 
 /** How long a committed key is remembered: it must cover the show and its late resends. */
@@ -189,7 +192,7 @@ export class RedisClaims implements OrderClaims {
     // chDB runs the INSERT in this process: once it has failed it is over. Over HTTP a timed-out
     // INSERT whose KILL failed may still land on the server.
     this.failedMs = store.kind === 'chdb' ? 0 : this.insertMs;
-    this.memory = new MemoryClaims(store, log);
+    this.memory = new MemoryClaims(store, log, { cold: opts.cold });
   }
 
   async claim(orders: readonly Order[]): Promise<Verdict[]> {

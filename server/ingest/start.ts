@@ -6,6 +6,7 @@ import { LagGuard } from './guard.js';
 import { RedisClaims } from './redis-claims.js';
 import { RepairFence } from './repair-fence.js';
 import { IngestWriter } from './writer.js';
+import { lateRefundTest } from './late-refunds.js';
 
 /** What a node that takes orders holds. */
 export interface WriterPart {
@@ -29,7 +30,11 @@ export function startWriter(
   opts: { fenced?: boolean } = {},
 ): WriterPart {
   const log = app.log.child({ module: 'ingest' });
-  const claims: OrderClaims = app.relay ? new RedisClaims(app.relay.redis, store, log) : new MemoryClaims(store, log);
+  // Refunds after their show's end do not load a finished day's keys: each is checked in the store.
+  const cold = lateRefundTest(config.shows);
+  const claims: OrderClaims = app.relay
+    ? new RedisClaims(app.relay.redis, store, log, { cold })
+    : new MemoryClaims(store, log, { cold });
   const fence =
     opts.fenced && app.relay
       ? new RepairFence(app.relay.redis, log, { failedMayLand: store.kind !== 'chdb' })

@@ -22,6 +22,7 @@ import { STEP_MS, listShows, onAirAt, seriesRows, totalsAt } from '../store/hist
 import { dimensionRows, merchantRange, wholeSeconds, type Range } from '../store/ranges.js';
 import { errorResponses, instantOf, instantParam, query, rangeOf, showOf, showParam, tokenParam } from './params.js';
 import { encodePart, encodeRows, encodeSalesRefunds, encodeStep, totalsResponse } from '../wire.js';
+import { dayRoutes } from './days.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -78,6 +79,7 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
     token: tokenParam,
   };
   const step = Type.Optional(Type.Enum(SERIES_STEPS, { default: '1m' }));
+  await plain.register(dayRoutes, { config, store });
 
   app.get(
     '/api/v1/shows',

@@ -9,6 +9,8 @@ import type { WriterPart } from '../ingest/start.js';
 import { ClaimedElsewhereError, OverloadedError, StoreUnavailableError } from '../ingest/writer.js';
 import { gunzipLimited } from '../ingest/decode.js';
 import { decodeOrders } from '../ingest/batch.js';
+import { resolveLateRefunds } from '../ingest/late-refunds.js';
+import type { StoreHandle } from '../store/client.js';
 import { ReplayCache, startSignature, type PendingSignature } from '../ingest/signature.js';
 import { skewSample } from '../domain/feed-facts.js';
 import { errorResponses } from './params.js';
@@ -34,9 +36,9 @@ const OrdersBody = {
 };
 
 /** POST /api/v1/orders: validate, deduplicate, commit to ClickHouse, then answer. */
-export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> = async (
+export const ingestRoutes: FastifyPluginAsync<{ config: Config; store: StoreHandle } & WriterPart> = async (
   app,
-  { config, writer, lagGuard },
+  { config, store, writer, lagGuard },
 ) => {
   const tokens = new TokenSet(config.ingestTokens);
   // Who a request's token is (its SHA-256, null: none), hashed once per request: the rate limit's
@@ -51,7 +53,8 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> =
     return id;
   };
   const categories = new Set(config.categories);
-  const ctx = { shows: config.shows, categories };
+  // Refunds after their show's end are resolved to their sale's show (late-refunds.ts).
+  const ctx = { shows: config.shows, categories, lateRefunds: true };
   const secrets = config.ingestHmacSecrets;
   const replays = new ReplayCache();
   const signatures = new WeakMap<FastifyRequest, PendingSignature>();
@@ -149,6 +152,15 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> =
     },
   );
 
+  async function lateRefunds(late: Parameters<typeof resolveLateRefunds>[2]) {
+    try {
+      return await resolveLateRefunds(store, config.shows, late);
+    } catch (err) {
+      app.log.error({ err: String(err), refunds: late.length }, 'could not look up the sales of late refunds');
+      throw new StoreUnavailableError('store unavailable');
+    }
+  }
+
   async function handle(req: FastifyRequest<{ Body: Buffer }>, reply: FastifyReply) {
     const arrivedAtMs = Date.now();
     const decoded = decodeOrders(req.body ?? NO_BODY, req.headers['content-type'], config.limits, ctx);
@@ -157,11 +169,19 @@ export const ingestRoutes: FastifyPluginAsync<{ config: Config } & WriterPart> =
       if (decoded.code === 'GMV_ERR_BODY_EMPTY') throw new Errors.BODY_EMPTY(decoded.message);
       throw new Errors.BODY_INVALID(decoded.message);
     }
-    const { orders, rejected } = decoded;
+    let { orders, rejected } = decoded;
     try {
+      // Only refunds after their show's end read the store here; the orders of a window never do.
+      if (decoded.late) {
+        const resolved = await lateRefunds(decoded.late);
+        orders = orders.length === 0 ? resolved.orders : [...orders, ...resolved.orders];
+        if (resolved.rejected.length > 0)
+          rejected = [...rejected, ...resolved.rejected].sort((a, b) => a.line - b.line);
+      }
       const { accepted, duplicates } = await writer.submit(orders);
       const sender = `ingest:${who(req)?.slice(0, 12) ?? 'unknown'}`;
-      const skewMs = skewSample(orders, arrivedAtMs, config.liveShow);
+      // Late refunds say nothing of the feed's delay: only the orders of a window are sampled.
+      const skewMs = skewSample(decoded.orders, arrivedAtMs, config.liveShow);
       const feed = { sender, lines: orders.length + rejected.length, skewMs };
       app.telemetry.emit('ingest', { accepted, duplicates, rejected, feed });
       return { accepted, duplicates, rejected };

@@ -151,6 +151,7 @@ describe('what was on air', () => {
     const paths = [
       `/api/v1/totals?at=${at}`,
       '/api/v1/shows',
+      '/api/v1/days',
       '/api/v1/series',
       '/api/v1/breakdowns?dimension=country',
       `/api/v1/on-air?at=${at}`,

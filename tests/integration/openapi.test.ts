@@ -92,6 +92,7 @@ describe('GET /openapi.json', () => {
         'GET /api/v1/totals',
         'GET /api/v1/live/series/{chunk}',
         'GET /api/v1/shows',
+        'GET /api/v1/days',
         'GET /api/v1/series',
         'GET /api/v1/breakdowns',
         'GET /api/v1/on-air',

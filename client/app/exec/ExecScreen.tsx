@@ -13,6 +13,7 @@ import { BAND_METHOD, projectionBand } from './band.js';
 import { Breakdown } from './Breakdown.js';
 import { Exports } from '../Exports.js';
 import { etaText, ForecastCard, useExecForecast } from './Forecast.js';
+import { NetByDay } from './NetByDay.js';
 import { useMilestoneNotifications } from './useMilestoneNotifications.js';
 import { PushOptIn } from './PushOptIn.js';
 import { useExecManifest } from './useManifest.js';
@@ -147,6 +148,8 @@ export function ExecScreen({ store }: { store: LiveStore }) {
       </section>
 
       <ForecastCard live={live} forecast={forecast} />
+
+      <NetByDay />
 
       {BROKEN_DOWN.map((dimension) => (
         <Breakdown key={dimension} {...dimensionProps(dimension, b, ROWS, 'exec')} grossFen={grossFen} />
