@@ -5,7 +5,8 @@ import { explain, wallLedger, type Ledger } from '../audit/explain.js';
 import type { Config } from '../config.js';
 import { salesAndRefunds } from '../store/board.js';
 import type { StoreHandle } from '../store/client.js';
-import { onAirFrameAt, onAirRecordAt, rebuildsSince, watermarkSplit } from '../store/audit.js';
+import { onAirFrameAt, rebuildsSince, watermarkSplit } from '../store/audit.js';
+import { onAirAt } from '../store/history.js';
 import { totalsAt } from '../store/history.js';
 import { readRepairMarks } from '../store/repair.js';
 import { encodePart, encodeSalesRefunds } from '../wire.js';
@@ -28,7 +29,7 @@ export async function auditAt(
   const show = showOf(config, id);
   const readAtMs = Date.now();
   const [rec, frame, truthTotals, marks] = await Promise.all([
-    onAirRecordAt(store, show.id, atMs),
+    onAirAt(store, show.id, atMs),
     onAirFrameAt(store, show.id, atMs),
     totalsAt(store, show.id, atMs),
     readRepairMarks(store),

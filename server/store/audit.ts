@@ -1,64 +1,6 @@
 import type { Fen } from '../../shared/money.js';
 import type { StoreHandle } from './client.js';
-import { fenSum } from './board.js';
-
-/** A sum as read, exactly. */
-function exact(gmv: string): Fen {
-  const s = fenSum(gmv);
-  return s.bigFen ?? s.fen;
-}
-const msOrNull = (s: string | null) => (s === null ? null : Number(s));
-
-/** One broadcast message as the on-air record holds it. */
-export interface OnAirRecord {
-  seq: number;
-  kind: 'tick' | 'snapshot';
-  sentAtMs: number;
-  asOfMs: number;
-  grossOrders: number;
-  grossFen: Fen;
-  netOrders: number;
-  netFen: Fen;
-  /** Server time of the newest commit on air (the watermark); null: none yet, or recorded before it was kept. */
-  committedAtMs: number | null;
-  newestEventMs: number | null;
-  healthy: boolean;
-  builtAtMs: number;
-}
-
-/** The last message broadcast for a show at or before `atMs` (wall time), or null. */
-export async function onAirRecordAt(store: StoreHandle, show: string, atMs: number): Promise<OnAirRecord | null> {
-  const rs = await store.query({
-    query: `SELECT toString(seq), toString(kind), toString(toUnixTimestamp64Milli(sent_at)),
-                   toString(toUnixTimestamp64Milli(as_of)), toString(gross_orders), toString(gross_gmv),
-                   toString(net_orders), toString(net_gmv),
-                   if(isNull(committed_at), NULL, toString(toUnixTimestamp64Milli(assumeNotNull(committed_at)))),
-                   if(isNull(newest_event), NULL, toString(toUnixTimestamp64Milli(assumeNotNull(newest_event)))),
-                   toString(healthy), toString(toUnixTimestamp64Milli(built_at))
-            FROM ${store.db}.on_air
-            WHERE show = {show:String} AND sent_at <= fromUnixTimestamp64Milli({at:Int64}, 'UTC')
-            ORDER BY sent_at DESC, seq DESC LIMIT 1`,
-    query_params: { show, at: atMs },
-    format: 'JSONCompactEachRow',
-  });
-  type Row = [string, 'tick' | 'snapshot', string, string, string, string, string, string];
-  const [r] = await rs.json<[...Row, string | null, string | null, string, string]>();
-  if (!r) return null;
-  return {
-    seq: Number(r[0]),
-    kind: r[1],
-    sentAtMs: Number(r[2]),
-    asOfMs: Number(r[3]),
-    grossOrders: Number(r[4]),
-    grossFen: exact(r[5]),
-    netOrders: Number(r[6]),
-    netFen: exact(r[7]),
-    committedAtMs: msOrNull(r[8]),
-    newestEventMs: msOrNull(r[9]),
-    healthy: r[10] !== '0',
-    builtAtMs: Number(r[11]),
-  };
-}
+import { exact } from './history.js';
 
 /** The last frame recorded for a show at or before `atMs`: its message's seq and time, and its JSON. */
 export async function onAirFrameAt(

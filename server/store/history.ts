@@ -93,7 +93,7 @@ export interface SeriesBucket {
 }
 
 /** A sum as read, exactly. */
-function exact(gmv: string): Fen {
+export function exact(gmv: string): Fen {
   const s = fenSum(gmv);
   return s.bigFen ?? s.fen;
 }
@@ -184,21 +184,33 @@ export interface OnAirRow {
   grossFen: Fen;
   netOrders: number;
   netFen: Fen;
+  /** Server time of the newest commit on air (the watermark); null: none yet, or recorded before it was kept. */
+  committedAtMs: number | null;
+  newestEventMs: number | null;
+  healthy: boolean;
+  /** When the live state on air was built (a rebuild from the store dates a new one). */
+  builtAtMs: number;
 }
+
+const msOrNull = (s: string | null) => (s === null ? null : Number(s));
 
 /** The last message broadcast for a show at or before `atMs` (wall time), or null. */
 export async function onAirAt(store: StoreHandle, show: string, atMs: number): Promise<OnAirRow | null> {
   const rs = await store.query({
     query: `SELECT toString(seq), toString(kind), toString(toUnixTimestamp64Milli(sent_at)),
                    toString(toUnixTimestamp64Milli(as_of)), toString(gross_orders), toString(gross_gmv),
-                   toString(net_orders), toString(net_gmv)
+                   toString(net_orders), toString(net_gmv),
+                   if(isNull(committed_at), NULL, toString(toUnixTimestamp64Milli(assumeNotNull(committed_at)))),
+                   if(isNull(newest_event), NULL, toString(toUnixTimestamp64Milli(assumeNotNull(newest_event)))),
+                   toString(healthy), toString(toUnixTimestamp64Milli(built_at))
             FROM ${store.db}.on_air
             WHERE show = {show:String} AND sent_at <= fromUnixTimestamp64Milli({at:Int64}, 'UTC')
             ORDER BY sent_at DESC, seq DESC LIMIT 1`,
     query_params: { show, at: atMs },
     format: 'JSONCompactEachRow',
   });
-  const [r] = await rs.json<[string, 'tick' | 'snapshot', string, string, string, string, string, string]>();
+  type Row = [string, 'tick' | 'snapshot', string, string, string, string, string, string];
+  const [r] = await rs.json<[...Row, string | null, string | null, string, string]>();
   if (!r) return null;
   return {
     seq: Number(r[0]),
@@ -209,5 +221,9 @@ export async function onAirAt(store: StoreHandle, show: string, atMs: number): P
     grossFen: exact(r[5]),
     netOrders: Number(r[6]),
     netFen: exact(r[7]),
+    committedAtMs: msOrNull(r[8]),
+    newestEventMs: msOrNull(r[9]),
+    healthy: r[10] !== '0',
+    builtAtMs: Number(r[11]),
   };
 }
