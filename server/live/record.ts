@@ -103,28 +103,19 @@ export class OnAirRecorder {
     const frames = this.frames;
     this.frames = [];
     const started = performance.now();
+    let framesWritten = false;
     try {
-      // Frames first: a message's frame is never read without its message, and a failure keeps both.
+      // Frames first: a message's frame is never read without its message.
       await insertOnAirFrames(this.store, frames.join(''));
-    } catch (err) {
-      this.frames = frames.concat(this.frames).slice(-FRAME_BUFFER);
-      this.lines = batch.concat(this.lines);
-      const over = this.lines.length - this.max;
-      if (over > 0) {
-        this.lines.splice(0, over);
-        this.dropped += over;
-      }
-      this.log.warn({ err: String(err), pending: this.lines.length }, 'on-air record: write failed, will retry');
-      return;
-    }
-    try {
+      framesWritten = true;
       await insertOnAir(this.store, batch.join(''));
       this.log.debug(
         { rows: batch.length, frames: frames.length, ms: Math.round(performance.now() - started) },
         'on-air record flushed',
       );
     } catch (err) {
-      // Keep them, oldest first, for the next flush; the cap still holds.
+      // Keep what was not written, oldest first, for the next flush; the caps still hold.
+      if (!framesWritten) this.frames = frames.concat(this.frames).slice(-FRAME_BUFFER);
       this.lines = batch.concat(this.lines);
       const over = this.lines.length - this.max;
       if (over > 0) {
