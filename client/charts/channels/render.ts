@@ -1,6 +1,7 @@
 // interrupt is named so the bundle keeps d3-transition (see ranking/render.ts).
 import { interrupt, select } from 'd3';
 import { channelName } from '../../format/names.js';
+import { attrIf, styleIf, textIf } from '../attrs.js';
 import type { Chart } from '../useChart.js';
 import type { ChannelShare } from './transform.js';
 
@@ -17,21 +18,32 @@ export function create(el: HTMLElement): ChannelChart {
   /** Segment positions as last animated, in half-percent steps. */
   let shownStarts = '';
 
+  // The box's size as of the last resize: reading it on every tick would force a layout mid-frame.
+  let w = 0;
+  let h = 0;
+  let measured = false;
+
+  function measure(): void {
+    w = el.clientWidth;
+    h = el.clientHeight;
+    measured = true;
+  }
+
   function draw(ms: number): void {
-    const w = el.clientWidth;
-    const h = el.clientHeight;
-    svg.attr('width', w).attr('height', h);
+    if (!measured) measure();
+    attrIf(svg, 'width', w);
+    attrIf(svg, 'height', h);
     const barH = h * 0.26;
     const rowH = (h - barH * 1.25) / Math.max(3, shares.length);
     const font = Math.max(8, Math.min(rowH * 0.62, w / 11));
     const segs = svg
       .selectAll<SVGRectElement, ChannelShare>('rect.channel-seg')
       .data(shares, (d) => d.key)
-      .join((enter) => enter.append('rect').attr('class', 'channel-seg').attr('x', 0).attr('width', 0))
-      .attr('data-key', (d) => d.key)
-      .attr('y', 0)
-      .attr('height', barH)
-      .attr('fill', (d) => COLORS[d.key] ?? '#8a94a8');
+      .join((enter) => enter.append('rect').attr('class', 'channel-seg').attr('x', 0).attr('width', 0));
+    attrIf(segs, 'data-key', (d) => d.key);
+    attrIf(segs, 'y', 0);
+    attrIf(segs, 'height', barH);
+    attrIf(segs, 'fill', (d) => COLORS[d.key] ?? '#8a94a8');
     if (ms === 0) {
       // A resize: place the segments at once.
       segs.each(function () {
@@ -56,29 +68,27 @@ export function create(el: HTMLElement): ChannelChart {
         g.append('text').attr('class', 'channel-name');
         g.append('text').attr('class', 'channel-pct');
         return g;
-      })
-      .attr('data-key', (d) => d.key)
-      .attr('transform', (_, i) => `translate(0,${barH * 1.25 + i * rowH})`);
+      });
+    attrIf(rows, 'data-key', (d) => d.key);
+    attrIf(rows, 'transform', (_, i) => `translate(0,${barH * 1.25 + i * rowH})`);
     const baseline = rowH * 0.5 + font * 0.36;
-    rows
-      .select('rect.channel-swatch')
-      .attr('y', rowH / 2 - font * 0.35)
-      .attr('width', font * 0.7)
-      .attr('height', font * 0.7)
-      .attr('fill', (d) => COLORS[d.key] ?? '#8a94a8');
-    rows
-      .select('text.channel-name')
-      .attr('x', font * 1.1)
-      .attr('y', baseline)
-      .style('font-size', `${font}px`)
-      .text((d) => channelName(d.key));
-    rows
-      .select('text.channel-pct')
-      .attr('x', w)
-      .attr('y', baseline)
-      .style('font-size', `${font}px`)
-      .attr('fill', (d) => COLORS[d.key] ?? '#8a94a8')
-      .text((d) => d.pctText);
+    const fontSize = `${font}px`;
+    const swatch = rows.select<SVGRectElement>('rect.channel-swatch');
+    attrIf(swatch, 'y', rowH / 2 - font * 0.35);
+    attrIf(swatch, 'width', font * 0.7);
+    attrIf(swatch, 'height', font * 0.7);
+    attrIf(swatch, 'fill', (d) => COLORS[d.key] ?? '#8a94a8');
+    const name = rows.select<SVGTextElement>('text.channel-name');
+    attrIf(name, 'x', font * 1.1);
+    attrIf(name, 'y', baseline);
+    styleIf(name, 'font-size', fontSize);
+    textIf(name, (d) => channelName(d.key));
+    const pct = rows.select<SVGTextElement>('text.channel-pct');
+    attrIf(pct, 'x', w);
+    attrIf(pct, 'y', baseline);
+    styleIf(pct, 'font-size', fontSize);
+    attrIf(pct, 'fill', (d) => COLORS[d.key] ?? '#8a94a8');
+    textIf(pct, (d) => d.pctText);
   }
 
   /** True when some segment moved by more than half a percent since the last animated move. */
@@ -95,7 +105,10 @@ export function create(el: HTMLElement): ChannelChart {
       shares = next;
       draw(MOVE_MS);
     },
-    resize: () => draw(0),
+    resize() {
+      measure();
+      draw(0);
+    },
     destroy() {
       svg.selectAll<Element, unknown>('rect.channel-seg').each(function () {
         interrupt(this, 'share');

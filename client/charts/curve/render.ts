@@ -44,15 +44,27 @@ export function create(el: HTMLElement): CurveChart {
   const marks = svg.append('g').attr('class', 'curve-peaks');
 
   let model: CurveModel | null = null;
+  // The box, the rem and the axis font as of the last resize: reading them on every update would
+  // force a style and layout pass in the middle of the frame that applies a tick.
+  let w = 0;
+  let h = 0;
+  let rem = 16;
+  let family = 'sans-serif';
+  let measured = false;
+
+  function measure(): void {
+    w = el.clientWidth;
+    h = el.clientHeight;
+    rem = remPx(el);
+    family = getComputedStyle(xAxis.node()!).fontFamily || 'sans-serif';
+    measured = true;
+  }
 
   function draw(): void {
-    const w = el.clientWidth;
-    const h = el.clientHeight;
+    if (!measured) measure();
     svg.attr('width', w).attr('height', h);
     if (model === null || w === 0 || h === 0) return;
-    const rem = remPx(el);
     const fontPx = rem * 0.95;
-    const family = getComputedStyle(xAxis.node()!).fontFamily || 'sans-serif';
     const labelWidth = (sec: number) => textWidth(formatElapsedTick(sec), fontPx, family);
     // Room on the right for half of the widest last label ("24h00"), centred on the axis's end.
     const m = {
@@ -164,7 +176,10 @@ export function create(el: HTMLElement): CurveChart {
       model = next;
       draw();
     },
-    resize: draw,
+    resize() {
+      measure();
+      draw();
+    },
     destroy() {
       svg.remove();
       model = null;

@@ -2,6 +2,7 @@
 // module's side effect is what adds .transition() to selections.
 import { easeCubicInOut, interpolateNumber, interrupt, select } from 'd3';
 import type { Selection } from 'd3';
+import { attrIf, styleIf, textIf } from '../attrs.js';
 import type { Chart } from '../useChart.js';
 import { clip } from './transform.js';
 import type { RankedRow } from './transform.js';
@@ -19,11 +20,21 @@ interface Row extends RankedRow {
 export function create(el: HTMLElement): RankingChart {
   const svg = select(el).append('svg').attr('class', 'ranking-svg');
   let rows: RankedRow[] = [];
+  // The box's size as of the last resize: reading it on every tick would force a layout mid-frame.
+  let w = 0;
+  let h = 0;
+  let measured = false;
+
+  function measure(): void {
+    w = el.clientWidth;
+    h = el.clientHeight;
+    measured = true;
+  }
 
   function draw(animate: boolean): void {
-    const w = el.clientWidth;
-    const h = el.clientHeight;
-    svg.attr('width', w).attr('height', h);
+    if (!measured) measure();
+    attrIf(svg, 'width', w);
+    attrIf(svg, 'height', h);
     const count = Math.max(1, rows.length);
     const rowH = h / Math.max(count, 5);
     const font = Math.max(8, Math.min(rowH * 0.52, w / 16));
@@ -76,36 +87,33 @@ export function create(el: HTMLElement): RankingChart {
             })
             .style('opacity', 0)
             .remove(),
-      )
-      .attr('data-key', (d) => d.key)
-      .attr('data-rank', (d) => d.rank);
+      );
+    attrIf(groups, 'data-key', (d) => d.key);
+    attrIf(groups, 'data-rank', (d) => d.rank);
     move(groups, animate);
-    groups
-      .select('rect.rank-bar')
-      .attr('x', barX)
-      .attr('y', rowH * 0.12)
-      .attr('height', rowH * 0.76)
-      .attr('rx', rowH * 0.12)
-      .attr('width', (d) => Math.max(2, barW * d.bar));
+    const bars = groups.select<SVGRectElement>('rect.rank-bar');
+    attrIf(bars, 'x', barX);
+    attrIf(bars, 'y', rowH * 0.12);
+    attrIf(bars, 'height', rowH * 0.76);
+    attrIf(bars, 'rx', rowH * 0.12);
+    attrIf(bars, 'width', (d) => Math.max(2, barW * d.bar));
     const baseline = rowH * 0.5 + font * 0.36;
-    groups
-      .select('text.rank-pos')
-      .attr('x', rankW * 0.8)
-      .attr('y', baseline)
-      .style('font-size', `${font}px`)
-      .text((d) => String(d.rank));
-    groups
-      .select('text.rank-name')
-      .attr('x', barX + font * 0.4)
-      .attr('y', baseline)
-      .style('font-size', `${font}px`)
-      .text((d) => clip(d.name, maxChars));
-    groups
-      .select('text.rank-value')
-      .attr('x', w)
-      .attr('y', baseline)
-      .style('font-size', `${font}px`)
-      .text((d) => d.valueText);
+    const fontSize = `${font}px`;
+    const pos = groups.select<SVGTextElement>('text.rank-pos');
+    attrIf(pos, 'x', rankW * 0.8);
+    attrIf(pos, 'y', baseline);
+    styleIf(pos, 'font-size', fontSize);
+    textIf(pos, (d) => String(d.rank));
+    const name = groups.select<SVGTextElement>('text.rank-name');
+    attrIf(name, 'x', barX + font * 0.4);
+    attrIf(name, 'y', baseline);
+    styleIf(name, 'font-size', fontSize);
+    textIf(name, (d) => clip(d.name, maxChars));
+    const value = groups.select<SVGTextElement>('text.rank-value');
+    attrIf(value, 'x', w);
+    attrIf(value, 'y', baseline);
+    styleIf(value, 'font-size', fontSize);
+    textIf(value, (d) => d.valueText);
     // Document order follows rank: screen readers and tests read the list in order.
     groups.order();
   }
@@ -117,7 +125,10 @@ export function create(el: HTMLElement): RankingChart {
       rows = next;
       draw(true);
     },
-    resize: () => draw(false),
+    resize() {
+      measure();
+      draw(false);
+    },
     destroy() {
       svg.selectAll<Element, unknown>('g.rank-row').each(function () {
         interrupt(this, 'move');
