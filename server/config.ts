@@ -52,6 +52,8 @@ export interface Config {
   shows: Show[];
   /** WEBHOOKS_FILE: the hooks told of milestones (docs/alerts.md); none by default. */
   webhooks: Hook[];
+  /** MERCHANTS_FILE: merchants' reference data stored at start (docs/reference-data.md); null: none. */
+  merchantsFile: string | null;
   /** Id of the show on air. */
   liveShow: string;
   clock: 'wall' | 'events';
@@ -212,6 +214,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsTokens: env.METRICS_TOKENS,
     shows,
     webhooks,
+    merchantsFile: env.MERCHANTS_FILE ?? null,
     liveShow,
     clock: env.SHOW_CLOCK,
     categories: env.CATEGORIES,

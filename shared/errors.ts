@@ -63,6 +63,9 @@ export const ERRORS = {
   GMV_ERR_COUNTRY_UNKNOWN: { status: 200, about: '`country` is not an ISO 3166-1 alpha-2 code' },
   GMV_ERR_CHANNEL_UNKNOWN: { status: 200, about: '`channel` is not `mobile`, `pc` or `offline`' },
   GMV_ERR_CATEGORY_UNKNOWN: { status: 200, about: '`category` is not one of `CATEGORIES`' },
+  GMV_ERR_PROVINCE_UNKNOWN: { status: 200, about: '`province` is not a GB/T 2260 province code (`11`–`65`)' },
+  GMV_ERR_PROVINCE_COUNTRY: { status: 200, about: '`province` is sent with a `country` other than `CN`' },
+  GMV_ERR_CITY_FORMAT: { status: 200, about: "`city` is not 1–48 letters, digits, spaces and `. ' · -`" },
 
   // socket.io: handshake refusals (connect_error) and replay acks.
   GMV_ERR_TOO_MANY_BOARDS: { status: 503, about: 'the node or the address has all the boards it takes' },

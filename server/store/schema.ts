@@ -1,4 +1,5 @@
 import type { StoreHandle } from './client.js';
+import { geoStep } from './geo-schema.js';
 import { Layout } from './layout.js';
 import { insertSettings, settingsClause } from './settings.js';
 
@@ -208,6 +209,8 @@ export function migrations(db: string, cluster: string | null = null): string[][
       keys: `
       ORDER BY (show, id)`,
     }),
+    // The buyer's province and city, and the merchants' reference data (server/store/geo-schema.ts).
+    geoStep(t),
   ];
 }
 

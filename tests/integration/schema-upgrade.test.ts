@@ -124,6 +124,10 @@ const sortRows = (rows: RollupRow[]) =>
 beforeAll(async () => {
   store = openStore({ dataDir: dir.path, clickhouse: { ...config.clickhouse, url: null, cluster: null } });
   await installSchema2(store);
+  // Today's loader writes the buyer's province and city, which the geo migration adds (IF NOT EXISTS).
+  await store.client.command({
+    query: `ALTER TABLE ${store.db}.orders ADD COLUMN province LowCardinality(String) DEFAULT '', ADD COLUMN city String DEFAULT ''`,
+  });
   // A day of 2014 (sales and refunds across every hour) through the schema-2 views.
   await loadDay(store, ctx, { year: 2014, scale: 0.0002, seed: 5 });
   version = await migrate(store);
@@ -136,7 +140,7 @@ afterAll(async () => {
 describe('migrate() on a data directory at schema 2', () => {
   it('applies migrations 3 to 7: the duplicate rollup and its view are gone, every other rollup is fed and partitioned by show, the repair marks are kept', async () => {
     expect(version).toBe(migrations(store.db).length);
-    expect(version).toBe(8);
+    expect(version).toBe(9);
     expect(await partitionKeys()).toEqual(
       Object.fromEntries(
         ROLLUPS.flatMap((r) => [
@@ -165,9 +169,11 @@ describe('migrate() on a data directory at schema 2', () => {
     ]);
     // Migration 8: the run-of-show marks.
     expect(names).toContain('show_marks');
+    // Migration 9: merchants' reference data (the buyer's province and city: tests/integration/geo.test.ts).
+    expect(names).toContain('merchants');
     expect(names.filter((n) => n.endsWith('_swap'))).toEqual([]);
     // Run again: nothing left to apply.
-    expect(await migrate(store)).toBe(8);
+    expect(await migrate(store)).toBe(9);
   });
 
   it('reads the live board (per-second rows and every breakdown) as the raw orders sum', async () => {
