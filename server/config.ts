@@ -1,3 +1,4 @@
+import { readMerchantsFile } from './merchants.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FleetThresholds } from '../shared/fleet.js';
@@ -161,6 +162,17 @@ function readWebhooks(file: string | undefined): Hook[] {
   }
 }
 
+/** MERCHANTS_FILE, read once to check it (the live node reads it again to store it): a bad row names its line and field. */
+function checkMerchantsFile(file: string | undefined): string | null {
+  if (file === undefined) return null;
+  try {
+    readMerchantsFile(file);
+  } catch (err) {
+    throw new ConfigError(`MERCHANTS_FILE ${(err as Error).message}`);
+  }
+  return file;
+}
+
 /** Reads and checks the configuration. Throws ConfigError with one plain line on a bad value. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const env = readEnv(source);
@@ -214,7 +226,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsTokens: env.METRICS_TOKENS,
     shows,
     webhooks,
-    merchantsFile: env.MERCHANTS_FILE ?? null,
+    merchantsFile: checkMerchantsFile(env.MERCHANTS_FILE),
     liveShow,
     clock: env.SHOW_CLOCK,
     categories: env.CATEGORIES,

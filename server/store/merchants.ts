@@ -14,7 +14,8 @@ export async function insertMerchants(
   merchants: readonly MerchantRecord[],
   loadedAtMs: number,
 ): Promise<void> {
-  const loaded_at = loadedAtMs / 1000;
+  // DateTime64(3, 'UTC') as text: 2026-11-11 00:00:00.123
+  const loaded_at = new Date(loadedAtMs).toISOString().replace('T', ' ').replace('Z', '');
   for (let i = 0; i < merchants.length; i += ROWS_PER_INSERT) {
     await store.client.insert({
       table: `${store.db}.merchants`,
