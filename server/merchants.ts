@@ -4,7 +4,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import { describeProblem, parseMerchants, type MerchantRecord } from '../shared/merchants.js';
 import { MerchantDirectory } from './domain/merchants.js';
 import type { StoreHandle } from './store/client.js';
-import { insertMerchants, readMerchants } from './store/merchants.js';
+import { insertMerchants, merchantsVersion, readMerchants } from './store/merchants.js';
 
 /** A merchants file that cannot be read or has bad rows: its message names the file, line and field. */
 export class MerchantsFileError extends Error {}
@@ -42,4 +42,45 @@ export async function startMerchants(
   const located = stored.reduce((n, m) => n + (m.lon === null ? 0 : 1), 0);
   log.info({ merchants: stored.length, located }, 'merchants read');
   return new MerchantDirectory(stored);
+}
+
+/** How often the live node looks for merchants loaded meanwhile (`npm run load-merchants` on a ClickHouse server). */
+export const MERCHANTS_POLL_MS = 60_000;
+
+/**
+ * Keeps the board's directory in step with the store: `check()` reads the merchants again when
+ * their count or latest load changed (one small query otherwise); `start()` checks every
+ * MERCHANTS_POLL_MS until `stop()`. A failed read keeps the directory it had.
+ */
+export function merchantsWatch(
+  store: StoreHandle,
+  apply: (directory: MerchantDirectory | null) => void,
+  log: Logger,
+): { check: () => Promise<boolean>; start: () => void; stop: () => void } {
+  let seen: string | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const check = async (): Promise<boolean> => {
+    const version = await merchantsVersion(store);
+    if (version === seen) return false;
+    const first = seen === null;
+    seen = version;
+    if (first) return false;
+    const stored = await readMerchants(store);
+    apply(stored.length === 0 ? null : new MerchantDirectory(stored));
+    log.info({ merchants: stored.length }, 'merchants read again');
+    return true;
+  };
+  return {
+    check,
+    start: () => {
+      timer ??= setInterval(() => {
+        check().catch((err: unknown) => log.warn({ err }, 'merchants not read'));
+      }, MERCHANTS_POLL_MS);
+      timer.unref();
+    },
+    stop: () => {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
 }

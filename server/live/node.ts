@@ -1,4 +1,4 @@
-import { startMerchants } from '../merchants.js';
+import { merchantsWatch, startMerchants } from '../merchants.js';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { RepairFence } from '../ingest/repair-fence.js';
@@ -58,6 +58,11 @@ export async function serveLive(
   live.staleAfter = config.stale;
   // The merchants' reference data (MERCHANTS_FILE stored first): names and arcs' origins.
   live.merchants = await startMerchants(store, config.merchantsFile, log);
+  // Merchants loaded later (npm run load-merchants against a ClickHouse server) are read again.
+  const merchants = merchantsWatch(store, (directory) => (live.merchants = directory), log);
+  await merchants.check();
+  merchants.start();
+  app.addHook('preClose', async () => merchants.stop());
   await live.ensureFresh();
   const sockets = openBoardSockets(app, config, log);
   const { nsp } = sockets;

@@ -137,6 +137,8 @@ export class LiveService {
   set merchants(directory: MerchantDirectory | null) {
     this.merchantDirectory = directory;
     this.board.merchants = directory;
+    // The names of the ranked merchants change: a new board version (and snapshot).
+    this.board.version++;
     this.needsSnapshot = true;
   }
 

@@ -32,6 +32,16 @@ const LATEST = (db: string, where = '') => `
          argMax(city, loaded_at) AS city, argMax(lon, loaded_at) AS lon, argMax(lat, loaded_at) AS lat
   FROM ${db}.merchants ${where} GROUP BY id`;
 
+/** What changes when merchants are loaded: how many rows, and the latest load (a cheap read, for polling). */
+export async function merchantsVersion(store: StoreHandle): Promise<string> {
+  const rs = await store.query({
+    query: `SELECT concat(toString(count()), '@', toString(max(loaded_at))) AS v FROM ${store.db}.merchants`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ v: string }>();
+  return row?.v ?? '';
+}
+
 /** Every merchant's latest reference data (for the live board's directory: ~100 bytes each in memory). */
 export async function readMerchants(store: StoreHandle): Promise<MerchantRecord[]> {
   const rs = await store.query({ query: LATEST(store.db), format: 'JSONCompactEachRow' });

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AllNode } from '../../server/roles.js';
 import { loadConfig } from '../../server/config.js';
+import type { MerchantDirectory } from '../../server/domain/merchants.js';
+import { merchantsWatch } from '../../server/merchants.js';
+import { insertMerchants } from '../../server/store/merchants.js';
 import { merchantHub } from '../../shared/geo.js';
 import type { BreakdownsResponse } from '../../shared/history.js';
 import type { Arc, Snapshot } from '../../shared/protocol.js';
@@ -136,6 +139,30 @@ describe('who sold and where, on real chDB', () => {
     ]);
     expect(b.city?.length).toBe(3);
     expect(b.merchant[0]).toMatchObject({ key: 'm-hz', name: 'Hangzhou Tea, Ltd.' });
+  });
+
+  it('reads merchants loaded while it runs when their count or latest load changes', async () => {
+    const applied: (MerchantDirectory | null)[] = [];
+    const watch = merchantsWatch(
+      app.store,
+      (d) => {
+        applied.push(d);
+        app.live.merchants = d;
+      },
+      app.log,
+    );
+    expect(await watch.check()).toBe(false);
+    expect(await watch.check()).toBe(false);
+    await insertMerchants(
+      app.store,
+      [{ id: 'm-x', name: 'Late Arrival', province: '', city: '', lon: 100, lat: 30 }],
+      Date.now(),
+    );
+    expect(await watch.check()).toBe(true);
+    expect(applied[0]?.name('m-x')).toBe('Late Arrival');
+    expect(applied[0]?.name('m-hz')).toBe('Hangzhou Tea, Ltd.');
+    expect(app.live.snapshot().breakdowns.merchant.find((r) => r.key === 'm-x')?.name).toBe('Late Arrival');
+    expect(await watch.check()).toBe(false);
   });
 
   it('refuses to start on a merchants file with a bad row, naming its line and field', () => {
