@@ -1,3 +1,4 @@
+import { readMerchantsFile } from './merchants.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FleetThresholds } from '../shared/fleet.js';
@@ -54,6 +55,8 @@ export interface Config {
   webhooks: Hook[];
   /** WEB_PUSH_*: Web Push to the devices subscribed on /exec (docs/alerts.md#web-push); null: off. */
   webPush: WebPushConfig | null;
+  /** MERCHANTS_FILE: merchants' reference data stored at start (docs/reference-data.md); null: none. */
+  merchantsFile: string | null;
   /** Id of the show on air. */
   liveShow: string;
   clock: 'wall' | 'events';
@@ -201,6 +204,17 @@ function webPushConfig(env: Env): WebPushConfig | null {
   };
 }
 
+/** MERCHANTS_FILE, read once to check it (the live node reads it again to store it): a bad row names its line and field. */
+function checkMerchantsFile(file: string | undefined): string | null {
+  if (file === undefined) return null;
+  try {
+    readMerchantsFile(file);
+  } catch (err) {
+    throw new ConfigError(`MERCHANTS_FILE ${(err as Error).message}`);
+  }
+  return file;
+}
+
 /** Reads and checks the configuration. Throws ConfigError with one plain line on a bad value. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const env = readEnv(source);
@@ -255,6 +269,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shows,
     webhooks,
     webPush: webPushConfig(env),
+    merchantsFile: checkMerchantsFile(env.MERCHANTS_FILE),
     liveShow,
     clock: env.SHOW_CLOCK,
     categories: env.CATEGORIES,

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flag, readFlags } from '../shared/cli/args.js';
+import { merchantsCsv, simMerchants } from '../shared/sim/merchants.js';
 import { ConfigError, loadConfig } from './config.js';
 import { ENV_HELP, SERVER_FLAGS, envWith, runServer } from './server.js';
 import { storedOrders } from './store/bulk.js';
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
   };
   let config;
   try {
-    config = loadConfig(env);
+    config = loadConfig(withSimMerchants(env));
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`gmv-live demo: ${err.message}`);
@@ -113,6 +116,19 @@ async function main(): Promise<void> {
     if (signal === null) app.log.info({ code }, 'simulator finished; the board stays up (Ctrl-C to stop)');
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => sim.kill('SIGTERM'));
+}
+
+/**
+ * Without a MERCHANTS_FILE: the simulator's merchants (names, places, locations) written to the
+ * data directory, so the rankings show names and the arcs start where the merchants are.
+ */
+function withSimMerchants(env: Record<string, string>): Record<string, string> {
+  if (env.MERCHANTS_FILE !== undefined) return env;
+  const { dataDir } = loadConfig(env);
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'demo-merchants.csv');
+  writeFileSync(file, merchantsCsv(simMerchants(1111)));
+  return { ...env, MERCHANTS_FILE: file };
 }
 
 function clock(second: number): string {

@@ -94,6 +94,13 @@ export const EnvSchema = Type.Object({
       description: 'a JSON array of shows (fields: docs/deploy.md#shows)',
     }),
   ),
+  MERCHANTS_FILE: Type.Optional(
+    Type.String({
+      docDefault: 'none',
+      mustBe: 'a CSV or JSON file',
+      description: "merchants' names and locations, stored at start (docs/reference-data.md)",
+    }),
+  ),
   WEBHOOKS_FILE: Type.Optional(
     Type.String({
       docDefault: 'none',

@@ -84,9 +84,10 @@ export const COMMIT_ROWS_PER_MESSAGE = 2000;
 /**
  * What LiveService.applyCommitted reads of an order, as a tuple: show, refund (0/1), ts,
  * gmv_fen, country, channel, category, merchant_id, and the order id only where the merchant
- * is empty (the arcs fall back on it).
+ * is empty (the arcs fall back on it); then the buyer's province and city ("" when not sent;
+ * absent in a row of an older node).
  */
-export type CompactRow = [string, 0 | 1, number, number, string, Channel, string, string, string];
+export type CompactRow = [string, 0 | 1, number, number, string, Channel, string, string, string, string?, string?];
 
 export function compactRows(orders: readonly Order[], show: string): CompactRow[] {
   const rows: CompactRow[] = [];
@@ -102,6 +103,8 @@ export function compactRows(orders: readonly Order[], show: string): CompactRow[
       o.category,
       o.merchant_id,
       o.merchant_id ? '' : o.order_id,
+      o.province ?? '',
+      o.city ?? '',
     ]);
   }
   return rows;
@@ -109,7 +112,7 @@ export function compactRows(orders: readonly Order[], show: string): CompactRow[
 
 /** Back to orders for the board (amounts in the original currency are not needed there). */
 export function expandRows(rows: readonly CompactRow[]): Order[] {
-  return rows.map(([show, refund, ts, gmv, country, channel, category, merchant, id]) => ({
+  return rows.map(([show, refund, ts, gmv, country, channel, category, merchant, id, province, city]) => ({
     show,
     order_id: id,
     type: refund ? 'refund' : 'sale',
@@ -121,5 +124,7 @@ export function expandRows(rows: readonly CompactRow[]): Order[] {
     channel,
     category,
     merchant_id: merchant,
+    province: province ?? '',
+    city: city ?? '',
   }));
 }

@@ -36,7 +36,11 @@ export function encodeFen(fen: Fen): string {
 }
 
 export function encodeRows(rows: readonly FenRow[]): BreakdownRow[] {
-  return rows.map((r) => ({ key: r.key, orders: r.orders, gmv: formatFen(r.fen) }));
+  return rows.map((r) =>
+    r.name === undefined
+      ? { key: r.key, orders: r.orders, gmv: formatFen(r.fen) }
+      : { key: r.key, orders: r.orders, gmv: formatFen(r.fen), name: r.name },
+  );
 }
 
 function encodeBreakdowns(b: FenBreakdowns): Breakdowns {
@@ -45,6 +49,8 @@ function encodeBreakdowns(b: FenBreakdowns): Breakdowns {
     country: encodeRows(b.country),
     category: encodeRows(b.category),
     merchant: encodeRows(b.merchant),
+    province: encodeRows(b.province),
+    city: encodeRows(b.city),
   };
 }
 

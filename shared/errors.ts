@@ -76,6 +76,9 @@ export const ERRORS = {
     status: 200,
     about: "a refund after its show ended: its GMV is more than its sale's",
   },
+  GMV_ERR_PROVINCE_UNKNOWN: { status: 200, about: '`province` is not a GB/T 2260 province code (`11`–`65`)' },
+  GMV_ERR_PROVINCE_COUNTRY: { status: 200, about: '`province` is sent with a `country` other than `CN`' },
+  GMV_ERR_CITY_FORMAT: { status: 200, about: "`city` is not 1–48 letters, digits, spaces and `. ' · -`" },
 
   // socket.io: handshake refusals (connect_error) and replay acks.
   GMV_ERR_TOO_MANY_BOARDS: { status: 503, about: 'the node or the address has all the boards it takes' },

@@ -79,7 +79,7 @@ export const SeriesResponseSchema = Type.Object({
 });
 export type SeriesResponse = Static<typeof SeriesResponseSchema>;
 
-export const DIMENSIONS = ['channel', 'country', 'category', 'merchant'] as const;
+export const DIMENSIONS = ['channel', 'country', 'category', 'merchant', 'province', 'city'] as const;
 export const DimensionSchema = Type.Enum(DIMENSIONS);
 export type Dimension = Static<typeof DimensionSchema>;
 

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { COUNTRY_CODES } from './countries.js';
 import { ERRORS, type ErrorCode } from './errors.js';
 import { convertFen, parseAmount, type AmountParse } from './money.js';
+import { PROVINCE_CODES } from './provinces.js';
 import { findShow, type Show } from './show.js';
 import { parseTimestamp } from './time.js';
 
@@ -26,6 +27,12 @@ export const DEFAULT_CATEGORIES = [
 
 /** Characters and length of an order_id or merchant_id. */
 const ID_PATTERN = '^[A-Za-z0-9._:-]{1,64}$';
+
+/**
+ * A buyer's city: 1-48 letters (any script), marks, digits, spaces and . ' · - ; it starts with a
+ * letter or digit and does not end with a space. Read with the `u` flag (TypeBox's too).
+ */
+export const CITY_PATTERN = "^[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N} .'·-]{0,47}(?<! )$";
 
 /**
  * One order as a sender writes it: a line of an NDJSON body, or an item of a JSON body. This is its
@@ -57,6 +64,10 @@ export const OrderInput = Type.Object(
     merchant_id: Type.Optional(Type.String({ pattern: ID_PATTERN })),
     /** A refund takes its amount off the net figures; default "sale". */
     type: Type.Optional(Type.Enum(ORDER_TYPES)),
+    /** The buyer's province (GB/T 2260 two-digit code, shared/provinces.ts); only with country CN. */
+    province: Type.Optional(Type.String({ pattern: '^[0-9]{2}$' })),
+    /** The buyer's city, as the sender names it (see CITY_PATTERN). */
+    city: Type.Optional(Type.String({ pattern: CITY_PATTERN })),
   },
   { additionalProperties: false },
 );
@@ -78,6 +89,10 @@ export interface Order {
   channel: Channel;
   category: string;
   merchant_id: string;
+  /** The buyer's province code, "" when not sent (validateOrder and the fast path always set it). */
+  province?: string;
+  /** The buyer's city, "" when not sent (likewise always set on ingest). */
+  city?: string;
 }
 
 /** Why one line of a batch was rejected. `line` is 1-based. */
@@ -148,6 +163,7 @@ export type OrderCheck =
   { ok: true; order: Order } | { ok: false; field: string | null; code: ErrorCode; message: string };
 
 const ID = new RegExp(ID_PATTERN);
+const CITY = new RegExp(CITY_PATTERN, 'u');
 const KNOWN_FIELDS = new Set(Object.keys(OrderInput.properties));
 
 function bad(field: string | null, code: ErrorCode, message: string): OrderCheck {
@@ -236,6 +252,25 @@ export function validateOrder(raw: unknown, ctx: ValidationContext, source?: Ord
     merchant_id = o.merchant_id;
   }
 
+  let province = '';
+  if (o.province !== undefined) {
+    if (typeof o.province !== 'string' || !PROVINCE_CODES.has(o.province)) {
+      return bad('province', 'GMV_ERR_PROVINCE_UNKNOWN', 'province must be a GB/T 2260 province code such as 33');
+    }
+    if (country !== 'CN') {
+      return bad('province', 'GMV_ERR_PROVINCE_COUNTRY', 'province is only allowed with country CN');
+    }
+    province = o.province;
+  }
+
+  let city = '';
+  if (o.city !== undefined) {
+    if (typeof o.city !== 'string' || !CITY.test(o.city)) {
+      return bad('city', 'GMV_ERR_CITY_FORMAT', "city must be 1-48 letters, digits, spaces and . ' · -");
+    }
+    city = o.city;
+  }
+
   return {
     ok: true,
     order: {
@@ -250,6 +285,8 @@ export function validateOrder(raw: unknown, ctx: ValidationContext, source?: Ord
       channel,
       category,
       merchant_id,
+      province,
+      city,
     },
   };
 }

@@ -82,7 +82,13 @@ export type Rate = Static<typeof RateSchema>;
 export const SeriesPointSchema = Type.Tuple([Type.Integer(), Type.Integer(), Money]);
 export type SeriesPoint = Static<typeof SeriesPointSchema>;
 
-export const BreakdownRowSchema = Type.Object({ key: Type.String(), orders: Type.Integer(), gmv: Money });
+export const BreakdownRowSchema = Type.Object({
+  key: Type.String(),
+  orders: Type.Integer(),
+  gmv: Money,
+  /** The display name of a merchant known to the reference data (MERCHANTS_FILE); absent otherwise. */
+  name: Type.Optional(Type.String()),
+});
 export type BreakdownRow = Static<typeof BreakdownRowSchema>;
 
 export const BreakdownsSchema = Type.Object({
@@ -90,6 +96,10 @@ export const BreakdownsSchema = Type.Object({
   country: Type.Array(BreakdownRowSchema),
   category: Type.Array(BreakdownRowSchema),
   merchant: Type.Array(BreakdownRowSchema),
+  /** Buyers' provinces (GB/T 2260 codes, China's orders that carry one); absent from an older server. */
+  province: Type.Optional(Type.Array(BreakdownRowSchema)),
+  /** Buyers' cities as sent; the key "" is every city past the board's cap of distinct cities. */
+  city: Type.Optional(Type.Array(BreakdownRowSchema)),
 });
 export type Breakdowns = Static<typeof BreakdownsSchema>;
 

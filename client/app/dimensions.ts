@@ -1,5 +1,6 @@
 import type { RankingProps } from '../charts/ranking/Ranking.js';
 import { categoryName, channelName, countryName } from '../format/names.js';
+import { cityName, provinceName } from '../format/places.js';
 import type { FenBreakdowns } from '../live/decode.js';
 import { t, type StringKey } from '../i18n/t.js';
 
@@ -18,6 +19,8 @@ export const DIMENSIONS: Readonly<Record<Dimension, { title: StringKey; nameOf: 
   country: { title: 'dimension.country', nameOf: countryName },
   category: { title: 'dimension.category', nameOf: categoryName },
   merchant: { title: 'dimension.merchant', nameOf: merchantName },
+  province: { title: 'dimension.province', nameOf: provinceName },
+  city: { title: 'dimension.city', nameOf: cityName },
 };
 
 /** One dimension's rows as a ranking's props; its test id is `${prefix}-${dimension}`. */

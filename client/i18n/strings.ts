@@ -61,6 +61,9 @@ const en = {
   'dimension.country': 'Countries & regions',
   'dimension.category': 'Categories',
   'dimension.merchant': 'Merchants',
+  'dimension.province': 'Provinces (China)',
+  'dimension.city': 'Cities',
+  'dimension.otherCities': 'Other cities',
 
   'category.apparel': 'Apparel',
   'category.shoes-bags': 'Shoes & bags',
@@ -396,6 +399,9 @@ const zhCN: Readonly<Record<StringKey, string>> = {
   'dimension.country': '国家和地区',
   'dimension.category': '品类',
   'dimension.merchant': '商家',
+  'dimension.province': '省份（中国）',
+  'dimension.city': '城市',
+  'dimension.otherCities': '其他城市',
 
   'category.apparel': '服饰',
   'category.shoes-bags': '鞋包',

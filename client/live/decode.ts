@@ -31,6 +31,8 @@ export interface FenRow {
   key: string;
   orders: number;
   fen: Fen;
+  /** A merchant's display name, when the server's reference data has one. */
+  name?: string;
 }
 
 export type FenBreakdowns = Record<keyof Breakdowns, FenRow[]>;
@@ -103,7 +105,12 @@ function rows(list: readonly BreakdownRow[] | undefined): FenRow[] {
   const out: FenRow[] = [];
   for (const r of list ?? []) {
     const fen = decodeFen(r.gmv);
-    if (fen !== null) out.push({ key: r.key, orders: r.orders, fen });
+    if (fen !== null)
+      out.push(
+        r.name === undefined
+          ? { key: r.key, orders: r.orders, fen }
+          : { key: r.key, orders: r.orders, fen, name: r.name },
+      );
   }
   return out;
 }
@@ -143,6 +150,8 @@ export function decodeFigures(m: Snapshot | Tick): Figures {
       country: rows(m.breakdowns.country),
       category: rows(m.breakdowns.category),
       merchant: rows(m.breakdowns.merchant),
+      province: rows(m.breakdowns.province),
+      city: rows(m.breakdowns.city),
     },
     newestEventMs: m.newestEventMs,
     committedAtMs: m.committedAtMs,

@@ -4,6 +4,7 @@ import { merchantHub } from '../../shared/geo.js';
 import { SERIES_CHUNK_SECONDS, type Arc, type Breakdowns } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 import type { FenBreakdowns, FenPoint, FenRate, FenRow, FenTotals } from './figures.js';
+import type { MerchantDirectory } from './merchants.js';
 
 /** Orders and their exact GMV (a split sum: see SplitFen). */
 interface Tally extends SplitFen {
@@ -48,6 +49,14 @@ export const RATE_MAX_WAIT_MS = 10_000;
 export const TOP_N = 10;
 /** Most arcs sampled between two ticks: the per-frame drawing budget of a board. */
 export const ARC_BUDGET = 48;
+/**
+ * Most distinct cities a board counts (cities are the sender's free text): past it, sales of a
+ * city not yet counted go to the key "" (other cities), so a day of made-up names holds at most
+ * this many keys (~100 bytes each).
+ */
+export const MAX_CITY_KEYS = 5000;
+/** The key of the sales of cities past MAX_CITY_KEYS. */
+export const OTHER_CITIES = '';
 
 /**
  * The live state of one show: totals, the per-second gross series and the
@@ -77,6 +86,8 @@ export class LiveBoard {
     country: new Map(),
     category: new Map(),
     merchant: new Map(),
+    province: new Map(),
+    city: new Map(),
   };
   /**
    * The merchant ranking's rows, kept as sales arrive: a day has hundreds of thousands of
@@ -93,6 +104,8 @@ export class LiveBoard {
   private arcs: Arc[] = [];
   private arcOrders = 0;
   private arcRandom = 0x9e3779b9;
+  /** The merchants' reference data: names of the ranked merchants, locations of the drawn arcs. */
+  merchants: MerchantDirectory | null = null;
 
   constructor(readonly show: Show) {
     this.offset = show.graceSeconds;
@@ -123,6 +136,8 @@ export class LiveBoard {
         count(this.dims.country, o.country, o.gmv_fen);
         count(this.dims.category, o.category, o.gmv_fen);
         if (o.merchant_id) this.rankMerchant(o.merchant_id, count(this.dims.merchant, o.merchant_id, o.gmv_fen));
+        if (o.province) count(this.dims.province, o.province, o.gmv_fen);
+        if (o.city) count(this.dims.city, cityKey(this.dims.city, o.city), o.gmv_fen);
         this.sampleArc(o);
       }
       if (this.newestEventMs === null || o.ts > this.newestEventMs) this.newestEventMs = o.ts;
@@ -146,7 +161,10 @@ export class LiveBoard {
       addFen(t, r.bigFen ?? r.fen);
       if (r.type === 'sale') this.addSecond(r.second, r.orders, r.fen);
     }
-    for (const d of dimensions) add(this.dims[d.dimension], d.key, d.orders, d.bigFen ?? d.fen);
+    for (const d of dimensions) {
+      const map = this.dims[d.dimension];
+      add(map, d.dimension === 'city' ? cityKey(map, d.key) : d.key, d.orders, d.bigFen ?? d.fen);
+    }
     this.unrankMerchants();
     this.version++;
   }
@@ -155,7 +173,7 @@ export class LiveBoard {
   setBreakdown(dimension: keyof Breakdowns, rows: readonly DimensionRow[]): void {
     const map = this.dims[dimension];
     map.clear();
-    for (const d of rows) add(map, d.key, d.orders, d.bigFen ?? d.fen);
+    for (const d of rows) add(map, dimension === 'city' ? cityKey(map, d.key) : d.key, d.orders, d.bigFen ?? d.fen);
     if (dimension === 'merchant') this.unrankMerchants();
     this.version++;
   }
@@ -257,8 +275,21 @@ export class LiveBoard {
       channel: top(this.dims.channel, 3),
       country: top(this.dims.country, TOP_N),
       category: top(this.dims.category, TOP_N),
-      merchant: this.merchantRanking(),
+      merchant: this.named(this.merchantRanking()),
+      province: top(this.dims.province, TOP_N),
+      city: top(this.dims.city, TOP_N),
     };
+  }
+
+  /** The ranked merchants with their display names, where the reference data has them (a lookup per row). */
+  private named(rows: FenRow[]): FenRow[] {
+    const dir = this.merchants;
+    if (!dir) return rows;
+    for (const r of rows) {
+      const name = dir.name(r.key);
+      if (name !== undefined) r.name = name;
+    }
+    return rows;
   }
 
   /** Every key of a breakdown with its sales, not only the top rows: for checks against the store. Read only. */
@@ -334,7 +365,7 @@ export class LiveBoard {
   private sampleArc(o: Order): void {
     this.arcOrders++;
     if (this.arcs.length < ARC_BUDGET) {
-      this.arcs.push(arcOf(o));
+      this.arcs.push(this.arcOf(o));
       return;
     }
     let x = this.arcRandom;
@@ -344,7 +375,23 @@ export class LiveBoard {
     this.arcRandom = x >>> 0;
     const j = this.arcRandom % this.arcOrders;
     // Built only when drawn: at the peak nearly every sale is passed over.
-    if (j < ARC_BUDGET) this.arcs[j] = arcOf(o);
+    if (j < ARC_BUDGET) this.arcs[j] = this.arcOf(o);
+  }
+
+  /**
+   * The arc of a drawn order: the hub its merchant id hashes to, the buyer's country and
+   * province, and the merchant's location from the reference data (null, null when not known:
+   * the board then starts the arc at the hub, and labels it as such).
+   */
+  private arcOf(o: Order): Arc {
+    const at = o.merchant_id && this.merchants ? this.merchants.location(o.merchant_id) : null;
+    return [
+      merchantHub(o.merchant_id || o.order_id),
+      o.country,
+      o.province ?? '',
+      at ? at.lonE1 : null,
+      at ? at.latE1 : null,
+    ];
   }
 
   private addSecond(second: number, orders: number, fen: number): void {
@@ -374,8 +421,9 @@ export function completeBefore(clockMs: number, newestEventMs: number | null, st
   return Math.floor((Math.max(arrived, clockMs - RATE_MAX_WAIT_MS) - startMs) / 1000);
 }
 
-function arcOf(o: Order): Arc {
-  return [merchantHub(o.merchant_id || o.order_id), o.country];
+/** The key a city's sales count under: itself, or OTHER_CITIES once MAX_CITY_KEYS cities are counted. */
+function cityKey(map: ReadonlyMap<string, unknown>, city: string): string {
+  return map.size < MAX_CITY_KEYS || map.has(city) ? city : OTHER_CITIES;
 }
 
 /** Counts one sale of `fen` (below 2^52) under `key`: the per-order path. */

@@ -15,6 +15,8 @@ export interface FenTotals {
 /** One row of a breakdown. */
 export interface FenRow extends FenTotals {
   key: string;
+  /** A merchant's display name from the reference data, when known. */
+  name?: string;
 }
 
 export type FenBreakdowns = Record<keyof Breakdowns, FenRow[]>;

@@ -8,6 +8,7 @@ import {
   type OrderType,
   type ValidationContext,
 } from '../../shared/order.js';
+import { PROVINCE_CODES } from '../../shared/provinces.js';
 import { findShow, type Show } from '../../shared/show.js';
 
 /*
@@ -53,7 +54,21 @@ const CHANNEL = 5;
 const CATEGORY = 6;
 const MERCHANT_ID = 7;
 const TYPE = 8;
-const FIELDS = ['order_id', 'ts', 'amount', 'currency', 'country', 'channel', 'category', 'merchant_id', 'type'];
+const PROVINCE = 9;
+const CITY = 10;
+const FIELDS = [
+  'order_id',
+  'ts',
+  'amount',
+  'currency',
+  'country',
+  'channel',
+  'category',
+  'merchant_id',
+  'type',
+  'province',
+  'city',
+];
 const KEY_BYTES = FIELDS.map((f) => Buffer.from(f, 'latin1'));
 
 const QUOTE = 0x22;
@@ -65,6 +80,15 @@ for (let c = 0x20; c <= 0x7e; c++) PLAIN[c] = c === QUOTE || c === 0x5c ? 0 : 1;
 /** Bytes of A-Z a-z 0-9 . _ : - (the id charset of validateOrder). */
 const ID_BYTE = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:-') ID_BYTE[c.charCodeAt(0)] = 1;
+
+/** Province codes by their two digits as a number (33 for "33"). */
+const PROVINCE_BY_NUMBER: (string | undefined)[] = new Array<string | undefined>(100).fill(undefined);
+for (const code of PROVINCE_CODES) PROVINCE_BY_NUMBER[Number(code)] = code;
+
+/** ASCII bytes of a city (CITY_PATTERN): 1 letters and digits, 2 also space . ' - (not first, not a last space). */
+const CITY_BYTE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789') CITY_BYTE[c.charCodeAt(0)] = 1;
+for (const c of " .'-") CITY_BYTE[c.charCodeAt(0)] = 2;
 
 /** Country codes by (first letter - A) * 26 + (second letter - A). */
 const COUNTRY_BY_INDEX: (string | undefined)[] = new Array<string | undefined>(26 * 26).fill(undefined);
@@ -146,11 +170,14 @@ function keyAt(buf: Buffer, i: number, end: number): number {
     case 0x63: {
       // c: currency, country, channel, category
       const c = buf[i + 1];
-      f = c === 0x75 ? CURRENCY : c === 0x6f ? COUNTRY : c === 0x68 ? CHANNEL : CATEGORY;
+      f = c === 0x75 ? CURRENCY : c === 0x6f ? COUNTRY : c === 0x68 ? CHANNEL : c === 0x69 ? CITY : CATEGORY;
       break;
     }
     case 0x6d: // m
       f = MERCHANT_ID;
+      break;
+    case 0x70: // p
+      f = PROVINCE;
       break;
     default:
       return -1;
@@ -209,6 +236,14 @@ function scan(buf: Buffer, start: number, end: number, spans: Int32Array): boole
 function isId(buf: Buffer, start: number, end: number): boolean {
   if (end <= start || end - start > 64) return false;
   for (let i = start; i < end; i++) if (ID_BYTE[buf[i]!] !== 1) return false;
+  return true;
+}
+
+/** Whether buf[start, end) is a city CITY_PATTERN takes, spelt in ASCII (other cities go to the reference code). */
+function isAsciiCity(buf: Buffer, start: number, end: number): boolean {
+  if (end <= start || end - start > 48) return false;
+  if (CITY_BYTE[buf[start]!] !== 1 || buf[end - 1] === 0x20) return false;
+  for (let i = start + 1; i < end; i++) if (!CITY_BYTE[buf[i]!]) return false;
   return true;
 }
 
@@ -378,6 +413,23 @@ export function fastOrder(buf: Buffer, start: number, end: number, ctx: FastCont
     merchant_id = latin1Slice.call(buf, mS, mE);
   }
 
+  let province = '';
+  const pS = sp[2 * PROVINCE]!;
+  if (pS >= 0) {
+    if (sp[2 * PROVINCE + 1]! - pS !== 2 || country !== 'CN') return null;
+    const code = PROVINCE_BY_NUMBER[two(buf, pS)];
+    if (code === undefined) return null;
+    province = code;
+  }
+
+  let city = '';
+  const cS = sp[2 * CITY]!;
+  if (cS >= 0) {
+    const cE = sp[2 * CITY + 1]!;
+    if (!isAsciiCity(buf, cS, cE)) return null;
+    city = latin1Slice.call(buf, cS, cE);
+  }
+
   // The same shape, in the same key order, as validateOrder's.
   return {
     show: show ? show.id : LATE_SHOW,
@@ -391,5 +443,7 @@ export function fastOrder(buf: Buffer, start: number, end: number, ctx: FastCont
     channel,
     category,
     merchant_id,
+    province,
+    city,
   };
 }

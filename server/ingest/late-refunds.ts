@@ -92,6 +92,8 @@ export async function resolveLateRefunds(
       channel: o.channel,
       category: o.category,
       merchant_id: o.merchant_id,
+      province: o.province ?? '',
+      city: o.city ?? '',
     });
   });
   return { orders, rejected };

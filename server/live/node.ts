@@ -1,3 +1,4 @@
+import { merchantsWatch, startMerchants } from '../merchants.js';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { RepairFence } from '../ingest/repair-fence.js';
@@ -55,6 +56,13 @@ export async function serveLive(
   const fence = app.relay ? new RepairFence(app.relay.redis, log) : null;
   const live = new LiveService(show, config.clock, store, log, lastYear, app.telemetry, fence);
   live.staleAfter = config.stale;
+  // The merchants' reference data (MERCHANTS_FILE stored first): names and arcs' origins.
+  live.merchants = await startMerchants(store, config.merchantsFile, log);
+  // Merchants loaded later (npm run load-merchants against a ClickHouse server) are read again.
+  const merchants = merchantsWatch(store, (directory) => (live.merchants = directory), log);
+  await merchants.check();
+  merchants.start();
+  app.addHook('preClose', async () => merchants.stop());
   await live.ensureFresh();
   const sockets = openBoardSockets(app, config, log);
   const { nsp } = sockets;

@@ -11,6 +11,7 @@ import {
 } from '../../shared/protocol.js';
 import type { Show } from '../../shared/show.js';
 import { LiveBoard } from '../domain/board.js';
+import type { MerchantDirectory } from '../domain/merchants.js';
 import { LastYearCurve } from '../domain/comparison.js';
 import { buildTick, frameSource, showSnapshot, type FrameSource } from '../domain/frames.js';
 import { Milestones, crossingSecond } from '../domain/milestones.js';
@@ -108,6 +109,7 @@ export class LiveService {
    * show clock just before them (the commit's time, or with SHOW_CLOCK=events the newest event).
    */
   onApplied: ((orders: readonly Order[], clockMs: number) => void) | null = null;
+  private merchantDirectory: MerchantDirectory | null = null;
   /** Tests only: runs between a repair's build and its swap. */
   beforeSwap: ((show: string) => Promise<void>) | null = null;
 
@@ -125,6 +127,19 @@ export class LiveService {
     this.milestones = new Milestones(show.milestones, null);
     // Seq keeps increasing across restarts as long as the wall clock does.
     this.seq = Date.now();
+  }
+
+  /** The merchants' reference data the board names ranked merchants and places arcs with (null: none). */
+  get merchants(): MerchantDirectory | null {
+    return this.merchantDirectory;
+  }
+
+  set merchants(directory: MerchantDirectory | null) {
+    this.merchantDirectory = directory;
+    this.board.merchants = directory;
+    // The names of the ranked merchants change: a new board version (and snapshot).
+    this.board.version++;
+    this.needsSnapshot = true;
   }
 
   /** (Re)reads last year's day from the store: its curve, total and the "last year's total" milestone. */
@@ -183,6 +198,7 @@ export class LiveService {
       if (commits === this.commits) break;
     }
     const board = new LiveBoard(this.show);
+    board.merchants = this.merchantDirectory;
     board.load(stored.seconds, stored.dimensions, stored.newestEventMs);
     board.committedAtMs = stored.committedAtMs;
     board.version = this.board.version + 1;

@@ -1,3 +1,4 @@
+import { merchantNames } from '../store/merchants.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -128,7 +129,7 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
     {
       config: { rateLimit },
       schema: {
-        summary: 'Sales by channel, country, category or merchant over a range of event time',
+        summary: 'Sales by channel, country, category, merchant, province or city over a range of event time',
         tags: ['history'],
         querystring: query({
           ...range,
@@ -149,12 +150,27 @@ export const historyRoutes: FastifyPluginAsync<{ config: Config; store: StoreHan
         const d = subtractFen(b.bigFen ?? b.fen, a.bigFen ?? a.fen);
         return d > 0 ? 1 : d < 0 ? -1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
       });
+      // A merchant's display name from the reference data, looked up in the engine for these rows only.
+      const names =
+        dimension === 'merchant'
+          ? await merchantNames(
+              store,
+              rows.map((r) => r.key),
+            )
+          : new Map<string, string>();
       return {
         show: show.id,
         dimension,
         from: iso(summed.fromMs),
         to: iso(summed.toMs),
-        rows: encodeRows(rows.map((row) => ({ key: row.key, orders: row.orders, fen: row.bigFen ?? row.fen }))),
+        rows: encodeRows(
+          rows.map((row) => ({
+            key: row.key,
+            orders: row.orders,
+            fen: row.bigFen ?? row.fen,
+            name: names.get(row.key),
+          })),
+        ),
       };
     },
   );

@@ -37,7 +37,7 @@ export class Layout {
   table(spec: {
     name: string;
     columns: string;
-    engine: 'MergeTree' | `SummingMergeTree(${string})`;
+    engine: 'MergeTree' | `SummingMergeTree(${string})` | `ReplacingMergeTree(${string})`;
     keys: string;
     /** Sharding key of the Distributed table (which shard an inserted row goes to). */
     shardBy?: string;

@@ -19,7 +19,7 @@ export async function dimensionMinutes(store: StoreHandle, show: string, range: 
     query: `SELECT toString(toUnixTimestamp(minute)) AS m, toString(dim) AS d, toString(key) AS k,
                    toString(sum(orders)), toString(sum(gmv))
             FROM ${store.db}.dims_by_minute
-            WHERE show = {show:String} AND type = 'sale'
+            WHERE show = {show:String} AND type = 'sale' AND dim IN ('channel', 'country', 'category')
               AND minute >= toDateTime({from:Int64}, 'UTC') AND minute < toDateTime({to:Int64}, 'UTC')
             GROUP BY m, d, k`,
     query_params: {

@@ -16,13 +16,16 @@ export const ORDER_COLUMNS: [string, ...string[]] = [
   'channel',
   'category',
   'merchant_id',
+  'province',
+  'city',
 ];
 
 /**
  * Writes one batch of orders as a single synchronous INSERT (one part per show,
  * all or nothing). The body is TabSeparated bytes written straight into one
  * buffer: every string field was validated to ASCII without tabs, newlines or
- * backslashes, so no escaping is needed and no string is built per order.
+ * backslashes (a city: UTF-8 without them), so no escaping is needed and no string is
+ * built per order.
  */
 export async function insertOrders(store: StoreHandle, orders: readonly Order[]): Promise<void> {
   if (orders.length === 0) return;
@@ -74,8 +77,8 @@ export async function insertTsv(
   }
 }
 
-/** Bytes one order's row may take besides its strings: 3 numbers and 10 separators. */
-const ROW_FIXED_BYTES = 3 * 24 + 11;
+/** Bytes one order's row may take besides its strings: 3 numbers and 12 separators. */
+const ROW_FIXED_BYTES = 3 * 24 + 13;
 
 /** The TabSeparated rows of orders, in ORDER_COLUMNS order, as bytes. */
 export function encodeOrders(orders: readonly Order[]): Buffer {
@@ -90,7 +93,9 @@ export function encodeOrders(orders: readonly Order[]): Buffer {
       o.country.length +
       o.channel.length +
       o.category.length +
-      o.merchant_id.length;
+      o.merchant_id.length +
+      (o.province ? o.province.length : 0) +
+      (o.city ? Buffer.byteLength(o.city) : 0);
   }
   const buf = Buffer.allocUnsafe(size);
   let at = 0;
@@ -116,6 +121,10 @@ export function encodeOrders(orders: readonly Order[]): Buffer {
     at = writeAscii(buf, at, o.category);
     buf[at++] = TAB;
     at = writeAscii(buf, at, o.merchant_id);
+    buf[at++] = TAB;
+    if (o.province) at = writeAscii(buf, at, o.province);
+    buf[at++] = TAB;
+    if (o.city) at += buf.write(o.city, at, 'utf8');
     buf[at++] = NEWLINE;
   }
   return buf.subarray(0, at);

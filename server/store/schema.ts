@@ -1,4 +1,5 @@
 import type { StoreHandle } from './client.js';
+import { geoStep } from './geo-schema.js';
 import { Layout } from './layout.js';
 import { insertSettings, settingsClause } from './settings.js';
 
@@ -259,6 +260,8 @@ export function migrations(db: string, cluster: string | null = null): string[][
       `ALTER TABLE ${t.mutable('orders')} ADD INDEX IF NOT EXISTS ingested_minmax ingested_at TYPE minmax GRANULARITY 1`,
       `ALTER TABLE ${t.mutable('orders')} MATERIALIZE INDEX ingested_minmax SETTINGS mutations_sync = 2`,
     ],
+    // The buyer's province and city, and the merchants' reference data (server/store/geo-schema.ts).
+    geoStep(t),
   ];
 }
 

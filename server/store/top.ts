@@ -98,7 +98,7 @@ export async function edgeAndTopMerchants(
     params.et = r.toMs / 1000;
     parts.push(`SELECT toString(dim) AS d, toString(key) AS k, toString(sum(orders)) AS so, toString(sum(gmv)) AS sg
       FROM ${store.db}.dims_by_second
-      WHERE show = {show:String} AND type = 'sale'
+      WHERE show = {show:String} AND type = 'sale' AND dim IN ('channel', 'country', 'category')
         AND second >= toDateTime({ef:Int64}, 'UTC') AND second < toDateTime({et:Int64}, 'UTC')
       GROUP BY d, k`);
   }

@@ -3,6 +3,7 @@ import { DEFAULT_SHOWS } from '../show.js';
 import { parseTimestamp } from '../time.js';
 import { CATEGORY_MIX, COUNTRIES_AND_REGIONS, MERCHANTS, TOP_COUNTRIES, YEARS, type Year } from './calibration.js';
 import { DAY_SECONDS, countsPerSecond, dayCurve } from './day.js';
+import { SIM_PROVINCES, cityWeights } from './places.js';
 import { cumulate, mixSeed, mulberry32, normal, pick } from './random.js';
 
 export interface GeneratorOptions {
@@ -26,6 +27,10 @@ export interface SimFields {
   channel: string;
   category: string;
   merchant_id: string;
+  /** The buyer's province (GB/T 2260 code), for most orders from China. */
+  province?: string;
+  /** The buyer's city, for most orders that carry a province. */
+  city?: string;
   type?: 'refund';
 }
 
@@ -37,6 +42,11 @@ export interface SimLine {
 }
 
 const SIGMA = 0.8;
+/** Orders from China that carry the buyer's province, and of those the ones that also carry a city. */
+const WITH_PROVINCE = 0.97;
+const WITH_CITY = 0.85;
+/** Mixed into the seed of the buyers' places: their own stream, so every other field stays as it was. */
+const PLACES_SEED = 0x9e0;
 
 /**
  * A deterministic 11.11 day: the same options give the same lines, byte for
@@ -54,6 +64,8 @@ export class DayGenerator {
   private readonly countryCum: Float64Array;
   private readonly merchantCum: Float64Array;
   private readonly carried = new Map<number, SimLine[]>();
+  private readonly provinceCum = cumulate(SIM_PROVINCES.map((p) => p.buyers));
+  private readonly cityCum = SIM_PROVINCES.map((p) => cumulate(cityWeights(p)));
 
   constructor(private readonly opts: GeneratorOptions) {
     const cal = YEARS[opts.year];
@@ -88,6 +100,7 @@ export class DayGenerator {
   /** The lines sent during show-second `s` (0 = midnight), in send order. */
   second(s: number): SimLine[] {
     const rand = mulberry32(mixSeed(this.opts.seed, s));
+    const places = mulberry32(mixSeed(this.opts.seed ^ PLACES_SEED, s));
     const out: SimLine[] = this.carried.get(s) ?? [];
     this.carried.delete(s);
     const n = this.counts[s] ?? 0;
@@ -120,6 +133,12 @@ export class DayGenerator {
         category: CATEGORY_MIX[cat]!.key,
         merchant_id: merchant,
       };
+      if (country === 'CN' && places() < WITH_PROVINCE) {
+        const p = pick(this.provinceCum, places);
+        const province = SIM_PROVINCES[p]!;
+        fields.province = province.code;
+        if (places() < WITH_CITY) fields.city = province.cities[pick(this.cityCum[p]!, places)]!.en;
+      }
       const line: SimLine = { line: JSON.stringify(fields), fields, type: 'sale' };
       if (rand() < lateShare) this.carry(s + 5 + Math.floor(rand() * 55), line);
       else fresh.push({ ms, line });

@@ -15,6 +15,7 @@ const BAD_VALUE: Record<string, [flag: string, value: string]> = {
   'bench:storm': ['boards', '-1'],
   'bench:dedup': ['keys', '1.5'],
   'load-day': ['scale', '2'],
+  'load-merchants': ['seed', '-1'],
   'crash-test': ['kills', 'many'],
   'backtest:forecast': ['scale', 'lots'],
 };

@@ -493,7 +493,7 @@ describe('limits and errors', () => {
     await refused('/api/v1/totals?show=2014&at=2014-11-11T00:00:00Z&sql=1', 400, 'GMV_ERR_REQUEST_INVALID');
     await refused('/api/v1/series?step=5s', 400, 'GMV_ERR_REQUEST_INVALID', 'step');
     await refused('/api/v1/breakdowns', 400, 'GMV_ERR_REQUEST_INVALID', 'dimension');
-    await refused('/api/v1/breakdowns?dimension=city', 400, 'GMV_ERR_REQUEST_INVALID', 'dimension');
+    await refused('/api/v1/breakdowns?dimension=region', 400, 'GMV_ERR_REQUEST_INVALID', 'dimension');
     await refused('/api/v1/breakdowns?dimension=country&limit=0', 400, 'GMV_ERR_REQUEST_INVALID', 'limit');
     await refused('/api/v1/breakdowns?dimension=country&limit=1001', 400, 'GMV_ERR_REQUEST_INVALID', 'limit');
     await refused('/api/v1/export.csv?kind=breakdown', 400, 'GMV_ERR_REQUEST_INVALID', 'dimension');

@@ -106,7 +106,7 @@ describe('refunds after the day, on real chDB', () => {
 
   it('refuses a late refund of an unknown order or above its sale, by line and field', async () => {
     const answer = await post([
-      lateRefund(sales[4]!, { amount: '0.01' }),
+      lateRefund(sales[4]!, { amount: '0.01', province: '33', city: 'Hangzhou' }),
       lateRefund(sales[6]!, { order_id: 'never-sold' }),
       lateRefund(sales[7]!, { amount: `${(fenOf(sales[7]!) + 1) / 100}` }),
       lateRefund(sales[8]!, { currency: 'XXX' }),
@@ -123,6 +123,13 @@ describe('refunds after the day, on real chDB', () => {
       [6, 'ts', 'GMV_ERR_TS_OUTSIDE_SHOW'],
     ]);
     expect((await stored('2015')).ro).toBe(6);
+    // The accepted one keeps the buyer's province and city it was sent with.
+    const rs = await app.store.query({
+      query: `SELECT toString(province) AS province, city FROM ${app.store.db}.orders
+              WHERE show = '2015' AND order_id = 't-5' AND type = 'refund'`,
+      format: 'JSONEachRow',
+    });
+    expect(await rs.json()).toEqual([{ province: '33', city: 'Hangzhou' }]);
   });
 
   it('agrees with ClickHouse in the days API, the live net and the series, whose gross is untouched', async () => {

@@ -32,7 +32,11 @@ let firstAnswer: unknown;
 
 beforeAll(async () => {
   ({ app, url } = await startApp(dir.path));
-  const orders = Array.from({ length: 120 }, (_, i) => order(i + 1));
+  // Orders from China with the buyer's province and city: every breakdown has rows.
+  const orders = Array.from({ length: 120 }, (_, i) => {
+    const o = order(i + 1);
+    return o.country === 'CN' ? { ...o, province: '33', city: 'Hangzhou' } : o;
+  });
   const refund = order(7, { order_id: 'r-7', type: 'refund' });
   const res = await injectOrders(app, ndjson([...orders, orders[0], refund, { ...order(999), amount: '1e3' }]));
   expect(res.statusCode).toBe(200);

@@ -68,7 +68,14 @@ describe('LiveBoard totals', () => {
       peakFenPerSec: 0,
       peakFenSecond: null,
     });
-    expect(board.breakdowns()).toEqual({ channel: [], country: [], category: [], merchant: [] });
+    expect(board.breakdowns()).toEqual({
+      channel: [],
+      country: [],
+      category: [],
+      merchant: [],
+      province: [],
+      city: [],
+    });
     expect(board.newestEventMs).toBeNull();
   });
 

@@ -10,7 +10,8 @@ function reference(orders: readonly Order[]): string {
     .map(
       (o) =>
         `${o.show}\t${o.order_id}\t${o.type}\t${epochSeconds(o.ts)}\t${formatFen(o.amount_fen)}\t${o.currency}\t` +
-        `${formatFen(o.gmv_fen)}\t${o.country}\t${o.channel}\t${o.category}\t${o.merchant_id}\n`,
+        `${formatFen(o.gmv_fen)}\t${o.country}\t${o.channel}\t${o.category}\t${o.merchant_id}\t` +
+        `${o.province ?? ''}\t${o.city ?? ''}\n`,
     )
     .join('');
 }
@@ -29,13 +30,18 @@ const order: fc.Arbitrary<Order> = fc.record({
   channel: fc.constantFrom(...CHANNELS),
   category: fc.constantFrom('apparel', 'other'),
   merchant_id: fc.oneof(fc.constant(''), id),
+  province: fc.constantFrom('', '33', '44'),
+  city: fc.oneof(
+    fc.constantFrom('', 'Hangzhou', "Xi'an", '杭州', '乌鲁木齐', 'Zürich'),
+    fc.stringMatching(/^[A-Za-z][A-Za-z .'-]{0,20}$/),
+  ),
 });
 
 describe('encodeOrders(orders)', () => {
   it('writes the same TabSeparated bytes as the row template, for any valid orders', () => {
     fc.assert(
       fc.property(fc.array(order, { maxLength: 40 }), (orders) => {
-        expect(encodeOrders(orders).toString('latin1')).toBe(reference(orders));
+        expect(encodeOrders(orders).toString('utf8')).toBe(reference(orders));
       }),
       { numRuns: 2000 },
     );
@@ -56,7 +62,7 @@ describe('encodeOrders(orders)', () => {
       merchant_id: '',
     };
     expect(encodeOrders([o]).toString('latin1')).toBe(
-      '2015\ta\tsale\t1447171200.007\t0.05\tCNY\t0.00\tCN\tpc\tother\t\n',
+      '2015\ta\tsale\t1447171200.007\t0.05\tCNY\t0.00\tCN\tpc\tother\t\t\t\n',
     );
   });
 

@@ -6,6 +6,7 @@ import { decodeOrders, type DecodedBatch } from '../../server/ingest/batch.js';
 import { readTimestamp } from '../../server/ingest/fast-path.js';
 import { parseJsonBody, parseNdjson, type ParseLimits } from '../../server/ingest/parse.js';
 import { COUNTRY_CODES } from '../../shared/countries.js';
+import { PROVINCE_CODES } from '../../shared/provinces.js';
 import { validateOrder, type Order, type Rejection, type ValidationContext } from '../../shared/order.js';
 import { DayGenerator } from '../../shared/sim/generate.js';
 import { parseTimestamp } from '../../shared/time.js';
@@ -227,7 +228,8 @@ const FIELDS = {
     hostile: fc.oneof(enumOf(['usd', 'XXX', 'CN', 'CNY ', '']), NON_STRINGS),
   },
   country: {
-    valid: enumOf([...COUNTRY_CODES, 'CN', 'CN', 'US']),
+    // CN often: a province is taken with it only.
+    valid: fc.oneof(enumOf([...COUNTRY_CODES, 'CN', 'CN', 'US']), enumOf(['CN'])),
     hostile: fc.oneof(enumOf(['cn', 'ZZ', 'CHN', 'C', '']), NON_STRINGS),
   },
   channel: {
@@ -240,8 +242,33 @@ const FIELDS = {
   },
   merchant_id: { valid: fc.oneof(str(simId), str(anyId)), hostile: fc.oneof(str(badId), NON_STRINGS) },
   type: { valid: enumOf(['refund', 'sale']), hostile: fc.oneof(enumOf(['Refund', 'return', '']), NON_STRINGS) },
+  province: {
+    valid: enumOf([...PROVINCE_CODES]),
+    hostile: fc.oneof(enumOf(['00', '71', '81', '3', '330', ' 33', 'ZJ', '']), NON_STRINGS),
+  },
+  city: {
+    valid: fc.oneof(
+      enumOf([
+        'Hangzhou',
+        "Xi'an",
+        'Ma On Shan',
+        'St. Louis',
+        'Winston-Salem',
+        '杭州',
+        '乌鲁木齐',
+        'Zürich',
+        '3rd',
+        'x',
+      ]),
+      str(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 .'-]{0,47}$/).filter((c) => !c.endsWith(' '))),
+    ),
+    hostile: fc.oneof(
+      enumOf(['', ' Hangzhou', 'Hangzhou ', '-x', 'a/b', 'a_b', 'x'.repeat(49), 'a\tb', 'a"b', '中'.repeat(49)]),
+      NON_STRINGS,
+    ),
+  },
 };
-const OPTIONAL = new Set(['category', 'merchant_id', 'type']);
+const OPTIONAL = new Set(['category', 'merchant_id', 'type', 'province', 'city']);
 const ABSENT_ARB = fc.constant<Field>(ABSENT);
 
 /** Every field valid (optional ones sometimes left out). */
@@ -266,7 +293,19 @@ const dirtyFields = fc.record(
 const fieldsArb = fc.oneof({ weight: 3, arbitrary: cleanFields }, { weight: 2, arbitrary: dirtyFields });
 
 /** The simulator's key order (JSON.stringify of SimFields). */
-const SIM_KEYS = ['order_id', 'ts', 'amount', 'currency', 'country', 'channel', 'category', 'merchant_id', 'type'];
+const SIM_KEYS = [
+  'order_id',
+  'ts',
+  'amount',
+  'currency',
+  'country',
+  'channel',
+  'category',
+  'merchant_id',
+  'type',
+  'province',
+  'city',
+];
 
 /** Gaps between tokens: compact like JSON.stringify, spaced like a pretty printer, or any spaces and tabs. */
 const gaps = fc.oneof(

@@ -53,6 +53,8 @@ describe('validateOrder(refund after its show, ctx)', () => {
         channel: 'mobile',
         category: 'other',
         merchant_id: '',
+        province: '',
+        city: '',
       },
     });
   });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
 import { decodeOrders } from '../../server/ingest/batch.js';
 import { COUNTRY_CODES } from '../../shared/countries.js';
+import { PROVINCE_CODES } from '../../shared/provinces.js';
 import { CHANNELS, ORDER_TYPES, OrderInput, validateOrder, type ValidationContext } from '../../shared/order.js';
 
 // The route's own context: the configured shows and categories, and its limits.
@@ -12,7 +13,7 @@ const ctx: ValidationContext = { shows: config.shows, categories: new Set(config
 const NDJSON = 'application/x-ndjson';
 
 const REQUIRED = ['order_id', 'ts', 'amount', 'currency', 'country', 'channel'] as const;
-const OPTIONAL = ['category', 'merchant_id', 'type'] as const;
+const OPTIONAL = ['category', 'merchant_id', 'type', 'province', 'city'] as const;
 type Key = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
 
 /** Any JSON value but a string or a number: the wrong type for every field of an order. */
@@ -47,11 +48,17 @@ const good: { [K in Key]: fc.Arbitrary<unknown> } = {
     fen.map((f) => f / 100),
   ),
   currency: fc.constantFrom(...currencies),
-  country: fc.constantFrom(...countries),
+  // CN often: a province is taken with it only.
+  country: fc.oneof(fc.constantFrom(...countries), fc.constant('CN')),
   channel: fc.constantFrom(...CHANNELS),
   category: fc.constantFrom(...ctx.categories),
   merchant_id: fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/),
   type: fc.constantFrom(...ORDER_TYPES),
+  province: fc.constantFrom(...PROVINCE_CODES),
+  city: fc.oneof(
+    fc.constantFrom('Hangzhou', '杭州', "Xi'an", 'St. Louis'),
+    fc.stringMatching(/^[A-Za-z][A-Za-z .-]{0,20}[a-z]$/),
+  ),
 };
 
 /** Values near the rules, and values of any type: some are refused by validateOrder, some by the schema too. */
@@ -68,6 +75,8 @@ const near: { [K in Key]: fc.Arbitrary<unknown> } = {
   category: fc.constantFrom('toys', 'Books', ''),
   merchant_id: fc.constantFrom('', 'x'.repeat(65), 'a b'),
   type: fc.constantFrom('gift', 'Sale', ''),
+  province: fc.constantFrom('71', '81', '3', '330', 'ZJ', ''),
+  city: fc.constantFrom('', ' Hangzhou', 'Hangzhou ', 'a/b', 'x'.repeat(49), '-x'),
 };
 
 const ABSENT = Symbol('absent');

@@ -48,6 +48,8 @@ describe('validateOrder: accepted orders', () => {
         channel: 'mobile',
         category: 'other',
         merchant_id: '',
+        province: '',
+        city: '',
       },
     });
   });

@@ -30,7 +30,7 @@ export const Breakdown = memo(function Breakdown({
             const share = total > 0 ? fenToNumber(r.fen) / total : 0;
             return (
               <li key={r.key} data-key={r.key} data-gmv={formatFen(r.fen)}>
-                <span className="exec-row-name">{nameOf(r.key)}</span>
+                <span className="exec-row-name">{r.name ?? nameOf(r.key)}</span>
                 <span className="exec-row-value">{formatCny(r.fen)}</span>
                 <span className="exec-row-bar" style={{ width: `${(share * 100).toFixed(1)}%` }} aria-hidden="true" />
                 <span className="exec-row-sub">

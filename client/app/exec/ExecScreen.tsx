@@ -21,9 +21,9 @@ import { t } from '../../i18n/t.js';
 
 const ROWS = 8;
 /** The cards, top to bottom. */
-const BROKEN_DOWN: readonly Dimension[] = ['channel', 'country', 'category'];
+const BROKEN_DOWN: readonly Dimension[] = ['channel', 'country', 'category', 'province', 'city'];
 /** What /exec offers to download: the series and every breakdown, from the show's start to now. */
-const EXPORTED: readonly Dimension[] = ['channel', 'country', 'category', 'merchant'];
+const EXPORTED: readonly Dimension[] = ['channel', 'country', 'category', 'merchant', 'province', 'city'];
 
 /** Show-local time with milliseconds: a milestone's crossing is exact to the ms. */
 function exactTime(ms: number, timeZone: string): string {

@@ -24,7 +24,8 @@ export function rankRows(rows: readonly FenRow[], nameOf: (key: string) => strin
   const max = fenToNumber(top[0]?.fen ?? 0);
   return top.map((row, i) => ({
     key: row.key,
-    name: nameOf(row.key),
+    // A display name the server sent (a merchant's, from the reference data) before the key's own.
+    name: row.name ?? nameOf(row.key),
     rank: i + 1,
     gmvFen: row.fen,
     orders: row.orders,
