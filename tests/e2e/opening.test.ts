@@ -20,7 +20,7 @@ import { VISUAL_ARTIFACTS } from '../fixtures/visual.js';
 /**
  * The recorded opening (docs/visual.md): the 2015 day's first 40 seconds at a thousandth of its
  * orders, sent at real speed by the simulator (its own process, as an outside client) into a real
- * server; a 1080p board sampled every 100 ms (10 frames a second) in the page and screenshotted as
+ * server; a 1080p board in each language sampled every 100 ms (10 frames a second) in the page and screenshotted as
  * often as it can keep up with (at most 10 a second), then every frame checked.
  */
 
@@ -86,60 +86,71 @@ async function screenshots(page: Page, done: () => boolean): Promise<Shot[]> {
   return shots;
 }
 
+const LANGS = ['en', 'zh-CN'] as const;
+
 describe('the recorded opening', () => {
   it('2015 at real speed: no blank panel, no overlapping text, no row twice, no figure going back', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(`${server.url}/?kiosk=1&lang=en`);
-    await page.getByTestId('gmv-counter').waitFor();
+    // One board per language, side by side on the same feed.
+    const pages: Page[] = [];
+    for (const lang of LANGS) {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      await page.goto(`${server.url}/?kiosk=1&lang=${lang}`);
+      await page.getByTestId('gmv-counter').waitFor();
+      pages.push(page);
+    }
     const run = simulate();
     // The opening starts with the first orders on the board.
-    await page.waitForFunction(
-      () => Number(document.querySelector('[data-testid="orders-total"]')?.getAttribute('data-value') ?? '0') > 0,
-      undefined,
-      { timeout: 30_000 },
-    );
-    await recordRankFrames(page, RANKINGS);
-    await recordDomFrames(page, FRAME_MS);
+    for (const page of pages) {
+      await page.waitForFunction(
+        () => Number(document.querySelector('[data-testid="orders-total"]')?.getAttribute('data-value') ?? '0') > 0,
+        undefined,
+        { timeout: 30_000 },
+      );
+      await recordRankFrames(page, RANKINGS);
+      await recordDomFrames(page, FRAME_MS);
+    }
     let finished = false;
     const sent = run.then((r) => {
       finished = true;
       return r;
     });
-    const shots = await screenshots(page, () => finished);
+    const shots = await Promise.all(pages.map((page) => screenshots(page, () => finished)));
     const { code, output } = await sent;
     expect(code, output).toBe(0);
-    // A last second for the final tick to reach the board.
-    await page.waitForTimeout(1000);
-    const frames = await stopDomFrames(page);
-    const rankFrames = await stopRankFrames(page);
-    await page.close();
+    // A last second for the final tick to reach the boards.
+    await pages[0]!.waitForTimeout(1000);
 
-    console.log(
-      `opening: ${frames.length} DOM frames (every ${FRAME_MS} ms), ${shots.length} screenshots, ` +
-        `${rankFrames.length / RANKINGS.length} animation frames of ${RANKINGS.length} rankings checked`,
-    );
-    // Liveness bounds, not timings: the recording spans the simulator's 40 s of real time, sampled
-    // every 100 ms (half of that on a loaded machine still passes) and screenshotted as fast as it goes.
-    expect(frames.length).toBeGreaterThanOrEqual(SECONDS * 5);
-    expect(shots.length).toBeGreaterThanOrEqual(SECONDS / 4);
+    for (const [p, page] of pages.entries()) {
+      const lang = LANGS[p]!;
+      const frames = await stopDomFrames(page);
+      const rankFrames = await stopRankFrames(page);
+      await page.close();
+      console.log(
+        `opening (${lang}): ${frames.length} DOM frames (every ${FRAME_MS} ms), ${shots[p]!.length} screenshots, ` +
+          `${rankFrames.length / RANKINGS.length} animation frames of ${RANKINGS.length} rankings checked`,
+      );
+      // Liveness bounds, not timings: the recording spans the simulator's 40 s of real time, sampled
+      // every 100 ms (half of that on a loaded machine still passes) and screenshotted as fast as it goes.
+      expect(frames.length).toBeGreaterThanOrEqual(SECONDS * 5);
+      expect(shots[p]!.length).toBeGreaterThanOrEqual(SECONDS / 4);
 
-    expect(frames.flatMap((f) => overlappingTexts(f).map((o) => `${(f.atMs / 1000).toFixed(1)} s ${o}`))).toEqual([]);
-    expect(figuresGoingBack(frames)).toEqual([]);
-    expect(framesWithDuplicateRows(rankFrames)).toEqual([]);
-    // The figures really moved: the opening is on the board, not a frozen page.
-    const first = frames[0]!.figures;
-    const last = frames.at(-1)!.figures;
-    expect(Number(last.orders)).toBeGreaterThan(Number(first.orders));
-    expect(frames.at(-1)!.panels.length).toBeGreaterThanOrEqual(10);
+      const at = (f: DomFrame) => `${lang} ${(f.atMs / 1000).toFixed(1)} s`;
+      expect(frames.flatMap((f) => overlappingTexts(f).map((o) => `${at(f)} ${o}`))).toEqual([]);
+      expect(figuresGoingBack(frames)).toEqual([]);
+      expect(framesWithDuplicateRows(rankFrames)).toEqual([]);
+      // The figures really moved: the opening is on the board, not a frozen page.
+      expect(Number(frames.at(-1)!.figures.orders)).toBeGreaterThan(Number(frames[0]!.figures.orders));
+      expect(frames.at(-1)!.panels.length).toBeGreaterThanOrEqual(10);
 
-    const blank: string[] = [];
-    for (const [i, shot] of shots.entries()) {
-      const empty = blankPanels(shot.png, shot.frame);
-      if (empty.length === 0) continue;
-      blank.push(`screenshot ${i}: ${empty.join(', ')}`);
-      mkdirSync(VISUAL_ARTIFACTS, { recursive: true });
-      writeFileSync(join(VISUAL_ARTIFACTS, `opening-blank-${i}.png`), shot.png);
+      const blank: string[] = [];
+      for (const [i, shot] of shots[p]!.entries()) {
+        const empty = blankPanels(shot.png, shot.frame);
+        if (empty.length === 0) continue;
+        blank.push(`${lang} screenshot ${i}: ${empty.join(', ')}`);
+        mkdirSync(VISUAL_ARTIFACTS, { recursive: true });
+        writeFileSync(join(VISUAL_ARTIFACTS, `opening-${lang}-blank-${i}.png`), shot.png);
+      }
+      expect(blank).toEqual([]);
     }
-    expect(blank).toEqual([]);
   });
 });
