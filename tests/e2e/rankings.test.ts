@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { launchChromium } from '../fixtures/browser.js';
+import { framesWithDuplicateRows, recordRankFrames, stopRankFrames } from '../fixtures/frames.js';
 import { ndjson, order } from '../fixtures/orders.js';
 import { postNdjson, startServer, tempDir, type ServerProcess } from '../fixtures/server.js';
 
@@ -31,39 +32,6 @@ async function sell(country: string, amount: string): Promise<void> {
 /** The show's first order, once: one second of data. */
 async function opening(): Promise<void> {
   if (seq === 0) await sell('CN', '100.00');
-}
-
-interface Frame {
-  /** Keys of the country ranking's rows that can be seen (opacity above zero), in document order. */
-  visible: string[];
-  /** Keys of rows on their way out. */
-  leaving: string[];
-}
-
-/** From now on, records the country ranking's rows at every animation frame. */
-async function recordFrames(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { frames_: Frame[]; recording: boolean };
-    w.frames_ = [];
-    w.recording = true;
-    const sample = () => {
-      const rows = [...document.querySelectorAll<SVGGElement>('[data-testid="rank-country"] g.rank-row')];
-      w.frames_.push({
-        visible: rows.filter((g) => Number(getComputedStyle(g).opacity) > 0).map((g) => g.dataset.key ?? ''),
-        leaving: rows.filter((g) => g.classList.contains('rank-exit')).map((g) => g.dataset.key ?? ''),
-      });
-      if (w.recording) requestAnimationFrame(sample);
-    };
-    requestAnimationFrame(sample);
-  });
-}
-
-async function stopRecording(page: Page): Promise<Frame[]> {
-  return page.evaluate(() => {
-    const w = window as unknown as { frames_: Frame[]; recording: boolean };
-    w.recording = false;
-    return w.frames_;
-  });
 }
 
 interface Box {
@@ -135,7 +103,7 @@ describe('rankings and the curve on air', () => {
     await held.goto(`${server.url}/?kiosk=1&rankhold=30`);
     for (const p of [page, held]) {
       await p.waitForFunction(() => document.querySelectorAll('[data-testid="rank-country"] g.rank-row').length > 0);
-      await recordFrames(p);
+      await recordRankFrames(p);
     }
     for (const [country, amount] of [
       ['JP', '9000.00'],
@@ -156,10 +124,9 @@ describe('rankings and the curve on air', () => {
       await page.waitForTimeout(250);
     }
     await page.waitForTimeout(1000);
-    const frames = await stopRecording(page);
+    const frames = await stopRankFrames(page);
     expect(frames.length).toBeGreaterThan(60);
-    const twice = frames.filter((f) => new Set(f.visible).size !== f.visible.length);
-    expect(twice).toEqual([]);
+    expect(framesWithDuplicateRows(frames)).toEqual([]);
     // The boundary really moved: each of the two was seen leaving, and each is back at the end or gone.
     const left = new Set(frames.flatMap((f) => f.leaving));
     expect(left.has('SG') && left.has('KR')).toBe(true);
@@ -170,7 +137,7 @@ describe('rankings and the curve on air', () => {
     expect(await page.getByTestId('curve-peak-gmv').getAttribute('data-second')).toBe('2');
 
     // With the hold, the rows first shown stay (CN among them, beaten since the start): none left.
-    const heldFrames = await stopRecording(held);
+    const heldFrames = await stopRankFrames(held);
     expect(heldFrames.filter((f) => f.leaving.length > 0 || new Set(f.visible).size !== f.visible.length)).toEqual([]);
     expect(heldFrames.at(-1)!.visible).toContain('CN');
     await page.close();

@@ -103,7 +103,8 @@ export function create(el: HTMLElement): CurveChart {
       .call(
         axisLeft(y)
           .ticks(4)
-          .tickFormat((d) => `¥${compactNumber(Number(d))}`)
+          // No "¥0": the x axis is the zero line, and its first time label sits where "¥0" would.
+          .tickFormat((d) => (Number(d) === 0 ? '' : `¥${compactNumber(Number(d))}`))
           .tickSize(-(w - m.left - m.right)),
       );
     const toLine = line<CurvePoint>()
@@ -156,9 +157,11 @@ export function create(el: HTMLElement): CurveChart {
       .attr('cx', (p) => x(p.x))
       .attr('cy', (p) => y(p.y))
       .attr('r', rem * 0.3);
+    // Stacked labels stand over the higher of the two dots (two seconds close together have two).
+    const top = Math.min(...peaks.map((p) => y(p.y)));
     g.select('text')
       .attr('x', (p) => x(p.x))
-      .attr('y', (p) => y(p.y) - rem * (shared && p.kind === 'orders' ? 1.7 : 0.6))
+      .attr('y', (p) => (shared ? top : y(p.y)) - rem * (shared && p.kind === 'orders' ? 1.7 : 0.6))
       // Kept inside the plot: clear of the y axis's labels and of the right edge.
       .attr('text-anchor', (p) => (x(p.x) < left + rem * 6 ? 'start' : x(p.x) > right - rem * 6 ? 'end' : 'middle'))
       .style('font-size', `${rem * 0.85}px`)
