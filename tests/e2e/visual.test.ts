@@ -6,6 +6,7 @@ import type { Scene } from '../../shared/protocol.js';
 import { launchChromium } from '../fixtures/browser.js';
 import { openingBodies, VISUAL_SHOWS } from '../fixtures/opening.js';
 import { postNdjson, startServer, tempDir, type ServerProcess } from '../fixtures/server.js';
+import { clippedTextsInPage } from '../fixtures/frame-checks.js';
 import { compareWithReference, MAX_DIFF_RATIO, UPDATING } from '../fixtures/visual.js';
 
 /**
@@ -125,7 +126,7 @@ async function settledBoard(viewport: { width: number; height: number }, lang: s
 describe('the visual regression suite', () => {
   for (const scene of SCENES) {
     it(
-      `the ${scene.kind} scene matches its references at 1080p, 4K and 32:9 in en and zh-CN`,
+      `the ${scene.kind} scene matches its references at 1080p, 4K and 32:9 in en and zh-CN, no text cut short`,
       { timeout: 300_000 },
       async () => {
         await direct('preview', { scene });
@@ -141,8 +142,10 @@ describe('the visual regression suite', () => {
             const known = counterLabels.get(lang);
             if (label !== null && known === undefined) counterLabels.set(lang, label);
             else if (label !== null) expect(label, 'every picture shows the same data').toBe(known);
-            const shot = await page.screenshot({ animations: 'disabled', caret: 'hide' });
             const name = `${scene.kind}-${viewport.name}-${lang}`;
+            // Every text fits its box: no figure or label cut short with an ellipsis.
+            for (const cut of await page.evaluate(clippedTextsInPage)) failures.push(`${name}: cut: ${cut}`);
+            const shot = await page.screenshot({ animations: 'disabled', caret: 'hide' });
             const result = compareWithReference(name, shot);
             largest = Math.max(largest, result.ratio);
             if (result.ratio > MAX_DIFF_RATIO) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatAge } from '../../client/format/age.js';
+import { textEm } from '../../client/format/fit.js';
 import {
   cnyToUsdFen,
   formatCny,
@@ -64,5 +65,20 @@ describe('number formatting', () => {
     expect(formatAge(-5)).toBe('0.0 s');
     expect(formatAge(12_900)).toBe('12 s');
     expect(formatAge(185_000)).toBe('00:03:05');
+  });
+});
+
+describe('textEm (a tile figure sized to fit)', () => {
+  it('counts digits and Latin 0.7 em, separators 0.38, CJK and % a full em', () => {
+    expect(textEm('0')).toBe(0.7);
+    expect(textEm('278,000,000')).toBeCloseTo(9 * 0.7 + 2 * 0.38, 9);
+    expect(textEm('¥2.83万')).toBeCloseTo(4 * 0.7 + 0.38 + 1, 9);
+    expect(textEm('00:01:12')).toBeCloseTo(6 * 0.7 + 2 * 0.38, 9);
+    expect(textEm('+35.2%')).toBeCloseTo(4 * 0.7 + 0.38 + 1, 9);
+    expect(textEm('')).toBe(0);
+  });
+
+  it('grows with the figure: a day total is wider than an opening one', () => {
+    expect(textEm('278,000,000')).toBeGreaterThan(textEm('6,979') * 2);
   });
 });

@@ -1,4 +1,5 @@
-import { memo } from 'react';
+import { memo, type CSSProperties } from 'react';
+import { textEm } from '../../format/fit.js';
 
 interface Props {
   label: string;
@@ -15,7 +16,12 @@ export const Stat = memo(function Stat({ label, value, testId, exact, sub, tone 
   return (
     <section className={`panel stat${tone ? ` stat-${tone}` : ''}`}>
       <div className="panel-label">{label}</div>
-      <div className="stat-value" data-testid={testId} data-value={exact ?? undefined}>
+      <div
+        className="stat-value"
+        data-testid={testId}
+        data-value={exact ?? undefined}
+        style={{ '--em': textEm(value ?? '—') } as CSSProperties}
+      >
         {value ?? '—'}
       </div>
       <div className="stat-sub">{sub ?? '\u00a0'}</div>
