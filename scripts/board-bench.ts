@@ -176,6 +176,8 @@ async function main(): Promise<void> {
     let longTasks = 0;
     let longTaskMs = 0;
     let maxLongTaskMs = 0;
+    const loaf = { frames: 0, scriptMs: 0, maxScriptMs: 0 };
+    const slowScripts = new Map<string, { n: number; maxMs: number }>();
     const started = Date.now();
     const bar = progressBar('bench:board', durationS * 1000);
     const loadStart = loadavg()[0] ?? NaN;
@@ -186,6 +188,13 @@ async function main(): Promise<void> {
       longTasks += d.longTasks;
       longTaskMs += d.longTaskMs;
       maxLongTaskMs = Math.max(maxLongTaskMs, d.maxLongTaskMs);
+      loaf.frames += d.loafs;
+      loaf.scriptMs += d.loafScriptMs;
+      loaf.maxScriptMs = Math.max(loaf.maxScriptMs, d.maxLoafScriptMs);
+      for (const [key, v] of Object.entries(d.scripts)) {
+        const k = slowScripts.get(key) ?? { n: 0, maxMs: 0 };
+        slowScripts.set(key, { n: k.n + v.n, maxMs: Math.max(k.maxMs, v.maxMs) });
+      }
       const atMin = (Date.now() - started) / 60_000;
       samples.push({ atMin, ...(await metrics()) });
       // Once a minute, the heap after a forced GC: the clean signal for a leak (costs one short pause).
@@ -226,6 +235,15 @@ async function main(): Promise<void> {
         over16_7Pct: (100 * deltas.filter((d) => d > FRAME_BUDGET_MS * 1.2).length) / Math.max(1, deltas.length),
       },
       longTasks: { count: longTasks, totalMs: longTaskMs, maxMs: maxLongTaskMs },
+      // The board's own code in frames over 50 ms (Long Animation Frames attribution).
+      longFrames: {
+        count: loaf.frames,
+        boardScriptMs: loaf.scriptMs,
+        maxBoardScriptMsInAFrame: loaf.maxScriptMs,
+        boardScriptsOver50Ms: [...slowScripts]
+          .map(([script, v]) => ({ script, ...v }))
+          .sort((a, b) => b.maxMs - a.maxMs),
+      },
       mainThreadBusyPct: {
         total: busy('taskS'),
         script: busy('scriptS'),
@@ -269,6 +287,16 @@ async function main(): Promise<void> {
           ['frames over 20 ms', `${fixed(f.over16_7Pct, 2)} %`],
           ['long tasks', `${longTasks} (${fixed(longTaskMs, 0)} ms total, max ${fixed(maxLongTaskMs, 0)} ms)`],
           [
+            "long frames: the board's script in them",
+            `${loaf.frames} frames, ${fixed(loaf.scriptMs, 0)} ms total, at most ${fixed(loaf.maxScriptMs, 0)} ms in one`,
+          ],
+          [
+            "the board's scripts over 50 ms",
+            slowScripts.size === 0
+              ? 'none'
+              : `${[...slowScripts.values()].reduce((a, v) => a + v.n, 0)}, longest ${fixed(Math.max(...[...slowScripts.values()].map((v) => v.maxMs)), 0)} ms`,
+          ],
+          [
             'main thread busy (script/layout/style)',
             `${fixed(busy('taskS'))} % (${fixed(busy('scriptS'))} / ${fixed(busy('layoutS'))} / ${fixed(busy('styleS'))} %)`,
           ],
@@ -289,6 +317,16 @@ async function main(): Promise<void> {
         `\ntrace of the first ${flags.trace} s, busiest events (ms per second, nested ones counted in their parents too):`,
       );
       console.log(table(traced.slice(0, 30).map((t) => [`${t.thread}: ${t.name}`, fixed(t.msPerS, 1)])));
+    }
+    if (slowScripts.size > 0) {
+      console.log("\nthe board's scripts that ran over 50 ms at once (invoker, function, file:char):");
+      console.log(
+        table(
+          result.longFrames.boardScriptsOver50Ms
+            .slice(0, 12)
+            .map((s) => [s.script, `${s.n} times, longest ${fixed(s.maxMs, 0)} ms`]),
+        ),
+      );
     }
     if (heaviest.length > 0) {
       console.log(`\nheaviest functions by self time (profile in ${flags.profile}):`);
