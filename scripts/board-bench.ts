@@ -21,7 +21,7 @@ import { flag, readFlags } from '../shared/cli/args.js';
 import { progressBar } from '../shared/cli/progress.js';
 import { finished, run, type Proc } from './board/procs.js';
 import { startServer } from './bench/server.js';
-import { DRAIN, PROBE, type ProbeDrain } from './board/probe.js';
+import { DRAIN, overlapsAny, PROBE, type ProbeDrain, type Span } from './board/probe.js';
 import { selfTimes, traceTimes, type CpuProfile, type SelfTime, type TraceEvent } from './board/profile.js';
 import { fixed, MB, quantile, slope, table } from './board/stats.js';
 
@@ -157,12 +157,19 @@ async function main(): Promise<void> {
         styleS: get('RecalcStyleDuration'),
       };
     };
+    // The bench's own pauses: a forced GC can land inside the board's script (the inspector
+    // interrupts it), so long tasks and scripts that overlap one are counted apart.
+    const gcWindows: [number, number][] = [];
+    const pageNow = async () => (await page.evaluate('performance.now()')) as number;
     const gc = async () => {
+      const from = await pageNow();
       await cdp.send('HeapProfiler.collectGarbage');
+      gcWindows.push([from, await pageNow()]);
       return metrics();
     };
     const afterGcStart = await gc();
     await page.evaluate(DRAIN); // frames of the warm-up and the forced GC do not count
+    gcWindows.length = 0;
     if (flags.profile !== '') {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
@@ -178,6 +185,7 @@ async function main(): Promise<void> {
     let maxLongTaskMs = 0;
     const loaf = { frames: 0, scriptMs: 0, maxScriptMs: 0 };
     const slowScripts = new Map<string, { n: number; maxMs: number }>();
+    const spans: Span[] = [];
     const started = Date.now();
     const bar = progressBar('bench:board', durationS * 1000);
     const loadStart = loadavg()[0] ?? NaN;
@@ -191,6 +199,7 @@ async function main(): Promise<void> {
       loaf.frames += d.loafs;
       loaf.scriptMs += d.loafScriptMs;
       loaf.maxScriptMs = Math.max(loaf.maxScriptMs, d.maxLoafScriptMs);
+      spans.push(...d.spans);
       for (const [key, v] of Object.entries(d.scripts)) {
         const k = slowScripts.get(key) ?? { n: 0, maxMs: 0 };
         slowScripts.set(key, { n: k.n + v.n, maxMs: Math.max(k.maxMs, v.maxMs) });
@@ -202,6 +211,7 @@ async function main(): Promise<void> {
       bar.update(Date.now() - started, `${deltas.length} frames`);
     }
     bar.done();
+    const forcedGcs = gcWindows.length;
     const measuredS = (Date.now() - started) / 1000;
     const heaviest: SelfTime[] = [];
     if (flags.profile !== '') {
@@ -216,6 +226,10 @@ async function main(): Promise<void> {
     const totals = (await (await fetch(`${url}/api/v1/totals`)).json()) as { gross: { orders: number; gmv: string } };
     const shown = await page.getByTestId('gmv-counter').getAttribute('aria-label');
 
+    const inGc = spans.filter((x) => overlapsAny(x, gcWindows));
+    const tasksInGc = inGc.filter((x) => x.kind === 'task').length;
+    const scriptsInGc = (key?: string) =>
+      inGc.filter((x) => x.kind === 'script' && (key === undefined || x.key === key)).length;
     const sorted = [...deltas].sort((a, b) => a - b);
     const used = samples.map((s) => s.usedMb);
     const result = {
@@ -234,14 +248,15 @@ async function main(): Promise<void> {
         maxMs: sorted[sorted.length - 1] ?? NaN,
         over16_7Pct: (100 * deltas.filter((d) => d > FRAME_BUDGET_MS * 1.2).length) / Math.max(1, deltas.length),
       },
-      longTasks: { count: longTasks, totalMs: longTaskMs, maxMs: maxLongTaskMs },
+      longTasks: { count: longTasks, totalMs: longTaskMs, maxMs: maxLongTaskMs, duringForcedGc: tasksInGc },
+      forcedGcMs: gcWindows.slice(0, forcedGcs).map(([from, to]) => to - from),
       // The board's own code in frames over 50 ms (Long Animation Frames attribution).
       longFrames: {
         count: loaf.frames,
         boardScriptMs: loaf.scriptMs,
         maxBoardScriptMsInAFrame: loaf.maxScriptMs,
         boardScriptsOver50Ms: [...slowScripts]
-          .map(([script, v]) => ({ script, ...v }))
+          .map(([script, v]) => ({ script, ...v, duringForcedGc: scriptsInGc(script) }))
           .sort((a, b) => b.maxMs - a.maxMs),
       },
       mainThreadBusyPct: {
@@ -285,7 +300,11 @@ async function main(): Promise<void> {
             `${fixed(f.p50Ms)} / ${fixed(f.p95Ms)} / ${fixed(f.p99Ms)} ms (max ${fixed(f.maxMs)})`,
           ],
           ['frames over 20 ms', `${fixed(f.over16_7Pct, 2)} %`],
-          ['long tasks', `${longTasks} (${fixed(longTaskMs, 0)} ms total, max ${fixed(maxLongTaskMs, 0)} ms)`],
+          [
+            'long tasks',
+            `${longTasks} (${fixed(longTaskMs, 0)} ms total, max ${fixed(maxLongTaskMs, 0)} ms; ` +
+              `${tasksInGc} during the bench's ${forcedGcs} forced GCs)`,
+          ],
           [
             "long frames: the board's script in them",
             `${loaf.frames} frames, ${fixed(loaf.scriptMs, 0)} ms total, at most ${fixed(loaf.maxScriptMs, 0)} ms in one`,
@@ -294,7 +313,8 @@ async function main(): Promise<void> {
             "the board's scripts over 50 ms",
             slowScripts.size === 0
               ? 'none'
-              : `${[...slowScripts.values()].reduce((a, v) => a + v.n, 0)}, longest ${fixed(Math.max(...[...slowScripts.values()].map((v) => v.maxMs)), 0)} ms`,
+              : `${[...slowScripts.values()].reduce((a, v) => a + v.n, 0)}, longest ${fixed(Math.max(...[...slowScripts.values()].map((v) => v.maxMs)), 0)} ms; ` +
+                `${scriptsInGc()} during a forced GC`,
           ],
           [
             'main thread busy (script/layout/style)',
@@ -324,7 +344,10 @@ async function main(): Promise<void> {
         table(
           result.longFrames.boardScriptsOver50Ms
             .slice(0, 12)
-            .map((s) => [s.script, `${s.n} times, longest ${fixed(s.maxMs, 0)} ms`]),
+            .map((s) => [
+              s.script,
+              `${s.n} times, longest ${fixed(s.maxMs, 0)} ms, ${s.duringForcedGc} during a forced GC`,
+            ]),
         ),
       );
     }

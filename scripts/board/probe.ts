@@ -11,7 +11,7 @@
 export const PROBE = `
 (() => {
   const b = { deltas: new Float64Array(1 << 16), n: 0, longTasks: 0, longTaskMs: 0, maxLongTaskMs: 0,
-    loafs: 0, loafScriptMs: 0, maxLoafScriptMs: 0, scripts: {} };
+    loafs: 0, loafScriptMs: 0, maxLoafScriptMs: 0, scripts: {}, spans: [] };
   window.__boardBench = b;
   let last = 0;
   const frame = (t) => {
@@ -25,6 +25,7 @@ export const PROBE = `
       for (const e of list.getEntries()) {
         b.longTasks++;
         b.longTaskMs += e.duration;
+        if (b.spans.length < 1000) b.spans.push({ kind: 'task', startMs: e.startTime, ms: e.duration });
         if (e.duration > b.maxLongTaskMs) b.maxLongTaskMs = e.duration;
       }
     }).observe({ type: 'longtask', buffered: true });
@@ -43,6 +44,7 @@ export const PROBE = `
           const k = b.scripts[key] || (b.scripts[key] = { n: 0, maxMs: 0 });
           k.n++;
           if (s.duration > k.maxMs) k.maxMs = s.duration;
+          if (b.spans.length < 1000) b.spans.push({ kind: 'script', key, startMs: s.startTime, ms: s.duration });
         }
         b.loafScriptMs += own;
         if (own > b.maxLoafScriptMs) b.maxLoafScriptMs = own;
@@ -63,6 +65,21 @@ export interface ProbeDrain {
   maxLoafScriptMs: number;
   /** The board's scripts that ran over 50 ms at once: "invoker function file:char" → count, longest. */
   scripts: Record<string, { n: number; maxMs: number }>;
+  /** When each long task and each of the board's scripts over 50 ms ran (page clock), to tell the bench's own pauses apart. */
+  spans: Span[];
+}
+
+export interface Span {
+  kind: 'task' | 'script';
+  /** The script's "invoker function file:char"; absent for a long task. */
+  key?: string;
+  startMs: number;
+  ms: number;
+}
+
+/** Whether a span overlaps any of the windows [fromMs, toMs] (page clock). */
+export function overlapsAny(span: Span, windows: readonly (readonly [number, number])[]): boolean {
+  return windows.some(([from, to]) => span.startMs <= to && span.startMs + span.ms >= from);
 }
 
 /** Page function: takes what the probe collected since the last drain and resets it. */
@@ -70,9 +87,9 @@ export const DRAIN = `
 (() => {
   const b = window.__boardBench;
   const out = { deltas: Array.from(b.deltas.subarray(0, b.n)), longTasks: b.longTasks, longTaskMs: b.longTaskMs, maxLongTaskMs: b.maxLongTaskMs,
-    loafs: b.loafs, loafScriptMs: b.loafScriptMs, maxLoafScriptMs: b.maxLoafScriptMs, scripts: b.scripts };
+    loafs: b.loafs, loafScriptMs: b.loafScriptMs, maxLoafScriptMs: b.maxLoafScriptMs, scripts: b.scripts, spans: b.spans };
   b.n = 0; b.longTasks = 0; b.longTaskMs = 0; b.maxLongTaskMs = 0;
-  b.loafs = 0; b.loafScriptMs = 0; b.maxLoafScriptMs = 0; b.scripts = {};
+  b.loafs = 0; b.loafScriptMs = 0; b.maxLoafScriptMs = 0; b.scripts = {}; b.spans = [];
   return out;
 })()
 `;
