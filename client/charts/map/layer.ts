@@ -49,9 +49,12 @@ export interface ArcLayer {
  * Shared by the world and China views; each view decides which arcs are its own.
  */
 export function arcLayer(root: Selection<HTMLElement, unknown, null, undefined>): ArcLayer {
+  // The legend comes before the canvas, so it is painted under the arcs: over the canvas's own
+  // compositor layer it would need one too, and Chromium squashed it into a layer the size of the
+  // whole board, drawn again on every frame (docs/benchmarks.md, "Board at 4K").
+  const legend = root.append('div').attr('class', 'map-legend');
   const canvas = root.append('canvas').attr('class', 'map-arcs').node() as HTMLCanvasElement;
   const ctx = canvas.getContext('2d');
-  const legend = root.append('div').attr('class', 'map-legend');
   const scaleText = legend.append('span').attr('class', 'map-scale').attr('data-testid', 'orders-per-arc');
   const hubNote = legend
     .append('span')
