@@ -21,6 +21,7 @@ import { flag, readFlags } from '../shared/cli/args.js';
 import { progressBar } from '../shared/cli/progress.js';
 import { finished, run, type Proc } from './board/procs.js';
 import { startServer } from './bench/server.js';
+import { compositedLayers } from './board/layers.js';
 import { DRAIN, overlapsAny, PROBE, type ProbeDrain, type Span } from './board/probe.js';
 import { selfTimes, traceTimes, type CpuProfile, type SelfTime, type TraceEvent } from './board/profile.js';
 import { fixed, MB, quantile, slope, table } from './board/stats.js';
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
     const sim = run('scripts/simulate.ts', [...simArgs, '--url', url, '--token', token, '--quiet'], {});
     procs.push(sim);
     await sleep(WARMUP_MS);
+    const layers = await compositedLayers(cdp);
 
     const metrics = async (): Promise<Omit<HeapSample, 'atMin'>> => {
       const { metrics: m } = (await cdp.send('Performance.getMetrics')) as {
@@ -249,6 +251,7 @@ async function main(): Promise<void> {
         over16_7Pct: (100 * deltas.filter((d) => d > FRAME_BUDGET_MS * 1.2).length) / Math.max(1, deltas.length),
       },
       longTasks: { count: longTasks, totalMs: longTaskMs, maxMs: maxLongTaskMs, duringForcedGc: tasksInGc },
+      layers,
       forcedGcMs: gcWindows.slice(0, forcedGcs).map(([from, to]) => to - from),
       // The board's own code in frames over 50 ms (Long Animation Frames attribution).
       longFrames: {
@@ -315,6 +318,13 @@ async function main(): Promise<void> {
               ? 'none'
               : `${[...slowScripts.values()].reduce((a, v) => a + v.n, 0)}, longest ${fixed(Math.max(...[...slowScripts.values()].map((v) => v.maxMs)), 0)} ms; ` +
                 `${scriptsInGc()} during a forced GC`,
+          ],
+          [
+            'composited layers that draw',
+            layers
+              .filter((l) => l.draws)
+              .map((l) => `${l.element || '(unnamed)'} ${Math.round(l.width)}x${Math.round(l.height)}`)
+              .join(', '),
           ],
           [
             'main thread busy (script/layout/style)',
