@@ -323,7 +323,10 @@ async function main(): Promise<void> {
             'composited layers that draw',
             layers
               .filter((l) => l.draws)
-              .map((l) => `${l.element || '(unnamed)'} ${Math.round(l.width)}x${Math.round(l.height)}`)
+              .map(
+                (l) =>
+                  `${l.element || l.reasons.join('+') || '(unnamed)'} ${Math.round(l.width)}x${Math.round(l.height)}`,
+              )
               .join(', '),
           ],
           [

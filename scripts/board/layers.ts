@@ -27,11 +27,17 @@ interface CdpLayer {
 export async function compositedLayers(cdp: CDPSession): Promise<Layer[]> {
   await cdp.send('DOM.enable');
   await cdp.send('DOM.getDocument', { depth: -1 });
-  const tree = new Promise<CdpLayer[]>((resolve) =>
-    cdp.on('LayerTree.layerTreeDidChange', (e: { layers?: CdpLayer[] }) => e.layers && resolve(e.layers)),
-  );
+  let onTree = (_: { layers?: CdpLayer[] }): void => undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const tree = new Promise<CdpLayer[]>((resolve) => {
+    onTree = (e) => e.layers && resolve(e.layers);
+    timer = setTimeout(() => resolve([]), 5000); // no frame in 5 s: say nothing rather than hang
+  });
+  cdp.on('LayerTree.layerTreeDidChange', onTree);
   await cdp.send('LayerTree.enable');
-  const layers = await Promise.race([tree, new Promise<CdpLayer[]>((r) => setTimeout(() => r([]), 5000))]);
+  const layers = await tree;
+  clearTimeout(timer);
+  cdp.off('LayerTree.layerTreeDidChange', onTree);
   const out: Layer[] = [];
   for (const l of layers) {
     if (l.width * l.height === 0) continue;
