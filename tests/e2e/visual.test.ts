@@ -117,7 +117,12 @@ async function settledBoard(viewport: { width: number; height: number }, lang: s
     last = text;
   }
   await page.evaluate(() => document.fonts.ready);
-  // Stop the clock and run it on by hand: the last transitions (bars, fades) end.
+  // The China view's shapes come in a chunk of their own, fetched in real time: wait for it while the
+  // clock still runs, so the resize it may cause (coalesced into an animation frame) runs below too.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid="china-map"]')].every((e) => e.getAttribute('data-ready') === 'true'),
+  );
+  // Stop the clock and run it on by hand: the last transitions (bars, fades) and frames end.
   await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
   await page.clock.runFor(2000);
   return page;
