@@ -10,8 +10,9 @@
  */
 export const PROBE = `
 (() => {
-  const b = { deltas: new Float64Array(1 << 16), n: 0, longTasks: 0, longTaskMs: 0, maxLongTaskMs: 0,
-    loafs: 0, loafScriptMs: 0, maxLoafScriptMs: 0, scripts: {}, spans: [] };
+  // spans: every long task and every script of the board's over 50 ms. Each lasts 50 ms or more, so
+  // a 5 s drain holds at most ~200: the cap only guards against a drain that never comes.
+  const b = { deltas: new Float64Array(1 << 16), n: 0, loafs: 0, loafScriptMs: 0, maxLoafScriptMs: 0, spans: [] };
   window.__boardBench = b;
   let last = 0;
   const frame = (t) => {
@@ -23,10 +24,7 @@ export const PROBE = `
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
-        b.longTasks++;
-        b.longTaskMs += e.duration;
         if (b.spans.length < 1000) b.spans.push({ kind: 'task', startMs: e.startTime, ms: e.duration });
-        if (e.duration > b.maxLongTaskMs) b.maxLongTaskMs = e.duration;
       }
     }).observe({ type: 'longtask', buffered: true });
   } catch {}
@@ -41,9 +39,6 @@ export const PROBE = `
           if (s.duration <= 50) continue;
           const file = s.sourceURL.slice(location.origin.length);
           const key = (s.invoker || '?') + ' ' + (s.sourceFunctionName || '(anonymous)') + ' ' + file + ':' + s.sourceCharPosition;
-          const k = b.scripts[key] || (b.scripts[key] = { n: 0, maxMs: 0 });
-          k.n++;
-          if (s.duration > k.maxMs) k.maxMs = s.duration;
           if (b.spans.length < 1000) b.spans.push({ kind: 'script', key, startMs: s.startTime, ms: s.duration });
         }
         b.loafScriptMs += own;
@@ -56,16 +51,11 @@ export const PROBE = `
 
 export interface ProbeDrain {
   deltas: number[];
-  longTasks: number;
-  longTaskMs: number;
-  maxLongTaskMs: number;
   /** Long animation frames (over 50 ms), the board's script time in them, the most in one. */
   loafs: number;
   loafScriptMs: number;
   maxLoafScriptMs: number;
-  /** The board's scripts that ran over 50 ms at once: "invoker function file:char" → count, longest. */
-  scripts: Record<string, { n: number; maxMs: number }>;
-  /** When each long task and each of the board's scripts over 50 ms ran (page clock), to tell the bench's own pauses apart. */
+  /** Each long task and each of the board's scripts over 50 ms, when it ran (page clock) and how long. */
   spans: Span[];
 }
 
@@ -86,10 +76,9 @@ export function overlapsAny(span: Span, windows: readonly (readonly [number, num
 export const DRAIN = `
 (() => {
   const b = window.__boardBench;
-  const out = { deltas: Array.from(b.deltas.subarray(0, b.n)), longTasks: b.longTasks, longTaskMs: b.longTaskMs, maxLongTaskMs: b.maxLongTaskMs,
-    loafs: b.loafs, loafScriptMs: b.loafScriptMs, maxLoafScriptMs: b.maxLoafScriptMs, scripts: b.scripts, spans: b.spans };
-  b.n = 0; b.longTasks = 0; b.longTaskMs = 0; b.maxLongTaskMs = 0;
-  b.loafs = 0; b.loafScriptMs = 0; b.maxLoafScriptMs = 0; b.scripts = {}; b.spans = [];
+  const out = { deltas: Array.from(b.deltas.subarray(0, b.n)),
+    loafs: b.loafs, loafScriptMs: b.loafScriptMs, maxLoafScriptMs: b.maxLoafScriptMs, spans: b.spans };
+  b.n = 0; b.loafs = 0; b.loafScriptMs = 0; b.maxLoafScriptMs = 0; b.spans = [];
   return out;
 })()
 `;
