@@ -224,8 +224,8 @@ async function main(): Promise<void> {
     const slowScripts = new Map<string, { n: number; maxMs: number }>();
     for (const x of spans) {
       if (x.kind !== 'script') continue;
-      const k = slowScripts.get(x.key!) ?? { n: 0, maxMs: 0 };
-      slowScripts.set(x.key!, { n: k.n + 1, maxMs: Math.max(k.maxMs, x.ms) });
+      const k = slowScripts.get(x.key) ?? { n: 0, maxMs: 0 };
+      slowScripts.set(x.key, { n: k.n + 1, maxMs: Math.max(k.maxMs, x.ms) });
     }
     const inGc = spans.filter((x) => overlapsAny(x, gcWindows));
     const tasksInGc = inGc.filter((x) => x.kind === 'task').length;

@@ -59,13 +59,9 @@ export interface ProbeDrain {
   spans: Span[];
 }
 
-export interface Span {
-  kind: 'task' | 'script';
-  /** The script's "invoker function file:char"; absent for a long task. */
-  key?: string;
-  startMs: number;
-  ms: number;
-}
+/** A long task, or one of the board's scripts over 50 ms ("invoker function file:char"). */
+export type Span =
+  { kind: 'task'; startMs: number; ms: number } | { kind: 'script'; key: string; startMs: number; ms: number };
 
 /** Whether a span overlaps any of the windows [fromMs, toMs] (page clock). */
 export function overlapsAny(span: Span, windows: readonly (readonly [number, number])[]): boolean {
